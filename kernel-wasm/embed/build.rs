@@ -1,0 +1,87 @@
+//! Compiles `kernel-wasm` for wasm32 (once as a core module, once as an Extism plugin) into
+//! this package's OUT_DIR, so `cargo build` alone produces every artifact the runner embeds.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// (kernel-wasm feature, file name the embed crate includes)
+const BUILDS: [(&str, &str); 2] = [
+    ("core-abi", "kernel-core.wasm"),
+    ("extism-plugin", "kernel-extism.wasm"),
+];
+
+fn main() {
+    let embed_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let kernel_dir = embed_dir.parent().unwrap().to_path_buf();
+    let workspace_dir = kernel_dir.parent().unwrap().to_path_buf();
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
+
+    println!("cargo:rerun-if-changed={}", kernel_dir.join("src").display());
+    println!("cargo:rerun-if-changed={}", kernel_dir.join("Cargo.toml").display());
+    println!("cargo:rerun-if-changed={}", workspace_dir.join("Cargo.lock").display());
+    println!("cargo:rerun-if-changed={}", workspace_dir.join("Cargo.toml").display());
+
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    ensure_wasm_target(&rustc);
+
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target_dir = out_dir.join("wasm-target");
+    for (feature, file_name) in BUILDS {
+        let mut cmd = Command::new(&cargo);
+        cmd.args(["build", "--release", "--locked", "--no-default-features"])
+            .args(["--target", WASM_TARGET, "--features", feature])
+            .arg("--manifest-path")
+            .arg(kernel_dir.join("Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target_dir);
+        // The host build's flags and wrappers are not meant for the wasm32 build.
+        for var in [
+            "CARGO_ENCODED_RUSTFLAGS",
+            "RUSTFLAGS",
+            "CARGO_BUILD_RUSTFLAGS",
+            "CARGO_TARGET_DIR",
+            "CARGO_BUILD_TARGET",
+            "RUSTC_WORKSPACE_WRAPPER",
+            "CARGO_LLVM_COV",
+        ] {
+            cmd.env_remove(var);
+        }
+        let status = cmd.status().unwrap_or_else(|e| panic!("could not start {cargo}: {e}"));
+        assert!(status.success(), "building kernel-wasm for {WASM_TARGET} with feature `{feature}` failed");
+        let built = target_dir.join(WASM_TARGET).join("release").join("kernel_wasm.wasm");
+        std::fs::copy(&built, out_dir.join(file_name))
+            .unwrap_or_else(|e| panic!("copy {}: {e}", built.display()));
+    }
+}
+
+fn ensure_wasm_target(rustc: &str) {
+    if target_installed(rustc) {
+        return;
+    }
+    let toolchain = env::var("RUSTUP_TOOLCHAIN").ok();
+    let mut cmd = Command::new("rustup");
+    cmd.args(["target", "add", WASM_TARGET]);
+    if let Some(toolchain) = &toolchain {
+        cmd.args(["--toolchain", toolchain]);
+    }
+    println!("cargo:warning=installing the {WASM_TARGET} target with rustup");
+    let installed = cmd.status().map(|s| s.success()).unwrap_or(false);
+    if !installed || !target_installed(rustc) {
+        let toolchain = toolchain.map(|t| format!(" --toolchain {t}")).unwrap_or_default();
+        panic!(
+            "the {WASM_TARGET} target is missing and `rustup` could not install it; run:\n    \
+             rustup target add {WASM_TARGET}{toolchain}"
+        );
+    }
+}
+
+fn target_installed(rustc: &str) -> bool {
+    let Ok(output) = Command::new(rustc).args(["--print", "sysroot"]).output() else {
+        return false;
+    };
+    let sysroot = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    Path::new(&sysroot).join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir()
+}

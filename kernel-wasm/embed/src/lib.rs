@@ -1,0 +1,116 @@
+//! The kernel catalog: each kernel's name, its native function, the embedded Wasm
+//! artifacts built from the same source, how to make its input and how to check an output.
+
+use kernel_wasm::ByteKernel;
+
+/// The core module (plain ABI, see `kernel_wasm::core_abi`), identical bytes for every
+/// runtime that loads core modules.
+pub const CORE_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel-core.wasm"));
+
+/// The same kernels built with extism-pdk.
+pub const PDK_PLUGIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel-extism.wasm"));
+
+pub use kernel_wasm::{ByteKernel as NativeFn, KernelError, CORE_STATUS_ERR, CORE_STATUS_OK};
+
+/// One benchmark kernel.
+#[derive(Clone, Copy)]
+pub struct Kernel {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Export name in both Wasm builds.
+    pub export: &'static str,
+    /// The natively compiled kernel: the baseline, and the reference every output is checked against.
+    pub native: ByteKernel,
+    /// Builds the input bytes for a given size and seed (deterministic).
+    pub make_input: fn(size: usize, seed: u64) -> Vec<u8>,
+    /// Compares an output with the native one value for value; `Err` says where they differ.
+    pub verify: fn(expected: &[u8], actual: &[u8]) -> Result<(), String>,
+}
+
+impl Kernel {
+    /// The native output for this input: the reference for verification.
+    pub fn expected_output(&self, input: &[u8]) -> Result<Vec<u8>, KernelError> {
+        let mut out = Vec::new();
+        (self.native)(input, &mut out)?;
+        Ok(out)
+    }
+}
+
+impl std::fmt::Debug for Kernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kernel").field("name", &self.name).finish()
+    }
+}
+
+pub const KERNELS: &[Kernel] = &[Kernel {
+    name: "pairwise-json",
+    description: "the seed post's O(n^2) loop over Vec<i64>, JSON in and out",
+    export: "run",
+    native: kernel_wasm::pairwise::pairwise_json,
+    make_input: json_i64_input,
+    verify: verify_json_i64,
+}];
+
+pub fn kernel(name: &str) -> Option<&'static Kernel> {
+    KERNELS.iter().find(|k| k.name == name)
+}
+
+fn json_i64_input(size: usize, seed: u64) -> Vec<u8> {
+    serde_json::to_vec(&kernel_wasm::seeded_values(size, seed)).expect("Vec<i64> serializes")
+}
+
+fn verify_json_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+    if expected == actual {
+        return Ok(());
+    }
+    let expected: Vec<i64> =
+        serde_json::from_slice(expected).map_err(|e| format!("native output is not JSON: {e}"))?;
+    let actual: Vec<i64> = serde_json::from_slice(actual).map_err(|e| {
+        let shown = String::from_utf8_lossy(&actual[..actual.len().min(80)]).into_owned();
+        format!("output is not a JSON array of i64 ({e}): {shown:?}")
+    })?;
+    if actual.len() != expected.len() {
+        return Err(format!("output has {} values, native has {}", actual.len(), expected.len()));
+    }
+    match actual.iter().zip(&expected).position(|(a, e)| a != e) {
+        Some(i) => Err(format!("value {i} is {}, native gives {}", actual[i], expected[i])),
+        None => Ok(()),
+    }
+}
+
+/// A short, stable fingerprint of an artifact (FNV-1a 64), so a report shows that the
+/// runtimes loading the core module really loaded identical bytes.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn artifacts_are_wasm() {
+        for bytes in [CORE_MODULE, PDK_PLUGIN] {
+            assert_eq!(&bytes[..4], b"\0asm");
+        }
+        assert_ne!(fingerprint(CORE_MODULE), fingerprint(PDK_PLUGIN));
+    }
+
+    #[test]
+    fn verify_reports_first_difference() {
+        assert_eq!(verify_json_i64(b"[1,2,3]", b"[1, 2, 3]"), Ok(()));
+        assert_eq!(verify_json_i64(b"[1,2,3]", b"[1,5,3]").unwrap_err(), "value 1 is 5, native gives 2");
+        assert!(verify_json_i64(b"[1,2]", b"[1]").unwrap_err().contains("1 values"));
+        assert!(verify_json_i64(b"[1]", b"oops").unwrap_err().contains("not a JSON array"));
+    }
+
+    #[test]
+    fn inputs_are_deterministic() {
+        let k = kernel("pairwise-json").unwrap();
+        assert_eq!((k.make_input)(50, 7), (k.make_input)(50, 7));
+        assert_ne!((k.make_input)(50, 7), (k.make_input)(50, 8));
+    }
+}

@@ -1,0 +1,53 @@
+//! Benchmark kernels, written once.
+//!
+//! The same source is compiled three ways: natively (linked into the runner as the
+//! baseline), as a plain core Wasm module (`--features core-abi`, see [`core_abi`]) and
+//! as an Extism plugin (`--features extism-plugin`, see `pdk_plugin`). Every build runs
+//! exactly the functions below, so a difference in time is the runtime's, not the code's.
+
+pub mod pairwise;
+
+#[cfg(all(feature = "core-abi", feature = "extism-plugin"))]
+compile_error!("`core-abi` and `extism-plugin` both export `run`; build them separately");
+
+#[cfg(feature = "core-abi")]
+pub mod core_abi;
+
+#[cfg(feature = "extism-plugin")]
+mod pdk_plugin;
+
+/// First byte of a core-ABI kernel's output: the kernel succeeded, its output follows.
+pub const CORE_STATUS_OK: u8 = 0;
+/// First byte of a core-ABI kernel's output: the kernel failed, a UTF-8 message follows.
+pub const CORE_STATUS_ERR: u8 = 1;
+
+/// A kernel failed on its input (for example the input was not the JSON it expects).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KernelError(pub String);
+
+impl std::fmt::Display for KernelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for KernelError {}
+
+/// Signature every kernel has at the byte level: input bytes in, output bytes appended to `out`.
+pub type ByteKernel = fn(input: &[u8], out: &mut Vec<u8>) -> Result<(), KernelError>;
+
+/// Deterministic pseudo-random values in `-1000..=1000` (splitmix64), so every runtime and
+/// every run sees the same input for a given `(size, seed)`, and sums stay far from overflow.
+pub fn seeded_values(size: usize, seed: u64) -> Vec<i64> {
+    let mut state = seed;
+    (0..size)
+        .map(|_| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^= z >> 31;
+            (z % 2001) as i64 - 1000
+        })
+        .collect()
+}

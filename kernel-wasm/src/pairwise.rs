@@ -1,0 +1,52 @@
+//! The seed kernel: `Vec<i64>` in, an O(n^2) loop, `Vec<i64>` out, JSON on both sides.
+
+use crate::KernelError;
+
+/// The loop from the seed post, kept as written (including its quirks: the first
+/// element of each output is `a * b`, the rest add `b`), because that is what was measured.
+pub fn pairwise(x: &[i64]) -> Vec<i64> {
+    let mut values = Vec::new();
+    for (idx, a) in x.iter().enumerate() {
+        for b in x.iter() {
+            if values.len() > idx {
+                values[idx] += b;
+            } else {
+                values.push(a * b);
+            }
+        }
+    }
+    values
+}
+
+/// JSON array of integers in, JSON array of integers out: the work every build does per call.
+pub fn pairwise_json(input: &[u8], out: &mut Vec<u8>) -> Result<(), KernelError> {
+    let x: Vec<i64> = serde_json::from_slice(input)
+        .map_err(|e| KernelError(format!("input is not a JSON array of i64: {e}")))?;
+    let values = pairwise(&x);
+    serde_json::to_writer(out, &values).map_err(|e| KernelError(format!("serialize output: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_hand_computed_values() {
+        // idx 0: 2*2 + 3 + 4 = 9; idx 1: 3*2 + 3 + 4 = 13; idx 2: 4*2 + 3 + 4 = 15
+        assert_eq!(pairwise(&[2, 3, 4]), vec![9, 13, 15]);
+        assert_eq!(pairwise(&[]), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let mut out = Vec::new();
+        pairwise_json(b"[2,3,4]", &mut out).unwrap();
+        assert_eq!(out, b"[9,13,15]");
+    }
+
+    #[test]
+    fn bad_json_is_an_error() {
+        let err = pairwise_json(b"{not json", &mut Vec::new()).unwrap_err();
+        assert!(err.0.contains("not a JSON array"), "{err}");
+    }
+}

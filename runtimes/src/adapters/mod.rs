@@ -1,0 +1,12 @@
+//! One module per runtime; each is compiled only with its cargo feature.
+
+#[cfg(feature = "extism")]
+pub mod extism;
+#[cfg(feature = "native")]
+pub mod native;
+#[cfg(any(feature = "wasmer-cranelift", feature = "wasmer-singlepass"))]
+pub mod wasmer;
+#[cfg(feature = "wasmi")]
+pub mod wasmi;
+#[cfg(feature = "wasmtime")]
+pub mod wasmtime;

@@ -1,0 +1,41 @@
+//! The baseline: the kernel compiled natively into this binary, called through the same
+//! byte-level interface (JSON in, JSON out) as the Wasm builds.
+
+use kernel_embed::{Kernel, NativeFn};
+
+use crate::{Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo};
+
+pub struct Native;
+
+impl Runtime for Native {
+    fn info(&self) -> RuntimeInfo {
+        RuntimeInfo {
+            name: "native",
+            crate_name: "rustc",
+            crate_version: "host build",
+            config: "kernel linked into the runner, same profile as the runner".into(),
+            guest: GuestFormat::Native,
+            supports_artifacts: false,
+        }
+    }
+
+    fn compile(&self, kernel: &Kernel, _bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
+        Ok(Box::new(NativeKernel(kernel.native)))
+    }
+}
+
+struct NativeKernel(NativeFn);
+
+impl Compiled for NativeKernel {
+    fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
+        Ok(Box::new(NativeKernel(self.0)))
+    }
+}
+
+impl Instance for NativeKernel {
+    fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
+        let mut out = Vec::new();
+        (self.0)(input, &mut out).map_err(|e| RuntimeError::Guest(e.0))?;
+        Ok(out)
+    }
+}
