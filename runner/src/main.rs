@@ -1,1 +1,164 @@
-fn main() {}
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use reports::write::{read_run, write_atomic};
+use reports::{analyze, Csv, Exporter, Json, Markdown, RunFile, Table};
+use runner::cli::{Cli, Command, CompareArgs, ReportArgs, WorkerArgs};
+use runner::compare::{self, CompareOptions};
+use runner::fault::{parse_assignment, Fault};
+use runner::measure::Plan;
+use runner::progress::Progress;
+use runner::{environment, worker};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Compare(args) => compare_cmd(args),
+        Command::List => list_cmd().map(|_| ExitCode::SUCCESS),
+        Command::Report(args) => report_cmd(args).map(|_| ExitCode::SUCCESS),
+        Command::Diff { old, new } => diff_cmd(&old, &new).map(|_| ExitCode::SUCCESS),
+        Command::Worker(args) => worker_cmd(args).map(|_| ExitCode::SUCCESS),
+    };
+    outcome.unwrap_or_else(|e| {
+        eprintln!("error: {e:#}");
+        ExitCode::from(1)
+    })
+}
+
+/// Writes each requested export; all of them even if one fails.
+fn export(run: &RunFile, outputs: &[(Option<&PathBuf>, &dyn Exporter)]) -> Result<()> {
+    let mut failures = Vec::new();
+    for (path, exporter) in outputs {
+        if let Some(path) = path {
+            match write_atomic(path, &exporter.render(run)) {
+                Ok(()) => eprintln!("wrote {}", path.display()),
+                Err(e) => failures.push(format!("{e:#}")),
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        bail!(failures.join("; "))
+    }
+}
+
+fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
+    if !(args.budget > 0.0) || !(args.precision > 0.0) || args.size == 0 {
+        bail!("--budget, --precision and --size must be positive");
+    }
+    let faults = args
+        .inject_fault
+        .iter()
+        .map(|s| parse_assignment(s))
+        .collect::<Result<BTreeMap<_, _>, _>>()
+        .map_err(anyhow::Error::msg)?;
+    let environment = environment::collect();
+    let seed = args.seed.unwrap_or_else(|| {
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    });
+    let plan = Plan {
+        budget: Duration::from_secs_f64(args.budget),
+        target_precision: args.precision / 100.0,
+        min_rounds: args.min_rounds.max(2),
+        max_rounds: args.max_rounds.max(2),
+        seed,
+        // Timer overhead under 0.1% of every sample, and never below 10 µs.
+        min_sample_ns: (environment.timer_overhead_ns * 1000.0).max(10_000.0),
+        phase_share: if args.no_phases { 0.0 } else { 0.2 },
+        min_phase_rounds: 3,
+        max_phase_rounds: 30,
+        warmup: Duration::from_secs_f64(args.warmup),
+    };
+    let opts = CompareOptions {
+        runtimes: compare::select_runtimes(&args.runtimes)?,
+        kernel: args.kernel.clone(),
+        size: args.size,
+        input_seed: args.input_seed,
+        plan,
+        phase_timeout: Duration::from_secs_f64(args.phase_timeout),
+        faults,
+    };
+    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
+    let progress = Progress::stderr(opts.plan.budget);
+    let run = compare::run(&opts, &exe, environment, &progress)?;
+    print!("{}", Table.render(&run));
+    export(
+        &run,
+        &[(args.json.as_ref(), &Json), (args.markdown.as_ref(), &Markdown), (args.csv.as_ref(), &Csv)],
+    )?;
+    let failed: Vec<&str> = run.results.iter().filter(|r| !r.is_ok()).map(|r| r.runtime.as_str()).collect();
+    if failed.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{} runtime(s) failed: {} (see the ERROR rows)", failed.len(), failed.join(", "));
+        Ok(ExitCode::from(2))
+    }
+}
+
+fn list_cmd() -> Result<()> {
+    let mut table = comfy_table::Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(["Runtime", "Crate", "Version", "Loads", "Artifacts", "Configuration"]);
+    for entry in runtimes::all() {
+        match (entry.create)() {
+            Ok(rt) => {
+                let info = rt.info();
+                table.add_row([
+                    info.name.to_string(),
+                    info.crate_name.to_string(),
+                    info.crate_version.to_string(),
+                    info.guest.label().to_string(),
+                    if info.supports_artifacts { "save/load" } else { "not supported" }.to_string(),
+                    info.config,
+                ]);
+            }
+            Err(e) => {
+                table.add_row([entry.name.to_string(), "-".into(), "-".into(), "-".into(), "-".into(), format!("unavailable: {e}")]);
+            }
+        }
+    }
+    println!("Runtimes\n{table}\n\nKernels");
+    for k in kernel_embed::KERNELS {
+        println!("  {:<16} {}", k.name, k.description);
+    }
+    Ok(())
+}
+
+fn report_cmd(args: ReportArgs) -> Result<()> {
+    let mut run = read_run(&args.results)?;
+    analyze(&mut run);
+    print!("{}", Table.render(&run));
+    export(
+        &run,
+        &[(args.json.as_ref(), &Json), (args.markdown.as_ref(), &Markdown), (args.csv.as_ref(), &Csv)],
+    )
+}
+
+fn diff_cmd(old: &Path, new: &Path) -> Result<()> {
+    let (old, new) = (read_run(old)?, read_run(new)?);
+    if (old.settings.kernel.as_str(), old.settings.size) != (new.settings.kernel.as_str(), new.settings.size) {
+        eprintln!(
+            "note: comparing different workloads ({} size {} vs {} size {})",
+            old.settings.kernel, old.settings.size, new.settings.kernel, new.settings.size
+        );
+    }
+    println!("{}", reports::diff::render(&reports::diff::diff(&old, &new)));
+    Ok(())
+}
+
+fn worker_cmd(args: WorkerArgs) -> Result<()> {
+    let kernel = kernel_embed::kernel(&args.kernel).with_context(|| format!("unknown kernel `{}`", args.kernel))?;
+    let fault = args.inject_fault.as_deref().map(str::parse::<Fault>).transpose().map_err(anyhow::Error::msg)?;
+    worker::serve(worker::WorkerOptions {
+        runtime: args.runtime,
+        kernel,
+        size: args.size,
+        input_seed: args.input_seed,
+        fault,
+    })
+}

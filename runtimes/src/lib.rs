@@ -10,7 +10,7 @@ mod core_abi;
 mod registry;
 
 pub use kernel_embed::{Kernel, KERNELS};
-pub use registry::{all, create, names, RuntimeEntry};
+pub use registry::{all, baseline_name, create, names, RuntimeEntry};
 
 /// Which build of the kernel a runtime loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

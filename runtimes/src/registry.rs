@@ -46,3 +46,11 @@ pub fn create(name: &str) -> Result<Box<dyn Runtime>, RuntimeError> {
     })?;
     (entry.create)()
 }
+
+/// The runtime every ratio is relative to, if it is built in.
+pub fn baseline_name() -> Option<&'static str> {
+    #[cfg(feature = "native")]
+    return Some("native");
+    #[cfg(not(feature = "native"))]
+    None
+}

@@ -2,8 +2,9 @@
 //! function can be tested against known values.
 //!
 //! - [`summary`]: location, spread, percentiles and the t interval of the mean.
-//! - [`ratio`]: a runtime's time relative to native: paired (per-round log ratios) and
-//!   unpaired (ratio of means, delta method), with Welch's t-test.
+//! - [`ratio`]: a runtime's time relative to native: paired (median of per-round ratios with
+//!   an order-statistic interval; geometric mean with a t interval) and unpaired (ratio of
+//!   means, delta method), with Welch's t-test.
 //! - [`outliers`]: Tukey-fence classification (counted, never dropped).
 
 pub mod outliers;
@@ -12,6 +13,6 @@ pub mod summary;
 mod t;
 
 pub use outliers::{classify as classify_outliers, Outliers};
-pub use ratio::{paired_log_ratio, unpaired_ratio, welch_t_test, RatioEstimate, WelchTest};
+pub use ratio::{paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, RatioEstimate, WelchTest};
 pub use summary::{percentile, Summary};
 pub use t::{t_critical, t_two_sided_p};

@@ -1,10 +1,15 @@
 //! How much slower (or faster) a runtime is than native, with its uncertainty.
 //!
-//! The primary estimate is paired: both were sampled in the same round, so per-round
-//! log ratios cancel slow drift of the machine. Their mean, back-transformed, is the
-//! geometric-mean ratio; a Student-t interval on the logs gives its 95% interval and a
-//! paired t-test its p-value. The unpaired ratio of means (delta method, Welch degrees of
-//! freedom) and Welch's t-test are kept for comparison and for runs without pairing.
+//! Estimates are paired where possible: runtime and native were sampled in the same
+//! round, so per-round ratios cancel slow drift of the machine.
+//!
+//! - [`paired_median_ratio`] (the headline figure): the median of the per-round ratios,
+//!   with a distribution-free 95% interval from order statistics (sign-test inversion) and
+//!   a sign-test p-value. Robust to the short stalls a shared machine inflicts on a few
+//!   samples, which would otherwise dominate a mean.
+//! - [`paired_log_ratio`]: the geometric mean of per-round ratios, t interval on the logs.
+//! - [`unpaired_ratio`] and [`welch_t_test`]: ratio of means and Welch's test, for
+//!   comparison and for samples that were not taken in rounds.
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +44,62 @@ fn mean(xs: &[f64]) -> f64 {
 
 fn precision(value: f64, ci: [f64; 2]) -> f64 {
     (ci[1] / value - 1.0).max(1.0 - ci[0] / value)
+}
+
+/// Median of per-round ratios `runtime[i] / native[i]` with a distribution-free 95%
+/// interval: the order statistics `[r_(k), r_(n+1-k)]` where k is the largest index with
+/// `2 P(B <= k-1) <= 0.05`, `B ~ Binomial(n, 1/2)`. p-value: two-sided sign test of
+/// "ratio = 1". `None` with fewer than 6 pairs (no 95% interval exists) or non-positive times.
+pub fn paired_median_ratio(runtime: &[f64], native: &[f64]) -> Option<RatioEstimate> {
+    let n = runtime.len().min(native.len());
+    if n < 6 || runtime[..n].iter().chain(&native[..n]).any(|&x| !(x > 0.0)) {
+        return None;
+    }
+    let mut ratios: Vec<f64> = runtime[..n].iter().zip(&native[..n]).map(|(r, b)| r / b).collect();
+    ratios.sort_by(f64::total_cmp);
+    let value = crate::summary::percentile(&ratios, 50.0);
+    let k = order_statistic_rank(n, 0.05);
+    let ci95 = [ratios[k - 1], ratios[n - k]];
+    let above = ratios.iter().filter(|&&r| r > 1.0).count();
+    let below = ratios.iter().filter(|&&r| r < 1.0).count();
+    Some(RatioEstimate {
+        value,
+        ci95,
+        p_value: sign_test_p(above, below),
+        precision: precision(value, ci95),
+        n,
+        method: "paired: median of per-round ratios, order-statistic interval, sign test".into(),
+    })
+}
+
+/// Largest k (1-based) such that `2 P(Binomial(n, 1/2) <= k - 1) <= alpha`.
+fn order_statistic_rank(n: usize, alpha: f64) -> usize {
+    let (mut lo, mut hi) = (1usize, n / 2 + 1);
+    // Invariant: rank `lo` is valid; rank `hi` is not.
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if 2.0 * binomial_half_cdf(n, mid - 1) <= alpha {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// `P(Binomial(n, 1/2) <= k)`.
+fn binomial_half_cdf(n: usize, k: usize) -> f64 {
+    use statrs::distribution::{Binomial, DiscreteCDF};
+    Binomial::new(0.5, n as u64).expect("valid binomial").cdf(k as u64)
+}
+
+/// Two-sided sign test from the counts above and below 1 (ties dropped).
+fn sign_test_p(above: usize, below: usize) -> f64 {
+    let m = above + below;
+    if m == 0 {
+        return 1.0;
+    }
+    (2.0 * binomial_half_cdf(m, above.min(below))).min(1.0)
 }
 
 /// Paired estimate from per-round samples: `runtime[i]` and `native[i]` come from round i.
@@ -153,13 +214,48 @@ mod tests {
     }
 
     #[test]
+    fn median_ratio_of_known_pairs() {
+        // Ratios 1.0, 1.1, ..., 1.9 (n = 10): median 1.45; for n = 10 the 95% rank is k = 2
+        // (2 P(B <= 1) = 0.0215 <= 0.05 < 2 P(B <= 2) = 0.109), so [r_(2), r_(9)] = [1.1, 1.8].
+        // Sign test: 9 above 1, 0 below (the 1.0 is a tie): p = 2 * 0.5^9 = 0.00390625.
+        let native = [10.0; 10];
+        let runtime: Vec<f64> = (0..10).map(|i| 10.0 + i as f64).collect();
+        let r = paired_median_ratio(&runtime, &native).unwrap();
+        assert!(close(r.value, 1.45, 1e-12), "{r:?}");
+        assert!(close(r.ci95[0], 1.1, 1e-12) && close(r.ci95[1], 1.8, 1e-12), "{r:?}");
+        assert!(close(r.p_value, 0.003_906_25, 1e-9), "{r:?}");
+        assert_eq!(order_statistic_rank(10, 0.05), 2);
+        // scipy.stats.binom.ppf-based ranks for larger n: n = 100 -> k = 40, n = 1000 -> k = 469.
+        assert_eq!(order_statistic_rank(100, 0.05), 40);
+        assert_eq!(order_statistic_rank(1000, 0.05), 469);
+        assert!(paired_median_ratio(&[1.0; 5], &[1.0; 5]).is_none());
+    }
+
+    #[test]
+    fn median_ratio_ignores_a_few_stalls_that_move_the_mean() {
+        // Runtime is 2x native every round, but 3 of 40 native samples hit a 3x stall.
+        let mut native = vec![100.0; 40];
+        for i in [5, 17, 33] {
+            native[i] = 300.0;
+        }
+        let runtime = vec![200.0; 40];
+        let median = paired_median_ratio(&runtime, &native).unwrap();
+        let geomean = paired_log_ratio(&runtime, &native).unwrap();
+        assert_eq!(median.value, 2.0);
+        assert_eq!(median.ci95, [2.0, 2.0]);
+        assert!(geomean.value < 1.9 && geomean.precision > 0.05, "{geomean:?}");
+    }
+
+    #[test]
     fn paired_ratio_cancels_drift_that_unpaired_cannot() {
         // The machine slows down 1% per round; the runtime is always exactly 1.5x native.
         let native: Vec<f64> = (0..40).map(|i| 100.0 * 1.01f64.powi(i)).collect();
         let runtime: Vec<f64> = native.iter().map(|x| x * 1.5).collect();
         let paired = paired_log_ratio(&runtime, &native).unwrap();
+        let median = paired_median_ratio(&runtime, &native).unwrap();
         let unpaired = unpaired_ratio(&runtime, &native).unwrap();
         assert!(close(paired.value, 1.5, 1e-12));
+        assert!(close(median.value, 1.5, 1e-12) && median.precision < 1e-9, "{median:?}");
         assert!(paired.precision < 1e-9, "{paired:?}");
         assert!(close(unpaired.value, 1.5, 1e-12));
         assert!(unpaired.precision > 0.05, "drift widens the unpaired interval: {unpaired:?}");

@@ -1,0 +1,87 @@
+//! Derives every statistic in a [`RunFile`] from its raw samples. Run after measuring and
+//! again by `plugbench report`, so a saved file always rebuilds the same figures.
+
+use std::collections::BTreeMap;
+
+use stats::{classify_outliers, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, Summary};
+
+use crate::model::{phase, PhaseResult, PhaseStats, RunFile, RuntimeResult};
+
+/// A warm coefficient of variation above this flags the runtime's row as noisy.
+pub const NOISY_CV: f64 = 0.05;
+
+pub fn phase_stats(samples: &[f64]) -> Option<PhaseStats> {
+    let s = Summary::of(samples)?;
+    Some(PhaseStats {
+        mean_ns: s.mean,
+        median_ns: s.median,
+        p90_ns: s.p90,
+        p99_ns: s.p99,
+        stddev_ns: s.stddev,
+        min_ns: s.min,
+        max_ns: s.max,
+        ci95_ns: s.ci95,
+        cv: s.cv,
+        samples: s.n,
+        throughput_per_s: 1e9 / s.mean,
+        outliers: classify_outliers(samples),
+    })
+}
+
+/// Samples of `a` and `b` taken in the same rounds, in round order.
+pub fn paired(a: &RuntimeResult, b: &RuntimeResult) -> (Vec<f64>, Vec<f64>) {
+    let by_round: BTreeMap<usize, f64> =
+        b.raw.warm_rounds.iter().copied().zip(b.raw.warm_ns.iter().copied()).collect();
+    a.raw
+        .warm_rounds
+        .iter()
+        .zip(&a.raw.warm_ns)
+        .filter_map(|(round, &x)| by_round.get(round).map(|&y| (x, y)))
+        .unzip()
+}
+
+/// Fills in every derived field of every result.
+pub fn analyze(run: &mut RunFile) {
+    let baseline = run.baseline().cloned();
+    let target = run.settings.target_precision;
+    for result in &mut run.results {
+        analyze_one(result, baseline.as_ref(), target);
+    }
+}
+
+fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, target: f64) {
+    result.phases = phase::ALL
+        .iter()
+        .map(|&name| {
+            let entry = if let Some(message) = result.raw.phase_errors.get(name) {
+                PhaseResult::Error { message: message.clone() }
+            } else if result.raw.unsupported.iter().any(|p| p == name) {
+                PhaseResult::NotSupported
+            } else {
+                match result.raw.phases_ns.get(name).and_then(|s| phase_stats(s)) {
+                    Some(stats) => PhaseResult::Measured(stats),
+                    None => PhaseResult::NotMeasured,
+                }
+            };
+            (name.to_string(), entry)
+        })
+        .collect();
+
+    result.warm = phase_stats(&result.raw.warm_ns);
+    result.noisy = result.warm.as_ref().is_some_and(|w| w.cv > NOISY_CV);
+    result.ratio_to_native = None;
+    result.ratio_geomean = None;
+    result.ratio_unpaired = None;
+    result.welch_vs_native = None;
+    result.precision_met = None;
+    let Some(base) = baseline.filter(|b| b.is_ok()) else { return };
+    if !result.is_ok() || result.baseline {
+        return;
+    }
+    let (mine, theirs) = paired(result, base);
+    result.ratio_to_native = paired_median_ratio(&mine, &theirs);
+    result.ratio_geomean = paired_log_ratio(&mine, &theirs);
+    result.ratio_unpaired = unpaired_ratio(&result.raw.warm_ns, &base.raw.warm_ns);
+    result.welch_vs_native = welch_t_test(&result.raw.warm_ns, &base.raw.warm_ns);
+    result.precision_met = result.ratio_to_native.as_ref().map(|r| r.precision <= target);
+}

@@ -1,0 +1,95 @@
+//! `plugbench diff OLD NEW`: per runtime and phase, did the time change significantly?
+//! Runs are independent, so the comparison is unpaired: ratio of means new/old with a
+//! delta-method 95% interval and Welch's t-test.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use stats::{unpaired_ratio, RatioEstimate};
+
+use crate::format::{duration, p_value, ratio};
+use crate::model::{phase, RunFile, RuntimeResult};
+
+#[derive(Debug, Clone)]
+pub struct DiffRow {
+    pub runtime: String,
+    pub phase: String,
+    pub old_mean_ns: f64,
+    pub new_mean_ns: f64,
+    pub change: RatioEstimate,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Faster,
+    Slower,
+    NoChange,
+}
+
+impl Verdict {
+    fn of(r: &RatioEstimate) -> Self {
+        if r.ci95[1] < 1.0 {
+            Verdict::Faster
+        } else if r.ci95[0] > 1.0 {
+            Verdict::Slower
+        } else {
+            Verdict::NoChange
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Faster => "faster",
+            Verdict::Slower => "slower",
+            Verdict::NoChange => "no significant change",
+        }
+    }
+}
+
+fn samples<'a>(r: &'a RuntimeResult, phase: &str) -> &'a [f64] {
+    if phase == "warm" {
+        &r.raw.warm_ns
+    } else {
+        r.raw.phases_ns.get(phase).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+pub fn diff(old: &RunFile, new: &RunFile) -> Vec<DiffRow> {
+    let mut rows = Vec::new();
+    for n in new.results.iter().filter(|r| r.is_ok()) {
+        let Some(o) = old.results.iter().find(|o| o.runtime == n.runtime && o.is_ok()) else { continue };
+        for phase in std::iter::once("warm").chain(phase::ALL) {
+            let (a, b) = (samples(n, phase), samples(o, phase));
+            let Some(change) = unpaired_ratio(a, b) else { continue };
+            rows.push(DiffRow {
+                runtime: n.runtime.clone(),
+                phase: phase.to_string(),
+                old_mean_ns: b.iter().sum::<f64>() / b.len() as f64,
+                new_mean_ns: a.iter().sum::<f64>() / a.len() as f64,
+                verdict: Verdict::of(&change),
+                change,
+            });
+        }
+    }
+    rows
+}
+
+pub fn render(rows: &[DiffRow]) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(["Runtime", "Phase", "Old", "New", "New/old [95% CI]", "p-value", "Verdict"]);
+    for r in rows {
+        table.add_row([
+            r.runtime.clone(),
+            phase::label(&r.phase).to_string(),
+            duration(r.old_mean_ns),
+            duration(r.new_mean_ns),
+            ratio(&r.change),
+            p_value(r.change.p_value),
+            r.verdict.label().to_string(),
+        ]);
+    }
+    table.to_string()
+}

@@ -1,0 +1,101 @@
+use comfy_table::presets::ASCII_MARKDOWN;
+
+use super::table::draw;
+use super::Exporter;
+use crate::format::{duration, percent, sentence};
+use crate::model::{PhaseResult, RunFile};
+use crate::rows;
+
+/// The shareable report: summary, tables, environment, settings and method.
+pub struct Markdown;
+
+impl Exporter for Markdown {
+    fn render(&self, run: &RunFile) -> String {
+        let s = &run.settings;
+        let env = &run.environment;
+        let mut md = format!("# plugbench: `{}` at size {}\n\n", s.kernel, s.size);
+        for r in &run.results {
+            md += &format!("- {}\n", sentence(r));
+        }
+
+        md += "\n## Warm calls\n\nPer call. Ratio to native: median of the per-round ratios \
+               (each runtime paired with native in the same round), distribution-free 95% interval; \
+               p-value: sign test.\n\n";
+        md += &draw(&rows::warm(run, 200), ASCII_MARKDOWN);
+        md += "\n\n## Phases\n\nMean per operation ± half-width of its 95% interval. \
+               Compile starts from bytes with every cache off; cold start is bytes to first result.\n\n";
+        md += &draw(&rows::phases(run), ASCII_MARKDOWN);
+        md.push('\n');
+
+        let errors: Vec<String> = run
+            .results
+            .iter()
+            .flat_map(|r| {
+                let row = r.error.iter().map(move |e| format!("- **{}**: {e}", r.runtime));
+                let phases = r.phases.iter().filter_map(move |(name, p)| match p {
+                    PhaseResult::Error { message } => Some(format!("- **{}** ({name}): {message}", r.runtime)),
+                    _ => None,
+                });
+                row.chain(phases)
+            })
+            .collect();
+        if !errors.is_empty() {
+            md += "\n## Errors\n\n";
+            md += &errors.join("\n");
+            md.push('\n');
+        }
+
+        md += "\n## Environment\n\n";
+        md += &format!("- CPU: {} ({} cores)\n", env.cpu, env.cores);
+        md += &format!("- OS: {}\n", env.os);
+        md += &format!("- rustc: {}\n", env.rustc);
+        md += &format!("- Build profile: {}\n", env.build_profile);
+        md += &format!("- Timer overhead: {} per sample\n", duration(env.timer_overhead_ns));
+        for a in &env.artifacts {
+            md += &format!("- Artifact `{}`: {} bytes, fingerprint `{}`\n", a.format, a.bytes, a.fingerprint);
+        }
+        md += "\n| Runtime | Crate | Version | Loads | Configuration |\n|---|---|---|---|---|\n";
+        for r in run.results.iter().filter(|r| !r.crate_name.is_empty()) {
+            md += &format!(
+                "| {} | {} | {} | {} | {} |\n",
+                r.runtime, r.crate_name, r.crate_version, r.guest, r.config
+            );
+        }
+
+        md += "\n## Settings\n\n";
+        md += &format!("- Kernel `{}`, input size {}, input seed {}\n", s.kernel, s.size, s.input_seed);
+        md += &format!("- Runtimes: {}\n", s.runtimes.join(", "));
+        md += &format!(
+            "- Budget {:.0} s, target precision ±{} on every ratio, {}-{} rounds, shuffle seed {}\n",
+            s.budget_s,
+            percent(s.target_precision),
+            s.min_rounds,
+            s.max_rounds,
+            s.seed
+        );
+        md += &format!(
+            "- Ran {} rounds in {:.1} s; stopped: {}\n",
+            s.rounds, s.elapsed_s, s.stop_reason
+        );
+        md += &format!(
+            "- Minimum sample {}, phase time limit {:.0} s\n",
+            duration(s.min_sample_ns),
+            s.phase_timeout_s
+        );
+        let batches: Vec<String> =
+            run.results.iter().filter(|r| r.batch > 0).map(|r| format!("{} {}", r.runtime, r.batch)).collect();
+        md += &format!("- Calls per warm sample: {}\n", batches.join(", "));
+        md += "\n## Method\n\n\
+            Each runtime runs in its own worker process. In every round each runtime, native \
+            included, takes one warm sample, in a freshly shuffled order. The ratio to native is the \
+            median of the per-round ratios, so slow drift of the machine cancels and the short stalls \
+            a shared machine inflicts on a few samples cannot move it; its 95% interval comes from \
+            order statistics (no distribution assumed) and its p-value from the sign test. \
+            Sampling stops when every interval is within the target precision or the budget is spent. \
+            Every output is checked value for value against native outside the timed region. \
+            Outliers (Tukey fences) are counted, never dropped: the mean, standard deviation and p99 \
+            include them. The geometric-mean ratio (t interval), the unpaired ratio of means and \
+            Welch's t-test are in the JSON file.\n";
+        md
+    }
+}

@@ -1,0 +1,42 @@
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table as Comfy};
+
+use super::Exporter;
+use crate::format::sentence;
+use crate::model::RunFile;
+use crate::rows::{self, Grid};
+
+/// The terminal view: warm table, phase table, one sentence per runtime.
+pub struct Table;
+
+pub(crate) fn draw(grid: &Grid, preset: &str) -> String {
+    let mut table = Comfy::new();
+    table
+        .load_preset(preset)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(&grid.header);
+    for row in &grid.rows {
+        table.add_row(row);
+    }
+    table.to_string()
+}
+
+impl Exporter for Table {
+    fn render(&self, run: &RunFile) -> String {
+        let s = &run.settings;
+        let mut out = format!(
+            "kernel {} · size {} · {} rounds in {:.1} s ({})\n",
+            s.kernel, s.size, s.rounds, s.elapsed_s, s.stop_reason
+        );
+        out += "\nWarm calls (per call; paired ratio to native)\n";
+        out += &draw(&rows::warm(run, 60), UTF8_FULL_CONDENSED);
+        out += "\n\nPhases (mean ± 95% CI half-width)\n";
+        out += &draw(&rows::phases(run), UTF8_FULL_CONDENSED);
+        out += "\n\n";
+        for r in &run.results {
+            out += &sentence(r);
+            out.push('\n');
+        }
+        out
+    }
+}

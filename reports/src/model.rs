@@ -1,0 +1,226 @@
+//! The results file: a contract users script against (see README "JSON results").
+//! Raw samples are kept so `plugbench report` can rebuild every figure without rerunning.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use stats::{Outliers, RatioEstimate, WelchTest};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunFile {
+    pub schema: u32,
+    pub tool: String,
+    pub environment: Environment,
+    pub settings: Settings,
+    pub results: Vec<RuntimeResult>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Environment {
+    pub cpu: String,
+    pub cores: usize,
+    pub os: String,
+    pub rustc: String,
+    /// Cargo profile the runner was built with and its settings that matter for speed.
+    pub build_profile: String,
+    /// Unix time (seconds) when the run started.
+    pub started_unix: u64,
+    /// Cost of one `Instant::now()` pair and of the empty timing loop, measured at startup.
+    pub timer_overhead_ns: f64,
+    pub artifacts: Vec<ArtifactInfo>,
+}
+
+/// A Wasm artifact the run loaded, so readers can check that runtimes loaded identical bytes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ArtifactInfo {
+    pub format: String,
+    pub bytes: usize,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    pub kernel: String,
+    pub size: usize,
+    pub input_seed: u64,
+    /// Shuffle seed for the order of runtimes within each round.
+    pub seed: u64,
+    pub budget_s: f64,
+    /// Target relative half-width of every ratio's 95% interval (0.01 = +-1%).
+    pub target_precision: f64,
+    pub min_rounds: usize,
+    pub max_rounds: usize,
+    /// Minimum time of one warm sample; calls are batched to reach it.
+    pub min_sample_ns: f64,
+    pub phase_timeout_s: f64,
+    pub runtimes: Vec<String>,
+    /// Why sampling stopped: "precision reached", "budget exhausted", "max rounds".
+    #[serde(default)]
+    pub stop_reason: String,
+    #[serde(default)]
+    pub rounds: usize,
+    #[serde(default)]
+    pub elapsed_s: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Error,
+}
+
+/// Statistics of one phase, per call, in nanoseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseStats {
+    pub mean_ns: f64,
+    pub median_ns: f64,
+    pub p90_ns: f64,
+    pub p99_ns: f64,
+    pub stddev_ns: f64,
+    pub min_ns: f64,
+    pub max_ns: f64,
+    pub ci95_ns: [f64; 2],
+    pub cv: f64,
+    pub samples: usize,
+    pub throughput_per_s: f64,
+    pub outliers: Outliers,
+}
+
+/// A measured phase, or why there is no figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PhaseResult {
+    Measured(PhaseStats),
+    NotSupported,
+    Error { message: String },
+    NotMeasured,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Memory {
+    /// Peak resident set size of the runtime's worker process (VmHWM).
+    pub peak_rss_kib: Option<u64>,
+}
+
+/// Samples as measured, before any statistics. Warm samples are per call (batch total /
+/// batch size); `warm_rounds[i]` is the round of `warm_ns[i]`, which pairs it with native.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RawSamples {
+    pub warm_ns: Vec<f64>,
+    pub warm_rounds: Vec<usize>,
+    pub phases_ns: BTreeMap<String, Vec<f64>>,
+    /// Phases this runtime does not offer.
+    pub unsupported: Vec<String>,
+    /// Phases that failed, with the message.
+    pub phase_errors: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuntimeResult {
+    pub runtime: String,
+    pub kernel: String,
+    pub size: usize,
+    pub status: Status,
+    pub error: Option<String>,
+    /// Every checked output matched native value for value.
+    pub verified: bool,
+    /// The native baseline every ratio is relative to.
+    pub baseline: bool,
+    pub crate_name: String,
+    pub crate_version: String,
+    pub config: String,
+    pub guest: String,
+    /// Calls per warm sample.
+    pub batch: u64,
+    pub first_call_ns: Option<f64>,
+    pub memory: Memory,
+    pub raw: RawSamples,
+
+    // Everything below is derived from `raw` by `analysis::analyze`.
+    #[serde(default)]
+    pub warm: Option<PhaseStats>,
+    #[serde(default)]
+    pub ratio_to_native: Option<RatioEstimate>,
+    /// Geometric mean of per-round ratios with a t interval on the logs.
+    #[serde(default)]
+    pub ratio_geomean: Option<RatioEstimate>,
+    #[serde(default)]
+    pub ratio_unpaired: Option<RatioEstimate>,
+    #[serde(default)]
+    pub welch_vs_native: Option<WelchTest>,
+    /// The ratio's interval is within the target precision.
+    #[serde(default)]
+    pub precision_met: Option<bool>,
+    /// Warm coefficient of variation above the noise threshold.
+    #[serde(default)]
+    pub noisy: bool,
+    #[serde(default)]
+    pub phases: BTreeMap<String, PhaseResult>,
+}
+
+/// Phase names, in report order. `warm` is measured in paired rounds, the rest in their own.
+pub mod phase {
+    pub const COMPILE: &str = "compile";
+    pub const INSTANTIATE: &str = "instantiate";
+    pub const FIRST_CALL: &str = "first_call";
+    pub const COLD_START: &str = "cold_start";
+    pub const SERIALIZE: &str = "serialize";
+    pub const LOAD_ARTIFACT: &str = "load_artifact";
+    pub const ALL: [&str; 6] = [COMPILE, INSTANTIATE, FIRST_CALL, COLD_START, SERIALIZE, LOAD_ARTIFACT];
+
+    pub fn label(name: &str) -> &str {
+        match name {
+            COMPILE => "compile",
+            INSTANTIATE => "instantiate",
+            FIRST_CALL => "first call",
+            COLD_START => "cold start",
+            SERIALIZE => "serialize",
+            LOAD_ARTIFACT => "load artifact",
+            other => other,
+        }
+    }
+}
+
+impl RuntimeResult {
+    /// A row for a runtime that could not produce a result at all.
+    pub fn failed(runtime: &str, kernel: &str, size: usize, error: String) -> Self {
+        RuntimeResult {
+            runtime: runtime.into(),
+            kernel: kernel.into(),
+            size,
+            status: Status::Error,
+            error: Some(error),
+            verified: false,
+            baseline: false,
+            crate_name: String::new(),
+            crate_version: String::new(),
+            config: String::new(),
+            guest: String::new(),
+            batch: 0,
+            first_call_ns: None,
+            memory: Memory::default(),
+            raw: RawSamples::default(),
+            warm: None,
+            ratio_to_native: None,
+            ratio_geomean: None,
+            ratio_unpaired: None,
+            welch_vs_native: None,
+            precision_met: None,
+            noisy: false,
+            phases: BTreeMap::new(),
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.status == Status::Ok
+    }
+}
+
+impl RunFile {
+    pub fn baseline(&self) -> Option<&RuntimeResult> {
+        self.results.iter().find(|r| r.baseline)
+    }
+}

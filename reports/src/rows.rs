@@ -1,0 +1,89 @@
+//! The cells of the report's tables, built once and drawn by each exporter in its own style.
+
+use crate::format::{self, duration, phase_cell};
+use crate::model::{phase, RunFile};
+
+pub struct Grid {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+const DASH: &str = "-";
+
+/// The post's columns (throughput, average, p90) and the statistics behind them.
+pub fn warm(run: &RunFile, max_note: usize) -> Grid {
+    let header = [
+        "Runtime",
+        "Verified",
+        "Throughput",
+        "Average ± 95% CI",
+        "Median",
+        "p90",
+        "p99",
+        "Std dev",
+        "First call",
+        "vs native [95% CI]",
+        "p-value",
+        "Notes",
+    ];
+    let rows = run
+        .results
+        .iter()
+        .map(|r| {
+            let Some(w) = r.warm.as_ref().filter(|_| r.is_ok()) else {
+                let mut row = vec![r.runtime.clone(), "ERROR".into()];
+                row.extend(std::iter::repeat_n(DASH.to_string(), header.len() - 3));
+                row.push(truncate(r.error.as_deref().unwrap_or("no samples"), max_note));
+                return row;
+            };
+            let (ratio, p) = match (&r.ratio_to_native, r.baseline) {
+                (_, true) => ("baseline".into(), DASH.into()),
+                (Some(ratio), false) => (format::ratio(ratio), format::p_value(ratio.p_value)),
+                (None, false) => (DASH.into(), DASH.into()),
+            };
+            vec![
+                r.runtime.clone(),
+                if r.verified { "yes" } else { "NO" }.into(),
+                format::throughput(w.throughput_per_s),
+                format::mean_with_ci(w),
+                duration(w.median_ns),
+                duration(w.p90_ns),
+                duration(w.p99_ns),
+                duration(w.stddev_ns),
+                r.first_call_ns.map(duration).unwrap_or_else(|| DASH.into()),
+                ratio,
+                p,
+                truncate(&format::notes(r, run.settings.target_precision), max_note),
+            ]
+        })
+        .collect();
+    Grid { header: header.map(String::from).to_vec(), rows }
+}
+
+/// Per-phase means with their interval, and memory.
+pub fn phases(run: &RunFile) -> Grid {
+    let mut header = vec!["Runtime".to_string()];
+    header.extend(phase::ALL.iter().map(|p| phase::label(p).to_string()));
+    header.push("Peak RSS".into());
+    let rows = run
+        .results
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.runtime.clone()];
+            row.extend(phase::ALL.iter().map(|p| phase_cell(r.phases.get(*p))));
+            row.push(r.memory.peak_rss_kib.map(|k| format!("{:.1} MiB", k as f64 / 1024.0)).unwrap_or(DASH.into()));
+            row
+        })
+        .collect();
+    Grid { header, rows }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

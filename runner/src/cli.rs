@@ -1,0 +1,130 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Input length of the seed kernel by default: tens of milliseconds per native call on a
+/// 2-core cloud VM (see README for the measured figure).
+pub const DEFAULT_SIZE: usize = 7000;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plugbench",
+    version,
+    about = "Which WebAssembly runtime should my plugin system embed, and what does it cost compared to native code?",
+    long_about = "Runs the same compiled kernel on every built-in WebAssembly runtime and natively, \
+checks every output against native, and reports the cost of each runtime with its 95% confidence interval.",
+    after_help = "Examples:\n  \
+plugbench compare\n  \
+plugbench compare --runtime wasmtime --runtime wasmi --size 2000 --budget 20\n  \
+plugbench compare --json results/run.json --markdown results/report.md\n  \
+plugbench list\n  \
+plugbench report results/run.json --markdown results/report.md\n  \
+plugbench diff results/old.json results/new.json"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Measure the kernel on each runtime and on native code, and compare.
+    #[command(after_help = "Examples:\n  \
+plugbench compare\n  \
+plugbench compare --runtime wasmtime --runtime extism --budget 15\n  \
+plugbench compare --size 1000 --precision 0.5 --json run.json --markdown report.md")]
+    Compare(CompareArgs),
+    /// List the runtimes and kernels built into this binary.
+    List,
+    /// Rebuild the table and reports from a saved results file, without rerunning.
+    Report(ReportArgs),
+    /// Compare two saved results files: per runtime and phase, did the time change significantly?
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+    },
+    /// Internal: serve one runtime over stdin/stdout for `compare`.
+    #[command(hide = true)]
+    Worker(WorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Runtime to measure (repeatable). Default: every runtime built in. Native is always added.
+    #[arg(long = "runtime", value_name = "NAME")]
+    pub runtimes: Vec<String>,
+    /// Kernel to run.
+    #[arg(long, default_value = "pairwise-json")]
+    pub kernel: String,
+    /// Input length (number of i64 values).
+    #[arg(long, default_value_t = DEFAULT_SIZE)]
+    pub size: usize,
+    /// Time for the whole measurement, in seconds (warm rounds, then the other phases).
+    #[arg(long, value_name = "SECONDS", default_value_t = 45.0)]
+    pub budget: f64,
+    /// Stop once every ratio's 95% interval is within ±this many percent.
+    #[arg(long, value_name = "PERCENT", default_value_t = 1.0)]
+    pub precision: f64,
+    /// Rounds to run before the precision target may stop sampling.
+    #[arg(long, default_value_t = 10)]
+    pub min_rounds: usize,
+    /// Upper bound on warm rounds.
+    #[arg(long, default_value_t = 100_000)]
+    pub max_rounds: usize,
+    /// Seed for the order of runtimes in each round (default: from the clock; always recorded).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Seed of the kernel's input values.
+    #[arg(long, default_value_t = 42)]
+    pub input_seed: u64,
+    /// Skip compile / instantiate / first call / cold start / artifact rounds.
+    #[arg(long)]
+    pub no_phases: bool,
+    /// Time limit for any single request to a runtime's worker, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub phase_timeout: f64,
+    /// Warm-up time per runtime before recorded samples, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.3)]
+    pub warmup: f64,
+    /// Write the full results (with every raw sample) as JSON.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Write the markdown report.
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Write one CSV row per runtime.
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+    /// Testing aid: make a runtime's worker fail (RUNTIME=bad-module|wrong-output|abort@STEP|hang@STEP).
+    #[arg(long, value_name = "RUNTIME=FAULT", hide = true)]
+    pub inject_fault: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A results file written by `compare --json`.
+    pub results: PathBuf,
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+    /// Write the re-analysed results as JSON.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[arg(long)]
+    pub runtime: String,
+    #[arg(long)]
+    pub kernel: String,
+    #[arg(long)]
+    pub size: usize,
+    #[arg(long)]
+    pub input_seed: u64,
+    #[arg(long)]
+    pub inject_fault: Option<String>,
+}

@@ -1,0 +1,92 @@
+//! `plugbench compare`: choose runtimes, start one worker each, measure, build the results.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+use reports::{analyze, Environment, RunFile, RuntimeResult, Settings, SCHEMA_VERSION};
+
+use crate::measure::{measure, Plan};
+use crate::progress::Progress;
+use crate::subject::{ProcessSubject, Subject, WorkerCommand};
+
+pub struct CompareOptions {
+    pub runtimes: Vec<String>,
+    pub kernel: String,
+    pub size: usize,
+    pub input_seed: u64,
+    pub plan: Plan,
+    pub phase_timeout: Duration,
+    pub faults: BTreeMap<String, String>,
+}
+
+/// The runtimes to run: the requested ones (all built in by default), baseline always
+/// included because every ratio needs it, in registry order.
+pub fn select_runtimes(requested: &[String]) -> Result<Vec<String>> {
+    let known = runtimes::names();
+    for name in requested {
+        if !known.contains(&name.as_str()) {
+            bail!("unknown runtime `{name}`; built into this binary: {}", known.join(", "));
+        }
+    }
+    let baseline = runtimes::baseline_name();
+    Ok(known
+        .into_iter()
+        .filter(|n| requested.is_empty() || requested.iter().any(|r| r == n) || Some(*n) == baseline)
+        .map(String::from)
+        .collect())
+}
+
+pub fn run(opts: &CompareOptions, exe: &Path, environment: Environment, progress: &Progress) -> Result<RunFile> {
+    let Some(kernel) = kernel_embed::kernel(&opts.kernel) else {
+        let names: Vec<&str> = kernel_embed::KERNELS.iter().map(|k| k.name).collect();
+        bail!("unknown kernel `{}`; available: {}", opts.kernel, names.join(", "));
+    };
+    let mut failed_to_start = Vec::new();
+    let mut subjects: Vec<Box<dyn Subject>> = Vec::new();
+    for name in &opts.runtimes {
+        let cmd = WorkerCommand {
+            exe,
+            runtime: name,
+            kernel: kernel.name,
+            size: opts.size,
+            input_seed: opts.input_seed,
+            fault: opts.faults.get(name).map(String::as_str),
+            timeout: opts.phase_timeout,
+        };
+        match ProcessSubject::spawn(&cmd) {
+            Ok(s) => subjects.push(Box::new(s)),
+            Err(e) => failed_to_start.push(RuntimeResult::failed(name, kernel.name, opts.size, e)),
+        }
+    }
+    let outcome = measure(subjects, kernel.name, opts.size, &opts.plan, progress);
+    progress.finish();
+    let mut results = outcome.results;
+    results.extend(failed_to_start);
+    let plan = &opts.plan;
+    let mut run = RunFile {
+        schema: SCHEMA_VERSION,
+        tool: format!("plugbench {}", env!("CARGO_PKG_VERSION")),
+        environment,
+        settings: Settings {
+            kernel: kernel.name.into(),
+            size: opts.size,
+            input_seed: opts.input_seed,
+            seed: plan.seed,
+            budget_s: plan.budget.as_secs_f64(),
+            target_precision: plan.target_precision,
+            min_rounds: plan.min_rounds,
+            max_rounds: plan.max_rounds,
+            min_sample_ns: plan.min_sample_ns,
+            phase_timeout_s: opts.phase_timeout.as_secs_f64(),
+            runtimes: opts.runtimes.clone(),
+            stop_reason: outcome.stop_reason,
+            rounds: outcome.rounds,
+            elapsed_s: outcome.elapsed.as_secs_f64(),
+        },
+        results,
+    };
+    analyze(&mut run);
+    Ok(run)
+}

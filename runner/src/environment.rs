@@ -1,0 +1,66 @@
+//! What machine and build produced the numbers.
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use reports::{ArtifactInfo, Environment};
+use runtimes::GuestFormat;
+
+pub fn collect() -> Environment {
+    Environment {
+        cpu: cpu_model(),
+        cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        os: os_description(),
+        rustc: env!("PLUGBENCH_RUSTC").to_string(),
+        build_profile: env!("PLUGBENCH_PROFILE").to_string(),
+        started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        timer_overhead_ns: timer_overhead_ns(),
+        artifacts: [GuestFormat::CoreModule, GuestFormat::PdkPlugin]
+            .iter()
+            .map(|f| ArtifactInfo {
+                format: f.label().to_string(),
+                bytes: f.artifact().len(),
+                fingerprint: kernel_embed::fingerprint(f.artifact()),
+            })
+            .collect(),
+    }
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
+}
+
+fn os_description() -> String {
+    let pretty = std::fs::read_to_string("/etc/os-release").ok().and_then(|text| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+            .map(|v| v.trim_matches('"').to_string())
+    });
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|s| s.trim().to_string());
+    match (pretty, kernel) {
+        (Some(p), Some(k)) => format!("{p}, Linux {k}"),
+        (Some(p), None) => p,
+        (None, Some(k)) => format!("Linux {k}"),
+        (None, None) => std::env::consts::OS.to_string(),
+    }
+}
+
+/// Median cost of one timed empty sample (an `Instant::now()` pair), the fixed overhead
+/// every warm sample carries.
+pub fn timer_overhead_ns() -> f64 {
+    let mut costs: Vec<f64> = (0..2001)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(start.elapsed().as_nanos() as f64)
+        })
+        .collect();
+    costs.sort_by(f64::total_cmp);
+    costs[costs.len() / 2]
+}

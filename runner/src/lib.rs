@@ -1,0 +1,11 @@
+//! plugbench's runner: the CLI, the worker processes and the measurement schedule.
+
+pub mod cli;
+pub mod compare;
+pub mod environment;
+pub mod fault;
+pub mod measure;
+pub mod progress;
+pub mod protocol;
+pub mod subject;
+pub mod worker;

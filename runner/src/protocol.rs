@@ -1,0 +1,37 @@
+//! The runner and a worker talk in JSON lines: one request on the worker's stdin, one
+//! response on its stdout.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Request {
+    /// Create the runtime, compile, instantiate, time and verify the first call.
+    Prepare,
+    /// One warm sample: `calls` back-to-back calls on the prepared instance, timed as one.
+    Warm { calls: u64 },
+    /// One sample of a phase other than warm (see `reports::phase`).
+    Phase { phase: String },
+    /// Peak resident set size so far.
+    Memory,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Response {
+    Ready {
+        crate_name: String,
+        crate_version: String,
+        config: String,
+        guest: String,
+        baseline: bool,
+        first_call_ns: f64,
+        /// Time of a second call, to size warm batches.
+        call_estimate_ns: f64,
+    },
+    /// Nanoseconds for the whole request (all calls of a warm batch).
+    Sample { ns: f64 },
+    Unsupported,
+    Failed { message: String },
+    Memory { peak_rss_kib: Option<u64> },
+}
