@@ -1,0 +1,113 @@
+//! Every adapter built in runs the kernel on a small input and matches native output;
+//! broken modules and bad input are errors, not panics.
+
+use runtimes::{GuestFormat, Runtime, RuntimeError, KERNELS};
+
+fn each_runtime() -> Vec<Box<dyn Runtime>> {
+    runtimes::all()
+        .into_iter()
+        .map(|e| (e.create)().unwrap_or_else(|err| panic!("{}: {err}", e.name)))
+        .collect()
+}
+
+#[test]
+fn default_build_has_all_six_runtimes() {
+    assert_eq!(
+        runtimes::names(),
+        ["native", "wasmtime", "wasmer-cranelift", "wasmer-singlepass", "wasmi", "extism"]
+    );
+    assert_eq!(runtimes::baseline_name(), Some("native"));
+}
+
+#[test]
+fn every_runtime_matches_native_on_every_kernel() {
+    for kernel in KERNELS {
+        for size in [0, 1, 57] {
+            let input = (kernel.make_input)(size, 3);
+            let expected = kernel.expected_output(&input).unwrap();
+            for rt in each_runtime() {
+                let info = rt.info();
+                let compiled = rt.compile(kernel, info.guest.artifact()).unwrap();
+                let mut instance = compiled.instantiate().unwrap();
+                // Twice on one instance: the second call must not see state from the first.
+                for _ in 0..2 {
+                    let output = instance.call(&input).unwrap_or_else(|e| panic!("{}: {e}", info.name));
+                    (kernel.verify)(&expected, &output)
+                        .unwrap_or_else(|e| panic!("{} on {} size {size}: {e}", info.name, kernel.name));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn core_module_runtimes_load_identical_bytes() {
+    let core: Vec<_> = each_runtime().iter().map(|r| r.info()).filter(|i| i.guest == GuestFormat::CoreModule).collect();
+    assert_eq!(core.len(), 4, "wasmtime, wasmer x2, wasmi");
+    assert!(core.iter().all(|i| std::ptr::eq(i.guest.artifact(), kernel_embed::CORE_MODULE)));
+}
+
+#[test]
+fn a_broken_module_is_a_compile_error() {
+    let kernel = &KERNELS[0];
+    for rt in each_runtime().iter().filter(|r| r.info().guest != GuestFormat::Native) {
+        for bytes in [&b"\0asm\x01\0\0\0garbage"[..], b"", b"not wasm at all"] {
+            match rt.compile(kernel, bytes) {
+                Err(RuntimeError::Compile(msg)) => assert!(!msg.is_empty()),
+                Err(other) => panic!("{}: expected a compile error, got {other}", rt.info().name),
+                Ok(_) => panic!("{}: compiled garbage", rt.info().name),
+            }
+        }
+    }
+}
+
+#[test]
+fn invalid_input_is_reported_by_the_kernel_not_a_crash() {
+    let kernel = &KERNELS[0];
+    for rt in each_runtime() {
+        let info = rt.info();
+        let mut instance = rt.compile(kernel, info.guest.artifact()).unwrap().instantiate().unwrap();
+        let err = instance.call(b"{not json").unwrap_err();
+        assert!(matches!(err, RuntimeError::Guest(_) | RuntimeError::Call(_)), "{}: {err}", info.name);
+        // The instance is still usable afterwards.
+        let input = (kernel.make_input)(5, 1);
+        let out = instance.call(&input).unwrap();
+        (kernel.verify)(&kernel.expected_output(&input).unwrap(), &out).unwrap();
+    }
+}
+
+#[test]
+fn artifacts_round_trip_where_supported() {
+    let kernel = &KERNELS[0];
+    let input = (kernel.make_input)(40, 9);
+    let expected = kernel.expected_output(&input).unwrap();
+    for rt in each_runtime() {
+        let info = rt.info();
+        let compiled = rt.compile(kernel, info.guest.artifact()).unwrap();
+        match compiled.serialize() {
+            Ok(artifact) => {
+                assert!(info.supports_artifacts, "{} serialized but says it cannot", info.name);
+                let loaded = rt.load_artifact(kernel, &artifact).unwrap();
+                let out = loaded.instantiate().unwrap().call(&input).unwrap();
+                (kernel.verify)(&expected, &out).unwrap();
+            }
+            Err(RuntimeError::Unsupported) => {
+                assert!(!info.supports_artifacts, "{} claims artifacts but has none", info.name);
+                assert_eq!(rt.load_artifact(kernel, b"x").err(), Some(RuntimeError::Unsupported));
+            }
+            Err(e) => panic!("{}: {e}", info.name),
+        }
+    }
+}
+
+#[test]
+fn every_runtime_reports_a_version_and_configuration() {
+    for rt in each_runtime() {
+        let info = rt.info();
+        assert!(!info.crate_version.is_empty() && !info.config.is_empty(), "{info:?}");
+        if info.guest != GuestFormat::Native {
+            // A real semver from Cargo.lock, e.g. 48.0.0.
+            assert_eq!(info.crate_version.split('.').count(), 3, "{info:?}");
+        }
+    }
+}
