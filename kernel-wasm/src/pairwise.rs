@@ -32,8 +32,10 @@ mod tests {
 
     #[test]
     fn matches_hand_computed_values() {
-        // idx 0: 2*2 + 3 + 4 = 9; idx 1: 3*2 + 3 + 4 = 13; idx 2: 4*2 + 3 + 4 = 15
-        assert_eq!(pairwise(&[2, 3, 4]), vec![9, 13, 15]);
+        // Output i is x[i] * x[0] + x[1] + ... + x[n-1]:
+        // 2*2 + 3 + 4 = 11; 3*2 + 3 + 4 = 13; 4*2 + 3 + 4 = 15
+        assert_eq!(pairwise(&[2, 3, 4]), vec![11, 13, 15]);
+        assert_eq!(pairwise(&[-5]), vec![25]);
         assert_eq!(pairwise(&[]), Vec::<i64>::new());
     }
 
@@ -41,7 +43,7 @@ mod tests {
     fn json_round_trip() {
         let mut out = Vec::new();
         pairwise_json(b"[2,3,4]", &mut out).unwrap();
-        assert_eq!(out, b"[9,13,15]");
+        assert_eq!(out, b"[11,13,15]");
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub fn analyze(run: &mut RunFile) {
 }
 
 fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, target: f64) {
+    // A failed row reports no timing at all (its raw samples stay in the file): a figure
+    // from a runtime that trapped or answered wrongly must not be quoted.
+    let ok = result.is_ok();
     result.phases = phase::ALL
         .iter()
         .map(|&name| {
@@ -58,7 +61,7 @@ fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, tar
             } else if result.raw.unsupported.iter().any(|p| p == name) {
                 PhaseResult::NotSupported
             } else {
-                match result.raw.phases_ns.get(name).and_then(|s| phase_stats(s)) {
+                match result.raw.phases_ns.get(name).filter(|_| ok).and_then(|s| phase_stats(s)) {
                     Some(stats) => PhaseResult::Measured(stats),
                     None => PhaseResult::NotMeasured,
                 }
@@ -67,7 +70,7 @@ fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, tar
         })
         .collect();
 
-    result.warm = phase_stats(&result.raw.warm_ns);
+    result.warm = if ok { phase_stats(&result.raw.warm_ns) } else { None };
     result.noisy = result.warm.as_ref().is_some_and(|w| w.cv > NOISY_CV);
     result.ratio_to_native = None;
     result.ratio_geomean = None;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{bail, Result};
 use reports::{analyze, Environment, RunFile, RuntimeResult, Settings, SCHEMA_VERSION};
 
-use crate::measure::{measure, Plan};
+use crate::measure::{measure, Outcome, Plan};
 use crate::progress::Progress;
 use crate::subject::{ProcessSubject, Subject, WorkerCommand};
 
@@ -62,6 +62,17 @@ pub fn run(opts: &CompareOptions, exe: &Path, environment: Environment, progress
     }
     let outcome = measure(subjects, kernel.name, opts.size, &opts.plan, progress);
     progress.finish();
+    Ok(assemble(opts, kernel.name, environment, outcome, failed_to_start))
+}
+
+/// The results file of a finished measurement, every statistic derived from its raw samples.
+pub fn assemble(
+    opts: &CompareOptions,
+    kernel: &str,
+    environment: Environment,
+    outcome: Outcome,
+    failed_to_start: Vec<RuntimeResult>,
+) -> RunFile {
     let mut results = outcome.results;
     results.extend(failed_to_start);
     let plan = &opts.plan;
@@ -70,7 +81,7 @@ pub fn run(opts: &CompareOptions, exe: &Path, environment: Environment, progress
         tool: format!("plugbench {}", env!("CARGO_PKG_VERSION")),
         environment,
         settings: Settings {
-            kernel: kernel.name.into(),
+            kernel: kernel.into(),
             size: opts.size,
             input_seed: opts.input_seed,
             seed: plan.seed,
@@ -88,5 +99,5 @@ pub fn run(opts: &CompareOptions, exe: &Path, environment: Environment, progress
         results,
     };
     analyze(&mut run);
-    Ok(run)
+    run
 }

@@ -97,7 +97,8 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     } else {
         eprintln!("{} runtime(s) failed: {} (see the ERROR rows)", failed.len(), failed.join(", "));
-        Ok(ExitCode::from(2))
+        // 3, apart from clap's 2 for a usage error: the reports were written, some rows are errors.
+        Ok(ExitCode::from(3))
     }
 }
 

@@ -1,0 +1,334 @@
+//! The measurement schedule driven by scripted subjects with fixed timings: exact table
+//! cells, interleaving, seed reproducibility, a drifting machine, failing subjects.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use reports::{Environment, Exporter, Markdown, PhaseResult, RunFile, Status, Table};
+use runner::compare::{assemble, CompareOptions};
+use runner::measure::{measure, Plan};
+use runner::progress::Progress;
+use runner::subject::{PhaseSample, Readiness, Subject};
+
+const MS: f64 = 1e6;
+
+/// Per-call time of a subject's n-th warm request (n counts from 0), or an error.
+type Script = Box<dyn FnMut(usize) -> Result<f64, String>>;
+
+struct Scripted {
+    name: String,
+    baseline: bool,
+    script: Script,
+    requests: usize,
+    /// Shared by all subjects of a test: the order in which warm samples were taken.
+    log: Rc<RefCell<Vec<String>>>,
+    phases: BTreeMap<&'static str, Result<PhaseSample, String>>,
+    dies_on_error: bool,
+    alive: Cell<bool>,
+}
+
+impl Scripted {
+    fn new(name: &str, log: &Rc<RefCell<Vec<String>>>, script: impl FnMut(usize) -> Result<f64, String> + 'static) -> Self {
+        Scripted {
+            name: name.into(),
+            baseline: name == "native",
+            script: Box::new(script),
+            requests: 0,
+            log: Rc::clone(log),
+            phases: BTreeMap::new(),
+            dies_on_error: false,
+            alive: Cell::new(true),
+        }
+    }
+
+    fn phase_ns(mut self, phase: &'static str, result: Result<PhaseSample, String>) -> Self {
+        self.phases.insert(phase, result);
+        self
+    }
+}
+
+impl Subject for Scripted {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn prepare(&mut self) -> Result<Readiness, String> {
+        Ok(Readiness {
+            crate_name: format!("{}-crate", self.name),
+            crate_version: "1.0.0".into(),
+            config: "scripted".into(),
+            guest: "mock".into(),
+            baseline: self.baseline,
+            first_call_ns: 15.0 * MS,
+            call_estimate_ns: 10.0 * MS,
+        })
+    }
+
+    fn warm(&mut self, calls: u64) -> Result<f64, String> {
+        let n = self.requests;
+        self.requests += 1;
+        self.log.borrow_mut().push(self.name.clone());
+        match (self.script)(n) {
+            Ok(per_call) => Ok(per_call * calls as f64),
+            Err(e) => {
+                if self.dies_on_error {
+                    self.alive.set(false);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn phase(&mut self, phase: &str) -> Result<PhaseSample, String> {
+        self.phases.get(phase).cloned().unwrap_or(Ok(PhaseSample::Unsupported))
+    }
+
+    fn peak_rss_kib(&mut self) -> Option<u64> {
+        Some(2048)
+    }
+
+    fn alive(&self) -> bool {
+        self.alive.get()
+    }
+}
+
+fn plan(min_rounds: usize, max_rounds: usize, seed: u64) -> Plan {
+    Plan {
+        budget: Duration::from_secs(600),
+        target_precision: 0.01,
+        min_rounds,
+        max_rounds,
+        seed,
+        min_sample_ns: 1.0,
+        phase_share: 0.0,
+        min_phase_rounds: 3,
+        max_phase_rounds: 3,
+        warmup: Duration::ZERO,
+    }
+}
+
+fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> RunFile {
+    let names: Vec<String> = subjects.iter().map(|s| s.name().to_string()).collect();
+    let outcome = measure(subjects, "mock-kernel", 100, &plan, &Progress::hidden());
+    let opts = CompareOptions {
+        runtimes: names,
+        kernel: "mock-kernel".into(),
+        size: 100,
+        input_seed: 1,
+        plan,
+        phase_timeout: Duration::from_secs(5),
+        faults: BTreeMap::new(),
+    };
+    assemble(&opts, "mock-kernel", Environment::default(), outcome, Vec::new())
+}
+
+/// Native alternates 10 ms and 12 ms by round; the runtime is exactly 2.5x native.
+fn alternating(factor: f64) -> impl FnMut(usize) -> Result<f64, String> {
+    move |n| Ok(factor * if n % 2 == 0 { 10.0 * MS } else { 12.0 * MS })
+}
+
+/// The cells of a runtime's first row in a terminal or markdown table.
+fn cells(table: &str, runtime: &str) -> Vec<String> {
+    let split = |line: &str| -> Vec<String> {
+        line.split(['│', '┆', '|']).map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
+    };
+    let line = table
+        .lines()
+        .find(|l| split(l).first().is_some_and(|c| c == runtime))
+        .unwrap_or_else(|| panic!("no row for {runtime} in\n{table}"));
+    split(line)
+}
+
+#[test]
+fn fixed_timings_give_exact_table_cells() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let subjects: Vec<Box<dyn Subject>> = vec![
+        Box::new(Scripted::new("native", &log, alternating(1.0))),
+        Box::new(Scripted::new("mock-wasm", &log, alternating(2.5))),
+    ];
+    let run = run(subjects, plan(10, 1000, 7));
+
+    // Every per-round ratio is exactly 2.5, so the precision target is met at min_rounds.
+    assert_eq!(run.settings.rounds, 10);
+    assert_eq!(run.settings.stop_reason, "precision reached");
+    let table = Table.render(&run);
+
+    // mean 11 ms; sd sqrt(10/9) = 1.0541 ms; 95% CI half-width t(9)=2.2622 x sd/sqrt(10)
+    // = 0.7541 ms = 6.86% of the mean; CV 9.58% is above the 5% noise flag.
+    assert_eq!(
+        cells(&table, "native"),
+        [
+            "native", "yes", "90.9/s", "11.00 ms ± 6.86%", "11.00 ms", "12.00 ms", "12.00 ms", "1.054 ms",
+            "15.00 ms", "baseline", "-", "noisy (CV 9.58%)"
+        ]
+    );
+    // Ten pairs all above 1: sign test p = 2 x 0.5^10 = 0.00195.
+    assert_eq!(
+        cells(&table, "mock-wasm"),
+        [
+            "mock-wasm", "yes", "36.4/s", "27.50 ms ± 6.86%", "27.50 ms", "30.00 ms", "30.00 ms", "2.635 ms",
+            "15.00 ms", "2.500x [2.500-2.500]", "0.0020", "noisy (CV 9.58%)"
+        ]
+    );
+    assert!(table.contains("mock-wasm: 2.500x slower than native [2.500-2.500, 95% CI]"), "{table}");
+    assert!(table.contains("native: the baseline, 11.00 ms per call (90.9/s)"), "{table}");
+
+    let md = Markdown.render(&run);
+    assert_eq!(cells(&md, "mock-wasm"), cells(&table, "mock-wasm"));
+    assert_eq!(cells(&md, "native"), cells(&table, "native"));
+    assert!(md.contains("mock-wasm: 2.500x slower than native [2.500-2.500, 95% CI]"), "{md}");
+
+    let wasm = run.results.iter().find(|r| r.runtime == "mock-wasm").unwrap();
+    let w = wasm.warm.as_ref().unwrap();
+    assert_eq!(w.samples, 10);
+    assert!((w.mean_ns - 27.5 * MS).abs() < 1e-6);
+    assert!((w.stddev_ns - 2.5 * MS * (10.0f64 / 9.0).sqrt()).abs() < 1e-3);
+    assert_eq!(wasm.ratio_to_native.as_ref().unwrap().value, 2.5);
+    assert_eq!(wasm.precision_met, Some(true));
+    assert_eq!(wasm.memory.peak_rss_kib, Some(2048));
+}
+
+#[test]
+fn every_round_samples_every_subject_once_in_a_seeded_shuffled_order() {
+    let rounds_of = |seed: u64| {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let subjects: Vec<Box<dyn Subject>> = ["native", "a", "b", "c"]
+            .iter()
+            .map(|&n| Box::new(Scripted::new(n, &log, alternating(if n == "native" { 1.0 } else { 2.0 }))) as Box<dyn Subject>)
+            .collect();
+        let run = run(subjects, plan(30, 30, seed));
+        assert_eq!(run.settings.rounds, 30);
+        assert_eq!(run.settings.seed, seed);
+        let log = log.borrow().clone();
+        log.chunks(4).map(|c| c.to_vec()).collect::<Vec<_>>()
+    };
+    let rounds = rounds_of(11);
+    assert_eq!(rounds.len(), 30);
+    for round in &rounds {
+        let mut sorted = round.clone();
+        sorted.sort();
+        assert_eq!(sorted, ["a", "b", "c", "native"], "each subject exactly once per round");
+    }
+    // Shuffled: the orders are not all the same, and each subject is sometimes first.
+    let distinct: std::collections::BTreeSet<_> = rounds.iter().collect();
+    assert!(distinct.len() > 5, "only {} distinct orders", distinct.len());
+    for name in ["native", "a", "b", "c"] {
+        assert!(rounds.iter().any(|r| r[0] == name), "{name} never went first");
+    }
+    // The recorded seed reproduces the order; another seed gives another one.
+    assert_eq!(rounds_of(11), rounds);
+    assert_ne!(rounds_of(12), rounds);
+}
+
+#[test]
+fn paired_ratio_cancels_machine_drift_that_ruins_the_unpaired_one() {
+    // The machine slows down steadily: each sample takes 1% longer than the one before it,
+    // whoever takes it. The runtime is truly 2x native.
+    let tick = Rc::new(Cell::new(0u32));
+    let drifting = |factor: f64| {
+        let tick = Rc::clone(&tick);
+        move |_n: usize| {
+            tick.set(tick.get() + 1);
+            Ok(factor * 10.0 * MS * (1.0 + 0.01 * tick.get() as f64))
+        }
+    };
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let subjects: Vec<Box<dyn Subject>> = vec![
+        Box::new(Scripted::new("native", &log, drifting(1.0))),
+        Box::new(Scripted::new("mock-wasm", &log, drifting(2.0))),
+    ];
+    let mut p = plan(40, 40, 3);
+    p.target_precision = 0.0;
+    let run = run(subjects, p);
+    let wasm = run.results.iter().find(|r| r.runtime == "mock-wasm").unwrap();
+    let paired = wasm.ratio_to_native.as_ref().unwrap();
+    let unpaired = wasm.ratio_unpaired.as_ref().unwrap();
+    assert!(paired.ci95[0] <= 2.0 && 2.0 <= paired.ci95[1], "paired {paired:?}");
+    assert!(paired.precision < 0.02, "paired interval ±{:.3}", paired.precision);
+    assert!(unpaired.precision > 5.0 * paired.precision, "unpaired {unpaired:?} vs paired {paired:?}");
+    // The drift itself is visible to the per-runtime statistics.
+    assert!(wasm.noisy);
+}
+
+#[test]
+fn a_failing_subject_becomes_an_error_row_and_the_others_complete() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let mut crashing = Scripted::new("crashy", &log, |n| {
+        if n == 3 {
+            Err("worker was killed by signal 6 (SIGABRT) during warm".into())
+        } else {
+            Ok(30.0 * MS)
+        }
+    });
+    crashing.dies_on_error = true;
+    let wrong = Scripted::new("liar", &log, |n| {
+        if n == 5 {
+            Err("output differs from native at index 3: 7 vs 8".into())
+        } else {
+            Ok(20.0 * MS)
+        }
+    });
+    let subjects: Vec<Box<dyn Subject>> = vec![
+        Box::new(Scripted::new("native", &log, alternating(1.0))),
+        Box::new(Scripted::new("mock-wasm", &log, alternating(2.5))),
+        Box::new(crashing),
+        Box::new(wrong),
+    ];
+    let run = run(subjects, plan(12, 12, 5));
+    let by = |name: &str| run.results.iter().find(|r| r.runtime == name).unwrap();
+
+    assert_eq!(by("crashy").status, Status::Error);
+    assert!(by("crashy").error.as_deref().unwrap().contains("SIGABRT"));
+    assert!(by("crashy").ratio_to_native.is_none() && by("crashy").warm.is_none());
+    assert_eq!(by("liar").status, Status::Error);
+    assert!(!by("liar").verified);
+    assert!(by("liar").ratio_to_native.is_none());
+
+    // The others ran all twelve rounds, untouched.
+    assert_eq!(by("native").warm.as_ref().unwrap().samples, 12);
+    assert_eq!(by("mock-wasm").ratio_to_native.as_ref().unwrap().value, 2.5);
+    // A failed subject is asked nothing after its failure.
+    assert_eq!(log.borrow().iter().filter(|n| *n == "crashy").count(), 4);
+
+    let table = Table.render(&run);
+    assert_eq!(cells(&table, "crashy")[1], "ERROR");
+    assert!(table.contains("crashy: ERROR, no timing reported: worker was killed by signal 6 (SIGABRT)"), "{table}");
+    let md = Markdown.render(&run);
+    assert_eq!(cells(&md, "crashy")[1], "ERROR");
+    assert_eq!(cells(&md, "liar")[1], "ERROR");
+    assert!(md.contains("**liar**: output differs from native"), "{md}");
+}
+
+#[test]
+fn phases_report_measured_unsupported_and_failed_apart() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let native = Scripted::new("native", &log, alternating(1.0))
+        .phase_ns("first_call", Ok(PhaseSample::Ns(11.0 * MS)));
+    let wasm = Scripted::new("mock-wasm", &log, alternating(2.0))
+        .phase_ns("compile", Ok(PhaseSample::Ns(40.0 * MS)))
+        .phase_ns("instantiate", Err("instantiation failed: out of memory".into()));
+    let subjects: Vec<Box<dyn Subject>> = vec![Box::new(native), Box::new(wasm)];
+    let mut p = plan(10, 10, 9);
+    p.phase_share = 0.2;
+    let run = run(subjects, p);
+    let wasm = run.results.iter().find(|r| r.runtime == "mock-wasm").unwrap();
+
+    match &wasm.phases["compile"] {
+        PhaseResult::Measured(s) => {
+            assert_eq!(s.samples, 3);
+            assert_eq!(s.mean_ns, 40.0 * MS);
+        }
+        other => panic!("compile: {other:?}"),
+    }
+    assert_eq!(wasm.phases["serialize"], PhaseResult::NotSupported);
+    assert!(matches!(&wasm.phases["instantiate"], PhaseResult::Error { message } if message.contains("out of memory")));
+    // A phase error on a live worker marks the phase, not the whole row.
+    assert_eq!(wasm.status, Status::Ok);
+
+    let table = Table.render(&run);
+    let phase_row = table.lines().filter(|l| l.contains("│ mock-wasm")).nth(1).expect("phase row");
+    assert!(phase_row.contains("40.00 ms ± 0.00%"), "{phase_row}");
+    assert!(phase_row.contains("not supported") && phase_row.contains("error"), "{phase_row}");
+}
