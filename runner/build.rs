@@ -24,7 +24,8 @@ fn main() {
         .map(|i| parts[i].to_string())
         .unwrap_or_else(|| std::env::var("PROFILE").unwrap_or_default());
     let opt_level = std::env::var("OPT_LEVEL").unwrap_or_default();
-    let manifest = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../Cargo.toml");
+    let manifest =
+        std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../Cargo.toml");
     println!("cargo:rerun-if-changed={}", manifest.display());
     let section_name = match profile.as_str() {
         "debug" => "dev".to_string(),
@@ -34,7 +35,10 @@ fn main() {
     if let Ok(text) = std::fs::read_to_string(&manifest) {
         settings.extend(profile_section(&text, &section_name));
     }
-    println!("cargo:rustc-env=PLUGBENCH_PROFILE={profile} ({})", settings.join(", "));
+    println!(
+        "cargo:rustc-env=PLUGBENCH_PROFILE={profile} ({})",
+        settings.join(", ")
+    );
 }
 
 /// The `key = value` lines of `[profile.<name>]`, except opt-level (reported from cargo).

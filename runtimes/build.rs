@@ -15,7 +15,9 @@ struct Package {
 fn main() {
     let lock = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../Cargo.lock");
     println!("cargo:rerun-if-changed={}", lock.display());
-    let Ok(text) = std::fs::read_to_string(&lock) else { return };
+    let Ok(text) = std::fs::read_to_string(&lock) else {
+        return;
+    };
     let packages = parse_lock(&text);
     let by_name = |name: &str, version: Option<&str>| -> Option<&Package> {
         packages
@@ -23,11 +25,19 @@ fn main() {
             .iter()
             .find(|p| version.is_none_or(|v| p.version == v))
     };
-    let Some(me) = by_name("runtimes", None) else { return };
+    let Some(me) = by_name("runtimes", None) else {
+        return;
+    };
     for dep in &me.deps {
         let (name, version) = split_dep(dep);
-        let Some(pkg) = by_name(name, version) else { continue };
-        println!("cargo:rustc-env=PLUGBENCH_DEP_{}={}", env_key(name), pkg.version);
+        let Some(pkg) = by_name(name, version) else {
+            continue;
+        };
+        println!(
+            "cargo:rustc-env=PLUGBENCH_DEP_{}={}",
+            env_key(name),
+            pkg.version
+        );
         for sub in &pkg.deps {
             let (sub_name, sub_version) = split_dep(sub);
             if let Some(sub_pkg) = by_name(sub_name, sub_version) {

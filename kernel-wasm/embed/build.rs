@@ -19,10 +19,22 @@ fn main() {
     let workspace_dir = kernel_dir.parent().unwrap().to_path_buf();
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
 
-    println!("cargo:rerun-if-changed={}", kernel_dir.join("src").display());
-    println!("cargo:rerun-if-changed={}", kernel_dir.join("Cargo.toml").display());
-    println!("cargo:rerun-if-changed={}", workspace_dir.join("Cargo.lock").display());
-    println!("cargo:rerun-if-changed={}", workspace_dir.join("Cargo.toml").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        kernel_dir.join("src").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        kernel_dir.join("Cargo.toml").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace_dir.join("Cargo.lock").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace_dir.join("Cargo.toml").display()
+    );
 
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     ensure_wasm_target(&rustc);
@@ -49,9 +61,17 @@ fn main() {
         ] {
             cmd.env_remove(var);
         }
-        let status = cmd.status().unwrap_or_else(|e| panic!("could not start {cargo}: {e}"));
-        assert!(status.success(), "building kernel-wasm for {WASM_TARGET} with feature `{feature}` failed");
-        let built = target_dir.join(WASM_TARGET).join("release").join("kernel_wasm.wasm");
+        let status = cmd
+            .status()
+            .unwrap_or_else(|e| panic!("could not start {cargo}: {e}"));
+        assert!(
+            status.success(),
+            "building kernel-wasm for {WASM_TARGET} with feature `{feature}` failed"
+        );
+        let built = target_dir
+            .join(WASM_TARGET)
+            .join("release")
+            .join("kernel_wasm.wasm");
         std::fs::copy(&built, out_dir.join(file_name))
             .unwrap_or_else(|e| panic!("copy {}: {e}", built.display()));
     }
@@ -70,7 +90,9 @@ fn ensure_wasm_target(rustc: &str) {
     println!("cargo:warning=installing the {WASM_TARGET} target with rustup");
     let installed = cmd.status().map(|s| s.success()).unwrap_or(false);
     if !installed || !target_installed(rustc) {
-        let toolchain = toolchain.map(|t| format!(" --toolchain {t}")).unwrap_or_default();
+        let toolchain = toolchain
+            .map(|t| format!(" --toolchain {t}"))
+            .unwrap_or_default();
         panic!(
             "the {WASM_TARGET} target is missing and `rustup` could not install it; run:\n    \
              rustup target add {WASM_TARGET}{toolchain}"
@@ -83,5 +105,9 @@ fn target_installed(rustc: &str) -> bool {
         return false;
     };
     let sysroot = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    Path::new(&sysroot).join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir()
+    Path::new(&sysroot)
+        .join("lib/rustlib")
+        .join(WASM_TARGET)
+        .join("lib")
+        .is_dir()
 }

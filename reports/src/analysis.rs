@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use stats::{classify_outliers, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, Summary};
+use stats::{
+    classify_outliers, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, Summary,
+};
 
 use crate::model::{phase, PhaseResult, PhaseStats, RunFile, RuntimeResult};
 
@@ -30,8 +32,13 @@ pub fn phase_stats(samples: &[f64]) -> Option<PhaseStats> {
 
 /// Samples of `a` and `b` taken in the same rounds, in round order.
 pub fn paired(a: &RuntimeResult, b: &RuntimeResult) -> (Vec<f64>, Vec<f64>) {
-    let by_round: BTreeMap<usize, f64> =
-        b.raw.warm_rounds.iter().copied().zip(b.raw.warm_ns.iter().copied()).collect();
+    let by_round: BTreeMap<usize, f64> = b
+        .raw
+        .warm_rounds
+        .iter()
+        .copied()
+        .zip(b.raw.warm_ns.iter().copied())
+        .collect();
     a.raw
         .warm_rounds
         .iter()
@@ -57,11 +64,19 @@ fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, tar
         .iter()
         .map(|&name| {
             let entry = if let Some(message) = result.raw.phase_errors.get(name) {
-                PhaseResult::Error { message: message.clone() }
+                PhaseResult::Error {
+                    message: message.clone(),
+                }
             } else if result.raw.unsupported.iter().any(|p| p == name) {
                 PhaseResult::NotSupported
             } else {
-                match result.raw.phases_ns.get(name).filter(|_| ok).and_then(|s| phase_stats(s)) {
+                match result
+                    .raw
+                    .phases_ns
+                    .get(name)
+                    .filter(|_| ok)
+                    .and_then(|s| phase_stats(s))
+                {
                     Some(stats) => PhaseResult::Measured(stats),
                     None => PhaseResult::NotMeasured,
                 }
@@ -70,14 +85,20 @@ fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, tar
         })
         .collect();
 
-    result.warm = if ok { phase_stats(&result.raw.warm_ns) } else { None };
+    result.warm = if ok {
+        phase_stats(&result.raw.warm_ns)
+    } else {
+        None
+    };
     result.noisy = result.warm.as_ref().is_some_and(|w| w.cv > NOISY_CV);
     result.ratio_to_native = None;
     result.ratio_geomean = None;
     result.ratio_unpaired = None;
     result.welch_vs_native = None;
     result.precision_met = None;
-    let Some(base) = baseline.filter(|b| b.is_ok()) else { return };
+    let Some(base) = baseline.filter(|b| b.is_ok()) else {
+        return;
+    };
     if !result.is_ok() || result.baseline {
         return;
     }
@@ -86,5 +107,8 @@ fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, tar
     result.ratio_geomean = paired_log_ratio(&mine, &theirs);
     result.ratio_unpaired = unpaired_ratio(&result.raw.warm_ns, &base.raw.warm_ns);
     result.welch_vs_native = welch_t_test(&result.raw.warm_ns, &base.raw.warm_ns);
-    result.precision_met = result.ratio_to_native.as_ref().map(|r| r.precision <= target);
+    result.precision_met = result
+        .ratio_to_native
+        .as_ref()
+        .map(|r| r.precision <= target);
 }

@@ -57,10 +57,18 @@ fn samples<'a>(r: &'a RuntimeResult, phase: &str) -> &'a [f64] {
 pub fn diff(old: &RunFile, new: &RunFile) -> Vec<DiffRow> {
     let mut rows = Vec::new();
     for n in new.results.iter().filter(|r| r.is_ok()) {
-        let Some(o) = old.results.iter().find(|o| o.runtime == n.runtime && o.is_ok()) else { continue };
+        let Some(o) = old
+            .results
+            .iter()
+            .find(|o| o.runtime == n.runtime && o.is_ok())
+        else {
+            continue;
+        };
         for phase in std::iter::once("warm").chain(phase::ALL) {
             let (a, b) = (samples(n, phase), samples(o, phase));
-            let Some(change) = unpaired_ratio(a, b) else { continue };
+            let Some(change) = unpaired_ratio(a, b) else {
+                continue;
+            };
             rows.push(DiffRow {
                 runtime: n.runtime.clone(),
                 phase: phase.to_string(),
@@ -79,7 +87,15 @@ pub fn render(rows: &[DiffRow]) -> String {
     table
         .load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(["Runtime", "Phase", "Old", "New", "New/old [95% CI]", "p-value", "Verdict"]);
+        .set_header([
+            "Runtime",
+            "Phase",
+            "Old",
+            "New",
+            "New/old [95% CI]",
+            "p-value",
+            "Verdict",
+        ]);
     for r in rows {
         table.add_row([
             r.runtime.clone(),

@@ -50,7 +50,12 @@ pub fn ratio_value(x: f64) -> String {
 
 /// "1.073x [1.062-1.084]"
 pub fn ratio(r: &RatioEstimate) -> String {
-    format!("{}x [{}-{}]", ratio_value(r.value), ratio_value(r.ci95[0]), ratio_value(r.ci95[1]))
+    format!(
+        "{}x [{}-{}]",
+        ratio_value(r.value),
+        ratio_value(r.ci95[0]),
+        ratio_value(r.ci95[1])
+    )
 }
 
 pub fn p_value(p: f64) -> String {

@@ -164,16 +164,27 @@ pub struct RuntimeResult {
 /// Phase names, in report order. `warm` is measured in paired rounds, the rest in their own.
 pub mod phase {
     pub const COMPILE: &str = "compile";
+    /// Compile with the runtime's own cache on, after one compile that filled it.
+    pub const COMPILE_CACHED: &str = "compile_cached";
     pub const INSTANTIATE: &str = "instantiate";
     pub const FIRST_CALL: &str = "first_call";
     pub const COLD_START: &str = "cold_start";
     pub const SERIALIZE: &str = "serialize";
     pub const LOAD_ARTIFACT: &str = "load_artifact";
-    pub const ALL: [&str; 6] = [COMPILE, INSTANTIATE, FIRST_CALL, COLD_START, SERIALIZE, LOAD_ARTIFACT];
+    pub const ALL: [&str; 7] = [
+        COMPILE,
+        INSTANTIATE,
+        FIRST_CALL,
+        COLD_START,
+        SERIALIZE,
+        LOAD_ARTIFACT,
+        COMPILE_CACHED,
+    ];
 
     pub fn label(name: &str) -> &str {
         match name {
             COMPILE => "compile",
+            COMPILE_CACHED => "compile (cached)",
             INSTANTIATE => "instantiate",
             FIRST_CALL => "first call",
             COLD_START => "cold start",

@@ -33,7 +33,10 @@ pub fn warm(run: &RunFile, max_note: usize) -> Grid {
             let Some(w) = r.warm.as_ref().filter(|_| r.is_ok()) else {
                 let mut row = vec![r.runtime.clone(), "ERROR".into()];
                 row.extend(std::iter::repeat_n(DASH.to_string(), header.len() - 3));
-                row.push(truncate(r.error.as_deref().unwrap_or("no samples"), max_note));
+                row.push(truncate(
+                    r.error.as_deref().unwrap_or("no samples"),
+                    max_note,
+                ));
                 return row;
             };
             let (ratio, p) = match (&r.ratio_to_native, r.baseline) {
@@ -57,7 +60,10 @@ pub fn warm(run: &RunFile, max_note: usize) -> Grid {
             ]
         })
         .collect();
-    Grid { header: header.map(String::from).to_vec(), rows }
+    Grid {
+        header: header.map(String::from).to_vec(),
+        rows,
+    }
 }
 
 /// Per-phase means with their interval, and memory.
@@ -71,7 +77,12 @@ pub fn phases(run: &RunFile) -> Grid {
         .map(|r| {
             let mut row = vec![r.runtime.clone()];
             row.extend(phase::ALL.iter().map(|p| phase_cell(r.phases.get(*p))));
-            row.push(r.memory.peak_rss_kib.map(|k| format!("{:.1} MiB", k as f64 / 1024.0)).unwrap_or(DASH.into()));
+            row.push(
+                r.memory
+                    .peak_rss_kib
+                    .map(|k| format!("{:.1} MiB", k as f64 / 1024.0))
+                    .unwrap_or(DASH.into()),
+            );
             row
         })
         .collect();

@@ -11,16 +11,18 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("temp file in {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("temp file in {}", dir.display()))?;
     tmp.write_all(contents.as_bytes())?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).with_context(|| format!("write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("write {}", path.display()))?;
     Ok(())
 }
 
 pub fn read_run(path: &Path) -> Result<crate::RunFile> {
     let text = std::fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
-    let run: crate::RunFile =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a plugbench results file", path.display()))?;
+    let run: crate::RunFile = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a plugbench results file", path.display()))?;
     Ok(run)
 }

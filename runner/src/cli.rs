@@ -41,10 +41,7 @@ plugbench compare --size 1000 --precision 0.5 --json run.json --markdown report.
     /// Rebuild the table and reports from a saved results file, without rerunning.
     Report(ReportArgs),
     /// Compare two saved results files: per runtime and phase, did the time change significantly?
-    Diff {
-        old: PathBuf,
-        new: PathBuf,
-    },
+    Diff { old: PathBuf, new: PathBuf },
     /// Internal: serve one runtime over stdin/stdout for `compare`.
     #[command(hide = true)]
     Worker(WorkerArgs),

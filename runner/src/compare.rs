@@ -27,21 +27,35 @@ pub fn select_runtimes(requested: &[String]) -> Result<Vec<String>> {
     let known = runtimes::names();
     for name in requested {
         if !known.contains(&name.as_str()) {
-            bail!("unknown runtime `{name}`; built into this binary: {}", known.join(", "));
+            bail!(
+                "unknown runtime `{name}`; built into this binary: {}",
+                known.join(", ")
+            );
         }
     }
     let baseline = runtimes::baseline_name();
     Ok(known
         .into_iter()
-        .filter(|n| requested.is_empty() || requested.iter().any(|r| r == n) || Some(*n) == baseline)
+        .filter(|n| {
+            requested.is_empty() || requested.iter().any(|r| r == n) || Some(*n) == baseline
+        })
         .map(String::from)
         .collect())
 }
 
-pub fn run(opts: &CompareOptions, exe: &Path, environment: Environment, progress: &Progress) -> Result<RunFile> {
+pub fn run(
+    opts: &CompareOptions,
+    exe: &Path,
+    environment: Environment,
+    progress: &Progress,
+) -> Result<RunFile> {
     let Some(kernel) = kernel_embed::kernel(&opts.kernel) else {
         let names: Vec<&str> = kernel_embed::KERNELS.iter().map(|k| k.name).collect();
-        bail!("unknown kernel `{}`; available: {}", opts.kernel, names.join(", "));
+        bail!(
+            "unknown kernel `{}`; available: {}",
+            opts.kernel,
+            names.join(", ")
+        );
     };
     let mut failed_to_start = Vec::new();
     let mut subjects: Vec<Box<dyn Subject>> = Vec::new();
@@ -62,7 +76,13 @@ pub fn run(opts: &CompareOptions, exe: &Path, environment: Environment, progress
     }
     let outcome = measure(subjects, kernel.name, opts.size, &opts.plan, progress);
     progress.finish();
-    Ok(assemble(opts, kernel.name, environment, outcome, failed_to_start))
+    Ok(assemble(
+        opts,
+        kernel.name,
+        environment,
+        outcome,
+        failed_to_start,
+    ))
 }
 
 /// The results file of a finished measurement, every statistic derived from its raw samples.

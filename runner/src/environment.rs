@@ -8,11 +8,16 @@ use runtimes::GuestFormat;
 pub fn collect() -> Environment {
     Environment {
         cpu: cpu_model(),
-        cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        cores: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         os: os_description(),
         rustc: env!("PLUGBENCH_RUSTC").to_string(),
         build_profile: env!("PLUGBENCH_PROFILE").to_string(),
-        started_unix: SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        started_unix: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
         timer_overhead_ns: timer_overhead_ns(),
         artifacts: [GuestFormat::CoreModule, GuestFormat::PdkPlugin]
             .iter()
@@ -38,12 +43,16 @@ fn cpu_model() -> String {
 }
 
 fn os_description() -> String {
-    let pretty = std::fs::read_to_string("/etc/os-release").ok().and_then(|text| {
-        text.lines()
-            .find_map(|l| l.strip_prefix("PRETTY_NAME="))
-            .map(|v| v.trim_matches('"').to_string())
-    });
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok().map(|s| s.trim().to_string());
+    let pretty = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_string())
+        });
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .ok()
+        .map(|s| s.trim().to_string());
     match (pretty, kernel) {
         (Some(p), Some(k)) => format!("{p}, Linux {k}"),
         (Some(p), None) => p,

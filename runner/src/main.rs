@@ -60,7 +60,10 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         .map_err(anyhow::Error::msg)?;
     let environment = environment::collect();
     let seed = args.seed.unwrap_or_else(|| {
-        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0)
     });
     let plan = Plan {
         budget: Duration::from_secs_f64(args.budget),
@@ -90,13 +93,26 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     print!("{}", Table.render(&run));
     export(
         &run,
-        &[(args.json.as_ref(), &Json), (args.markdown.as_ref(), &Markdown), (args.csv.as_ref(), &Csv)],
+        &[
+            (args.json.as_ref(), &Json),
+            (args.markdown.as_ref(), &Markdown),
+            (args.csv.as_ref(), &Csv),
+        ],
     )?;
-    let failed: Vec<&str> = run.results.iter().filter(|r| !r.is_ok()).map(|r| r.runtime.as_str()).collect();
+    let failed: Vec<&str> = run
+        .results
+        .iter()
+        .filter(|r| !r.is_ok())
+        .map(|r| r.runtime.as_str())
+        .collect();
     if failed.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{} runtime(s) failed: {} (see the ERROR rows)", failed.len(), failed.join(", "));
+        eprintln!(
+            "{} runtime(s) failed: {} (see the ERROR rows)",
+            failed.len(),
+            failed.join(", ")
+        );
         // 3, apart from clap's 2 for a usage error: the reports were written, some rows are errors.
         Ok(ExitCode::from(3))
     }
@@ -104,7 +120,14 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
 
 fn list_cmd() -> Result<()> {
     let mut table = comfy_table::Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_header(["Runtime", "Crate", "Version", "Loads", "Artifacts", "Configuration"]);
+    table.load_preset(UTF8_FULL_CONDENSED).set_header([
+        "Runtime",
+        "Crate",
+        "Version",
+        "Loads",
+        "Artifacts",
+        "Configuration",
+    ]);
     for entry in runtimes::all() {
         match (entry.create)() {
             Ok(rt) => {
@@ -114,12 +137,24 @@ fn list_cmd() -> Result<()> {
                     info.crate_name.to_string(),
                     info.crate_version.to_string(),
                     info.guest.label().to_string(),
-                    if info.supports_artifacts { "save/load" } else { "not supported" }.to_string(),
+                    if info.supports_artifacts {
+                        "save/load"
+                    } else {
+                        "not supported"
+                    }
+                    .to_string(),
                     info.config,
                 ]);
             }
             Err(e) => {
-                table.add_row([entry.name.to_string(), "-".into(), "-".into(), "-".into(), "-".into(), format!("unavailable: {e}")]);
+                table.add_row([
+                    entry.name.to_string(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    format!("unavailable: {e}"),
+                ]);
             }
         }
     }
@@ -136,25 +171,40 @@ fn report_cmd(args: ReportArgs) -> Result<()> {
     print!("{}", Table.render(&run));
     export(
         &run,
-        &[(args.json.as_ref(), &Json), (args.markdown.as_ref(), &Markdown), (args.csv.as_ref(), &Csv)],
+        &[
+            (args.json.as_ref(), &Json),
+            (args.markdown.as_ref(), &Markdown),
+            (args.csv.as_ref(), &Csv),
+        ],
     )
 }
 
 fn diff_cmd(old: &Path, new: &Path) -> Result<()> {
     let (old, new) = (read_run(old)?, read_run(new)?);
-    if (old.settings.kernel.as_str(), old.settings.size) != (new.settings.kernel.as_str(), new.settings.size) {
+    if (old.settings.kernel.as_str(), old.settings.size)
+        != (new.settings.kernel.as_str(), new.settings.size)
+    {
         eprintln!(
             "note: comparing different workloads ({} size {} vs {} size {})",
             old.settings.kernel, old.settings.size, new.settings.kernel, new.settings.size
         );
     }
-    println!("{}", reports::diff::render(&reports::diff::diff(&old, &new)));
+    println!(
+        "{}",
+        reports::diff::render(&reports::diff::diff(&old, &new))
+    );
     Ok(())
 }
 
 fn worker_cmd(args: WorkerArgs) -> Result<()> {
-    let kernel = kernel_embed::kernel(&args.kernel).with_context(|| format!("unknown kernel `{}`", args.kernel))?;
-    let fault = args.inject_fault.as_deref().map(str::parse::<Fault>).transpose().map_err(anyhow::Error::msg)?;
+    let kernel = kernel_embed::kernel(&args.kernel)
+        .with_context(|| format!("unknown kernel `{}`", args.kernel))?;
+    let fault = args
+        .inject_fault
+        .as_deref()
+        .map(str::parse::<Fault>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     worker::serve(worker::WorkerOptions {
         runtime: args.runtime,
         kernel,

@@ -59,9 +59,18 @@ impl Slot {
     }
 }
 
-pub fn measure(subjects: Vec<Box<dyn Subject>>, kernel: &str, size: usize, plan: &Plan, progress: &Progress) -> Outcome {
+pub fn measure(
+    subjects: Vec<Box<dyn Subject>>,
+    kernel: &str,
+    size: usize,
+    plan: &Plan,
+    progress: &Progress,
+) -> Outcome {
     let start = Instant::now();
-    let mut slots: Vec<Slot> = subjects.into_iter().map(|s| prepare(s, kernel, size, plan)).collect();
+    let mut slots: Vec<Slot> = subjects
+        .into_iter()
+        .map(|s| prepare(s, kernel, size, plan))
+        .collect();
     warm_up(&mut slots, plan);
     let (rounds, stop_reason) = warm_rounds(&mut slots, plan, start, progress);
     if plan.phase_share > 0.0 {
@@ -70,7 +79,12 @@ pub fn measure(subjects: Vec<Box<dyn Subject>>, kernel: &str, size: usize, plan:
     for slot in slots.iter_mut().filter(|s| s.subject.alive()) {
         slot.result.memory.peak_rss_kib = slot.subject.peak_rss_kib();
     }
-    Outcome { results: slots.into_iter().map(|s| s.result).collect(), rounds, stop_reason, elapsed: start.elapsed() }
+    Outcome {
+        results: slots.into_iter().map(|s| s.result).collect(),
+        rounds,
+        stop_reason,
+        elapsed: start.elapsed(),
+    }
 }
 
 fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan) -> Slot {
@@ -87,7 +101,9 @@ fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan
             result.config = ready.config;
             result.guest = ready.guest;
             result.first_call_ns = Some(ready.first_call_ns);
-            result.batch = (plan.min_sample_ns / ready.call_estimate_ns.max(1.0)).ceil().max(1.0) as u64;
+            result.batch = (plan.min_sample_ns / ready.call_estimate_ns.max(1.0))
+                .ceil()
+                .max(1.0) as u64;
         }
         Err(e) => result.error = Some(e),
     }
@@ -126,7 +142,12 @@ fn worst_precision(slots: &[Slot]) -> Option<(f64, String)> {
     Some(worst)
 }
 
-fn warm_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Progress) -> (usize, String) {
+fn warm_rounds(
+    slots: &mut [Slot],
+    plan: &Plan,
+    start: Instant,
+    progress: &Progress,
+) -> (usize, String) {
     let deadline = plan.budget.mul_f64(1.0 - plan.phase_share);
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
     let mut round = 0;
@@ -152,7 +173,10 @@ fn warm_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Progr
         };
         progress.update(
             start.elapsed(),
-            format!("warm round {round} · widest ratio CI ±{:.2}% ({who})", worst * 100.0),
+            format!(
+                "warm round {round} · widest ratio CI ±{:.2}% ({who})",
+                worst * 100.0
+            ),
         );
         if round >= plan.min_rounds && worst <= plan.target_precision {
             return (round, "precision reached".into());
@@ -178,12 +202,29 @@ fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Prog
             let slot = &mut slots[i];
             for &name in &phase::ALL {
                 let raw = &slot.result.raw;
-                if !slot.ok() || raw.unsupported.iter().any(|p| p == name) || raw.phase_errors.contains_key(name) {
+                if !slot.ok()
+                    || raw.unsupported.iter().any(|p| p == name)
+                    || raw.phase_errors.contains_key(name)
+                {
                     continue;
                 }
-                progress.update(start.elapsed(), format!("phase round {} · {} {}", round + 1, slot.result.runtime, phase::label(name)));
+                progress.update(
+                    start.elapsed(),
+                    format!(
+                        "phase round {} · {} {}",
+                        round + 1,
+                        slot.result.runtime,
+                        phase::label(name)
+                    ),
+                );
                 match slot.subject.phase(name) {
-                    Ok(PhaseSample::Ns(ns)) => slot.result.raw.phases_ns.entry(name.into()).or_default().push(ns),
+                    Ok(PhaseSample::Ns(ns)) => slot
+                        .result
+                        .raw
+                        .phases_ns
+                        .entry(name.into())
+                        .or_default()
+                        .push(ns),
                     Ok(PhaseSample::Unsupported) => slot.result.raw.unsupported.push(name.into()),
                     Err(e) => {
                         if !slot.subject.alive() || e.contains(MISMATCH) {

@@ -11,7 +11,10 @@ pub struct Progress {
 impl Progress {
     /// A bar over the time budget, on stderr.
     pub fn stderr(budget: Duration) -> Self {
-        let bar = ProgressBar::with_draw_target(Some(budget.as_millis() as u64), ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(
+            Some(budget.as_millis() as u64),
+            ProgressDrawTarget::stderr(),
+        );
         bar.set_style(
             ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {msg}")
                 .expect("valid template")
@@ -21,7 +24,9 @@ impl Progress {
     }
 
     pub fn hidden() -> Self {
-        Self { bar: ProgressBar::hidden() }
+        Self {
+            bar: ProgressBar::hidden(),
+        }
     }
 
     pub fn update(&self, elapsed: Duration, message: String) {

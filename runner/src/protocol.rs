@@ -30,8 +30,14 @@ pub enum Response {
         call_estimate_ns: f64,
     },
     /// Nanoseconds for the whole request (all calls of a warm batch).
-    Sample { ns: f64 },
+    Sample {
+        ns: f64,
+    },
     Unsupported,
-    Failed { message: String },
-    Memory { peak_rss_kib: Option<u64> },
+    Failed {
+        message: String,
+    },
+    Memory {
+        peak_rss_kib: Option<u64>,
+    },
 }

@@ -70,14 +70,21 @@ impl ProcessSubject {
         let mut command = Command::new(cmd.exe);
         command
             .args(["worker", "--runtime", cmd.runtime, "--kernel", cmd.kernel])
-            .args(["--size", &cmd.size.to_string(), "--input-seed", &cmd.input_seed.to_string()])
+            .args([
+                "--size",
+                &cmd.size.to_string(),
+                "--input-seed",
+                &cmd.input_seed.to_string(),
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if let Some(fault) = cmd.fault {
             command.args(["--inject-fault", fault]);
         }
-        let mut child = command.spawn().map_err(|e| format!("could not start worker: {e}"))?;
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("could not start worker: {e}"))?;
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
         let stderr = child.stderr.take().expect("piped");
@@ -115,7 +122,11 @@ impl ProcessSubject {
         // Give the stderr reader a moment to collect the dying words.
         std::thread::sleep(Duration::from_millis(50));
         let tail = self.stderr_tail.lock().unwrap();
-        let text: Vec<&str> = tail.iter().map(String::as_str).filter(|l| !l.trim().is_empty()).collect();
+        let text: Vec<&str> = tail
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         if text.is_empty() {
             String::new()
         } else {
@@ -145,11 +156,17 @@ impl ProcessSubject {
         }
         let mut line = serde_json::to_string(request).expect("requests serialize");
         line.push('\n');
-        if self.stdin.write_all(line.as_bytes()).and_then(|_| self.stdin.flush()).is_err() {
+        if self
+            .stdin
+            .write_all(line.as_bytes())
+            .and_then(|_| self.stdin.flush())
+            .is_err()
+        {
             return Err(self.died(step));
         }
         match self.lines.recv_timeout(self.timeout) {
-            Ok(line) => serde_json::from_str(&line).map_err(|e| format!("bad answer from worker ({e}): {line}")),
+            Ok(line) => serde_json::from_str(&line)
+                .map_err(|e| format!("bad answer from worker ({e}): {line}")),
             Err(RecvTimeoutError::Disconnected) => Err(self.died(step)),
             Err(RecvTimeoutError::Timeout) => {
                 self.dead = true;
@@ -222,7 +239,15 @@ impl Subject for ProcessSubject {
                 baseline,
                 first_call_ns,
                 call_estimate_ns,
-            } => Ok(Readiness { crate_name, crate_version, config, guest, baseline, first_call_ns, call_estimate_ns }),
+            } => Ok(Readiness {
+                crate_name,
+                crate_version,
+                config,
+                guest,
+                baseline,
+                first_call_ns,
+                call_estimate_ns,
+            }),
             other => Err(unexpected(other)),
         }
     }
@@ -235,7 +260,12 @@ impl Subject for ProcessSubject {
     }
 
     fn phase(&mut self, phase: &str) -> Result<PhaseSample, String> {
-        match self.request(&Request::Phase { phase: phase.into() }, phase)? {
+        match self.request(
+            &Request::Phase {
+                phase: phase.into(),
+            },
+            phase,
+        )? {
             Response::Sample { ns } => Ok(PhaseSample::Ns(ns)),
             Response::Unsupported => Ok(PhaseSample::Unsupported),
             other => Err(unexpected(other)),

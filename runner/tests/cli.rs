@@ -7,7 +7,14 @@ use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
 
-const ALL: [&str; 6] = ["native", "wasmtime", "wasmer-cranelift", "wasmer-singlepass", "wasmi", "extism"];
+const ALL: [&str; 6] = [
+    "native",
+    "wasmtime",
+    "wasmer-cranelift",
+    "wasmer-singlepass",
+    "wasmi",
+    "extism",
+];
 
 fn plugbench() -> Command {
     Command::cargo_bin("plugbench").unwrap()
@@ -16,14 +23,26 @@ fn plugbench() -> Command {
 /// A short measurement: small input, few rounds, all the usual outputs.
 fn quick_compare(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     let mut cmd = plugbench();
-    cmd.args(["compare", "--size", "300", "--budget", "8", "--min-rounds", "6", "--warmup", "0.05", "--seed", "17"])
-        .arg("--json")
-        .arg(dir.join("run.json"))
-        .arg("--markdown")
-        .arg(dir.join("report.md"))
-        .arg("--csv")
-        .arg(dir.join("run.csv"))
-        .args(extra);
+    cmd.args([
+        "compare",
+        "--size",
+        "300",
+        "--budget",
+        "8",
+        "--min-rounds",
+        "6",
+        "--warmup",
+        "0.05",
+        "--seed",
+        "17",
+    ])
+    .arg("--json")
+    .arg(dir.join("run.json"))
+    .arg("--markdown")
+    .arg(dir.join("report.md"))
+    .arg("--csv")
+    .arg(dir.join("run.csv"))
+    .args(extra);
     cmd.assert()
 }
 
@@ -49,8 +68,14 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
     let run = read_json(&dir.path().join("run.json"));
     assert_eq!(run["settings"]["seed"], 17);
     assert_eq!(run["settings"]["size"], 300);
-    assert!(run["environment"]["rustc"].as_str().unwrap().starts_with("rustc "));
-    assert!(run["environment"]["build_profile"].as_str().unwrap().contains("release"));
+    assert!(run["environment"]["rustc"]
+        .as_str()
+        .unwrap()
+        .starts_with("rustc "));
+    assert!(run["environment"]["build_profile"]
+        .as_str()
+        .unwrap()
+        .contains("release"));
     assert_eq!(run["results"].as_array().unwrap().len(), 6);
     for name in ALL {
         let r = result(&run, name);
@@ -60,38 +85,72 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
         assert_eq!(r["kernel"], "pairwise-json");
         assert_eq!(r["size"], 300);
         let warm = &r["warm"];
-        for key in ["mean_ns", "median_ns", "p90_ns", "p99_ns", "stddev_ns", "throughput_per_s"] {
+        for key in [
+            "mean_ns",
+            "median_ns",
+            "p90_ns",
+            "p99_ns",
+            "stddev_ns",
+            "throughput_per_s",
+        ] {
             assert!(warm[key].as_f64().unwrap() > 0.0, "{name} warm.{key}");
         }
         let ci = warm["ci95_ns"].as_array().unwrap();
         assert!(ci[0].as_f64().unwrap() <= warm["mean_ns"].as_f64().unwrap());
         assert!(warm["samples"].as_u64().unwrap() >= 6);
-        assert_eq!(warm["samples"].as_u64().unwrap() as usize, r["raw"]["warm_ns"].as_array().unwrap().len());
+        assert_eq!(
+            warm["samples"].as_u64().unwrap() as usize,
+            r["raw"]["warm_ns"].as_array().unwrap().len()
+        );
         assert!(!r["crate_version"].as_str().unwrap().is_empty(), "{name}");
         assert!(r["memory"]["peak_rss_kib"].as_u64().unwrap() > 0, "{name}");
-        assert!(matches!(r["phases"]["compile"]["status"].as_str(), Some("measured")), "{name}");
-        assert!(stdout.contains(&format!("{name}: ")), "{name} has no summary sentence");
+        assert!(
+            matches!(r["phases"]["compile"]["status"].as_str(), Some("measured")),
+            "{name}"
+        );
+        assert!(
+            stdout.contains(&format!("{name}: ")),
+            "{name} has no summary sentence"
+        );
         if name == "native" {
             assert!(r["ratio_to_native"].is_null());
             continue;
         }
         let ratio = &r["ratio_to_native"];
-        let (value, lo, hi) =
-            (ratio["value"].as_f64().unwrap(), ratio["ci95"][0].as_f64().unwrap(), ratio["ci95"][1].as_f64().unwrap());
+        let (value, lo, hi) = (
+            ratio["value"].as_f64().unwrap(),
+            ratio["ci95"][0].as_f64().unwrap(),
+            ratio["ci95"][1].as_f64().unwrap(),
+        );
         assert!(lo <= value && value <= hi && lo > 0.0, "{name}: {ratio}");
         let p = ratio["p_value"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&p));
     }
     // Runtimes with compiled artifacts measure serialize/load; the rest say "not supported".
-    assert_eq!(result(&run, "wasmtime")["phases"]["serialize"]["status"], "measured");
-    assert_eq!(result(&run, "wasmi")["phases"]["serialize"]["status"], "not_supported");
+    assert_eq!(
+        result(&run, "wasmtime")["phases"]["serialize"]["status"],
+        "measured"
+    );
+    assert_eq!(
+        result(&run, "wasmi")["phases"]["serialize"]["status"],
+        "not_supported"
+    );
 
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-    for section in ["## Warm calls", "## Phases", "## Environment", "## Settings", "## Method"] {
+    for section in [
+        "## Warm calls",
+        "## Phases",
+        "## Environment",
+        "## Settings",
+        "## Method",
+    ] {
         assert!(md.contains(section), "markdown lacks {section}");
     }
     for name in ALL {
-        assert!(md.contains(&format!("| {name} ")), "markdown lacks a row for {name}");
+        assert!(
+            md.contains(&format!("| {name} ")),
+            "markdown lacks a row for {name}"
+        );
     }
     let csv = std::fs::read_to_string(dir.path().join("run.csv")).unwrap();
     assert_eq!(csv.lines().count(), 7, "header and six rows:\n{csv}");
@@ -100,7 +159,17 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
 #[test]
 fn report_and_diff_rebuild_from_the_saved_json() {
     let dir = tempfile::tempdir().unwrap();
-    quick_compare(dir.path(), &["--runtime", "wasmi", "--runtime", "wasmer-singlepass", "--no-phases"]).success();
+    quick_compare(
+        dir.path(),
+        &[
+            "--runtime",
+            "wasmi",
+            "--runtime",
+            "wasmer-singlepass",
+            "--no-phases",
+        ],
+    )
+    .success();
     let saved = dir.path().join("run.json");
 
     let again = dir.path().join("again.json");
@@ -116,16 +185,27 @@ fn report_and_diff_rebuild_from_the_saved_json() {
         .success()
         .stdout(contains("wasmi: "));
     let (a, b) = (read_json(&saved), read_json(&again));
-    assert_eq!(a["results"], b["results"], "report must rebuild identical figures");
+    assert_eq!(
+        a["results"], b["results"],
+        "report must rebuild identical figures"
+    );
     assert_eq!(
         std::fs::read_to_string(&md).unwrap(),
         std::fs::read_to_string(dir.path().join("report.md")).unwrap()
     );
 
-    let out = plugbench().arg("diff").arg(&saved).arg(&saved).assert().success();
+    let out = plugbench()
+        .arg("diff")
+        .arg(&saved)
+        .arg(&saved)
+        .assert()
+        .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     assert!(stdout.contains("no significant change"), "{stdout}");
-    assert!(!stdout.contains("slower") && !stdout.contains("faster"), "a run differs from itself:\n{stdout}");
+    assert!(
+        !stdout.contains("slower") && !stdout.contains("faster"),
+        "a run differs from itself:\n{stdout}"
+    );
     for name in ["native", "wasmi", "wasmer-singlepass"] {
         assert!(stdout.contains(name), "{stdout}");
     }
@@ -158,7 +238,10 @@ fn broken_crashing_hanging_and_lying_runtimes_are_error_rows_and_the_rest_is_rep
     let expect_error = |name: &str, needle: &str| {
         let r = result(&run, name);
         assert_eq!(r["status"], "error", "{name}");
-        assert!(r["warm"].is_null() && r["ratio_to_native"].is_null(), "{name} reports a timing");
+        assert!(
+            r["warm"].is_null() && r["ratio_to_native"].is_null(),
+            "{name} reports a timing"
+        );
         let error = r["error"].as_str().unwrap();
         assert!(error.contains(needle), "{name}: {error}");
         assert!(stdout.contains(&format!("{name}: ERROR")), "{stdout}");
@@ -174,10 +257,18 @@ fn broken_crashing_hanging_and_lying_runtimes_are_error_rows_and_the_rest_is_rep
         assert_eq!(r["status"], "ok", "{name}: {}", r["error"]);
         assert_eq!(r["verified"], true);
     }
-    assert!(result(&run, "wasmi")["ratio_to_native"]["value"].as_f64().unwrap() > 0.0);
+    assert!(
+        result(&run, "wasmi")["ratio_to_native"]["value"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(md.contains("## Errors"));
-    assert!(md.contains("**wasmer-cranelift**: worker was killed by signal 6 (SIGABRT)"), "{md}");
+    assert!(
+        md.contains("**wasmer-cranelift**: worker was killed by signal 6 (SIGABRT)"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -188,14 +279,24 @@ fn list_shows_every_runtime_with_its_crate_version() {
         assert!(stdout.contains(name), "{name} missing from:\n{stdout}");
     }
     for krate in ["wasmtime", "wasmer", "wasmi", "extism"] {
-        assert!(stdout.lines().any(|l| l.contains(krate) && l.chars().any(|c| c.is_ascii_digit())), "{krate}");
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.contains(krate) && l.chars().any(|c| c.is_ascii_digit())),
+            "{krate}"
+        );
     }
     assert!(stdout.contains("pairwise-json"));
 }
 
 #[test]
 fn help_has_examples_and_bad_input_gets_a_clear_error() {
-    plugbench().arg("--help").assert().success().stdout(contains("Examples:")).stdout(contains("plugbench compare"));
+    plugbench()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(contains("Examples:"))
+        .stdout(contains("plugbench compare"));
     plugbench()
         .args(["compare", "--help"])
         .assert()
@@ -209,6 +310,14 @@ fn help_has_examples_and_bad_input_gets_a_clear_error() {
         .code(1)
         .stderr(contains("unknown runtime `v8`"))
         .stderr(contains("wasmtime"));
-    plugbench().args(["compare", "--kernel", "nope"]).assert().code(1).stderr(contains("unknown kernel `nope`"));
-    plugbench().args(["report", "/nonexistent/run.json"]).assert().code(1).stderr(contains("/nonexistent/run.json"));
+    plugbench()
+        .args(["compare", "--kernel", "nope"])
+        .assert()
+        .code(1)
+        .stderr(contains("unknown kernel `nope`"));
+    plugbench()
+        .args(["report", "/nonexistent/run.json"])
+        .assert()
+        .code(1)
+        .stderr(contains("/nonexistent/run.json"));
 }

@@ -30,7 +30,11 @@ struct Scripted {
 }
 
 impl Scripted {
-    fn new(name: &str, log: &Rc<RefCell<Vec<String>>>, script: impl FnMut(usize) -> Result<f64, String> + 'static) -> Self {
+    fn new(
+        name: &str,
+        log: &Rc<RefCell<Vec<String>>>,
+        script: impl FnMut(usize) -> Result<f64, String> + 'static,
+    ) -> Self {
         Scripted {
             name: name.into(),
             baseline: name == "native",
@@ -82,7 +86,10 @@ impl Subject for Scripted {
     }
 
     fn phase(&mut self, phase: &str) -> Result<PhaseSample, String> {
-        self.phases.get(phase).cloned().unwrap_or(Ok(PhaseSample::Unsupported))
+        self.phases
+            .get(phase)
+            .cloned()
+            .unwrap_or(Ok(PhaseSample::Unsupported))
     }
 
     fn peak_rss_kib(&mut self) -> Option<u64> {
@@ -121,7 +128,13 @@ fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> RunFile {
         phase_timeout: Duration::from_secs(5),
         faults: BTreeMap::new(),
     };
-    assemble(&opts, "mock-kernel", Environment::default(), outcome, Vec::new())
+    assemble(
+        &opts,
+        "mock-kernel",
+        Environment::default(),
+        outcome,
+        Vec::new(),
+    )
 }
 
 /// Native alternates 10 ms and 12 ms by round; the runtime is exactly 2.5x native.
@@ -132,7 +145,10 @@ fn alternating(factor: f64) -> impl FnMut(usize) -> Result<f64, String> {
 /// The cells of a runtime's first row in a terminal or markdown table.
 fn cells(table: &str, runtime: &str) -> Vec<String> {
     let split = |line: &str| -> Vec<String> {
-        line.split(['│', '┆', '|']).map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect()
+        line.split(['│', '┆', '|'])
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect()
     };
     let line = table
         .lines()
@@ -160,27 +176,60 @@ fn fixed_timings_give_exact_table_cells() {
     assert_eq!(
         cells(&table, "native"),
         [
-            "native", "yes", "90.9/s", "11.00 ms ± 6.86%", "11.00 ms", "12.00 ms", "12.00 ms", "1.054 ms",
-            "15.00 ms", "baseline", "-", "noisy (CV 9.58%)"
+            "native",
+            "yes",
+            "90.9/s",
+            "11.00 ms ± 6.86%",
+            "11.00 ms",
+            "12.00 ms",
+            "12.00 ms",
+            "1.054 ms",
+            "15.00 ms",
+            "baseline",
+            "-",
+            "noisy (CV 9.58%)"
         ]
     );
     // Ten pairs all above 1: sign test p = 2 x 0.5^10 = 0.00195.
     assert_eq!(
         cells(&table, "mock-wasm"),
         [
-            "mock-wasm", "yes", "36.4/s", "27.50 ms ± 6.86%", "27.50 ms", "30.00 ms", "30.00 ms", "2.635 ms",
-            "15.00 ms", "2.500x [2.500-2.500]", "0.0020", "noisy (CV 9.58%)"
+            "mock-wasm",
+            "yes",
+            "36.4/s",
+            "27.50 ms ± 6.86%",
+            "27.50 ms",
+            "30.00 ms",
+            "30.00 ms",
+            "2.635 ms",
+            "15.00 ms",
+            "2.500x [2.500-2.500]",
+            "0.0020",
+            "noisy (CV 9.58%)"
         ]
     );
-    assert!(table.contains("mock-wasm: 2.500x slower than native [2.500-2.500, 95% CI]"), "{table}");
-    assert!(table.contains("native: the baseline, 11.00 ms per call (90.9/s)"), "{table}");
+    assert!(
+        table.contains("mock-wasm: 2.500x slower than native [2.500-2.500, 95% CI]"),
+        "{table}"
+    );
+    assert!(
+        table.contains("native: the baseline, 11.00 ms per call (90.9/s)"),
+        "{table}"
+    );
 
     let md = Markdown.render(&run);
     assert_eq!(cells(&md, "mock-wasm"), cells(&table, "mock-wasm"));
     assert_eq!(cells(&md, "native"), cells(&table, "native"));
-    assert!(md.contains("mock-wasm: 2.500x slower than native [2.500-2.500, 95% CI]"), "{md}");
+    assert!(
+        md.contains("mock-wasm: 2.500x slower than native [2.500-2.500, 95% CI]"),
+        "{md}"
+    );
 
-    let wasm = run.results.iter().find(|r| r.runtime == "mock-wasm").unwrap();
+    let wasm = run
+        .results
+        .iter()
+        .find(|r| r.runtime == "mock-wasm")
+        .unwrap();
     let w = wasm.warm.as_ref().unwrap();
     assert_eq!(w.samples, 10);
     assert!((w.mean_ns - 27.5 * MS).abs() < 1e-6);
@@ -196,7 +245,13 @@ fn every_round_samples_every_subject_once_in_a_seeded_shuffled_order() {
         let log = Rc::new(RefCell::new(Vec::new()));
         let subjects: Vec<Box<dyn Subject>> = ["native", "a", "b", "c"]
             .iter()
-            .map(|&n| Box::new(Scripted::new(n, &log, alternating(if n == "native" { 1.0 } else { 2.0 }))) as Box<dyn Subject>)
+            .map(|&n| {
+                Box::new(Scripted::new(
+                    n,
+                    &log,
+                    alternating(if n == "native" { 1.0 } else { 2.0 }),
+                )) as Box<dyn Subject>
+            })
             .collect();
         let run = run(subjects, plan(30, 30, seed));
         assert_eq!(run.settings.rounds, 30);
@@ -209,13 +264,24 @@ fn every_round_samples_every_subject_once_in_a_seeded_shuffled_order() {
     for round in &rounds {
         let mut sorted = round.clone();
         sorted.sort();
-        assert_eq!(sorted, ["a", "b", "c", "native"], "each subject exactly once per round");
+        assert_eq!(
+            sorted,
+            ["a", "b", "c", "native"],
+            "each subject exactly once per round"
+        );
     }
     // Shuffled: the orders are not all the same, and each subject is sometimes first.
     let distinct: std::collections::BTreeSet<_> = rounds.iter().collect();
-    assert!(distinct.len() > 5, "only {} distinct orders", distinct.len());
+    assert!(
+        distinct.len() > 5,
+        "only {} distinct orders",
+        distinct.len()
+    );
     for name in ["native", "a", "b", "c"] {
-        assert!(rounds.iter().any(|r| r[0] == name), "{name} never went first");
+        assert!(
+            rounds.iter().any(|r| r[0] == name),
+            "{name} never went first"
+        );
     }
     // The recorded seed reproduces the order; another seed gives another one.
     assert_eq!(rounds_of(11), rounds);
@@ -242,12 +308,26 @@ fn paired_ratio_cancels_machine_drift_that_ruins_the_unpaired_one() {
     let mut p = plan(40, 40, 3);
     p.target_precision = 0.0;
     let run = run(subjects, p);
-    let wasm = run.results.iter().find(|r| r.runtime == "mock-wasm").unwrap();
+    let wasm = run
+        .results
+        .iter()
+        .find(|r| r.runtime == "mock-wasm")
+        .unwrap();
     let paired = wasm.ratio_to_native.as_ref().unwrap();
     let unpaired = wasm.ratio_unpaired.as_ref().unwrap();
-    assert!(paired.ci95[0] <= 2.0 && 2.0 <= paired.ci95[1], "paired {paired:?}");
-    assert!(paired.precision < 0.02, "paired interval ±{:.3}", paired.precision);
-    assert!(unpaired.precision > 5.0 * paired.precision, "unpaired {unpaired:?} vs paired {paired:?}");
+    assert!(
+        paired.ci95[0] <= 2.0 && 2.0 <= paired.ci95[1],
+        "paired {paired:?}"
+    );
+    assert!(
+        paired.precision < 0.02,
+        "paired interval ±{:.3}",
+        paired.precision
+    );
+    assert!(
+        unpaired.precision > 5.0 * paired.precision,
+        "unpaired {unpaired:?} vs paired {paired:?}"
+    );
     // The drift itself is visible to the per-runtime statistics.
     assert!(wasm.noisy);
 }
@@ -294,7 +374,11 @@ fn a_failing_subject_becomes_an_error_row_and_the_others_complete() {
 
     let table = Table.render(&run);
     assert_eq!(cells(&table, "crashy")[1], "ERROR");
-    assert!(table.contains("crashy: ERROR, no timing reported: worker was killed by signal 6 (SIGABRT)"), "{table}");
+    assert!(
+        table
+            .contains("crashy: ERROR, no timing reported: worker was killed by signal 6 (SIGABRT)"),
+        "{table}"
+    );
     let md = Markdown.render(&run);
     assert_eq!(cells(&md, "crashy")[1], "ERROR");
     assert_eq!(cells(&md, "liar")[1], "ERROR");
@@ -308,12 +392,19 @@ fn phases_report_measured_unsupported_and_failed_apart() {
         .phase_ns("first_call", Ok(PhaseSample::Ns(11.0 * MS)));
     let wasm = Scripted::new("mock-wasm", &log, alternating(2.0))
         .phase_ns("compile", Ok(PhaseSample::Ns(40.0 * MS)))
-        .phase_ns("instantiate", Err("instantiation failed: out of memory".into()));
+        .phase_ns(
+            "instantiate",
+            Err("instantiation failed: out of memory".into()),
+        );
     let subjects: Vec<Box<dyn Subject>> = vec![Box::new(native), Box::new(wasm)];
     let mut p = plan(10, 10, 9);
     p.phase_share = 0.2;
     let run = run(subjects, p);
-    let wasm = run.results.iter().find(|r| r.runtime == "mock-wasm").unwrap();
+    let wasm = run
+        .results
+        .iter()
+        .find(|r| r.runtime == "mock-wasm")
+        .unwrap();
 
     match &wasm.phases["compile"] {
         PhaseResult::Measured(s) => {
@@ -323,12 +414,21 @@ fn phases_report_measured_unsupported_and_failed_apart() {
         other => panic!("compile: {other:?}"),
     }
     assert_eq!(wasm.phases["serialize"], PhaseResult::NotSupported);
-    assert!(matches!(&wasm.phases["instantiate"], PhaseResult::Error { message } if message.contains("out of memory")));
+    assert!(
+        matches!(&wasm.phases["instantiate"], PhaseResult::Error { message } if message.contains("out of memory"))
+    );
     // A phase error on a live worker marks the phase, not the whole row.
     assert_eq!(wasm.status, Status::Ok);
 
     let table = Table.render(&run);
-    let phase_row = table.lines().filter(|l| l.contains("│ mock-wasm")).nth(1).expect("phase row");
+    let phase_row = table
+        .lines()
+        .filter(|l| l.contains("│ mock-wasm"))
+        .nth(1)
+        .expect("phase row");
     assert!(phase_row.contains("40.00 ms ± 0.00%"), "{phase_row}");
-    assert!(phase_row.contains("not supported") && phase_row.contains("error"), "{phase_row}");
+    assert!(
+        phase_row.contains("not supported") && phase_row.contains("error"),
+        "{phase_row}"
+    );
 }

@@ -22,15 +22,21 @@ pub(crate) fn call(instance: &mut impl CoreAbi, input: &[u8]) -> Result<Vec<u8>,
     let packed = instance.run(ptr, len)?;
     let (out_ptr, out_len) = ((packed >> 32) as u32, packed as u32);
     if out_len == 0 {
-        return Err(RuntimeError::Call("kernel returned an empty output (no status byte)".into()));
+        return Err(RuntimeError::Call(
+            "kernel returned an empty output (no status byte)".into(),
+        ));
     }
     match instance.read(out_ptr, 1)?[0] {
         CORE_STATUS_OK => instance.read(out_ptr + 1, out_len - 1),
         CORE_STATUS_ERR => {
             let message = instance.read(out_ptr + 1, out_len - 1)?;
-            Err(RuntimeError::Guest(String::from_utf8_lossy(&message).into_owned()))
+            Err(RuntimeError::Guest(
+                String::from_utf8_lossy(&message).into_owned(),
+            ))
         }
-        other => Err(RuntimeError::Call(format!("unknown status byte {other} in kernel output"))),
+        other => Err(RuntimeError::Call(format!(
+            "unknown status byte {other} in kernel output"
+        ))),
     }
 }
 
@@ -48,7 +54,12 @@ pub(crate) fn copy_in(memory: &mut [u8], ptr: u32, bytes: &[u8]) -> Result<(), R
     let start = ptr as usize;
     memory
         .get_mut(start..start + bytes.len())
-        .ok_or_else(|| RuntimeError::Call(format!("input {ptr}+{} is outside guest memory", bytes.len())))?
+        .ok_or_else(|| {
+            RuntimeError::Call(format!(
+                "input {ptr}+{} is outside guest memory",
+                bytes.len()
+            ))
+        })?
         .copy_from_slice(bytes);
     Ok(())
 }

@@ -102,6 +102,18 @@ pub trait Runtime {
     /// `bytes` is the artifact of [`RuntimeInfo::guest`]; native code ignores it.
     fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError>;
 
+    /// Compile with the runtime's own compilation cache on, stored under `cache_dir` (an
+    /// absolute, initially empty directory). Reported apart from [`Runtime::compile`], which
+    /// never uses a cache.
+    fn compile_cached(
+        &self,
+        _kernel: &Kernel,
+        _bytes: &[u8],
+        _cache_dir: &std::path::Path,
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
+
     /// Loads a module saved by [`Compiled::serialize`] on this runtime.
     fn load_artifact(
         &self,

@@ -10,7 +10,9 @@ pub struct RuntimeEntry {
     pub create: fn() -> Result<Box<dyn Runtime>, RuntimeError>,
 }
 
-fn boxed<R: Runtime + 'static>(r: Result<R, RuntimeError>) -> Result<Box<dyn Runtime>, RuntimeError> {
+fn boxed<R: Runtime + 'static>(
+    r: Result<R, RuntimeError>,
+) -> Result<Box<dyn Runtime>, RuntimeError> {
     r.map(|r| Box::new(r) as Box<dyn Runtime>)
 }
 
@@ -21,17 +23,35 @@ pub fn all() -> Vec<RuntimeEntry> {
     #[allow(unused_mut)]
     let mut entries: Vec<RuntimeEntry> = Vec::new();
     #[cfg(feature = "native")]
-    entries.push(RuntimeEntry { name: "native", create: || boxed(Ok(native::Native)) });
+    entries.push(RuntimeEntry {
+        name: "native",
+        create: || boxed(Ok(native::Native)),
+    });
     #[cfg(feature = "wasmtime")]
-    entries.push(RuntimeEntry { name: "wasmtime", create: || boxed(wasmtime::Wasmtime::new()) });
+    entries.push(RuntimeEntry {
+        name: "wasmtime",
+        create: || boxed(wasmtime::Wasmtime::new()),
+    });
     #[cfg(feature = "wasmer-cranelift")]
-    entries.push(RuntimeEntry { name: "wasmer-cranelift", create: || boxed(wasmer::Wasmer::cranelift()) });
+    entries.push(RuntimeEntry {
+        name: "wasmer-cranelift",
+        create: || boxed(wasmer::Wasmer::cranelift()),
+    });
     #[cfg(feature = "wasmer-singlepass")]
-    entries.push(RuntimeEntry { name: "wasmer-singlepass", create: || boxed(wasmer::Wasmer::singlepass()) });
+    entries.push(RuntimeEntry {
+        name: "wasmer-singlepass",
+        create: || boxed(wasmer::Wasmer::singlepass()),
+    });
     #[cfg(feature = "wasmi")]
-    entries.push(RuntimeEntry { name: "wasmi", create: || boxed(wasmi::Wasmi::new()) });
+    entries.push(RuntimeEntry {
+        name: "wasmi",
+        create: || boxed(wasmi::Wasmi::new()),
+    });
     #[cfg(feature = "extism")]
-    entries.push(RuntimeEntry { name: "extism", create: || boxed(Ok(extism::Extism)) });
+    entries.push(RuntimeEntry {
+        name: "extism",
+        create: || boxed(Ok(extism::Extism)),
+    });
     entries
 }
 
@@ -42,7 +62,10 @@ pub fn names() -> Vec<&'static str> {
 /// Creates the runtime called `name`, or says which names exist.
 pub fn create(name: &str) -> Result<Box<dyn Runtime>, RuntimeError> {
     let entry = all().into_iter().find(|e| e.name == name).ok_or_else(|| {
-        RuntimeError::Setup(format!("unknown runtime `{name}`; built in: {}", names().join(", ")))
+        RuntimeError::Setup(format!(
+            "unknown runtime `{name}`; built in: {}",
+            names().join(", ")
+        ))
     })?;
     (entry.create)()
 }

@@ -14,7 +14,14 @@ fn each_runtime() -> Vec<Box<dyn Runtime>> {
 fn default_build_has_all_six_runtimes() {
     assert_eq!(
         runtimes::names(),
-        ["native", "wasmtime", "wasmer-cranelift", "wasmer-singlepass", "wasmi", "extism"]
+        [
+            "native",
+            "wasmtime",
+            "wasmer-cranelift",
+            "wasmer-singlepass",
+            "wasmi",
+            "extism"
+        ]
     );
     assert_eq!(runtimes::baseline_name(), Some("native"));
 }
@@ -31,9 +38,12 @@ fn every_runtime_matches_native_on_every_kernel() {
                 let mut instance = compiled.instantiate().unwrap();
                 // Twice on one instance: the second call must not see state from the first.
                 for _ in 0..2 {
-                    let output = instance.call(&input).unwrap_or_else(|e| panic!("{}: {e}", info.name));
-                    (kernel.verify)(&expected, &output)
-                        .unwrap_or_else(|e| panic!("{} on {} size {size}: {e}", info.name, kernel.name));
+                    let output = instance
+                        .call(&input)
+                        .unwrap_or_else(|e| panic!("{}: {e}", info.name));
+                    (kernel.verify)(&expected, &output).unwrap_or_else(|e| {
+                        panic!("{} on {} size {size}: {e}", info.name, kernel.name)
+                    });
                 }
             }
         }
@@ -42,15 +52,24 @@ fn every_runtime_matches_native_on_every_kernel() {
 
 #[test]
 fn core_module_runtimes_load_identical_bytes() {
-    let core: Vec<_> = each_runtime().iter().map(|r| r.info()).filter(|i| i.guest == GuestFormat::CoreModule).collect();
+    let core: Vec<_> = each_runtime()
+        .iter()
+        .map(|r| r.info())
+        .filter(|i| i.guest == GuestFormat::CoreModule)
+        .collect();
     assert_eq!(core.len(), 4, "wasmtime, wasmer x2, wasmi");
-    assert!(core.iter().all(|i| std::ptr::eq(i.guest.artifact(), kernel_embed::CORE_MODULE)));
+    assert!(core
+        .iter()
+        .all(|i| std::ptr::eq(i.guest.artifact(), kernel_embed::CORE_MODULE)));
 }
 
 #[test]
 fn a_broken_module_is_a_compile_error() {
     let kernel = &KERNELS[0];
-    for rt in each_runtime().iter().filter(|r| r.info().guest != GuestFormat::Native) {
+    for rt in each_runtime()
+        .iter()
+        .filter(|r| r.info().guest != GuestFormat::Native)
+    {
         for bytes in [&b"\0asm\x01\0\0\0garbage"[..], b"", b"not wasm at all"] {
             match rt.compile(kernel, bytes) {
                 Err(RuntimeError::Compile(msg)) => assert!(!msg.is_empty()),
@@ -66,9 +85,17 @@ fn invalid_input_is_reported_by_the_kernel_not_a_crash() {
     let kernel = &KERNELS[0];
     for rt in each_runtime() {
         let info = rt.info();
-        let mut instance = rt.compile(kernel, info.guest.artifact()).unwrap().instantiate().unwrap();
+        let mut instance = rt
+            .compile(kernel, info.guest.artifact())
+            .unwrap()
+            .instantiate()
+            .unwrap();
         let err = instance.call(b"{not json").unwrap_err();
-        assert!(matches!(err, RuntimeError::Guest(_) | RuntimeError::Call(_)), "{}: {err}", info.name);
+        assert!(
+            matches!(err, RuntimeError::Guest(_) | RuntimeError::Call(_)),
+            "{}: {err}",
+            info.name
+        );
         // The instance is still usable afterwards.
         let input = (kernel.make_input)(5, 1);
         let out = instance.call(&input).unwrap();
@@ -86,14 +113,25 @@ fn artifacts_round_trip_where_supported() {
         let compiled = rt.compile(kernel, info.guest.artifact()).unwrap();
         match compiled.serialize() {
             Ok(artifact) => {
-                assert!(info.supports_artifacts, "{} serialized but says it cannot", info.name);
+                assert!(
+                    info.supports_artifacts,
+                    "{} serialized but says it cannot",
+                    info.name
+                );
                 let loaded = rt.load_artifact(kernel, &artifact).unwrap();
                 let out = loaded.instantiate().unwrap().call(&input).unwrap();
                 (kernel.verify)(&expected, &out).unwrap();
             }
             Err(RuntimeError::Unsupported) => {
-                assert!(!info.supports_artifacts, "{} claims artifacts but has none", info.name);
-                assert_eq!(rt.load_artifact(kernel, b"x").err(), Some(RuntimeError::Unsupported));
+                assert!(
+                    !info.supports_artifacts,
+                    "{} claims artifacts but has none",
+                    info.name
+                );
+                assert_eq!(
+                    rt.load_artifact(kernel, b"x").err(),
+                    Some(RuntimeError::Unsupported)
+                );
             }
             Err(e) => panic!("{}: {e}", info.name),
         }
@@ -104,10 +142,49 @@ fn artifacts_round_trip_where_supported() {
 fn every_runtime_reports_a_version_and_configuration() {
     for rt in each_runtime() {
         let info = rt.info();
-        assert!(!info.crate_version.is_empty() && !info.config.is_empty(), "{info:?}");
+        assert!(
+            !info.crate_version.is_empty() && !info.config.is_empty(),
+            "{info:?}"
+        );
         if info.guest != GuestFormat::Native {
             // A real semver from Cargo.lock, e.g. 48.0.0.
             assert_eq!(info.crate_version.split('.').count(), 3, "{info:?}");
         }
     }
+}
+
+#[test]
+fn a_runtime_cache_fills_on_the_first_compile_and_serves_the_second() {
+    let kernel = &KERNELS[0];
+    let input = (kernel.make_input)(40, 5);
+    let expected = kernel.expected_output(&input).unwrap();
+    let mut with_cache = Vec::new();
+    for rt in each_runtime() {
+        let info = rt.info();
+        let dir = tempfile::tempdir().unwrap();
+        match rt.compile_cached(kernel, info.guest.artifact(), dir.path()) {
+            Err(RuntimeError::Unsupported) => continue,
+            Err(e) => panic!("{}: {e}", info.name),
+            Ok(_) => {}
+        }
+        assert!(walk(dir.path()) >= 1, "{}: the cache directory stayed empty", info.name);
+        let second = rt.compile_cached(kernel, info.guest.artifact(), dir.path()).unwrap();
+        let out = second.instantiate().unwrap().call(&input).unwrap();
+        (kernel.verify)(&expected, &out).unwrap();
+        with_cache.push(info.name);
+    }
+    assert_eq!(with_cache, ["wasmtime", "extism"]);
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| match (p.is_dir(), p.extension().and_then(|e| e.to_str())) {
+            (true, _) => walk(&p),
+            // extism's cache configuration file, not a cache entry
+            (false, Some("toml")) => 0,
+            (false, _) => 1,
+        })
+        .sum()
 }

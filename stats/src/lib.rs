@@ -13,6 +13,8 @@ pub mod summary;
 mod t;
 
 pub use outliers::{classify as classify_outliers, Outliers};
-pub use ratio::{paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, RatioEstimate, WelchTest};
+pub use ratio::{
+    paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, RatioEstimate, WelchTest,
+};
 pub use summary::{percentile, Summary};
 pub use t::{t_critical, t_two_sided_p};

@@ -61,6 +61,15 @@ mod tests {
         let base: Vec<f64> = (1..=8).map(f64::from).collect();
         assert_eq!(classify(&base).total(), 0);
         let o = classify(&data);
-        assert_eq!(o, Outliers { low_severe: 0, low_mild: 1, high_mild: 1, high_severe: 0 }, "{o:?}");
+        assert_eq!(
+            o,
+            Outliers {
+                low_severe: 0,
+                low_mild: 1,
+                high_mild: 1,
+                high_severe: 0
+            },
+            "{o:?}"
+        );
     }
 }

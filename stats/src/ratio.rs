@@ -55,7 +55,11 @@ pub fn paired_median_ratio(runtime: &[f64], native: &[f64]) -> Option<RatioEstim
     if n < 6 || runtime[..n].iter().chain(&native[..n]).any(|&x| !(x > 0.0)) {
         return None;
     }
-    let mut ratios: Vec<f64> = runtime[..n].iter().zip(&native[..n]).map(|(r, b)| r / b).collect();
+    let mut ratios: Vec<f64> = runtime[..n]
+        .iter()
+        .zip(&native[..n])
+        .map(|(r, b)| r / b)
+        .collect();
     ratios.sort_by(f64::total_cmp);
     let value = crate::summary::percentile(&ratios, 50.0);
     let k = order_statistic_rank(n, 0.05);
@@ -90,7 +94,9 @@ fn order_statistic_rank(n: usize, alpha: f64) -> usize {
 /// `P(Binomial(n, 1/2) <= k)`.
 fn binomial_half_cdf(n: usize, k: usize) -> f64 {
     use statrs::distribution::{Binomial, DiscreteCDF};
-    Binomial::new(0.5, n as u64).expect("valid binomial").cdf(k as u64)
+    Binomial::new(0.5, n as u64)
+        .expect("valid binomial")
+        .cdf(k as u64)
 }
 
 /// Two-sided sign test from the counts above and below 1 (ties dropped).
@@ -109,14 +115,26 @@ pub fn paired_log_ratio(runtime: &[f64], native: &[f64]) -> Option<RatioEstimate
     if n < 2 || runtime[..n].iter().chain(&native[..n]).any(|&x| !(x > 0.0)) {
         return None;
     }
-    let logs: Vec<f64> = runtime[..n].iter().zip(&native[..n]).map(|(r, b)| (r / b).ln()).collect();
+    let logs: Vec<f64> = runtime[..n]
+        .iter()
+        .zip(&native[..n])
+        .map(|(r, b)| (r / b).ln())
+        .collect();
     let m = mean(&logs);
     let se = (sample_variance(&logs, m) / n as f64).sqrt();
     let df = (n - 1) as f64;
     let half = t_critical(df, 0.95) * se;
     let value = m.exp();
     let ci95 = [(m - half).exp(), (m + half).exp()];
-    let p_value = if se == 0.0 { if m == 0.0 { 1.0 } else { 0.0 } } else { t_two_sided_p(m / se, df) };
+    let p_value = if se == 0.0 {
+        if m == 0.0 {
+            1.0
+        } else {
+            0.0
+        }
+    } else {
+        t_two_sided_p(m / se, df)
+    };
     Some(RatioEstimate {
         value,
         ci95,
@@ -142,7 +160,11 @@ pub fn unpaired_ratio(a: &[f64], b: &[f64]) -> Option<RatioEstimate> {
     let df = welch_df(va, a.len(), vb, b.len());
     let half = t_critical(df, 0.95) * (va + vb).sqrt();
     let value = ma / mb;
-    let ci95 = if va + vb == 0.0 { [value, value] } else { [value * (-half).exp(), value * half.exp()] };
+    let ci95 = if va + vb == 0.0 {
+        [value, value]
+    } else {
+        [value * (-half).exp(), value * half.exp()]
+    };
     Some(RatioEstimate {
         value,
         ci95,
@@ -173,11 +195,19 @@ pub fn welch_t_test(a: &[f64], b: &[f64]) -> Option<WelchTest> {
     let vb = sample_variance(b, mb) / b.len() as f64;
     let df = welch_df(va, a.len(), vb, b.len());
     let t = if va + vb == 0.0 {
-        if ma == mb { 0.0 } else { f64::INFINITY.copysign(ma - mb) }
+        if ma == mb {
+            0.0
+        } else {
+            f64::INFINITY.copysign(ma - mb)
+        }
     } else {
         (ma - mb) / (va + vb).sqrt()
     };
-    Some(WelchTest { t, df, p_value: t_two_sided_p(t, df) })
+    Some(WelchTest {
+        t,
+        df,
+        p_value: t_two_sided_p(t, df),
+    })
 }
 
 #[cfg(test)]
@@ -191,8 +221,14 @@ mod tests {
     #[test]
     fn welch_matches_scipy() {
         // scipy.stats.ttest_ind(a, b, equal_var=False)
-        let a = [27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7, 21.4];
-        let b = [27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5, 24.4];
+        let a = [
+            27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7,
+            21.4,
+        ];
+        let b = [
+            27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5,
+            24.4,
+        ];
         let w = welch_t_test(&a, &b).unwrap();
         assert!(close(w.t, WELCH_T, 1e-9), "{w:?}");
         assert!(close(w.df, WELCH_DF, 1e-9), "{w:?}");
@@ -207,7 +243,10 @@ mod tests {
         let runtime = [11.0, 24.0, 30.0, 44.0];
         let r = paired_log_ratio(&runtime, &native).unwrap();
         assert!(close(r.value, PAIRED_VALUE, 1e-12), "{r:?}");
-        assert!(close(r.ci95[0], PAIRED_LO, 1e-9) && close(r.ci95[1], PAIRED_HI, 1e-9), "{r:?}");
+        assert!(
+            close(r.ci95[0], PAIRED_LO, 1e-9) && close(r.ci95[1], PAIRED_HI, 1e-9),
+            "{r:?}"
+        );
         assert!(close(r.p_value, PAIRED_P, 1e-7), "{r:?}");
         assert_eq!(r.n, 4);
         assert!(close(r.precision, PAIRED_HI / PAIRED_VALUE - 1.0, 1e-9));
@@ -222,7 +261,10 @@ mod tests {
         let runtime: Vec<f64> = (0..10).map(|i| 10.0 + i as f64).collect();
         let r = paired_median_ratio(&runtime, &native).unwrap();
         assert!(close(r.value, 1.45, 1e-12), "{r:?}");
-        assert!(close(r.ci95[0], 1.1, 1e-12) && close(r.ci95[1], 1.8, 1e-12), "{r:?}");
+        assert!(
+            close(r.ci95[0], 1.1, 1e-12) && close(r.ci95[1], 1.8, 1e-12),
+            "{r:?}"
+        );
         assert!(close(r.p_value, 0.003_906_25, 1e-9), "{r:?}");
         assert_eq!(order_statistic_rank(10, 0.05), 2);
         // scipy.stats.binom.ppf-based ranks for larger n: n = 100 -> k = 40, n = 1000 -> k = 469.
@@ -243,7 +285,10 @@ mod tests {
         let geomean = paired_log_ratio(&runtime, &native).unwrap();
         assert_eq!(median.value, 2.0);
         assert_eq!(median.ci95, [2.0, 2.0]);
-        assert!(geomean.value < 1.9 && geomean.precision > 0.05, "{geomean:?}");
+        assert!(
+            geomean.value < 1.9 && geomean.precision > 0.05,
+            "{geomean:?}"
+        );
     }
 
     #[test]
@@ -255,10 +300,16 @@ mod tests {
         let median = paired_median_ratio(&runtime, &native).unwrap();
         let unpaired = unpaired_ratio(&runtime, &native).unwrap();
         assert!(close(paired.value, 1.5, 1e-12));
-        assert!(close(median.value, 1.5, 1e-12) && median.precision < 1e-9, "{median:?}");
+        assert!(
+            close(median.value, 1.5, 1e-12) && median.precision < 1e-9,
+            "{median:?}"
+        );
         assert!(paired.precision < 1e-9, "{paired:?}");
         assert!(close(unpaired.value, 1.5, 1e-12));
-        assert!(unpaired.precision > 0.05, "drift widens the unpaired interval: {unpaired:?}");
+        assert!(
+            unpaired.precision > 0.05,
+            "drift widens the unpaired interval: {unpaired:?}"
+        );
     }
 
     #[test]
@@ -270,7 +321,9 @@ mod tests {
         // half = t(4, .975) * sqrt(1/6) = 2.7764451051977987 * 0.408248290463863
         let half = 2.776_445_105_197_793_4 * (1.0f64 / 6.0).sqrt();
         assert!(close(r.value, 2.0, 1e-12));
-        assert!(close(r.ci95[0], 2.0 * (-half).exp(), 1e-9) && close(r.ci95[1], 2.0 * half.exp(), 1e-9));
+        assert!(
+            close(r.ci95[0], 2.0 * (-half).exp(), 1e-9) && close(r.ci95[1], 2.0 * half.exp(), 1e-9)
+        );
     }
 
     #[test]
@@ -278,7 +331,10 @@ mod tests {
         assert!(paired_log_ratio(&[1.0], &[1.0]).is_none());
         assert!(paired_log_ratio(&[1.0, 0.0], &[1.0, 1.0]).is_none());
         let same = paired_log_ratio(&[2.0, 4.0], &[1.0, 2.0]).unwrap();
-        assert_eq!((same.value, same.ci95, same.p_value), (2.0, [2.0, 2.0], 0.0));
+        assert_eq!(
+            (same.value, same.ci95, same.p_value),
+            (2.0, [2.0, 2.0], 0.0)
+        );
         assert!(welch_t_test(&[1.0], &[1.0, 2.0]).is_none());
     }
 

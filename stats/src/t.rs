@@ -45,7 +45,11 @@ mod tests {
         assert!(close(t_critical(10.0, 0.95), 2.228_138_852, 1e-6));
         assert!(close(t_critical(30.0, 0.95), 2.042_272_456, 1e-6));
         assert!(close(t_critical(1e6, 0.95), 1.959_966_356_814_107, 1e-9));
-        assert!(close(t_critical(250.0, 0.95), 1.969_498_393_421_153_2, 1e-9));
+        assert!(close(
+            t_critical(250.0, 0.95),
+            1.969_498_393_421_153_2,
+            1e-9
+        ));
         assert!(t_critical(0.0, 0.95).is_nan());
     }
 

@@ -70,10 +70,17 @@ fn verify_json_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
         format!("output is not a JSON array of i64 ({e}): {shown:?}")
     })?;
     if actual.len() != expected.len() {
-        return Err(format!("output has {} values, native has {}", actual.len(), expected.len()));
+        return Err(format!(
+            "output has {} values, native has {}",
+            actual.len(),
+            expected.len()
+        ));
     }
     match actual.iter().zip(&expected).position(|(a, e)| a != e) {
-        Some(i) => Err(format!("value {i} is {}, native gives {}", actual[i], expected[i])),
+        Some(i) => Err(format!(
+            "value {i} is {}, native gives {}",
+            actual[i], expected[i]
+        )),
         None => Ok(()),
     }
 }
@@ -102,9 +109,16 @@ mod tests {
     #[test]
     fn verify_reports_first_difference() {
         assert_eq!(verify_json_i64(b"[1,2,3]", b"[1, 2, 3]"), Ok(()));
-        assert_eq!(verify_json_i64(b"[1,2,3]", b"[1,5,3]").unwrap_err(), "value 1 is 5, native gives 2");
-        assert!(verify_json_i64(b"[1,2]", b"[1]").unwrap_err().contains("1 values"));
-        assert!(verify_json_i64(b"[1]", b"oops").unwrap_err().contains("not a JSON array"));
+        assert_eq!(
+            verify_json_i64(b"[1,2,3]", b"[1,5,3]").unwrap_err(),
+            "value 1 is 5, native gives 2"
+        );
+        assert!(verify_json_i64(b"[1,2]", b"[1]")
+            .unwrap_err()
+            .contains("1 values"));
+        assert!(verify_json_i64(b"[1]", b"oops")
+            .unwrap_err()
+            .contains("not a JSON array"));
     }
 
     #[test]

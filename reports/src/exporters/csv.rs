@@ -56,7 +56,10 @@ impl Exporter for Csv {
                 num(phase("cold_start")),
                 num(phase("serialize")),
                 num(phase("load_artifact")),
-                r.memory.peak_rss_kib.map(|k| k.to_string()).unwrap_or_default(),
+                r.memory
+                    .peak_rss_kib
+                    .map(|k| k.to_string())
+                    .unwrap_or_default(),
                 quote(r.error.as_deref().unwrap_or("")),
             ];
             out.push_str(&fields.join(","));

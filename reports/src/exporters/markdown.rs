@@ -31,9 +31,14 @@ impl Exporter for Markdown {
             .results
             .iter()
             .flat_map(|r| {
-                let row = r.error.iter().map(move |e| format!("- **{}**: {e}", r.runtime));
+                let row = r
+                    .error
+                    .iter()
+                    .map(move |e| format!("- **{}**: {e}", r.runtime));
                 let phases = r.phases.iter().filter_map(move |(name, p)| match p {
-                    PhaseResult::Error { message } => Some(format!("- **{}** ({name}): {message}", r.runtime)),
+                    PhaseResult::Error { message } => {
+                        Some(format!("- **{}** ({name}): {message}", r.runtime))
+                    }
                     _ => None,
                 });
                 row.chain(phases)
@@ -50,9 +55,15 @@ impl Exporter for Markdown {
         md += &format!("- OS: {}\n", env.os);
         md += &format!("- rustc: {}\n", env.rustc);
         md += &format!("- Build profile: {}\n", env.build_profile);
-        md += &format!("- Timer overhead: {} per sample\n", duration(env.timer_overhead_ns));
+        md += &format!(
+            "- Timer overhead: {} per sample\n",
+            duration(env.timer_overhead_ns)
+        );
         for a in &env.artifacts {
-            md += &format!("- Artifact `{}`: {} bytes, fingerprint `{}`\n", a.format, a.bytes, a.fingerprint);
+            md += &format!(
+                "- Artifact `{}`: {} bytes, fingerprint `{}`\n",
+                a.format, a.bytes, a.fingerprint
+            );
         }
         md += "\n| Runtime | Crate | Version | Loads | Configuration |\n|---|---|---|---|---|\n";
         for r in run.results.iter().filter(|r| !r.crate_name.is_empty()) {
@@ -63,7 +74,10 @@ impl Exporter for Markdown {
         }
 
         md += "\n## Settings\n\n";
-        md += &format!("- Kernel `{}`, input size {}, input seed {}\n", s.kernel, s.size, s.input_seed);
+        md += &format!(
+            "- Kernel `{}`, input size {}, input seed {}\n",
+            s.kernel, s.size, s.input_seed
+        );
         md += &format!("- Runtimes: {}\n", s.runtimes.join(", "));
         md += &format!(
             "- Budget {:.0} s, target precision ±{} on every ratio, {}-{} rounds, shuffle seed {}\n",
@@ -82,8 +96,12 @@ impl Exporter for Markdown {
             duration(s.min_sample_ns),
             s.phase_timeout_s
         );
-        let batches: Vec<String> =
-            run.results.iter().filter(|r| r.batch > 0).map(|r| format!("{} {}", r.runtime, r.batch)).collect();
+        let batches: Vec<String> = run
+            .results
+            .iter()
+            .filter(|r| r.batch > 0)
+            .map(|r| format!("{} {}", r.runtime, r.batch))
+            .collect();
         md += &format!("- Calls per warm sample: {}\n", batches.join(", "));
         md += "\n## Method\n\n\
             Each runtime runs in its own worker process. In every round each runtime, native \

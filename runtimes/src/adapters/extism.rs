@@ -14,7 +14,7 @@ impl Runtime for Extism {
             crate_name: "extism",
             crate_version: env!("PLUGBENCH_DEP_EXTISM"),
             config: format!(
-                "wasmtime {} inside, no WASI, compilation cache disabled (extism enables a disk cache by default)",
+                "wasmtime {} inside, no WASI, compilation cache off (extism turns it on by default; on only for `compile (cached)`)",
                 env!("PLUGBENCH_DEP_EXTISM__WASMTIME")
             ),
             guest: GuestFormat::PdkPlugin,
@@ -29,7 +29,34 @@ impl Runtime for Extism {
             .with_cache_disabled()
             .compile()
             .map_err(RuntimeError::compile)?;
-        Ok(Box::new(ExModule { compiled, export: kernel.export }))
+        Ok(Box::new(ExModule {
+            compiled,
+            export: kernel.export,
+        }))
+    }
+
+    fn compile_cached(
+        &self,
+        kernel: &Kernel,
+        bytes: &[u8],
+        cache_dir: &std::path::Path,
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        // extism's default: wasmtime's disk cache. Pointed at our own directory so a run
+        // never reads a cache from an earlier run or from the user's home.
+        let config = cache_dir.join("wasmtime-cache.toml");
+        if !config.exists() {
+            let toml = format!("[cache]\ndirectory = {:?}\n", cache_dir.join("store"));
+            std::fs::write(&config, toml).map_err(RuntimeError::setup)?;
+        }
+        let compiled = PluginBuilder::new(bytes)
+            .with_wasi(false)
+            .with_cache_config(config)
+            .compile()
+            .map_err(RuntimeError::compile)?;
+        Ok(Box::new(ExModule {
+            compiled,
+            export: kernel.export,
+        }))
     }
 }
 
@@ -40,8 +67,12 @@ struct ExModule {
 
 impl Compiled for ExModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
-        let plugin = Plugin::new_from_compiled(&self.compiled).map_err(RuntimeError::instantiate)?;
-        Ok(Box::new(ExInstance { plugin, export: self.export }))
+        let plugin =
+            Plugin::new_from_compiled(&self.compiled).map_err(RuntimeError::instantiate)?;
+        Ok(Box::new(ExInstance {
+            plugin,
+            export: self.export,
+        }))
     }
 }
 

@@ -32,7 +32,11 @@ impl Wasmer {
     }
 
     fn compiled(&self, kernel: &Kernel, module: Module) -> Box<dyn Compiled> {
-        Box::new(WmModule { engine: self.engine.clone(), module, export: kernel.export })
+        Box::new(WmModule {
+            engine: self.engine.clone(),
+            module,
+            export: kernel.export,
+        })
     }
 }
 
@@ -53,7 +57,11 @@ impl Runtime for Wasmer {
         Ok(self.compiled(kernel, module))
     }
 
-    fn load_artifact(&self, kernel: &Kernel, artifact: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
+    fn load_artifact(
+        &self,
+        kernel: &Kernel,
+        artifact: &[u8],
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
         // SAFETY: the artifact was produced by `serialize` on this engine in this process.
         let module = unsafe { Module::deserialize(&self.engine, artifact.to_vec()) }
             .map_err(RuntimeError::compile)?;
@@ -70,9 +78,13 @@ struct WmModule {
 impl Compiled for WmModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
         let mut store = Store::new(self.engine.clone());
-        let instance =
-            WmInstance::new(&mut store, &self.module, &imports! {}).map_err(RuntimeError::instantiate)?;
-        let memory = instance.exports.get_memory("memory").map_err(RuntimeError::instantiate)?.clone();
+        let instance = WmInstance::new(&mut store, &self.module, &imports! {})
+            .map_err(RuntimeError::instantiate)?;
+        let memory = instance
+            .exports
+            .get_memory("memory")
+            .map_err(RuntimeError::instantiate)?
+            .clone();
         let alloc = instance
             .exports
             .get_typed_function(&store, "alloc")
@@ -81,11 +93,19 @@ impl Compiled for WmModule {
             .exports
             .get_typed_function(&store, self.export)
             .map_err(RuntimeError::instantiate)?;
-        Ok(Box::new(WmInstanceState { store, memory, alloc, run }))
+        Ok(Box::new(WmInstanceState {
+            store,
+            memory,
+            alloc,
+            run,
+        }))
     }
 
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
-        self.module.serialize().map(|b| b.to_vec()).map_err(RuntimeError::compile)
+        self.module
+            .serialize()
+            .map(|b| b.to_vec())
+            .map_err(RuntimeError::compile)
     }
 }
 
@@ -98,13 +118,20 @@ struct WmInstanceState {
 
 impl CoreAbi for WmInstanceState {
     fn alloc(&mut self, len: u32) -> Result<u32, RuntimeError> {
-        self.alloc.call(&mut self.store, len).map_err(RuntimeError::call)
+        self.alloc
+            .call(&mut self.store, len)
+            .map_err(RuntimeError::call)
     }
     fn write(&mut self, ptr: u32, bytes: &[u8]) -> Result<(), RuntimeError> {
-        self.memory.view(&self.store).write(u64::from(ptr), bytes).map_err(RuntimeError::call)
+        self.memory
+            .view(&self.store)
+            .write(u64::from(ptr), bytes)
+            .map_err(RuntimeError::call)
     }
     fn run(&mut self, ptr: u32, len: u32) -> Result<u64, RuntimeError> {
-        self.run.call(&mut self.store, ptr, len).map_err(RuntimeError::call)
+        self.run
+            .call(&mut self.store, ptr, len)
+            .map_err(RuntimeError::call)
     }
     fn read(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, RuntimeError> {
         let start = u64::from(ptr);

@@ -14,7 +14,9 @@ impl Wasmi {
     pub fn new() -> Result<Self, RuntimeError> {
         // Defaults on purpose: what a user gets. Lazy translation means `compile` validates
         // and the first call of each function pays for its translation.
-        Ok(Self { engine: Engine::new(&Config::default()) })
+        Ok(Self {
+            engine: Engine::new(&Config::default()),
+        })
     }
 }
 
@@ -33,7 +35,11 @@ impl Runtime for Wasmi {
 
     fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
         let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
-        Ok(Box::new(WiModule { engine: self.engine.clone(), module, export: kernel.export }))
+        Ok(Box::new(WiModule {
+            engine: self.engine.clone(),
+            module,
+            export: kernel.export,
+        }))
     }
 }
 
@@ -52,9 +58,18 @@ impl Compiled for WiModule {
         let memory = instance
             .get_memory(&store, "memory")
             .ok_or_else(|| RuntimeError::Instantiate("module exports no `memory`".into()))?;
-        let alloc = instance.get_typed_func(&store, "alloc").map_err(RuntimeError::instantiate)?;
-        let run = instance.get_typed_func(&store, self.export).map_err(RuntimeError::instantiate)?;
-        Ok(Box::new(WiInstance { store, memory, alloc, run }))
+        let alloc = instance
+            .get_typed_func(&store, "alloc")
+            .map_err(RuntimeError::instantiate)?;
+        let run = instance
+            .get_typed_func(&store, self.export)
+            .map_err(RuntimeError::instantiate)?;
+        Ok(Box::new(WiInstance {
+            store,
+            memory,
+            alloc,
+            run,
+        }))
     }
 }
 
@@ -67,13 +82,17 @@ struct WiInstance {
 
 impl CoreAbi for WiInstance {
     fn alloc(&mut self, len: u32) -> Result<u32, RuntimeError> {
-        self.alloc.call(&mut self.store, len).map_err(RuntimeError::call)
+        self.alloc
+            .call(&mut self.store, len)
+            .map_err(RuntimeError::call)
     }
     fn write(&mut self, ptr: u32, bytes: &[u8]) -> Result<(), RuntimeError> {
         core_abi::copy_in(self.memory.data_mut(&mut self.store), ptr, bytes)
     }
     fn run(&mut self, ptr: u32, len: u32) -> Result<u64, RuntimeError> {
-        self.run.call(&mut self.store, (ptr, len)).map_err(RuntimeError::call)
+        self.run
+            .call(&mut self.store, (ptr, len))
+            .map_err(RuntimeError::call)
     }
     fn read(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, RuntimeError> {
         core_abi::copy_out(self.memory.data(&self.store), ptr, len)
