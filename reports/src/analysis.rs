@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use stats::{
-    classify_outliers, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, Summary,
+    classify_outliers, paired_launch_ratio, paired_log_ratio, paired_median_ratio, unpaired_ratio,
+    welch_t_test, RatioEstimate, Summary,
 };
 
 use crate::model::{phase, PhaseResult, PhaseStats, RunFile, RuntimeResult};
@@ -30,8 +31,15 @@ pub fn phase_stats(samples: &[f64]) -> Option<PhaseStats> {
     })
 }
 
-/// Samples of `a` and `b` taken in the same rounds, in round order.
-pub fn paired(a: &RuntimeResult, b: &RuntimeResult) -> (Vec<f64>, Vec<f64>) {
+/// Samples of `a` and `b` taken in the same rounds, in round order, with the launch each
+/// round belongs to (0 for files written before launches were recorded).
+pub struct Pairs {
+    pub a: Vec<f64>,
+    pub b: Vec<f64>,
+    pub launch: Vec<usize>,
+}
+
+pub fn paired(a: &RuntimeResult, b: &RuntimeResult) -> Pairs {
     let by_round: BTreeMap<usize, f64> = b
         .raw
         .warm_rounds
@@ -39,12 +47,28 @@ pub fn paired(a: &RuntimeResult, b: &RuntimeResult) -> (Vec<f64>, Vec<f64>) {
         .copied()
         .zip(b.raw.warm_ns.iter().copied())
         .collect();
-    a.raw
-        .warm_rounds
-        .iter()
-        .zip(&a.raw.warm_ns)
-        .filter_map(|(round, &x)| by_round.get(round).map(|&y| (x, y)))
-        .unzip()
+    let mut pairs = Pairs {
+        a: Vec::new(),
+        b: Vec::new(),
+        launch: Vec::new(),
+    };
+    for (i, (round, &x)) in a.raw.warm_rounds.iter().zip(&a.raw.warm_ns).enumerate() {
+        if let Some(&y) = by_round.get(round) {
+            pairs.a.push(x);
+            pairs.b.push(y);
+            pairs
+                .launch
+                .push(a.raw.warm_launches.get(i).copied().unwrap_or(0));
+        }
+    }
+    pairs
+}
+
+/// The ratio to quote: across worker launches when the run had several (so differences
+/// between processes are in the interval), else the median of per-round ratios.
+pub fn headline_ratio(pairs: &Pairs) -> Option<RatioEstimate> {
+    paired_launch_ratio(&pairs.a, &pairs.b, &pairs.launch)
+        .or_else(|| paired_median_ratio(&pairs.a, &pairs.b))
 }
 
 /// Fills in every derived field of every result.
@@ -92,6 +116,7 @@ fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, tar
     };
     result.noisy = result.warm.as_ref().is_some_and(|w| w.cv > NOISY_CV);
     result.ratio_to_native = None;
+    result.ratio_pooled = None;
     result.ratio_geomean = None;
     result.ratio_unpaired = None;
     result.welch_vs_native = None;
@@ -102,9 +127,10 @@ fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, tar
     if !result.is_ok() || result.baseline {
         return;
     }
-    let (mine, theirs) = paired(result, base);
-    result.ratio_to_native = paired_median_ratio(&mine, &theirs);
-    result.ratio_geomean = paired_log_ratio(&mine, &theirs);
+    let pairs = paired(result, base);
+    result.ratio_to_native = headline_ratio(&pairs);
+    result.ratio_pooled = paired_median_ratio(&pairs.a, &pairs.b);
+    result.ratio_geomean = paired_log_ratio(&pairs.a, &pairs.b);
     result.ratio_unpaired = unpaired_ratio(&result.raw.warm_ns, &base.raw.warm_ns);
     result.welch_vs_native = welch_t_test(&result.raw.warm_ns, &base.raw.warm_ns);
     result.precision_met = result

@@ -52,6 +52,9 @@ pub struct Settings {
     pub target_precision: f64,
     pub min_rounds: usize,
     pub max_rounds: usize,
+    /// Worker processes started per runtime over the warm rounds (fresh memory layout each).
+    #[serde(default = "one")]
+    pub launches: usize,
     /// Minimum time of one warm sample; calls are batched to reach it.
     pub min_sample_ns: f64,
     pub phase_timeout_s: f64,
@@ -63,6 +66,10 @@ pub struct Settings {
     pub rounds: usize,
     #[serde(default)]
     pub elapsed_s: f64,
+}
+
+fn one() -> usize {
+    1
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,11 +113,17 @@ pub struct Memory {
 }
 
 /// Samples as measured, before any statistics. Warm samples are per call (batch total /
-/// batch size); `warm_rounds[i]` is the round of `warm_ns[i]`, which pairs it with native.
+/// batch size); `warm_rounds[i]` is the round of `warm_ns[i]`, which pairs it with native,
+/// and `warm_launches[i]` the worker launch (process) it came from.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RawSamples {
     pub warm_ns: Vec<f64>,
     pub warm_rounds: Vec<usize>,
+    #[serde(default)]
+    pub warm_launches: Vec<usize>,
+    /// Process id of the worker of each launch, in launch order.
+    #[serde(default)]
+    pub worker_pids: Vec<u32>,
     pub phases_ns: BTreeMap<String, Vec<f64>>,
     /// Phases this runtime does not offer.
     pub unsupported: Vec<String>,
@@ -142,8 +155,14 @@ pub struct RuntimeResult {
     // Everything below is derived from `raw` by `analysis::analyze`.
     #[serde(default)]
     pub warm: Option<PhaseStats>,
+    /// The headline ratio: across worker launches when there were several, else the
+    /// median of per-round ratios.
     #[serde(default)]
     pub ratio_to_native: Option<RatioEstimate>,
+    /// Median of all per-round ratios pooled over launches, with its order-statistic interval
+    /// (blind to differences between worker processes).
+    #[serde(default)]
+    pub ratio_pooled: Option<RatioEstimate>,
     /// Geometric mean of per-round ratios with a t interval on the logs.
     #[serde(default)]
     pub ratio_geomean: Option<RatioEstimate>,
@@ -216,6 +235,7 @@ impl RuntimeResult {
             raw: RawSamples::default(),
             warm: None,
             ratio_to_native: None,
+            ratio_pooled: None,
             ratio_geomean: None,
             ratio_unpaired: None,
             welch_vs_native: None,

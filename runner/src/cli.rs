@@ -70,6 +70,11 @@ pub struct CompareArgs {
     /// Upper bound on warm rounds.
     #[arg(long, default_value_t = 100_000)]
     pub max_rounds: usize,
+    /// Worker processes started per runtime over the warm rounds. Each launch has fresh
+    /// memory addresses; with 2 or more the ratio's interval spans the differences between
+    /// launches, which a single process cannot show.
+    #[arg(long, default_value_t = 4)]
+    pub launches: usize,
     /// Seed for the order of runtimes in each round (default: from the clock; always recorded).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -83,7 +88,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub phase_timeout: f64,
     /// Warm-up time per runtime before recorded samples, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.3)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.1)]
     pub warmup: f64,
     /// Write the full results (with every raw sample) as JSON.
     #[arg(long, value_name = "PATH")]

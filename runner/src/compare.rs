@@ -61,15 +61,15 @@ pub fn run(
     let mut subjects: Vec<Box<dyn Subject>> = Vec::new();
     for name in &opts.runtimes {
         let cmd = WorkerCommand {
-            exe,
-            runtime: name,
-            kernel: kernel.name,
+            exe: exe.to_path_buf(),
+            runtime: name.clone(),
+            kernel: kernel.name.to_string(),
             size: opts.size,
             input_seed: opts.input_seed,
-            fault: opts.faults.get(name).map(String::as_str),
+            fault: opts.faults.get(name).cloned(),
             timeout: opts.phase_timeout,
         };
-        match ProcessSubject::spawn(&cmd) {
+        match ProcessSubject::spawn(cmd) {
             Ok(s) => subjects.push(Box::new(s)),
             Err(e) => failed_to_start.push(RuntimeResult::failed(name, kernel.name, opts.size, e)),
         }
@@ -109,6 +109,7 @@ pub fn assemble(
             target_precision: plan.target_precision,
             min_rounds: plan.min_rounds,
             max_rounds: plan.max_rounds,
+            launches: plan.launches,
             min_sample_ns: plan.min_sample_ns,
             phase_timeout_s: opts.phase_timeout.as_secs_f64(),
             runtimes: opts.runtimes.clone(),

@@ -70,6 +70,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         target_precision: args.precision / 100.0,
         min_rounds: args.min_rounds.max(2),
         max_rounds: args.max_rounds.max(2),
+        launches: args.launches.max(1),
         seed,
         // Timer overhead under 0.1% of every sample, and never below 10 µs.
         min_sample_ns: (environment.timer_overhead_ns * 1000.0).max(10_000.0),

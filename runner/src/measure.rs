@@ -2,6 +2,11 @@
 //! subject takes one warm sample per round, in a freshly shuffled order) until every
 //! ratio's interval is within the target or the budget is spent, then rounds of the other
 //! phases, then memory.
+//!
+//! The warm rounds are split over several launches: at each launch every subject is started
+//! afresh (a new worker process, hence new addresses for code, heap and stack) and warmed up
+//! again. A process's layout can shift its speed by a few percent for its whole life, which
+//! no number of rounds inside it averages out; launches make that visible in the interval.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +14,6 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use reports::{phase, RuntimeResult, Status};
-use stats::paired_median_ratio;
 
 use crate::progress::Progress;
 use crate::subject::{PhaseSample, Subject};
@@ -20,6 +24,8 @@ pub struct Plan {
     pub target_precision: f64,
     pub min_rounds: usize,
     pub max_rounds: usize,
+    /// Worker launches over the warm rounds (1 keeps one process per subject throughout).
+    pub launches: usize,
     pub seed: u64,
     pub min_sample_ns: f64,
     /// Share of the budget kept for compile/instantiate/... rounds (0 skips them).
@@ -71,7 +77,6 @@ pub fn measure(
         .into_iter()
         .map(|s| prepare(s, kernel, size, plan))
         .collect();
-    warm_up(&mut slots, plan);
     let (rounds, stop_reason) = warm_rounds(&mut slots, plan, start, progress);
     if plan.phase_share > 0.0 {
         phase_rounds(&mut slots, plan, start, progress);
@@ -85,6 +90,17 @@ pub fn measure(
         stop_reason,
         elapsed: start.elapsed(),
     }
+}
+
+/// Starts every live subject afresh for the next launch and warms it up again.
+fn relaunch(slots: &mut [Slot], plan: &Plan) {
+    for slot in slots.iter_mut().filter(|s| s.ok()) {
+        match slot.subject.relaunch().and_then(|_| slot.subject.prepare()) {
+            Ok(ready) => slot.result.raw.worker_pids.push(ready.pid),
+            Err(e) => slot.fail(format!("relaunch: {e}")),
+        }
+    }
+    warm_up(slots, plan);
 }
 
 fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan) -> Slot {
@@ -101,6 +117,7 @@ fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan
             result.config = ready.config;
             result.guest = ready.guest;
             result.first_call_ns = Some(ready.first_call_ns);
+            result.raw.worker_pids.push(ready.pid);
             result.batch = (plan.min_sample_ns / ready.call_estimate_ns.max(1.0))
                 .ceil()
                 .max(1.0) as u64;
@@ -126,13 +143,13 @@ fn warm_up(slots: &mut [Slot], plan: &Plan) {
     }
 }
 
-/// Worst (largest) relative half-width over the ratios still being measured; 0 if none.
+/// Worst (largest) relative half-width of the headline ratios; `None` without a baseline.
 fn worst_precision(slots: &[Slot]) -> Option<(f64, String)> {
     let base = slots.iter().find(|s| s.result.baseline && s.ok())?;
     let mut worst = (0.0, String::new());
     for slot in slots.iter().filter(|s| s.ok() && !s.result.baseline) {
-        let (mine, theirs) = reports::analysis::paired(&slot.result, &base.result);
-        let precision = paired_median_ratio(&mine, &theirs)
+        let pairs = reports::analysis::paired(&slot.result, &base.result);
+        let precision = reports::analysis::headline_ratio(&pairs)
             .map(|r| r.precision)
             .unwrap_or(f64::INFINITY);
         if !(precision <= worst.0) {
@@ -142,53 +159,83 @@ fn worst_precision(slots: &[Slot]) -> Option<(f64, String)> {
     Some(worst)
 }
 
+/// Rounds of one warm sample per live subject, launch after launch. Each launch has an
+/// equal share of the warm budget and of `max_rounds` (its restart and warm-up included) and
+/// at least `MIN_ROUNDS_PER_LAUNCH` rounds; the precision target is checked after each round once
+/// every launch has run, or after each round of the only launch.
 fn warm_rounds(
     slots: &mut [Slot],
     plan: &Plan,
     start: Instant,
     progress: &Progress,
 ) -> (usize, String) {
-    let deadline = plan.budget.mul_f64(1.0 - plan.phase_share);
+    let warm_budget = plan.budget.mul_f64(1.0 - plan.phase_share);
+    let launches = plan.launches.max(1);
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
+    let rounds_per_launch = plan.max_rounds.div_ceil(launches);
     let mut round = 0;
-    loop {
-        let mut order: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].ok()).collect();
-        if order.is_empty() {
-            return (round, "no runtime left to measure".into());
+    for launch in 0..launches {
+        if launch == 0 {
+            warm_up(slots, plan);
+        } else {
+            progress.update(
+                start.elapsed(),
+                format!("launch {}/{launches}: restarting workers", launch + 1),
+            );
+            relaunch(slots, plan);
         }
-        order.shuffle(&mut rng);
-        for i in order {
-            let slot = &mut slots[i];
-            match slot.subject.warm(slot.result.batch) {
-                Ok(ns) => {
-                    slot.result.raw.warm_ns.push(ns / slot.result.batch as f64);
-                    slot.result.raw.warm_rounds.push(round);
+        let launch_end = warm_budget.mul_f64((launch + 1) as f64 / launches as f64);
+        let mut rounds_in_launch = 0;
+        loop {
+            let mut order: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].ok()).collect();
+            if order.is_empty() {
+                return (round, "no runtime left to measure".into());
+            }
+            order.shuffle(&mut rng);
+            for i in order {
+                let slot = &mut slots[i];
+                match slot.subject.warm(slot.result.batch) {
+                    Ok(ns) => {
+                        let raw = &mut slot.result.raw;
+                        raw.warm_ns.push(ns / slot.result.batch as f64);
+                        raw.warm_rounds.push(round);
+                        raw.warm_launches.push(launch);
+                    }
+                    Err(e) => slot.fail(e),
                 }
-                Err(e) => slot.fail(e),
+            }
+            round += 1;
+            rounds_in_launch += 1;
+            let Some((worst, who)) = worst_precision(slots) else {
+                return (round, "the native baseline failed".into());
+            };
+            progress.update(
+                start.elapsed(),
+                format!(
+                    "launch {}/{launches} · warm round {round} · widest ratio CI ±{:.2}% ({who})",
+                    launch + 1,
+                    worst * 100.0
+                ),
+            );
+            let last_launch = launch + 1 == launches;
+            if last_launch && round >= plan.min_rounds && worst <= plan.target_precision {
+                return (round, "precision reached".into());
+            }
+            if round >= plan.max_rounds {
+                return (round, "max rounds reached".into());
+            }
+            if rounds_in_launch >= rounds_per_launch
+                || (rounds_in_launch >= MIN_ROUNDS_PER_LAUNCH && start.elapsed() >= launch_end)
+            {
+                break;
             }
         }
-        round += 1;
-        let Some((worst, who)) = worst_precision(slots) else {
-            return (round, "the native baseline failed".into());
-        };
-        progress.update(
-            start.elapsed(),
-            format!(
-                "warm round {round} · widest ratio CI ±{:.2}% ({who})",
-                worst * 100.0
-            ),
-        );
-        if round >= plan.min_rounds && worst <= plan.target_precision {
-            return (round, "precision reached".into());
-        }
-        if start.elapsed() >= deadline {
-            return (round, "budget exhausted".into());
-        }
-        if round >= plan.max_rounds {
-            return (round, "max rounds reached".into());
-        }
     }
+    (round, "budget exhausted".into())
 }
+
+/// Fewest rounds a launch contributes, so its median means something.
+const MIN_ROUNDS_PER_LAUNCH: usize = 3;
 
 fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Progress) {
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x9e37_79b9);

@@ -28,6 +28,8 @@ pub enum Response {
         first_call_ns: f64,
         /// Time of a second call, to size warm batches.
         call_estimate_ns: f64,
+        /// The worker's process id: each launch is a new process.
+        pid: u32,
     },
     /// Nanoseconds for the whole request (all calls of a warm batch).
     Sample {

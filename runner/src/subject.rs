@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -21,6 +21,8 @@ pub struct Readiness {
     pub baseline: bool,
     pub first_call_ns: f64,
     pub call_estimate_ns: f64,
+    /// Process id of the worker (0 where there is no process).
+    pub pid: u32,
 }
 
 /// Result of one phase sample.
@@ -39,22 +41,25 @@ pub trait Subject {
     fn peak_rss_kib(&mut self) -> Option<u64>;
     /// After a failure: is the subject still able to answer (only the request failed)?
     fn alive(&self) -> bool;
+    /// Replace the subject by a fresh one (a new process); `prepare` follows.
+    fn relaunch(&mut self) -> Result<(), String>;
 }
 
 /// How to start a worker process.
-pub struct WorkerCommand<'a> {
-    pub exe: &'a Path,
-    pub runtime: &'a str,
-    pub kernel: &'a str,
+#[derive(Debug, Clone)]
+pub struct WorkerCommand {
+    pub exe: PathBuf,
+    pub runtime: String,
+    pub kernel: String,
     pub size: usize,
     pub input_seed: u64,
-    pub fault: Option<&'a str>,
+    pub fault: Option<String>,
     pub timeout: Duration,
 }
 
 /// A runtime in its own process, driven over pipes, with a time limit per request.
 pub struct ProcessSubject {
-    name: String,
+    command: WorkerCommand,
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<String>,
@@ -66,10 +71,10 @@ pub struct ProcessSubject {
 const STDERR_LINES_KEPT: usize = 8;
 
 impl ProcessSubject {
-    pub fn spawn(cmd: &WorkerCommand) -> Result<Self, String> {
-        let mut command = Command::new(cmd.exe);
+    pub fn spawn(cmd: WorkerCommand) -> Result<Self, String> {
+        let mut command = Command::new(&cmd.exe);
         command
-            .args(["worker", "--runtime", cmd.runtime, "--kernel", cmd.kernel])
+            .args(["worker", "--runtime", &cmd.runtime, "--kernel", &cmd.kernel])
             .args([
                 "--size",
                 &cmd.size.to_string(),
@@ -79,7 +84,7 @@ impl ProcessSubject {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Some(fault) = cmd.fault {
+        if let Some(fault) = &cmd.fault {
             command.args(["--inject-fault", fault]);
         }
         let mut child = command
@@ -108,12 +113,12 @@ impl ProcessSubject {
             }
         });
         Ok(Self {
-            name: cmd.runtime.to_string(),
+            timeout: cmd.timeout,
+            command: cmd,
             child,
             stdin,
             lines,
             stderr_tail,
-            timeout: cmd.timeout,
             dead: false,
         })
     }
@@ -226,7 +231,7 @@ fn unexpected(r: Response) -> String {
 
 impl Subject for ProcessSubject {
     fn name(&self) -> &str {
-        &self.name
+        &self.command.runtime
     }
 
     fn prepare(&mut self) -> Result<Readiness, String> {
@@ -239,6 +244,7 @@ impl Subject for ProcessSubject {
                 baseline,
                 first_call_ns,
                 call_estimate_ns,
+                pid,
             } => Ok(Readiness {
                 crate_name,
                 crate_version,
@@ -247,6 +253,7 @@ impl Subject for ProcessSubject {
                 baseline,
                 first_call_ns,
                 call_estimate_ns,
+                pid,
             }),
             other => Err(unexpected(other)),
         }
@@ -281,5 +288,11 @@ impl Subject for ProcessSubject {
 
     fn alive(&self) -> bool {
         !self.dead
+    }
+
+    fn relaunch(&mut self) -> Result<(), String> {
+        // Dropping the old subject kills and reaps its process.
+        *self = ProcessSubject::spawn(self.command.clone())?;
+        Ok(())
     }
 }

@@ -143,6 +143,7 @@ impl Worker {
             baseline: info.guest == runtimes::GuestFormat::Native,
             first_call_ns,
             call_estimate_ns,
+            pid: std::process::id(),
         })
     }
 

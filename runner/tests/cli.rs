@@ -67,6 +67,7 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
 
     let run = read_json(&dir.path().join("run.json"));
     assert_eq!(run["settings"]["seed"], 17);
+    assert_eq!(run["settings"]["launches"], 4);
     assert_eq!(run["settings"]["size"], 300);
     assert!(run["environment"]["rustc"]
         .as_str()
@@ -104,6 +105,22 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
         );
         assert!(!r["crate_version"].as_str().unwrap().is_empty(), "{name}");
         assert!(r["memory"]["peak_rss_kib"].as_u64().unwrap() > 0, "{name}");
+        // The default run relaunches every worker: four processes, each contributing rounds.
+        let pids: Vec<u64> = r["raw"]["worker_pids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_u64().unwrap())
+            .collect();
+        let distinct: std::collections::BTreeSet<_> = pids.iter().collect();
+        assert_eq!((pids.len(), distinct.len()), (4, 4), "{name}: {pids:?}");
+        let launches: std::collections::BTreeSet<u64> = r["raw"]["warm_launches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_u64().unwrap())
+            .collect();
+        assert_eq!(launches, (0..4).collect(), "{name}");
         assert!(
             matches!(r["phases"]["compile"]["status"].as_str(), Some("measured")),
             "{name}"

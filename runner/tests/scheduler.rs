@@ -27,6 +27,10 @@ struct Scripted {
     phases: BTreeMap<&'static str, Result<PhaseSample, String>>,
     dies_on_error: bool,
     alive: Cell<bool>,
+    /// Per-call time multiplier of each launch (the layout a fresh process happened to get).
+    launch_factors: Vec<f64>,
+    launch: usize,
+    prepared: usize,
 }
 
 impl Scripted {
@@ -44,7 +48,15 @@ impl Scripted {
             phases: BTreeMap::new(),
             dies_on_error: false,
             alive: Cell::new(true),
+            launch_factors: Vec::new(),
+            launch: 0,
+            prepared: 0,
         }
+    }
+
+    fn launch_factors(mut self, factors: &[f64]) -> Self {
+        self.launch_factors = factors.to_vec();
+        self
     }
 
     fn phase_ns(mut self, phase: &'static str, result: Result<PhaseSample, String>) -> Self {
@@ -59,6 +71,10 @@ impl Subject for Scripted {
     }
 
     fn prepare(&mut self) -> Result<Readiness, String> {
+        self.prepared += 1;
+        self.log
+            .borrow_mut()
+            .push(format!("prepare {} #{}", self.name, self.prepared));
         Ok(Readiness {
             crate_name: format!("{}-crate", self.name),
             crate_version: "1.0.0".into(),
@@ -67,6 +83,7 @@ impl Subject for Scripted {
             baseline: self.baseline,
             first_call_ns: 15.0 * MS,
             call_estimate_ns: 10.0 * MS,
+            pid: 1000 + self.launch as u32,
         })
     }
 
@@ -74,8 +91,9 @@ impl Subject for Scripted {
         let n = self.requests;
         self.requests += 1;
         self.log.borrow_mut().push(self.name.clone());
+        let layout = self.launch_factors.get(self.launch).copied().unwrap_or(1.0);
         match (self.script)(n) {
-            Ok(per_call) => Ok(per_call * calls as f64),
+            Ok(per_call) => Ok(per_call * layout * calls as f64),
             Err(e) => {
                 if self.dies_on_error {
                     self.alive.set(false);
@@ -99,6 +117,23 @@ impl Subject for Scripted {
     fn alive(&self) -> bool {
         self.alive.get()
     }
+
+    fn relaunch(&mut self) -> Result<(), String> {
+        self.launch += 1;
+        self.log
+            .borrow_mut()
+            .push(format!("relaunch {} #{}", self.name, self.launch));
+        Ok(())
+    }
+}
+
+/// The warm samples in the log, without the prepare/relaunch entries.
+fn warm_log(log: &Rc<RefCell<Vec<String>>>) -> Vec<String> {
+    log.borrow()
+        .iter()
+        .filter(|e| !e.starts_with("prepare ") && !e.starts_with("relaunch "))
+        .cloned()
+        .collect()
 }
 
 fn plan(min_rounds: usize, max_rounds: usize, seed: u64) -> Plan {
@@ -107,6 +142,7 @@ fn plan(min_rounds: usize, max_rounds: usize, seed: u64) -> Plan {
         target_precision: 0.01,
         min_rounds,
         max_rounds,
+        launches: 1,
         seed,
         min_sample_ns: 1.0,
         phase_share: 0.0,
@@ -256,7 +292,7 @@ fn every_round_samples_every_subject_once_in_a_seeded_shuffled_order() {
         let run = run(subjects, plan(30, 30, seed));
         assert_eq!(run.settings.rounds, 30);
         assert_eq!(run.settings.seed, seed);
-        let log = log.borrow().clone();
+        let log = warm_log(&log);
         log.chunks(4).map(|c| c.to_vec()).collect::<Vec<_>>()
     };
     let rounds = rounds_of(11);
@@ -431,4 +467,71 @@ fn phases_report_measured_unsupported_and_failed_apart() {
         phase_row.contains("not supported") && phase_row.contains("error"),
         "{phase_row}"
     );
+}
+
+#[test]
+fn launches_restart_every_subject_and_their_spread_enters_the_interval() {
+    // Each fresh process of the runtime lands on a layout that makes it 1.00, 1.04, 0.98 or
+    // 1.02 times as fast for its whole life; within a launch every ratio is exact.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let subjects: Vec<Box<dyn Subject>> = vec![
+        Box::new(Scripted::new("native", &log, |_| Ok(10.0 * MS))),
+        Box::new(
+            Scripted::new("mock-wasm", &log, |_| Ok(20.0 * MS))
+                .launch_factors(&[1.0, 1.04, 0.98, 1.02]),
+        ),
+    ];
+    let mut p = plan(10, 40, 5);
+    p.launches = 4;
+    let run = run(subjects, p);
+    assert_eq!(run.settings.launches, 4);
+    assert_eq!(run.settings.rounds, 40);
+
+    // Every subject is prepared once per launch, relaunched before launches 2-4, and each
+    // launch contributes its share of the rounds.
+    let events = log.borrow().clone();
+    for name in ["native", "mock-wasm"] {
+        let prepares = events
+            .iter()
+            .filter(|e| e.starts_with(&format!("prepare {name} #")));
+        assert_eq!(prepares.count(), 4, "{events:?}");
+        let relaunches = events
+            .iter()
+            .filter(|e| e.starts_with(&format!("relaunch {name} #")));
+        assert_eq!(relaunches.count(), 3, "{events:?}");
+    }
+    let wasm = run
+        .results
+        .iter()
+        .find(|r| r.runtime == "mock-wasm")
+        .unwrap();
+    let expected_launches: Vec<usize> = (0..40).map(|i| i / 10).collect();
+    assert_eq!(wasm.raw.warm_launches, expected_launches);
+    assert_eq!(wasm.raw.worker_pids, [1000, 1001, 1002, 1003]);
+
+    // Launch medians 2.00, 2.08, 1.96, 2.04: geometric mean and t(3) interval (numpy/scipy).
+    let headline = wasm.ratio_to_native.as_ref().unwrap();
+    assert!(
+        (headline.value - 2.019_504_812_113_954_7).abs() < 1e-12,
+        "{headline:?}"
+    );
+    assert!(
+        (headline.ci95[0] - 1.938_978_748_587_450_3).abs() < 1e-9,
+        "{headline:?}"
+    );
+    assert!(
+        (headline.ci95[1] - 2.103_375_134_525_090_4).abs() < 1e-9,
+        "{headline:?}"
+    );
+    assert_eq!(wasm.precision_met, Some(false));
+    // Pooled over launches the 40 ratios give a median of 2.02 and, for n = 40, the order
+    // statistics 14 and 27: an interval that would claim ±1% where new processes vary ±4%.
+    let pooled = wasm.ratio_pooled.as_ref().unwrap();
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    assert!(near(pooled.value, 2.02), "{pooled:?}");
+    assert!(
+        near(pooled.ci95[0], 2.0) && near(pooled.ci95[1], 2.04),
+        "{pooled:?}"
+    );
+    assert!(pooled.precision < 0.011 && headline.precision > 0.04);
 }

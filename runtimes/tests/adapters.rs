@@ -167,8 +167,14 @@ fn a_runtime_cache_fills_on_the_first_compile_and_serves_the_second() {
             Err(e) => panic!("{}: {e}", info.name),
             Ok(_) => {}
         }
-        assert!(walk(dir.path()) >= 1, "{}: the cache directory stayed empty", info.name);
-        let second = rt.compile_cached(kernel, info.guest.artifact(), dir.path()).unwrap();
+        assert!(
+            walk(dir.path()) >= 1,
+            "{}: the cache directory stayed empty",
+            info.name
+        );
+        let second = rt
+            .compile_cached(kernel, info.guest.artifact(), dir.path())
+            .unwrap();
         let out = second.instantiate().unwrap().call(&input).unwrap();
         (kernel.verify)(&expected, &out).unwrap();
         with_cache.push(info.name);
@@ -180,11 +186,13 @@ fn walk(dir: &std::path::Path) -> usize {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .map(|p| match (p.is_dir(), p.extension().and_then(|e| e.to_str())) {
-            (true, _) => walk(&p),
-            // extism's cache configuration file, not a cache entry
-            (false, Some("toml")) => 0,
-            (false, _) => 1,
-        })
+        .map(
+            |p| match (p.is_dir(), p.extension().and_then(|e| e.to_str())) {
+                (true, _) => walk(&p),
+                // extism's cache configuration file, not a cache entry
+                (false, Some("toml")) => 0,
+                (false, _) => 1,
+            },
+        )
         .sum()
 }

@@ -3,7 +3,7 @@
 //!
 //! - [`summary`]: location, spread, percentiles and the t interval of the mean.
 //! - [`ratio`]: a runtime's time relative to native: paired (median of per-round ratios with
-//!   an order-statistic interval; geometric mean with a t interval) and unpaired (ratio of
+//!   an order-statistic interval; geometric mean with a t interval; across worker launches) and unpaired (ratio of
 //!   means, delta method), with Welch's t-test.
 //! - [`outliers`]: Tukey-fence classification (counted, never dropped).
 
@@ -14,7 +14,8 @@ mod t;
 
 pub use outliers::{classify as classify_outliers, Outliers};
 pub use ratio::{
-    paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, RatioEstimate, WelchTest,
+    paired_launch_ratio, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test,
+    RatioEstimate, WelchTest,
 };
 pub use summary::{percentile, Summary};
 pub use t::{t_critical, t_two_sided_p};

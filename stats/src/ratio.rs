@@ -145,6 +145,65 @@ pub fn paired_log_ratio(runtime: &[f64], native: &[f64]) -> Option<RatioEstimate
     })
 }
 
+/// Paired estimate across worker launches: each launch (a fresh set of worker processes, so
+/// fresh memory layout) gives the median of its per-round ratios; the estimate is their
+/// geometric mean with a t interval over launches (df = launches - 1), so differences
+/// between processes, which no number of rounds inside one process can average out, are
+/// part of the interval. `launch[i]` is the launch of pair i. `None` below two launches.
+pub fn paired_launch_ratio(
+    runtime: &[f64],
+    native: &[f64],
+    launch: &[usize],
+) -> Option<RatioEstimate> {
+    let n = runtime.len().min(native.len()).min(launch.len());
+    if runtime[..n].iter().chain(&native[..n]).any(|&x| !(x > 0.0)) {
+        return None;
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<f64>> = Default::default();
+    for i in 0..n {
+        groups
+            .entry(launch[i])
+            .or_default()
+            .push(runtime[i] / native[i]);
+    }
+    if groups.len() < 2 {
+        return None;
+    }
+    let logs: Vec<f64> = groups
+        .into_values()
+        .map(|mut ratios| {
+            ratios.sort_by(f64::total_cmp);
+            crate::summary::percentile(&ratios, 50.0).ln()
+        })
+        .collect();
+    let launches = logs.len();
+    let m = mean(&logs);
+    let se = (sample_variance(&logs, m) / launches as f64).sqrt();
+    let df = (launches - 1) as f64;
+    let half = t_critical(df, 0.95) * se;
+    let value = m.exp();
+    let ci95 = [(m - half).exp(), (m + half).exp()];
+    let p_value = if se == 0.0 {
+        if m == 0.0 {
+            1.0
+        } else {
+            0.0
+        }
+    } else {
+        t_two_sided_p(m / se, df)
+    };
+    Some(RatioEstimate {
+        value,
+        ci95,
+        p_value,
+        precision: precision(value, ci95),
+        n,
+        method: format!(
+            "paired per worker launch: geometric mean of {launches} launch medians of per-round ratios, t interval over launches"
+        ),
+    })
+}
+
 /// Unpaired ratio of means mean(a)/mean(b); interval by the delta method on the log ratio
 /// with Welch-Satterthwaite degrees of freedom; p-value from Welch's t-test.
 pub fn unpaired_ratio(a: &[f64], b: &[f64]) -> Option<RatioEstimate> {
@@ -313,6 +372,44 @@ mod tests {
     }
 
     #[test]
+    fn launch_ratio_of_known_launches() {
+        // Three launches whose per-round ratio medians are 2.0, 2.2 and 1.9 (the 5.0 in
+        // launch 1 is a stall the median ignores). Logs ln 2, ln 2.2, ln 1.9: numpy mean
+        // and sd, t(2, .975) = 4.302652729749464; p from scipy.stats.ttest_1samp.
+        let native = [10.0; 9];
+        let runtime = [20.0, 19.0, 21.0, 22.0, 22.0, 50.0, 19.0, 19.0, 18.0];
+        let launch = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+        let r = paired_launch_ratio(&runtime, &native, &launch).unwrap();
+        assert!(close(r.value, LAUNCH_VALUE, 1e-12), "{r:?}");
+        assert!(
+            close(r.ci95[0], LAUNCH_LO, 1e-9) && close(r.ci95[1], LAUNCH_HI, 1e-9),
+            "{r:?}"
+        );
+        assert!(close(r.p_value, LAUNCH_P, 1e-6), "{r:?}");
+        assert_eq!(r.n, 9);
+        // One launch has no between-launch spread to estimate.
+        assert!(paired_launch_ratio(&runtime, &native, &[0; 9]).is_none());
+    }
+
+    #[test]
+    fn launch_ratio_widens_when_launches_disagree_though_each_is_tight() {
+        // Inside each launch the ratio never varies, so the pooled order-statistic interval
+        // is as narrow as the launch-to-launch spread allows; only the launch interval
+        // admits that a new process may land anywhere between 2.0 and 2.1.
+        let native = [10.0; 40];
+        let launch: Vec<usize> = (0..40).map(|i| i / 10).collect();
+        let runtime: Vec<f64> = launch
+            .iter()
+            .map(|&l| if l % 2 == 0 { 20.0 } else { 21.0 })
+            .collect();
+        let launches = paired_launch_ratio(&runtime, &native, &launch).unwrap();
+        assert!(
+            launches.ci95[0] < 2.0 && launches.ci95[1] > 2.1,
+            "{launches:?}"
+        );
+    }
+
+    #[test]
     fn unpaired_ratio_of_known_samples() {
         let a = [2.0, 4.0, 6.0];
         let b = [1.0, 2.0, 3.0];
@@ -346,5 +443,9 @@ mod tests {
     const PAIRED_VALUE: f64 = 1.097_720_195_000_240_2;
     const PAIRED_LO: f64 = 0.975_051_965_804_824;
     const PAIRED_HI: f64 = 1.235_820_929_315_031;
+    const LAUNCH_VALUE: f64 = 2.029_560_923_261_375;
+    const LAUNCH_LO: f64 = 1.687_102_039_285_113_5;
+    const LAUNCH_HI: f64 = 2.441_534_326_504_036;
+    const LAUNCH_P: f64 = 0.003_662_092_946_574_916;
     const PAIRED_P: f64 = 0.087_402_616_029_737_77;
 }

@@ -18,9 +18,19 @@ impl Exporter for Markdown {
             md += &format!("- {}\n", sentence(r));
         }
 
-        md += "\n## Warm calls\n\nPer call. Ratio to native: median of the per-round ratios \
-               (each runtime paired with native in the same round), distribution-free 95% interval; \
-               p-value: sign test.\n\n";
+        md += &if s.launches > 1 {
+            format!(
+                "\n## Warm calls\n\nPer call. Ratio to native: each of the {} worker launches gives the median \
+                 of its per-round ratios (each runtime paired with native in the same round); the ratio is their \
+                 geometric mean, its 95% interval a t interval over launches; p-value: t-test over launches.\n\n",
+                s.launches
+            )
+        } else {
+            "\n## Warm calls\n\nPer call. Ratio to native: median of the per-round ratios \
+             (each runtime paired with native in the same round), distribution-free 95% interval; \
+             p-value: sign test.\n\n"
+                .to_string()
+        };
         md += &draw(&rows::warm(run, 200), ASCII_MARKDOWN);
         md += "\n\n## Phases\n\nMean per operation ± half-width of its 95% interval. \
                Compile starts from bytes with every cache off; cold start is bytes to first result.\n\n";
@@ -88,8 +98,8 @@ impl Exporter for Markdown {
             s.seed
         );
         md += &format!(
-            "- Ran {} rounds in {:.1} s; stopped: {}\n",
-            s.rounds, s.elapsed_s, s.stop_reason
+            "- Ran {} rounds over {} worker launch(es) in {:.1} s; stopped: {}\n",
+            s.rounds, s.launches, s.elapsed_s, s.stop_reason
         );
         md += &format!(
             "- Minimum sample {}, phase time limit {:.0} s\n",
@@ -105,15 +115,18 @@ impl Exporter for Markdown {
         md += &format!("- Calls per warm sample: {}\n", batches.join(", "));
         md += "\n## Method\n\n\
             Each runtime runs in its own worker process. In every round each runtime, native \
-            included, takes one warm sample, in a freshly shuffled order. The ratio to native is the \
-            median of the per-round ratios, so slow drift of the machine cancels and the short stalls \
-            a shared machine inflicts on a few samples cannot move it; its 95% interval comes from \
-            order statistics (no distribution assumed) and its p-value from the sign test. \
+            included, takes one warm sample, in a freshly shuffled order. Within a launch the ratio to \
+            native is the median of the per-round ratios, so slow drift of the machine cancels and the \
+            short stalls a shared machine inflicts on a few samples cannot move it. The warm rounds are \
+            split over several launches, each a fresh set of worker processes: a process's memory layout \
+            can shift its speed by a few percent for its whole life, so the quoted ratio is the geometric \
+            mean of the launch medians with a t interval over launches, which carries that spread. With a \
+            single launch the interval comes from order statistics (sign test). \
             Sampling stops when every interval is within the target precision or the budget is spent. \
             Every output is checked value for value against native outside the timed region. \
             Outliers (Tukey fences) are counted, never dropped: the mean, standard deviation and p99 \
-            include them. The geometric-mean ratio (t interval), the unpaired ratio of means and \
-            Welch's t-test are in the JSON file.\n";
+            include them. The pooled median over all rounds (order-statistic interval), the geometric-mean \
+            ratio (t interval), the unpaired ratio of means and Welch's t-test are in the JSON file.\n";
         md
     }
 }

@@ -25,10 +25,14 @@ impl Exporter for Table {
     fn render(&self, run: &RunFile) -> String {
         let s = &run.settings;
         let mut out = format!(
-            "kernel {} · size {} · {} rounds in {:.1} s ({})\n",
-            s.kernel, s.size, s.rounds, s.elapsed_s, s.stop_reason
+            "kernel {} · size {} · {} rounds over {} worker launch(es) in {:.1} s ({})\n",
+            s.kernel, s.size, s.rounds, s.launches, s.elapsed_s, s.stop_reason
         );
-        out += "\nWarm calls (per call; paired ratio to native)\n";
+        out += if s.launches > 1 {
+            "\nWarm calls (per call; ratio to native paired by round, interval across launches)\n"
+        } else {
+            "\nWarm calls (per call; paired ratio to native)\n"
+        };
         out += &draw(&rows::warm(run, 60), UTF8_FULL_CONDENSED);
         out += "\n\nPhases (mean ± 95% CI half-width)\n";
         out += &draw(&rows::phases(run), UTF8_FULL_CONDENSED);
