@@ -41,14 +41,21 @@ fn main() {
 
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target_dir = out_dir.join("wasm-target");
+    let profile = guest_profile(&out_dir);
     for (feature, file_name) in BUILDS {
         let mut cmd = Command::new(&cargo);
-        cmd.args(["build", "--release", "--locked", "--no-default-features"])
-            .args(["--target", WASM_TARGET, "--features", feature])
-            .arg("--manifest-path")
-            .arg(kernel_dir.join("Cargo.toml"))
-            .arg("--target-dir")
-            .arg(&target_dir);
+        cmd.args([
+            "build",
+            "--profile",
+            &profile,
+            "--locked",
+            "--no-default-features",
+        ])
+        .args(["--target", WASM_TARGET, "--features", feature])
+        .arg("--manifest-path")
+        .arg(kernel_dir.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir);
         // The host build's flags and wrappers are not meant for the wasm32 build.
         for var in [
             "CARGO_ENCODED_RUSTFLAGS",
@@ -70,10 +77,31 @@ fn main() {
         );
         let built = target_dir
             .join(WASM_TARGET)
-            .join("release")
+            .join(&profile)
             .join("kernel_wasm.wasm");
         std::fs::copy(&built, out_dir.join(file_name))
             .unwrap_or_else(|e| panic!("copy {}: {e}", built.display()));
+    }
+}
+
+/// The cargo profile for the Wasm builds: the host build's own profile, so the guest gets
+/// the same optimisation settings as the native baseline (fat LTO included), except that a
+/// debug host build still embeds an optimised guest (`release`).
+fn guest_profile(out_dir: &Path) -> String {
+    // OUT_DIR is <target>/<profile>/build/<pkg>/out; the profile is not otherwise visible.
+    let parts: Vec<String> = out_dir
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let host = parts
+        .iter()
+        .rposition(|p| p == "build")
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| parts[i].clone())
+        .unwrap_or_default();
+    match host.as_str() {
+        "" | "debug" | "release" => "release".into(),
+        custom => custom.into(),
     }
 }
 

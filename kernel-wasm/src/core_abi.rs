@@ -64,3 +64,21 @@ unsafe fn call(kernel: ByteKernel, ptr: *mut u8, len: u32) -> u64 {
 pub unsafe extern "C" fn run(ptr: *mut u8, len: u32) -> u64 {
     call(crate::pairwise::pairwise_json, ptr, len)
 }
+
+/// `pairwise-raw`.
+///
+/// # Safety
+/// See [`call`].
+#[no_mangle]
+pub unsafe extern "C" fn pairwise_raw(ptr: *mut u8, len: u32) -> u64 {
+    call(crate::pairwise::pairwise_raw, ptr, len)
+}
+
+/// `echo`.
+///
+/// # Safety
+/// See [`call`].
+#[no_mangle]
+pub unsafe extern "C" fn echo(ptr: *mut u8, len: u32) -> u64 {
+    call(crate::echo::echo, ptr, len)
+}

@@ -5,6 +5,7 @@
 //! as an Extism plugin (`--features extism-plugin`, see `pdk_plugin`). Every build runs
 //! exactly the functions below, so a difference in time is the runtime's, not the code's.
 
+pub mod echo;
 pub mod pairwise;
 
 #[cfg(all(feature = "core-abi", feature = "extism-plugin"))]

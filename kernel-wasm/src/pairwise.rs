@@ -26,9 +26,43 @@ pub fn pairwise_json(input: &[u8], out: &mut Vec<u8>) -> Result<(), KernelError>
     serde_json::to_writer(out, &values).map_err(|e| KernelError(format!("serialize output: {e}")))
 }
 
+/// The same computation with raw little-endian `i64` bytes in and out: next to
+/// [`pairwise_json`] it shows what share of a call the JSON (de)serialization is.
+pub fn pairwise_raw(input: &[u8], out: &mut Vec<u8>) -> Result<(), KernelError> {
+    if input.len() % 8 != 0 {
+        return Err(KernelError(format!(
+            "input is {} bytes, not a whole number of little-endian i64 values",
+            input.len()
+        )));
+    }
+    let x: Vec<i64> = input
+        .chunks_exact(8)
+        .map(|c| i64::from_le_bytes(c.try_into().expect("8-byte chunk")))
+        .collect();
+    out.reserve(input.len());
+    for v in pairwise(&x) {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_matches_json() {
+        let raw: Vec<u8> = [2i64, 3, 4].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let mut out = Vec::new();
+        pairwise_raw(&raw, &mut out).unwrap();
+        let expected: Vec<u8> = [11i64, 13, 15]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        assert_eq!(out, expected);
+        let err = pairwise_raw(&[1, 2, 3], &mut Vec::new()).unwrap_err();
+        assert!(err.0.contains("not a whole number"), "{err}");
+    }
 
     #[test]
     fn matches_hand_computed_values() {

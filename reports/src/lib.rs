@@ -2,6 +2,7 @@
 //! from raw samples, and exporters for the terminal, markdown, JSON and CSV.
 
 pub mod analysis;
+pub mod choose;
 pub mod diff;
 pub mod exporters;
 pub mod format;

@@ -157,6 +157,7 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
     for section in [
         "## Warm calls",
         "## Phases",
+        "## Choosing a runtime",
         "## Environment",
         "## Settings",
         "## Method",
@@ -303,7 +304,32 @@ fn list_shows_every_runtime_with_its_crate_version() {
             "{krate}"
         );
     }
-    assert!(stdout.contains("pairwise-json"));
+    for kernel in ["pairwise-json", "pairwise-raw", "echo"] {
+        assert!(
+            stdout.contains(kernel),
+            "kernel {kernel} missing from:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn the_other_kernels_run_and_verify_on_every_runtime() {
+    for kernel in ["pairwise-raw", "echo"] {
+        let dir = tempfile::tempdir().unwrap();
+        quick_compare(
+            dir.path(),
+            &["--kernel", kernel, "--no-phases", "--launches", "2"],
+        )
+        .success();
+        let run = read_json(&dir.path().join("run.json"));
+        assert_eq!(run["settings"]["kernel"], kernel);
+        for name in ALL {
+            let r = result(&run, name);
+            assert_eq!(r["status"], "ok", "{kernel} on {name}: {}", r["error"]);
+            assert_eq!(r["verified"], true, "{kernel} on {name}");
+            assert_eq!(r["kernel"], kernel);
+        }
+    }
 }
 
 #[test]

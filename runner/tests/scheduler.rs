@@ -31,6 +31,8 @@ struct Scripted {
     launch_factors: Vec<f64>,
     launch: usize,
     prepared: usize,
+    /// The relaunch (1-based) that fails to start, like a worker that dies on startup.
+    fails_at_relaunch: Option<usize>,
 }
 
 impl Scripted {
@@ -51,6 +53,7 @@ impl Scripted {
             launch_factors: Vec::new(),
             launch: 0,
             prepared: 0,
+            fails_at_relaunch: None,
         }
     }
 
@@ -120,6 +123,9 @@ impl Subject for Scripted {
 
     fn relaunch(&mut self) -> Result<(), String> {
         self.launch += 1;
+        if self.fails_at_relaunch == Some(self.launch) {
+            return Err("could not start worker: out of processes".into());
+        }
         self.log
             .borrow_mut()
             .push(format!("relaunch {} #{}", self.name, self.launch));
@@ -534,4 +540,39 @@ fn launches_restart_every_subject_and_their_spread_enters_the_interval() {
         "{pooled:?}"
     );
     assert!(pooled.precision < 0.011 && headline.precision > 0.04);
+}
+
+#[test]
+fn a_subject_that_fails_to_relaunch_is_an_error_row_and_the_others_finish_every_launch() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let mut flaky = Scripted::new("flaky", &log, |_| Ok(30.0 * MS));
+    flaky.fails_at_relaunch = Some(2);
+    let subjects: Vec<Box<dyn Subject>> = vec![
+        Box::new(Scripted::new("native", &log, |_| Ok(10.0 * MS))),
+        Box::new(flaky),
+        Box::new(Scripted::new("steady", &log, |_| Ok(20.0 * MS))),
+    ];
+    let mut p = plan(10, 30, 9);
+    p.launches = 3;
+    let run = run(subjects, p);
+    let flaky = run.results.iter().find(|r| r.runtime == "flaky").unwrap();
+    assert_eq!(flaky.status, Status::Error);
+    assert_eq!(
+        flaky.error.as_deref(),
+        Some("relaunch: could not start worker: out of processes")
+    );
+    assert!(flaky.ratio_to_native.is_none() && flaky.warm.is_none());
+    // Its samples from the launches it finished stay in the file.
+    assert_eq!(flaky.raw.warm_ns.len(), 20);
+    let steady = run.results.iter().find(|r| r.runtime == "steady").unwrap();
+    assert_eq!(steady.status, Status::Ok);
+    // Launches 1 and 2 ran their 10 rounds each; in the last one an exact ratio meets the
+    // precision target at once.
+    assert_eq!(
+        steady.raw.warm_launches.iter().filter(|&&l| l < 2).count(),
+        20
+    );
+    assert!(steady.raw.warm_launches.contains(&2));
+    assert_eq!(run.settings.stop_reason, "precision reached");
+    assert_eq!(steady.ratio_to_native.as_ref().unwrap().value, 2.0);
 }

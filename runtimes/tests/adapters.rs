@@ -82,7 +82,17 @@ fn a_broken_module_is_a_compile_error() {
 
 #[test]
 fn invalid_input_is_reported_by_the_kernel_not_a_crash() {
-    let kernel = &KERNELS[0];
+    let bad_inputs = [
+        ("pairwise-json", &b"{not json"[..]),
+        ("pairwise-raw", b"123"),
+    ];
+    for (name, bad) in bad_inputs {
+        let kernel = runtimes::KERNELS.iter().find(|k| k.name == name).unwrap();
+        invalid_input_leaves_a_usable_instance(kernel, bad);
+    }
+}
+
+fn invalid_input_leaves_a_usable_instance(kernel: &runtimes::Kernel, bad: &[u8]) {
     for rt in each_runtime() {
         let info = rt.info();
         let mut instance = rt
@@ -90,7 +100,7 @@ fn invalid_input_is_reported_by_the_kernel_not_a_crash() {
             .unwrap()
             .instantiate()
             .unwrap();
-        let err = instance.call(b"{not json").unwrap_err();
+        let err = instance.call(bad).unwrap_err();
         assert!(
             matches!(err, RuntimeError::Guest(_) | RuntimeError::Call(_)),
             "{}: {err}",

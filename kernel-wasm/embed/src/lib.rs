@@ -4,11 +4,11 @@
 use kernel_wasm::ByteKernel;
 
 /// The core module (plain ABI, see `kernel_wasm::core_abi`), identical bytes for every
-/// runtime that loads core modules.
-pub const CORE_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel-core.wasm"));
+/// runtime that loads core modules (a static, so every use is the same address).
+pub static CORE_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel-core.wasm"));
 
 /// The same kernels built with extism-pdk.
-pub const PDK_PLUGIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel-extism.wasm"));
+pub static PDK_PLUGIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel-extism.wasm"));
 
 pub use kernel_wasm::{ByteKernel as NativeFn, KernelError, CORE_STATUS_ERR, CORE_STATUS_OK};
 
@@ -42,14 +42,32 @@ impl std::fmt::Debug for Kernel {
     }
 }
 
-pub const KERNELS: &[Kernel] = &[Kernel {
-    name: "pairwise-json",
-    description: "the seed post's O(n^2) loop over Vec<i64>, JSON in and out",
-    export: "run",
-    native: kernel_wasm::pairwise::pairwise_json,
-    make_input: json_i64_input,
-    verify: verify_json_i64,
-}];
+pub const KERNELS: &[Kernel] = &[
+    Kernel {
+        name: "pairwise-json",
+        description: "the seed post's O(n^2) loop over Vec<i64>, JSON in and out",
+        export: "run",
+        native: kernel_wasm::pairwise::pairwise_json,
+        make_input: json_i64_input,
+        verify: verify_json_i64,
+    },
+    Kernel {
+        name: "pairwise-raw",
+        description: "the same loop with raw little-endian i64 bytes in and out (no JSON)",
+        export: "pairwise_raw",
+        native: kernel_wasm::pairwise::pairwise_raw,
+        make_input: raw_i64_input,
+        verify: verify_raw_i64,
+    },
+    Kernel {
+        name: "echo",
+        description: "size bytes in, the same bytes out: the cost of one boundary crossing",
+        export: "echo",
+        native: kernel_wasm::echo::echo,
+        make_input: seeded_bytes,
+        verify: verify_bytes,
+    },
+];
 
 pub fn kernel(name: &str) -> Option<&'static Kernel> {
     KERNELS.iter().find(|k| k.name == name)
@@ -79,6 +97,57 @@ fn verify_json_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
     match actual.iter().zip(&expected).position(|(a, e)| a != e) {
         Some(i) => Err(format!(
             "value {i} is {}, native gives {}",
+            actual[i], expected[i]
+        )),
+        None => Ok(()),
+    }
+}
+
+fn raw_i64_input(size: usize, seed: u64) -> Vec<u8> {
+    kernel_wasm::seeded_values(size, seed)
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect()
+}
+
+fn verify_raw_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+    if actual.len() != expected.len() {
+        return Err(format!(
+            "output has {} bytes, native has {}",
+            actual.len(),
+            expected.len()
+        ));
+    }
+    let value = |b: &[u8], i: usize| i64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap());
+    match (0..expected.len() / 8).find(|&i| value(actual, i) != value(expected, i)) {
+        Some(i) => Err(format!(
+            "value {i} is {}, native gives {}",
+            value(actual, i),
+            value(expected, i)
+        )),
+        None if actual == expected => Ok(()),
+        None => Err("output differs from native in its trailing bytes".into()),
+    }
+}
+
+fn seeded_bytes(size: usize, seed: u64) -> Vec<u8> {
+    kernel_wasm::seeded_values(size, seed)
+        .iter()
+        .map(|v| *v as u8)
+        .collect()
+}
+
+fn verify_bytes(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+    if actual.len() != expected.len() {
+        return Err(format!(
+            "output has {} bytes, native has {}",
+            actual.len(),
+            expected.len()
+        ));
+    }
+    match actual.iter().zip(expected).position(|(a, e)| a != e) {
+        Some(i) => Err(format!(
+            "byte {i} is {}, native gives {}",
             actual[i], expected[i]
         )),
         None => Ok(()),

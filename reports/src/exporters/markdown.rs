@@ -2,6 +2,7 @@ use comfy_table::presets::ASCII_MARKDOWN;
 
 use super::table::draw;
 use super::Exporter;
+use crate::choose::{break_evens, choices, Unit};
 use crate::format::{duration, percent, sentence};
 use crate::model::{PhaseResult, RunFile};
 use crate::rows;
@@ -36,6 +37,7 @@ impl Exporter for Markdown {
                Compile starts from bytes with every cache off; cold start is bytes to first result.\n\n";
         md += &draw(&rows::phases(run), ASCII_MARKDOWN);
         md.push('\n');
+        md += &choosing(run);
 
         let errors: Vec<String> = run
             .results
@@ -129,4 +131,64 @@ impl Exporter for Markdown {
             ratio (t interval), the unpaired ratio of means and Welch's t-test are in the JSON file.\n";
         md
     }
+}
+
+/// The "Choosing a runtime" section: this run's winner per scenario, then break-even.
+fn choosing(run: &RunFile) -> String {
+    let picks = choices(run);
+    if picks.is_empty() {
+        return String::new();
+    }
+    let figure = |unit: Unit, x: f64| match unit {
+        Unit::Nanoseconds => duration(x),
+        Unit::Kibibytes => format!("{:.1} MiB", x / 1024.0),
+    };
+    let mut md = format!(
+        "\n## Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better. \
+         Only runtimes without errors are ranked.\n\n\
+         | Scenario | Best | Its figure | Runner-up | Runner-up's figure | Margin | Measured as |\n\
+         |---|---|---|---|---|---|---|\n",
+        run.settings.kernel, run.settings.size
+    );
+    for c in &picks {
+        let (best, x) = c.winner();
+        let (second, y) = c
+            .ranking
+            .get(1)
+            .map(|(n, y)| (n.as_str(), figure(c.unit, *y)))
+            .unwrap_or(("-", "-".into()));
+        let margin = c
+            .margin()
+            .map(|m| format!("{m:.2}x"))
+            .unwrap_or_else(|| "-".into());
+        md += &format!(
+            "| {} | **{best}** | {} | {second} | {y} | {margin} | {} |\n",
+            c.scenario,
+            figure(c.unit, *x),
+            c.measure
+        );
+    }
+    if let Some((reference, overtakes)) = break_evens(run) {
+        md += &format!(
+            "\nBreak-even against **{reference}**, the runtime ready soonest (compile + instantiate): \
+             after how many calls on one instance each other runtime has cost less in total \
+             (one-off compile + instantiate, plus warm mean per call).\n\n\
+             | Runtime | Compile + instantiate | Per call | Cheaper than {reference} from |\n|---|---|---|---|\n"
+        );
+        for o in overtakes {
+            let when = match o.result {
+                stats::BreakEven::FromStart => "the start".to_string(),
+                stats::BreakEven::AfterCalls(1) => "the first call".to_string(),
+                stats::BreakEven::AfterCalls(n) => format!("call {n}"),
+                stats::BreakEven::Never => "never (dearer up front and per call)".to_string(),
+            };
+            md += &format!(
+                "| {} | {} | {} | {when} |\n",
+                o.runtime,
+                duration(o.fixed_ns),
+                duration(o.per_call_ns)
+            );
+        }
+    }
+    md
 }

@@ -1,0 +1,287 @@
+//! "Choosing a runtime": which runtime wins each plugin-host scenario in this run, by how
+//! much, and after how many calls a runtime that compiles overtakes the one that starts
+//! fastest. Everything is derived from the run's measurements; nothing names a runtime.
+
+use stats::{break_even, BreakEven};
+
+use crate::model::{phase, PhaseResult, RunFile, RuntimeResult};
+
+/// How a scenario's figure is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Nanoseconds,
+    Kibibytes,
+}
+
+/// The winner of one scenario and the runner-up it is compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub scenario: &'static str,
+    /// What was compared, in words.
+    pub measure: &'static str,
+    pub unit: Unit,
+    /// (runtime, figure), best first; lower is better.
+    pub ranking: Vec<(String, f64)>,
+}
+
+impl Choice {
+    pub fn winner(&self) -> &(String, f64) {
+        &self.ranking[0]
+    }
+
+    /// How many times better the winner is than the runner-up, if there is one.
+    pub fn margin(&self) -> Option<f64> {
+        self.ranking.get(1).map(|(_, x)| x / self.ranking[0].1)
+    }
+}
+
+fn mean(r: &RuntimeResult, name: &str) -> Option<f64> {
+    match r.phases.get(name)? {
+        PhaseResult::Measured(s) => Some(s.mean_ns),
+        _ => None,
+    }
+}
+
+/// Wasm runtimes with a result (the native baseline is what they are compared to, not a choice).
+fn candidates(run: &RunFile) -> impl Iterator<Item = &RuntimeResult> {
+    run.results.iter().filter(|r| r.is_ok() && !r.baseline)
+}
+
+fn ranked(
+    run: &RunFile,
+    scenario: &'static str,
+    measure: &'static str,
+    unit: Unit,
+    figure: impl Fn(&RuntimeResult) -> Option<f64>,
+) -> Option<Choice> {
+    let mut ranking: Vec<(String, f64)> = candidates(run)
+        .filter_map(|r| {
+            figure(r)
+                .filter(|x| *x > 0.0)
+                .map(|x| (r.runtime.clone(), x))
+        })
+        .collect();
+    ranking.sort_by(|a, b| a.1.total_cmp(&b.1));
+    (!ranking.is_empty()).then_some(Choice {
+        scenario,
+        measure,
+        unit,
+        ranking,
+    })
+}
+
+/// One choice per scenario this run has the figures for.
+pub fn choices(run: &RunFile) -> Vec<Choice> {
+    let warm = |r: &RuntimeResult| r.warm.as_ref().map(|w| w.mean_ns);
+    [
+        ranked(
+            run,
+            "short-lived instance per event",
+            "instantiate + first call on the fresh instance (module compiled once, up front)",
+            Unit::Nanoseconds,
+            |r| Some(mean(r, phase::INSTANTIATE)? + mean(r, phase::FIRST_CALL)?),
+        ),
+        ranked(
+            run,
+            "plugin loaded from bytes per event",
+            "cold start: bytes to first result, no cache",
+            Unit::Nanoseconds,
+            |r| mean(r, phase::COLD_START),
+        ),
+        ranked(
+            run,
+            "many calls on one long-lived instance",
+            "warm call (mean) of this kernel",
+            Unit::Nanoseconds,
+            warm,
+        ),
+        ranked(
+            run,
+            "memory-constrained host",
+            "peak RSS of the runtime's worker process",
+            Unit::Kibibytes,
+            |r| r.memory.peak_rss_kib.map(|k| k as f64),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// A compiling runtime against the runtime that is ready soonest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overtake {
+    pub runtime: String,
+    /// compile + instantiate, ns.
+    pub fixed_ns: f64,
+    pub per_call_ns: f64,
+    pub result: BreakEven,
+}
+
+/// Break-even of every runtime against the one with the smallest compile + instantiate
+/// (typically the interpreter), using the warm mean as the per-call cost. Returns the
+/// reference runtime's name and one entry per other runtime.
+pub fn break_evens(run: &RunFile) -> Option<(String, Vec<Overtake>)> {
+    let costs: Vec<(String, f64, f64)> = candidates(run)
+        .filter_map(|r| {
+            let fixed = mean(r, phase::COMPILE)? + mean(r, phase::INSTANTIATE)?;
+            Some((r.runtime.clone(), fixed, r.warm.as_ref()?.mean_ns))
+        })
+        .collect();
+    let reference = costs.iter().min_by(|a, b| a.1.total_cmp(&b.1))?.clone();
+    let others = costs
+        .iter()
+        .filter(|c| c.0 != reference.0)
+        .map(|(name, fixed, per_call)| Overtake {
+            runtime: name.clone(),
+            fixed_ns: *fixed,
+            per_call_ns: *per_call,
+            result: break_even(*fixed, *per_call, reference.1, reference.2),
+        })
+        .collect();
+    Some((reference.0, others))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::phase_stats;
+    use crate::model::{Environment, RunFile, Settings, Status, SCHEMA_VERSION};
+
+    const MS: f64 = 1e6;
+
+    /// A measured runtime: (compile, instantiate, first call, cold start, warm) in ms, RSS in KiB.
+    fn runtime(name: &str, ms: [f64; 5], rss_kib: u64) -> RuntimeResult {
+        let mut r = RuntimeResult::failed(name, "k", 10, String::new());
+        r.status = Status::Ok;
+        r.error = None;
+        let names = [
+            phase::COMPILE,
+            phase::INSTANTIATE,
+            phase::FIRST_CALL,
+            phase::COLD_START,
+        ];
+        for (name, value) in names.iter().zip(ms) {
+            let stats = phase_stats(&[value * MS]).unwrap();
+            r.phases
+                .insert(name.to_string(), PhaseResult::Measured(stats));
+        }
+        r.warm = phase_stats(&[ms[4] * MS]);
+        r.memory.peak_rss_kib = Some(rss_kib);
+        r
+    }
+
+    fn run(results: Vec<RuntimeResult>) -> RunFile {
+        let mut native = runtime("native", [0.0, 0.0, 1.0, 1.0, 1.0], 1);
+        native.baseline = true;
+        let mut all = vec![native];
+        all.extend(results);
+        RunFile {
+            schema: SCHEMA_VERSION,
+            tool: "test".into(),
+            environment: Environment::default(),
+            settings: Settings {
+                kernel: "k".into(),
+                size: 10,
+                input_seed: 0,
+                seed: 0,
+                budget_s: 1.0,
+                target_precision: 0.01,
+                min_rounds: 1,
+                max_rounds: 1,
+                launches: 1,
+                min_sample_ns: 1.0,
+                phase_timeout_s: 1.0,
+                runtimes: vec![],
+                stop_reason: String::new(),
+                rounds: 1,
+                elapsed_s: 1.0,
+            },
+            results: all,
+        }
+    }
+
+    fn winners(run: &RunFile) -> Vec<(&'static str, String)> {
+        choices(run)
+            .into_iter()
+            .map(|c| (c.scenario, c.winner().0.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn each_scenario_goes_to_the_runtime_with_the_best_figure() {
+        // "jit": slow to compile, fast per call, big; "interp": ready at once, slow, small.
+        let jit = runtime("jit", [80.0, 0.05, 5.0, 85.0, 50.0], 30_000);
+        let interp = runtime("interp", [1.0, 0.1, 40.0, 41.0, 500.0], 8_000);
+        let run = run(vec![jit, interp]);
+        assert_eq!(
+            winners(&run),
+            [
+                ("short-lived instance per event", "jit".to_string()),
+                ("plugin loaded from bytes per event", "interp".to_string()),
+                ("many calls on one long-lived instance", "jit".to_string()),
+                ("memory-constrained host", "interp".to_string()),
+            ]
+        );
+        let long = &choices(&run)[2];
+        assert!((long.margin().unwrap() - 10.0).abs() < 1e-12);
+        // The baseline is never a candidate.
+        assert!(choices(&run)
+            .iter()
+            .all(|c| c.ranking.iter().all(|(n, _)| n != "native")));
+
+        // Break-even against the runtime ready soonest (interp: 1.1 ms): the jit costs
+        // 78.95 ms more up front and saves 450 ms per call, so it is ahead at the first call.
+        let (reference, overtakes) = break_evens(&run).unwrap();
+        assert_eq!(reference, "interp");
+        assert_eq!(overtakes.len(), 1);
+        assert_eq!(overtakes[0].result, BreakEven::AfterCalls(1));
+    }
+
+    #[test]
+    fn the_winner_changes_when_the_numbers_do() {
+        // Same runtimes, but now the jit's calls are barely faster and its instance slower.
+        let jit = runtime("jit", [80.0, 3.0, 30.0, 110.0, 39.0], 30_000);
+        let interp = runtime("interp", [1.0, 0.1, 40.0, 41.0, 40.0], 40_000);
+        let run = run(vec![jit, interp]);
+        assert_eq!(
+            winners(&run),
+            [
+                ("short-lived instance per event", "jit".to_string()),
+                ("plugin loaded from bytes per event", "interp".to_string()),
+                ("many calls on one long-lived instance", "jit".to_string()),
+                ("memory-constrained host", "jit".to_string()),
+            ]
+        );
+        // 81.9 ms more up front, 1 ms saved per call: cheaper from call 82 on.
+        let (_, overtakes) = break_evens(&run).unwrap();
+        assert_eq!(overtakes[0].result, BreakEven::AfterCalls(82));
+
+        let slower = runtime("jit", [80.0, 3.0, 30.0, 110.0, 41.0], 30_000);
+        let interp = runtime("interp", [1.0, 0.1, 40.0, 41.0, 40.0], 40_000);
+        let run = super::tests::run(vec![slower, interp]);
+        assert_eq!(winners(&run)[2].1, "interp");
+        assert_eq!(break_evens(&run).unwrap().1[0].result, BreakEven::Never);
+    }
+
+    #[test]
+    fn failed_rows_and_missing_phases_are_left_out() {
+        let mut broken = runtime("broken", [0.1, 0.01, 0.1, 0.1, 0.1], 1);
+        broken.status = Status::Error;
+        let mut partial = runtime("partial", [2.0, 0.1, 3.0, 4.0, 5.0], 100);
+        partial.phases.remove(phase::COLD_START);
+        let full = runtime("full", [9.0, 0.9, 9.0, 9.0, 9.0], 900);
+        let run = run(vec![broken, partial, full]);
+        let cs = choices(&run);
+        assert!(cs
+            .iter()
+            .all(|c| c.ranking.iter().all(|(n, _)| n != "broken")));
+        let cold = cs
+            .iter()
+            .find(|c| c.scenario.contains("from bytes"))
+            .unwrap();
+        assert_eq!(cold.ranking.len(), 1);
+        assert_eq!(cold.winner().0, "full");
+        assert!(cold.margin().is_none());
+    }
+}
