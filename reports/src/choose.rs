@@ -97,6 +97,13 @@ pub fn choices(run: &RunFile) -> Vec<Choice> {
         ),
         ranked(
             run,
+            "many live instances (one per tenant or event)",
+            "resident memory per extra live instance",
+            Unit::Kibibytes,
+            |r| r.memory.per_instance_kib,
+        ),
+        ranked(
+            run,
             "memory-constrained host",
             "peak RSS of the runtime's worker process",
             Unit::Kibibytes,
@@ -211,8 +218,10 @@ mod tests {
     #[test]
     fn each_scenario_goes_to_the_runtime_with_the_best_figure() {
         // "jit": slow to compile, fast per call, big; "interp": ready at once, slow, small.
-        let jit = runtime("jit", [80.0, 0.05, 5.0, 85.0, 50.0], 30_000);
-        let interp = runtime("interp", [1.0, 0.1, 40.0, 41.0, 500.0], 8_000);
+        let mut jit = runtime("jit", [80.0, 0.05, 5.0, 85.0, 50.0], 30_000);
+        let mut interp = runtime("interp", [1.0, 0.1, 40.0, 41.0, 500.0], 8_000);
+        jit.memory.per_instance_kib = Some(300.0);
+        interp.memory.per_instance_kib = Some(1200.0);
         let run = run(vec![jit, interp]);
         assert_eq!(
             winners(&run),
@@ -220,6 +229,10 @@ mod tests {
                 ("short-lived instance per event", "jit".to_string()),
                 ("plugin loaded from bytes per event", "interp".to_string()),
                 ("many calls on one long-lived instance", "jit".to_string()),
+                (
+                    "many live instances (one per tenant or event)",
+                    "jit".to_string()
+                ),
                 ("memory-constrained host", "interp".to_string()),
             ]
         );

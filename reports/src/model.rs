@@ -106,10 +106,20 @@ pub enum PhaseResult {
     NotMeasured,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Memory {
-    /// Peak resident set size of the runtime's worker process (VmHWM).
+    /// Peak resident set size of the runtime's worker process (VmHWM), before the
+    /// extra instances below were created.
     pub peak_rss_kib: Option<u64>,
+    /// Resident memory each extra live instance adds (growth of `instances` instances, each
+    /// called once, divided by their number).
+    #[serde(default)]
+    pub per_instance_kib: Option<f64>,
+    #[serde(default)]
+    pub instances: usize,
+    /// Size of the compiled module saved as an artifact, where the runtime can save one.
+    #[serde(default)]
+    pub artifact_bytes: Option<u64>,
 }
 
 /// Samples as measured, before any statistics. Warm samples are per call (batch total /

@@ -66,27 +66,61 @@ pub fn warm(run: &RunFile, max_note: usize) -> Grid {
     }
 }
 
-/// Per-phase means with their interval, and memory.
+/// Per-phase means with their interval.
 pub fn phases(run: &RunFile) -> Grid {
     let mut header = vec!["Runtime".to_string()];
     header.extend(phase::ALL.iter().map(|p| phase::label(p).to_string()));
-    header.push("Peak RSS".into());
     let rows = run
         .results
         .iter()
         .map(|r| {
             let mut row = vec![r.runtime.clone()];
             row.extend(phase::ALL.iter().map(|p| phase_cell(r.phases.get(*p))));
-            row.push(
-                r.memory
-                    .peak_rss_kib
-                    .map(|k| format!("{:.1} MiB", k as f64 / 1024.0))
-                    .unwrap_or(DASH.into()),
-            );
             row
         })
         .collect();
     Grid { header, rows }
+}
+
+/// Peak RSS, memory per extra live instance, artifact size.
+pub fn memory(run: &RunFile) -> Grid {
+    let instances = run
+        .results
+        .iter()
+        .map(|r| r.memory.instances)
+        .max()
+        .unwrap_or(0);
+    let header = [
+        "Runtime".to_string(),
+        "Peak RSS (worker)".to_string(),
+        format!("Per extra instance (of {instances}, each called once on a small input)"),
+        "Compiled artifact".to_string(),
+    ];
+    let rows = run
+        .results
+        .iter()
+        .map(|r| {
+            let m = &r.memory;
+            vec![
+                r.runtime.clone(),
+                m.peak_rss_kib.map(|k| mib(k as f64)).unwrap_or(DASH.into()),
+                m.per_instance_kib
+                    .map(|k| format!("{k:.0} KiB"))
+                    .unwrap_or(DASH.into()),
+                m.artifact_bytes
+                    .map(|b| format!("{:.0} KiB", b as f64 / 1024.0))
+                    .unwrap_or("not supported".into()),
+            ]
+        })
+        .collect();
+    Grid {
+        header: header.to_vec(),
+        rows,
+    }
+}
+
+fn mib(kib: f64) -> String {
+    format!("{:.1} MiB", kib / 1024.0)
 }
 
 fn truncate(s: &str, max: usize) -> String {

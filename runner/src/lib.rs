@@ -5,6 +5,7 @@ pub mod compare;
 pub mod environment;
 pub mod fault;
 pub mod measure;
+pub mod memory;
 pub mod progress;
 pub mod protocol;
 pub mod subject;

@@ -82,7 +82,9 @@ pub fn measure(
         phase_rounds(&mut slots, plan, start, progress);
     }
     for slot in slots.iter_mut().filter(|s| s.subject.alive()) {
-        slot.result.memory.peak_rss_kib = slot.subject.peak_rss_kib();
+        if let Some(memory) = slot.subject.memory() {
+            slot.result.memory = memory;
+        }
     }
     Outcome {
         results: slots.into_iter().map(|s| s.result).collect(),

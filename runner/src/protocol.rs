@@ -12,7 +12,7 @@ pub enum Request {
     Warm { calls: u64 },
     /// One sample of a phase other than warm (see `reports::phase`).
     Phase { phase: String },
-    /// Peak resident set size so far.
+    /// Peak resident set size so far, memory per extra instance, artifact size.
     Memory,
 }
 
@@ -41,5 +41,9 @@ pub enum Response {
     },
     Memory {
         peak_rss_kib: Option<u64>,
+        /// Resident memory per extra live instance (each called once).
+        instance_kib: Option<f64>,
+        /// Size of the saved compiled module, where the runtime can save one.
+        artifact_bytes: Option<u64>,
     },
 }

@@ -38,7 +38,8 @@ pub trait Subject {
     /// Total nanoseconds for `calls` warm calls.
     fn warm(&mut self, calls: u64) -> Result<f64, String>;
     fn phase(&mut self, phase: &str) -> Result<PhaseSample, String>;
-    fn peak_rss_kib(&mut self) -> Option<u64>;
+    /// Peak RSS, memory per extra instance and artifact size (`None` if unavailable).
+    fn memory(&mut self) -> Option<reports::Memory>;
     /// After a failure: is the subject still able to answer (only the request failed)?
     fn alive(&self) -> bool;
     /// Replace the subject by a fresh one (a new process); `prepare` follows.
@@ -279,9 +280,18 @@ impl Subject for ProcessSubject {
         }
     }
 
-    fn peak_rss_kib(&mut self) -> Option<u64> {
+    fn memory(&mut self) -> Option<reports::Memory> {
         match self.request(&Request::Memory, "memory") {
-            Ok(Response::Memory { peak_rss_kib }) => peak_rss_kib,
+            Ok(Response::Memory {
+                peak_rss_kib,
+                instance_kib,
+                artifact_bytes,
+            }) => Some(reports::Memory {
+                peak_rss_kib,
+                per_instance_kib: instance_kib,
+                instances: crate::memory::INSTANCES,
+                artifact_bytes,
+            }),
             _ => None,
         }
     }

@@ -10,6 +10,7 @@ use reports::phase;
 use runtimes::{Compiled, Instance, Runtime, RuntimeError};
 
 use crate::fault::Fault;
+use crate::memory;
 use crate::protocol::{Request, Response};
 
 /// Bytes that start like a Wasm module and then are not one.
@@ -88,9 +89,7 @@ impl Worker {
             Request::Prepare => self.prepare(),
             Request::Warm { calls } => self.warm(calls),
             Request::Phase { phase } => self.phase(&phase),
-            Request::Memory => Ok(Response::Memory {
-                peak_rss_kib: peak_rss_kib(),
-            }),
+            Request::Memory => self.memory(),
         };
         result.unwrap_or_else(failed)
     }
@@ -280,11 +279,29 @@ impl Worker {
             other => Err(RuntimeError::Setup(format!("unknown phase `{other}`"))),
         }
     }
-}
 
-/// VmHWM from /proc/self/status (Linux); `None` elsewhere.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+    /// Peak RSS first (before extra instances inflate it), then the growth of `INSTANCES` live
+    /// instances, then the artifact size where the runtime can save one.
+    fn memory(&mut self) -> Result<Response, String> {
+        let peak_rss_kib = memory::peak_rss_kib();
+        let small_input =
+            (self.opts.kernel.make_input)(memory::INSTANCE_INPUT_SIZE, self.opts.input_seed);
+        let prepared = self.prepared()?;
+        let growth = memory::instances_growth_kib(
+            prepared.compiled.as_ref(),
+            &small_input,
+            memory::INSTANCES,
+        );
+        let artifact_bytes = match prepared.compiled.serialize() {
+            Ok(artifact) => Some(artifact.len() as u64),
+            Err(_) => None,
+        };
+        Ok(Response::Memory {
+            peak_rss_kib,
+            instance_kib: growth
+                .map_err(|e| e.to_string())?
+                .map(|kib| kib as f64 / memory::INSTANCES as f64),
+            artifact_bytes,
+        })
+    }
 }

@@ -105,6 +105,10 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
         );
         assert!(!r["crate_version"].as_str().unwrap().is_empty(), "{name}");
         assert!(r["memory"]["peak_rss_kib"].as_u64().unwrap() > 0, "{name}");
+        if name != "native" {
+            let per_instance = r["memory"]["per_instance_kib"].as_f64().unwrap();
+            assert!(per_instance > 0.0, "{name}: {per_instance}");
+        }
         // The default run relaunches every worker: four processes, each contributing rounds.
         let pids: Vec<u64> = r["raw"]["worker_pids"]
             .as_array()
@@ -152,6 +156,13 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
         result(&run, "wasmi")["phases"]["serialize"]["status"],
         "not_supported"
     );
+    assert!(
+        result(&run, "wasmtime")["memory"]["artifact_bytes"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(result(&run, "wasmi")["memory"]["artifact_bytes"].is_null());
 
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     for section in [

@@ -113,8 +113,13 @@ impl Subject for Scripted {
             .unwrap_or(Ok(PhaseSample::Unsupported))
     }
 
-    fn peak_rss_kib(&mut self) -> Option<u64> {
-        Some(2048)
+    fn memory(&mut self) -> Option<reports::Memory> {
+        Some(reports::Memory {
+            peak_rss_kib: Some(2048),
+            per_instance_kib: Some(96.0),
+            instances: 16,
+            artifact_bytes: None,
+        })
     }
 
     fn alive(&self) -> bool {

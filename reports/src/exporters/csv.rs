@@ -6,7 +6,7 @@ pub struct Csv;
 
 const HEADER: &str = "runtime,kernel,size,status,verified,mean_ns,median_ns,p90_ns,p99_ns,stddev_ns,ci95_lo_ns,\
 ci95_hi_ns,samples,throughput_per_s,ratio,ratio_ci95_lo,ratio_ci95_hi,p_value,compile_ns,instantiate_ns,\
-first_call_ns,cold_start_ns,serialize_ns,load_artifact_ns,peak_rss_kib,error";
+first_call_ns,cold_start_ns,serialize_ns,load_artifact_ns,peak_rss_kib,per_instance_kib,artifact_bytes,error";
 
 fn num(x: Option<f64>) -> String {
     x.map(|v| format!("{v}")).unwrap_or_default()
@@ -59,6 +59,11 @@ impl Exporter for Csv {
                 r.memory
                     .peak_rss_kib
                     .map(|k| k.to_string())
+                    .unwrap_or_default(),
+                num(r.memory.per_instance_kib),
+                r.memory
+                    .artifact_bytes
+                    .map(|b| b.to_string())
                     .unwrap_or_default(),
                 quote(r.error.as_deref().unwrap_or("")),
             ];

@@ -36,6 +36,10 @@ impl Exporter for Markdown {
         md += "\n\n## Phases\n\nMean per operation ± half-width of its 95% interval. \
                Compile starts from bytes with every cache off; cold start is bytes to first result.\n\n";
         md += &draw(&rows::phases(run), ASCII_MARKDOWN);
+        md += "\n\n## Memory\n\nPeak RSS of each runtime's worker process; then the resident memory that \
+               each extra live instance adds (instances created and called once on a 16-value input, after a \
+               discarded first round; growth divided by their number); then the size of the compiled module saved as an artifact.\n\n";
+        md += &draw(&rows::memory(run), ASCII_MARKDOWN);
         md.push('\n');
         md += &choosing(run);
 

@@ -36,6 +36,8 @@ impl Exporter for Table {
         out += &draw(&rows::warm(run, 60), UTF8_FULL_CONDENSED);
         out += "\n\nPhases (mean ± 95% CI half-width)\n";
         out += &draw(&rows::phases(run), UTF8_FULL_CONDENSED);
+        out += "\n\nMemory\n";
+        out += &draw(&rows::memory(run), UTF8_FULL_CONDENSED);
         out += "\n\n";
         for r in &run.results {
             out += &sentence(r);

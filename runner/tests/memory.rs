@@ -1,0 +1,31 @@
+//! Memory per live instance is real growth: positive, and larger for more instances.
+//! (Its own test binary, so no other test allocates while RSS is read.)
+
+use runner::memory::instances_growth_kib;
+use runtimes::{GuestFormat, KERNELS};
+
+#[test]
+fn instance_memory_is_positive_and_grows_with_the_instance_count() {
+    let kernel = &KERNELS[0];
+    let input = (kernel.make_input)(runner::memory::INSTANCE_INPUT_SIZE, 1);
+    for entry in runtimes::all() {
+        let runtime = (entry.create)().unwrap();
+        let info = runtime.info();
+        if info.guest == GuestFormat::Native {
+            continue;
+        }
+        let compiled = runtime.compile(kernel, info.guest.artifact()).unwrap();
+        let few = instances_growth_kib(compiled.as_ref(), &input, 4)
+            .unwrap()
+            .expect("RSS is readable on Linux");
+        let many = instances_growth_kib(compiled.as_ref(), &input, 32)
+            .unwrap()
+            .expect("RSS is readable on Linux");
+        assert!(few > 0, "{}: 4 instances added {few} KiB", info.name);
+        assert!(
+            many > few,
+            "{}: 32 instances added {many} KiB, 4 added {few} KiB",
+            info.name
+        );
+    }
+}
