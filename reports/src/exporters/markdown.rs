@@ -145,6 +145,7 @@ fn choosing(run: &RunFile) -> String {
     }
     let figure = |unit: Unit, x: f64| match unit {
         Unit::Nanoseconds => duration(x),
+        Unit::Kibibytes if x < 1024.0 => format!("{x:.0} KiB"),
         Unit::Kibibytes => format!("{:.1} MiB", x / 1024.0),
     };
     let mut md = format!(
