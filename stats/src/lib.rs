@@ -6,7 +6,7 @@
 //!   an order-statistic interval; geometric mean with a t interval; across worker launches) and unpaired (ratio of
 //!   means, delta method), with Welch's t-test.
 //! - [`outliers`]: Tukey-fence classification (counted, never dropped).
-//! - [`costs`]: break-even of one-off against per-call costs; power-law fit of time against size.
+//! - [`costs`]: break-even of one-off against per-call costs.
 
 pub mod costs;
 pub mod outliers;
@@ -14,7 +14,7 @@ pub mod ratio;
 pub mod summary;
 mod t;
 
-pub use costs::{break_even, power_fit, BreakEven, PowerFit};
+pub use costs::{break_even, BreakEven};
 pub use outliers::{classify as classify_outliers, Outliers};
 pub use ratio::{
     paired_launch_ratio, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test,
