@@ -82,6 +82,42 @@ pub fn phases(run: &RunFile) -> Grid {
     Grid { header, rows }
 }
 
+/// Median warm time per call in each worker launch: the spread the headline interval carries.
+pub fn launches(run: &RunFile) -> Grid {
+    let count = run.settings.launches.max(1);
+    let mut header = vec!["Runtime".to_string()];
+    header.extend((1..=count).map(|l| format!("Launch {l}")));
+    let rows = run
+        .results
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.runtime.clone()];
+            row.extend((0..count).map(|launch| {
+                let mut samples: Vec<f64> = r
+                    .raw
+                    .warm_ns
+                    .iter()
+                    .zip(&r.raw.warm_launches)
+                    .filter(|(_, &l)| l == launch)
+                    .map(|(&ns, _)| ns)
+                    .collect();
+                samples.sort_by(f64::total_cmp);
+                if samples.is_empty() {
+                    DASH.into()
+                } else {
+                    format!(
+                        "{} ({})",
+                        duration(stats::percentile(&samples, 50.0)),
+                        samples.len()
+                    )
+                }
+            }));
+            row
+        })
+        .collect();
+    Grid { header, rows }
+}
+
 /// Peak RSS, memory per extra live instance, artifact size.
 pub fn memory(run: &RunFile) -> Grid {
     let instances = run

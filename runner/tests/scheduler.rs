@@ -545,6 +545,28 @@ fn launches_restart_every_subject_and_their_spread_enters_the_interval() {
         "{pooled:?}"
     );
     assert!(pooled.precision < 0.011 && headline.precision > 0.04);
+
+    // The markdown shows each launch's median, so the spread behind the interval is visible.
+    let md = Markdown.render(&run);
+    let launch_row = md
+        .lines()
+        .find(|l| l.starts_with("| mock-wasm") && l.contains("(10)"))
+        .unwrap_or_else(|| panic!("no launch row in\n{md}"));
+    let launch_cells: Vec<&str> = launch_row
+        .split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        launch_cells,
+        [
+            "mock-wasm",
+            "20.00 ms (10)",
+            "20.80 ms (10)",
+            "19.60 ms (10)",
+            "20.40 ms (10)"
+        ]
+    );
 }
 
 #[test]

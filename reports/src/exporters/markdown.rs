@@ -33,6 +33,11 @@ impl Exporter for Markdown {
                 .to_string()
         };
         md += &draw(&rows::warm(run, 200), ASCII_MARKDOWN);
+        if s.launches > 1 {
+            md += "\n\nMedian per call in each worker launch (samples in brackets); a launch is a fresh \
+                   set of worker processes, so differences between columns are differences between processes.\n\n";
+            md += &draw(&rows::launches(run), ASCII_MARKDOWN);
+        }
         md += "\n\n## Phases\n\nMean per operation ± half-width of its 95% interval. \
                Compile starts from bytes with every cache off; cold start is bytes to first result.\n\n";
         md += &draw(&rows::phases(run), ASCII_MARKDOWN);
