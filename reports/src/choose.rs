@@ -24,14 +24,32 @@ pub struct Choice {
     pub ranking: Vec<(String, f64)>,
 }
 
+/// Figures within this fraction of the best are a tie: no winner is named among them.
+pub const TIE: f64 = 0.005;
+
 impl Choice {
     pub fn winner(&self) -> &(String, f64) {
         &self.ranking[0]
     }
 
+    /// The runtimes whose figure ties the best one (the winner first).
+    pub fn tied(&self) -> Vec<&str> {
+        let best = self.ranking[0].1;
+        self.ranking
+            .iter()
+            .take_while(|(_, x)| *x <= best * (1.0 + TIE))
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
+    /// The best runtime that does not tie the winner, if there is one.
+    pub fn runner_up(&self) -> Option<&(String, f64)> {
+        self.ranking.get(self.tied().len())
+    }
+
     /// How many times better the winner is than the runner-up, if there is one.
     pub fn margin(&self) -> Option<f64> {
-        self.ranking.get(1).map(|(_, x)| x / self.ranking[0].1)
+        self.runner_up().map(|(_, x)| x / self.ranking[0].1)
     }
 }
 
@@ -275,6 +293,34 @@ mod tests {
         let run = super::tests::run(vec![slower, interp]);
         assert_eq!(winners(&run)[2].1, "interp");
         assert_eq!(break_evens(&run).unwrap().1[0].result, BreakEven::Never);
+    }
+
+    #[test]
+    fn equal_figures_are_a_tie_and_the_margin_is_to_the_next_one() {
+        let mut a = runtime("a", [1.0, 1.0, 1.0, 1.0, 1.0], 100);
+        let mut b = runtime("b", [1.0, 1.0, 1.0, 1.0, 1.0], 100);
+        let mut c = runtime("c", [1.0, 1.0, 1.0, 1.0, 1.0], 100);
+        a.memory.per_instance_kib = Some(44.0);
+        b.memory.per_instance_kib = Some(44.0);
+        c.memory.per_instance_kib = Some(1148.0);
+        let run = run(vec![c, b, a]);
+        let picks = choices(&run);
+        let instances = picks
+            .iter()
+            .find(|c| c.scenario.starts_with("many live instances"))
+            .unwrap();
+        let mut tied = instances.tied();
+        tied.sort();
+        assert_eq!(tied, ["a", "b"]);
+        assert_eq!(instances.runner_up().unwrap().0, "c");
+        assert!((instances.margin().unwrap() - 1148.0 / 44.0).abs() < 1e-12);
+        // Everything tied on the warm time: no runner-up, no margin.
+        let warm = picks
+            .iter()
+            .find(|c| c.scenario.starts_with("many calls"))
+            .unwrap();
+        assert_eq!(warm.tied().len(), 3);
+        assert!(warm.runner_up().is_none() && warm.margin().is_none());
     }
 
     #[test]

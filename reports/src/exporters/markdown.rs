@@ -154,17 +154,22 @@ fn choosing(run: &RunFile) -> String {
         Unit::Kibibytes => format!("{:.1} MiB", x / 1024.0),
     };
     let mut md = format!(
-        "\n## Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better. \
-         Only runtimes without errors are ranked.\n\n\
+        "\n## Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better; figures \
+         within 0.5% of the best are a tie. Only runtimes without errors are ranked.\n\n\
          | Scenario | Best | Its figure | Runner-up | Runner-up's figure | Margin | Measured as |\n\
          |---|---|---|---|---|---|---|\n",
         run.settings.kernel, run.settings.size
     );
     for c in &picks {
-        let (best, x) = c.winner();
+        let (_, x) = c.winner();
+        let tied = c.tied();
+        let best = if tied.len() > 1 {
+            format!("**{}** (tie)", tied.join("**, **"))
+        } else {
+            format!("**{}**", tied[0])
+        };
         let (second, y) = c
-            .ranking
-            .get(1)
+            .runner_up()
             .map(|(n, y)| (n.as_str(), figure(c.unit, *y)))
             .unwrap_or(("-", "-".into()));
         let margin = c
@@ -172,7 +177,7 @@ fn choosing(run: &RunFile) -> String {
             .map(|m| format!("{m:.2}x"))
             .unwrap_or_else(|| "-".into());
         md += &format!(
-            "| {} | **{best}** | {} | {second} | {y} | {margin} | {} |\n",
+            "| {} | {best} | {} | {second} | {y} | {margin} | {} |\n",
             c.scenario,
             figure(c.unit, *x),
             c.measure
