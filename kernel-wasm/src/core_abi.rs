@@ -1,5 +1,6 @@
-//! The plain core-module ABI (wasm32, no imports). wasmtime, wasmer and wasmi load these
-//! identical bytes.
+//! The plain core-module ABI (wasm32). wasmtime, wasmer and wasmi load these identical bytes.
+//! Its one import is the host API of the `host-calls` kernel: `plugbench.host_mix(i64) -> i64`
+//! (see [`crate::host_calls::host_mix`]).
 //!
 //! | export | signature | meaning |
 //! |---|---|---|
@@ -81,4 +82,34 @@ pub unsafe extern "C" fn pairwise_raw(ptr: *mut u8, len: u32) -> u64 {
 #[no_mangle]
 pub unsafe extern "C" fn echo(ptr: *mut u8, len: u32) -> u64 {
     call(crate::echo::echo, ptr, len)
+}
+
+#[link(wasm_import_module = "plugbench")]
+extern "C" {
+    #[link_name = "host_mix"]
+    fn imported_host_mix(v: i64) -> i64;
+}
+
+/// `host-calls`: every call of the host API goes out through the import.
+///
+/// # Safety
+/// See [`call`].
+#[no_mangle]
+pub unsafe extern "C" fn host_calls(ptr: *mut u8, len: u32) -> u64 {
+    call(
+        |input, out| {
+            crate::host_calls::host_calls(input, out, &mut |v| unsafe { imported_host_mix(v) })
+        },
+        ptr,
+        len,
+    )
+}
+
+/// `webhook`.
+///
+/// # Safety
+/// See [`call`].
+#[no_mangle]
+pub unsafe extern "C" fn webhook(ptr: *mut u8, len: u32) -> u64 {
+    call(crate::webhook::webhook, ptr, len)
 }

@@ -6,7 +6,9 @@
 //! exactly the functions below, so a difference in time is the runtime's, not the code's.
 
 pub mod echo;
+pub mod host_calls;
 pub mod pairwise;
+pub mod webhook;
 
 #[cfg(all(feature = "core-abi", feature = "extism-plugin"))]
 compile_error!("`core-abi` and `extism-plugin` both export `run`; build them separately");

@@ -27,3 +27,26 @@ pub fn pairwise_raw(input: Vec<u8>) -> FnResult<Vec<u8>> {
 pub fn echo(input: Vec<u8>) -> FnResult<Vec<u8>> {
     bytes(crate::echo::echo, input)
 }
+
+// The host API as a plain `i64 -> i64` import in extism's user namespace: the same signature
+// the core module imports, so the comparison is of the runtimes' host-call paths, not of
+// argument encodings. (extism-pdk's `#[host_fn]` would pass every value through extism's
+// memory as a handle.)
+#[link(wasm_import_module = "extism:host/user")]
+extern "C" {
+    #[link_name = "host_mix"]
+    fn imported_host_mix(v: i64) -> i64;
+}
+
+#[plugin_fn]
+pub fn host_calls(input: Vec<u8>) -> FnResult<Vec<u8>> {
+    let mut out = Vec::new();
+    crate::host_calls::host_calls(&input, &mut out, &mut |v| unsafe { imported_host_mix(v) })
+        .map_err(|e| Error::msg(e.0))?;
+    Ok(out)
+}
+
+#[plugin_fn]
+pub fn webhook(input: Vec<u8>) -> FnResult<Vec<u8>> {
+    bytes(crate::webhook::webhook, input)
+}

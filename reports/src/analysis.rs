@@ -71,8 +71,22 @@ pub fn headline_ratio(pairs: &Pairs) -> Option<RatioEstimate> {
         .or_else(|| paired_median_ratio(&pairs.a, &pairs.b))
 }
 
-/// Fills in every derived field of every result.
+/// Fills in every derived field of every result, each against the baseline of its own
+/// (kernel, size).
 pub fn analyze(run: &mut RunFile) {
+    if run.is_multi_group() {
+        let mut results = Vec::with_capacity(run.results.len());
+        for mut view in run.views() {
+            analyze_group(&mut view);
+            results.extend(view.results);
+        }
+        run.results = results;
+    } else {
+        analyze_group(run);
+    }
+}
+
+fn analyze_group(run: &mut RunFile) {
     let baseline = run.baseline().cloned();
     let target = run.settings.target_precision;
     for result in &mut run.results {

@@ -62,7 +62,9 @@ fn mean(r: &RuntimeResult, name: &str) -> Option<f64> {
 
 /// Wasm runtimes with a result (the native baseline is what they are compared to, not a choice).
 fn candidates(run: &RunFile) -> impl Iterator<Item = &RuntimeResult> {
-    run.results.iter().filter(|r| r.is_ok() && !r.baseline)
+    run.results
+        .iter()
+        .filter(|r| r.is_ok() && !r.baseline && !r.is_sandbox_variant())
 }
 
 fn ranked(
@@ -168,7 +170,7 @@ pub fn break_evens(run: &RunFile) -> Option<(String, Vec<Overtake>)> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::analysis::phase_stats;
     use crate::model::{Environment, RunFile, Settings, Status, SCHEMA_VERSION};
@@ -196,7 +198,7 @@ mod tests {
         r
     }
 
-    fn run(results: Vec<RuntimeResult>) -> RunFile {
+    pub(crate) fn run(results: Vec<RuntimeResult>) -> RunFile {
         let mut native = runtime("native", [0.0, 0.0, 1.0, 1.0, 1.0], 1);
         native.baseline = true;
         let mut all = vec![native];
@@ -221,6 +223,7 @@ mod tests {
                 stop_reason: String::new(),
                 rounds: 1,
                 elapsed_s: 1.0,
+                groups: vec![],
             },
             results: all,
         }

@@ -56,13 +56,20 @@ fn samples<'a>(r: &'a RuntimeResult, phase: &str) -> &'a [f64] {
 
 pub fn diff(old: &RunFile, new: &RunFile) -> Vec<DiffRow> {
     let mut rows = Vec::new();
+    // A multi-group file names the workload in each row; a single-group one need not.
+    let multi = new.is_multi_group() || old.is_multi_group();
     for n in new.results.iter().filter(|r| r.is_ok()) {
-        let Some(o) = old
-            .results
-            .iter()
-            .find(|o| o.runtime == n.runtime && o.is_ok())
-        else {
+        let Some(o) = old.results.iter().find(|o| {
+            o.is_ok()
+                && o.runtime == n.runtime
+                && ((o.kernel == n.kernel && o.size == n.size) || !multi)
+        }) else {
             continue;
+        };
+        let runtime = if multi {
+            format!("{} ({} @ {})", n.runtime, n.kernel, n.size)
+        } else {
+            n.runtime.clone()
         };
         for phase in std::iter::once("warm").chain(phase::ALL) {
             let (a, b) = (samples(n, phase), samples(o, phase));
@@ -70,7 +77,7 @@ pub fn diff(old: &RunFile, new: &RunFile) -> Vec<DiffRow> {
                 continue;
             };
             rows.push(DiffRow {
-                runtime: n.runtime.clone(),
+                runtime: runtime.clone(),
                 phase: phase.to_string(),
                 old_mean_ns: b.iter().sum::<f64>() / b.len() as f64,
                 new_mean_ns: a.iter().sum::<f64>() / a.len() as f64,

@@ -2,12 +2,15 @@
 //! from raw samples, and exporters for the terminal, markdown, JSON and CSV.
 
 pub mod analysis;
+pub mod chart;
 pub mod choose;
 pub mod diff;
 pub mod exporters;
 pub mod format;
 pub mod model;
 mod rows;
+pub mod sandbox;
+pub mod sweep;
 pub mod write;
 
 pub use analysis::analyze;

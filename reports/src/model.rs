@@ -30,6 +30,19 @@ pub struct Environment {
     /// Cost of one `Instant::now()` pair and of the empty timing loop, measured at startup.
     pub timer_overhead_ns: f64,
     pub artifacts: Vec<ArtifactInfo>,
+    /// Every sandbox guard of every runtime built in, offered or not.
+    #[serde(default)]
+    pub sandbox: Vec<SandboxInfo>,
+}
+
+/// One guard of one runtime: how it is offered and the variant that measures it, or why not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SandboxInfo {
+    pub runtime: String,
+    pub guard: String,
+    /// The runtime name (`<runtime>+<guard>`) that measures it, if it is offered here.
+    pub variant: Option<String>,
+    pub how: String,
 }
 
 /// A Wasm artifact the run loaded, so readers can check that runtimes loaded identical bytes.
@@ -65,6 +78,20 @@ pub struct Settings {
     #[serde(default)]
     pub rounds: usize,
     #[serde(default)]
+    pub elapsed_s: f64,
+    /// Every (kernel, size) measured, in order, when the run had more than one; `kernel`,
+    /// `size`, `rounds`, `stop_reason` and `elapsed_s` above then describe the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+}
+
+/// One (kernel, size) of a run and how its sampling went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub kernel: String,
+    pub size: usize,
+    pub rounds: usize,
+    pub stop_reason: String,
     pub elapsed_s: f64,
 }
 
@@ -258,10 +285,80 @@ impl RuntimeResult {
     pub fn is_ok(&self) -> bool {
         self.status == Status::Ok
     }
+
+    /// A runtime measured with a sandbox guard on (`<runtime>+<guard>`): it shows a guard's
+    /// cost, it is not a separate choice.
+    pub fn is_sandbox_variant(&self) -> bool {
+        self.runtime.contains('+')
+    }
 }
 
 impl RunFile {
+    /// The baseline of a single-group run (of a view, see [`RunFile::view`]).
     pub fn baseline(&self) -> Option<&RuntimeResult> {
         self.results.iter().find(|r| r.baseline)
+    }
+
+    /// Every (kernel, size) this run measured, in order.
+    pub fn groups(&self) -> Vec<Group> {
+        if !self.settings.groups.is_empty() {
+            return self.settings.groups.clone();
+        }
+        let s = &self.settings;
+        vec![Group {
+            kernel: s.kernel.clone(),
+            size: s.size,
+            rounds: s.rounds,
+            stop_reason: s.stop_reason.clone(),
+            elapsed_s: s.elapsed_s,
+        }]
+    }
+
+    pub fn is_multi_group(&self) -> bool {
+        self.settings.groups.len() > 1
+    }
+
+    /// The run restricted to one (kernel, size): a single-group run every exporter renders as is.
+    pub fn view(&self, group: &Group) -> RunFile {
+        let mut settings = self.settings.clone();
+        settings.kernel = group.kernel.clone();
+        settings.size = group.size;
+        settings.rounds = group.rounds;
+        settings.stop_reason = group.stop_reason.clone();
+        settings.elapsed_s = group.elapsed_s;
+        settings.groups = Vec::new();
+        RunFile {
+            schema: self.schema,
+            tool: self.tool.clone(),
+            environment: self.environment.clone(),
+            settings,
+            results: self
+                .results
+                .iter()
+                .filter(|r| r.kernel == group.kernel && r.size == group.size)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// One view per group, in order.
+    pub fn views(&self) -> Vec<RunFile> {
+        self.groups().iter().map(|g| self.view(g)).collect()
+    }
+
+    /// Joins single-group runs measured with the same settings into one multi-group run.
+    pub fn merge(mut views: Vec<RunFile>) -> Option<RunFile> {
+        if views.len() == 1 {
+            return views.pop();
+        }
+        let groups: Vec<Group> = views.iter().flat_map(RunFile::groups).collect();
+        let mut iter = views.into_iter();
+        let mut run = iter.next()?;
+        for v in iter {
+            run.results.extend(v.results);
+        }
+        run.settings.elapsed_s = groups.iter().map(|g| g.elapsed_s).sum();
+        run.settings.groups = groups;
+        Some(run)
     }
 }

@@ -168,3 +168,55 @@ fn truncate(s: &str, max: usize) -> String {
         t
     }
 }
+
+/// Time per call at each size of a sweep, the fitted exponent and where overhead stops dominating.
+pub fn sweep(sweep: &crate::sweep::Sweep) -> Grid {
+    let mut header = vec!["Runtime".to_string()];
+    header.extend(sweep.sizes.iter().map(|n| format!("size {n}")));
+    header.push("Scaling (R²)".into());
+    header.push("Work > overhead from size".into());
+    let rows = sweep
+        .lines
+        .iter()
+        .map(|l| {
+            let mut row = vec![l.runtime.clone()];
+            row.extend(
+                l.per_call_ns
+                    .iter()
+                    .map(|t| t.map(duration).unwrap_or_else(|| "ERROR".into())),
+            );
+            row.push(
+                l.fit
+                    .map(|f| format!("n^{:.2} ({:.3})", f.slope, f.r2))
+                    .unwrap_or_else(|| DASH.into()),
+            );
+            row.push(match l.crossover {
+                Some(stats::Crossover::At(n)) => format!("{n:.0}"),
+                Some(stats::Crossover::Beyond(n)) => format!("above {n}"),
+                None => DASH.into(),
+            });
+            row
+        })
+        .collect();
+    Grid { header, rows }
+}
+
+/// The headline ratio to native at each size of a sweep.
+pub fn sweep_ratios(sweep: &crate::sweep::Sweep) -> Grid {
+    let mut header = vec!["Runtime".to_string()];
+    header.extend(sweep.sizes.iter().map(|n| format!("size {n}")));
+    let rows = sweep
+        .lines
+        .iter()
+        .filter(|l| !l.baseline)
+        .map(|l| {
+            let mut row = vec![l.runtime.clone()];
+            row.extend(l.ratio.iter().map(|q| {
+                q.map(|q| format!("{}x", format::ratio_value(q)))
+                    .unwrap_or_else(|| DASH.into())
+            }));
+            row
+        })
+        .collect();
+    Grid { header, rows }
+}

@@ -34,7 +34,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
 plugbench compare\n  \
 plugbench compare --runtime wasmtime --runtime extism --budget 15\n  \
-plugbench compare --size 1000 --precision 0.5 --json run.json --markdown report.md")]
+plugbench compare --size 1000 --precision 0.5 --json run.json --markdown report.md
+  \
+plugbench compare --kernel all --sizes 10,100,1000 --budget 10 --markdown sweep.md")]
     Compare(CompareArgs),
     /// List the runtimes and kernels built into this binary.
     List,
@@ -52,13 +54,20 @@ pub struct CompareArgs {
     /// Runtime to measure (repeatable). Default: every runtime built in. Native is always added.
     #[arg(long = "runtime", value_name = "NAME")]
     pub runtimes: Vec<String>,
-    /// Kernel to run.
-    #[arg(long, default_value = "pairwise-json")]
-    pub kernel: String,
-    /// Input length (number of i64 values).
-    #[arg(long, default_value_t = DEFAULT_SIZE)]
-    pub size: usize,
-    /// Time for the whole measurement, in seconds (warm rounds, then the other phases).
+    /// Kernel to run (repeatable, or comma-separated; `all` runs every kernel). Each kernel
+    /// runs at each size, one after the other, each with its own budget.
+    #[arg(
+        long = "kernel",
+        value_name = "NAME",
+        value_delimiter = ',',
+        default_value = "pairwise-json"
+    )]
+    pub kernels: Vec<String>,
+    /// Input size, or several for a sweep (`--sizes 10,100,1000`). What a size counts depends
+    /// on the kernel (`plugbench list`).
+    #[arg(long = "size", visible_alias = "sizes", value_name = "N", value_delimiter = ',', default_values_t = [DEFAULT_SIZE])]
+    pub sizes: Vec<usize>,
+    /// Time for the measurement of each kernel at each size, in seconds (warm rounds, then the other phases).
     #[arg(long, value_name = "SECONDS", default_value_t = 45.0)]
     pub budget: f64,
     /// Stop once every ratio's 95% interval is within ±this many percent.
@@ -75,6 +84,10 @@ pub struct CompareArgs {
     /// launches, which a single process cannot show.
     #[arg(long, default_value_t = 4)]
     pub launches: usize,
+    /// Also measure each selected runtime with each sandbox guard it offers (fuel/metering,
+    /// deadline, memory limit), on the first kernel at its largest size, to report what each costs.
+    #[arg(long)]
+    pub sandbox: bool,
     /// Seed for the order of runtimes in each round (default: from the clock; always recorded).
     #[arg(long)]
     pub seed: Option<u64>,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use reports::{analyze, Environment, RunFile, RuntimeResult, Settings, SCHEMA_VERSION};
 
 use crate::measure::{measure, Outcome, Plan};
@@ -19,10 +19,13 @@ pub struct CompareOptions {
     pub plan: Plan,
     pub phase_timeout: Duration,
     pub faults: BTreeMap<String, String>,
+    /// Sandboxed variants measured beside their runtimes, on the first kernel at its largest
+    /// size only (each variant is a full extra runtime to measure).
+    pub sandbox_runtimes: Vec<String>,
 }
 
-/// The runtimes to run: the requested ones (all built in by default), baseline always
-/// included because every ratio needs it, in registry order.
+/// The runtimes to run: the requested ones (by default every runtime without a sandbox
+/// guard), baseline always included because every ratio needs it, in registry order.
 pub fn select_runtimes(requested: &[String]) -> Result<Vec<String>> {
     let known = runtimes::names();
     for name in requested {
@@ -34,13 +37,87 @@ pub fn select_runtimes(requested: &[String]) -> Result<Vec<String>> {
         }
     }
     let baseline = runtimes::baseline_name();
+    let defaults = runtimes::default_names();
     Ok(known
         .into_iter()
         .filter(|n| {
-            requested.is_empty() || requested.iter().any(|r| r == n) || Some(*n) == baseline
+            (requested.is_empty() && defaults.contains(n))
+                || requested.iter().any(|r| r == n)
+                || Some(*n) == baseline
         })
         .map(String::from)
         .collect())
+}
+
+/// Every sandboxed variant of the selected runtimes that is not selected already.
+pub fn sandbox_variants(selected: &[String]) -> Vec<String> {
+    runtimes::sandbox_support()
+        .iter()
+        .filter(|s| selected.iter().any(|r| r == s.runtime))
+        .filter_map(|s| s.variant)
+        .filter(|v| !selected.iter().any(|r| r == v))
+        .map(String::from)
+        .collect()
+}
+
+/// The kernels to run, in catalog order; `all` selects every one.
+pub fn select_kernels(requested: &[String]) -> Result<Vec<String>> {
+    let known: Vec<&str> = kernel_embed::KERNELS.iter().map(|k| k.name).collect();
+    if requested.iter().any(|k| k == "all") {
+        return Ok(known.iter().map(|k| k.to_string()).collect());
+    }
+    for name in requested {
+        if !known.contains(&name.as_str()) {
+            bail!(
+                "unknown kernel `{name}`; available: {}, all",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(known
+        .into_iter()
+        .filter(|k| requested.iter().any(|r| r == k))
+        .map(String::from)
+        .collect())
+}
+
+/// Runs every (kernel, size) in turn, each a complete measurement with fresh workers, and
+/// joins them into one results file.
+pub fn run_groups(
+    opts: &CompareOptions,
+    kernels: &[String],
+    sizes: &[usize],
+    exe: &Path,
+    environment: Environment,
+) -> Result<RunFile> {
+    let total = kernels.len() * sizes.len();
+    let mut views = Vec::with_capacity(total);
+    for (i, (kernel, size)) in kernels
+        .iter()
+        .flat_map(|k| sizes.iter().map(move |s| (k, *s)))
+        .enumerate()
+    {
+        let mut runtimes = opts.runtimes.clone();
+        if kernel == &kernels[0] && Some(&size) == sizes.iter().max() {
+            runtimes.extend(opts.sandbox_runtimes.iter().cloned());
+        }
+        let group = CompareOptions {
+            kernel: kernel.clone(),
+            size,
+            runtimes,
+            sandbox_runtimes: Vec::new(),
+            input_seed: opts.input_seed,
+            plan: opts.plan.clone(),
+            phase_timeout: opts.phase_timeout,
+            faults: opts.faults.clone(),
+        };
+        let label = (total > 1).then(|| format!("{kernel} @ {size} ({}/{total})", i + 1));
+        let progress = Progress::stderr(opts.plan.budget, label);
+        views.push(run(&group, exe, environment.clone(), &progress)?);
+    }
+    let mut merged = RunFile::merge(views).context("no kernel or size selected")?;
+    analyze(&mut merged);
+    Ok(merged)
 }
 
 pub fn run(
@@ -116,6 +193,7 @@ pub fn assemble(
             stop_reason: outcome.stop_reason,
             rounds: outcome.rounds,
             elapsed_s: outcome.elapsed.as_secs_f64(),
+            groups: Vec::new(),
         },
         results,
     };

@@ -2,7 +2,7 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use reports::{ArtifactInfo, Environment};
+use reports::{ArtifactInfo, Environment, SandboxInfo};
 use runtimes::GuestFormat;
 
 pub fn collect() -> Environment {
@@ -25,6 +25,15 @@ pub fn collect() -> Environment {
                 format: f.label().to_string(),
                 bytes: f.artifact().len(),
                 fingerprint: kernel_embed::fingerprint(f.artifact()),
+            })
+            .collect(),
+        sandbox: runtimes::sandbox_support()
+            .iter()
+            .map(|s| SandboxInfo {
+                runtime: s.runtime.to_string(),
+                guard: s.guard.label().to_string(),
+                variant: s.variant.map(String::from),
+                how: s.how.to_string(),
             })
             .collect(),
     }

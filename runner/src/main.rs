@@ -12,7 +12,6 @@ use runner::cli::{Cli, Command, CompareArgs, ReportArgs, WorkerArgs};
 use runner::compare::{self, CompareOptions};
 use runner::fault::{parse_assignment, Fault};
 use runner::measure::Plan;
-use runner::progress::Progress;
 use runner::{environment, worker};
 
 fn main() -> ExitCode {
@@ -48,10 +47,38 @@ fn export(run: &RunFile, outputs: &[(Option<&PathBuf>, &dyn Exporter)]) -> Resul
     }
 }
 
+/// The markdown report embeds its charts by file name, so they are written next to it.
+fn write_charts(run: &RunFile, markdown: Option<&PathBuf>) -> Result<()> {
+    let Some(markdown) = markdown else {
+        return Ok(());
+    };
+    let dir = markdown.parent().unwrap_or(Path::new("."));
+    let mut failures = Vec::new();
+    for (name, svg) in reports::chart::report_charts(run) {
+        let path = dir.join(&name);
+        match svg
+            .map_err(anyhow::Error::msg)
+            .and_then(|svg| write_atomic(&path, &svg))
+        {
+            Ok(()) => eprintln!("wrote {}", path.display()),
+            Err(e) => failures.push(format!("chart {name}: {e:#}")),
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        bail!(failures.join("; "))
+    }
+}
+
 fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
-    if !(args.budget > 0.0) || !(args.precision > 0.0) || args.size == 0 {
+    if !(args.budget > 0.0) || !(args.precision > 0.0) || args.sizes.contains(&0) {
         bail!("--budget, --precision and --size must be positive");
     }
+    let kernels = compare::select_kernels(&args.kernels)?;
+    let mut sizes = args.sizes.clone();
+    sizes.sort_unstable();
+    sizes.dedup();
     let faults = args
         .inject_fault
         .iter()
@@ -79,18 +106,23 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         max_phase_rounds: 30,
         warmup: Duration::from_secs_f64(args.warmup),
     };
+    let selected = compare::select_runtimes(&args.runtimes)?;
     let opts = CompareOptions {
-        runtimes: compare::select_runtimes(&args.runtimes)?,
-        kernel: args.kernel.clone(),
-        size: args.size,
+        runtimes: selected.clone(),
+        sandbox_runtimes: if args.sandbox {
+            compare::sandbox_variants(&selected)
+        } else {
+            Vec::new()
+        },
+        kernel: kernels[0].clone(),
+        size: sizes[0],
         input_seed: args.input_seed,
         plan,
         phase_timeout: Duration::from_secs_f64(args.phase_timeout),
         faults,
     };
     let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
-    let progress = Progress::stderr(opts.plan.budget);
-    let run = compare::run(&opts, &exe, environment, &progress)?;
+    let run = compare::run_groups(&opts, &kernels, &sizes, &exe, environment)?;
     print!("{}", Table.render(&run));
     export(
         &run,
@@ -100,6 +132,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
             (args.csv.as_ref(), &Csv),
         ],
     )?;
+    write_charts(&run, args.markdown.as_ref())?;
     let failed: Vec<&str> = run
         .results
         .iter()
@@ -177,17 +210,27 @@ fn report_cmd(args: ReportArgs) -> Result<()> {
             (args.markdown.as_ref(), &Markdown),
             (args.csv.as_ref(), &Csv),
         ],
-    )
+    )?;
+    write_charts(&run, args.markdown.as_ref())
 }
 
 fn diff_cmd(old: &Path, new: &Path) -> Result<()> {
     let (old, new) = (read_run(old)?, read_run(new)?);
-    if (old.settings.kernel.as_str(), old.settings.size)
-        != (new.settings.kernel.as_str(), new.settings.size)
-    {
+    let in_old = old.groups();
+    let missing: Vec<String> = new
+        .groups()
+        .iter()
+        .filter(|g| {
+            !in_old
+                .iter()
+                .any(|o| (&o.kernel, o.size) == (&g.kernel, g.size))
+        })
+        .map(|g| format!("{} size {}", g.kernel, g.size))
+        .collect();
+    if !missing.is_empty() {
         eprintln!(
-            "note: comparing different workloads ({} size {} vs {} size {})",
-            old.settings.kernel, old.settings.size, new.settings.kernel, new.settings.size
+            "note: not in the old file, so not compared: {}",
+            missing.join(", ")
         );
     }
     println!(

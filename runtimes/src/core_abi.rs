@@ -5,6 +5,11 @@ use kernel_embed::{CORE_STATUS_ERR, CORE_STATUS_OK};
 
 use crate::RuntimeError;
 
+/// Import module and name of the host API the core module's `host-calls` kernel calls
+/// (`kernel_embed::host_mix`); every instance is given it, whichever kernel runs.
+pub(crate) const HOST_MODULE: &str = "plugbench";
+pub(crate) const HOST_MIX: &str = "host_mix";
+
 /// The four primitives an adapter provides over its own instance type.
 pub(crate) trait CoreAbi {
     fn alloc(&mut self, len: u32) -> Result<u32, RuntimeError>;

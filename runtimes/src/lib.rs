@@ -10,7 +10,9 @@ mod core_abi;
 mod registry;
 
 pub use kernel_embed::{Kernel, KERNELS};
-pub use registry::{all, baseline_name, create, names, RuntimeEntry};
+pub use registry::{
+    all, baseline_name, create, default_names, names, sandbox_support, RuntimeEntry, SandboxSupport,
+};
 
 /// Which build of the kernel a runtime loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +49,52 @@ impl std::fmt::Display for GuestFormat {
         f.write_str(self.label())
     }
 }
+
+/// A guard a plugin host switches on to bound what untrusted code can do. A runtime built
+/// with one is a separate registry entry (`<runtime>+<guard>`), measured like any other, so
+/// its cost is its time against the same runtime without it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sandbox {
+    /// No guard: the runtime as a user gets it by default.
+    Off,
+    /// Count executed instructions (fuel, metering) so a call can be stopped after a budget.
+    Fuel,
+    /// Interrupt a call that runs past a deadline (epoch interruption, timeouts).
+    Deadline,
+    /// Cap the linear memory an instance may grow to.
+    MemoryLimit,
+}
+
+impl Sandbox {
+    pub const GUARDS: [Sandbox; 3] = [Sandbox::Fuel, Sandbox::Deadline, Sandbox::MemoryLimit];
+
+    /// The suffix of a sandboxed runtime's name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Sandbox::Off => "",
+            Sandbox::Fuel => "fuel",
+            Sandbox::Deadline => "deadline",
+            Sandbox::MemoryLimit => "memory-limit",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sandbox::Off => "none",
+            Sandbox::Fuel => "fuel / instruction metering",
+            Sandbox::Deadline => "deadline / epoch interruption",
+            Sandbox::MemoryLimit => "memory limit",
+        }
+    }
+}
+
+/// Fuel given to a fuel-metered instance: never exhausted by a benchmark, so what is
+/// measured is the counting, not a trap.
+pub const FUEL: u64 = u64::MAX / 2;
+/// Linear-memory cap of a memory-limited instance (far above what any kernel here uses).
+pub const MEMORY_LIMIT_BYTES: usize = 256 << 20;
+/// Deadline of a deadline-guarded call (never reached here: the check is what costs).
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// What a runtime says about itself; it goes into every report.
 #[derive(Debug, Clone)]

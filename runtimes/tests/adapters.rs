@@ -1,7 +1,7 @@
 //! Every adapter built in runs the kernel on a small input and matches native output;
 //! broken modules and bad input are errors, not panics.
 
-use runtimes::{GuestFormat, Runtime, RuntimeError, KERNELS};
+use runtimes::{GuestFormat, Runtime, RuntimeError, Sandbox, KERNELS};
 
 fn each_runtime() -> Vec<Box<dyn Runtime>> {
     runtimes::all()
@@ -13,7 +13,7 @@ fn each_runtime() -> Vec<Box<dyn Runtime>> {
 #[test]
 fn default_build_has_all_six_runtimes() {
     assert_eq!(
-        runtimes::names(),
+        runtimes::default_names(),
         [
             "native",
             "wasmtime",
@@ -24,6 +24,44 @@ fn default_build_has_all_six_runtimes() {
         ]
     );
     assert_eq!(runtimes::baseline_name(), Some("native"));
+}
+
+#[test]
+fn every_guard_of_every_runtime_is_measured_or_explained() {
+    let support = runtimes::sandbox_support();
+    for runtime in runtimes::default_names()
+        .into_iter()
+        .filter(|n| *n != "native")
+    {
+        for guard in Sandbox::GUARDS {
+            let s = support
+                .iter()
+                .find(|s| s.runtime == runtime && s.guard == guard)
+                .unwrap_or_else(|| panic!("{runtime} says nothing about {guard:?}"));
+            match s.variant {
+                Some(variant) => {
+                    assert_eq!(variant, format!("{runtime}+{}", guard.suffix()));
+                    let rt = runtimes::create(variant).unwrap();
+                    assert_eq!(rt.info().name, variant);
+                }
+                None => assert!(
+                    s.how.starts_with("not offered") || s.how.contains("not measured"),
+                    "{runtime} {guard:?}: {}",
+                    s.how
+                ),
+            }
+        }
+    }
+    // Every variant in the registry is one of the measured guards above.
+    let variants: Vec<&str> = runtimes::names()
+        .into_iter()
+        .filter(|n| n.contains('+'))
+        .collect();
+    assert_eq!(
+        variants.len(),
+        support.iter().filter(|s| s.variant.is_some()).count()
+    );
+    assert_eq!(variants.len(), 10);
 }
 
 #[test]
@@ -57,7 +95,9 @@ fn core_module_runtimes_load_identical_bytes() {
         .map(|r| r.info())
         .filter(|i| i.guest == GuestFormat::CoreModule)
         .collect();
-    assert_eq!(core.len(), 4, "wasmtime, wasmer x2, wasmi");
+    let plain = core.iter().filter(|i| !i.name.contains('+')).count();
+    assert_eq!(plain, 4, "wasmtime, wasmer x2, wasmi");
+    assert_eq!(core.len(), 11, "and their 7 sandboxed variants");
     assert!(core
         .iter()
         .all(|i| std::ptr::eq(i.guest.artifact(), kernel_embed::CORE_MODULE)));
@@ -189,7 +229,19 @@ fn a_runtime_cache_fills_on_the_first_compile_and_serves_the_second() {
         (kernel.verify)(&expected, &out).unwrap();
         with_cache.push(info.name);
     }
-    assert_eq!(with_cache, ["wasmtime", "extism"]);
+    assert_eq!(
+        with_cache,
+        [
+            "wasmtime",
+            "extism",
+            "wasmtime+fuel",
+            "wasmtime+deadline",
+            "wasmtime+memory-limit",
+            "extism+fuel",
+            "extism+deadline",
+            "extism+memory-limit"
+        ]
+    );
 }
 
 fn walk(dir: &std::path::Path) -> usize {

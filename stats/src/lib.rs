@@ -7,10 +7,12 @@
 //!   means, delta method), with Welch's t-test.
 //! - [`outliers`]: Tukey-fence classification (counted, never dropped).
 //! - [`costs`]: break-even of one-off against per-call costs.
+//! - [`scaling`]: power-law fit of time against size, and where per-call overhead stops dominating.
 
 pub mod costs;
 pub mod outliers;
 pub mod ratio;
+pub mod scaling;
 pub mod summary;
 mod t;
 
@@ -20,5 +22,6 @@ pub use ratio::{
     paired_launch_ratio, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test,
     RatioEstimate, WelchTest,
 };
+pub use scaling::{overhead_crossover, power_fit, Crossover, PowerFit};
 pub use summary::{percentile, Summary};
 pub use t::{t_critical, t_two_sided_p};

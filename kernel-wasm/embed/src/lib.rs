@@ -67,7 +67,26 @@ pub const KERNELS: &[Kernel] = &[
         make_input: seeded_bytes,
         verify: verify_bytes,
     },
+    Kernel {
+        name: "host-calls",
+        description: "size calls from the guest to a host function (i64 in, i64 out), each fed the previous result",
+        export: "host_calls",
+        native: kernel_wasm::host_calls::host_calls_native,
+        make_input: raw_i64_input,
+        verify: verify_raw_i64,
+    },
+    Kernel {
+        name: "webhook",
+        description: "a git push event of size commits as JSON in, a summary (authors, files, one line per commit) as JSON out",
+        export: "webhook",
+        native: kernel_wasm::webhook::webhook,
+        make_input: push_event,
+        verify: verify_text,
+    },
 ];
+
+/// The host function behind the `host-calls` kernel's import; every host provides this one.
+pub use kernel_wasm::host_calls::host_mix;
 
 pub fn kernel(name: &str) -> Option<&'static Kernel> {
     KERNELS.iter().find(|k| k.name == name)
@@ -154,6 +173,87 @@ fn verify_bytes(expected: &[u8], actual: &[u8]) -> Result<(), String> {
     }
 }
 
+const AUTHORS: [&str; 7] = ["ana", "bo", "chen", "dara", "eli", "fatou", "gus"];
+const WORDS: [&str; 12] = [
+    "fix",
+    "add",
+    "parser",
+    "cache",
+    "docs",
+    "tests",
+    "refactor",
+    "limits",
+    "\"quoted\"",
+    "config",
+    "über",
+    "release",
+];
+const PATHS: [&str; 10] = [
+    "src/lib.rs",
+    "src/main.rs",
+    "src/parser.rs",
+    "src/cache.rs",
+    "README.md",
+    "Cargo.toml",
+    "tests/api.rs",
+    "docs/guide.md",
+    "src/config/mod.rs",
+    "benches/run.rs",
+];
+
+/// A push event with `size` commits, varied authors, messages (some with escapes and
+/// non-ASCII text) and file lists, deterministic for `(size, seed)`.
+fn push_event(size: usize, seed: u64) -> Vec<u8> {
+    let values = kernel_wasm::seeded_values(size * 6 + 1, seed);
+    let pick = |i: usize, n: usize| values[i].unsigned_abs() as usize % n;
+    let commits: Vec<serde_json::Value> = (0..size)
+        .map(|c| {
+            let v = c * 6;
+            let words: Vec<&str> = (0..3 + pick(v, 9)).map(|w| WORDS[pick(v + w % 6, 12 - w % 3)]).collect();
+            let files = |k: usize| -> Vec<&str> { (0..pick(v + k, 3)).map(|f| PATHS[pick(v + k + f, 10)]).collect() };
+            serde_json::json!({
+                "id": format!("{:016x}{:024x}", values[v + 1].unsigned_abs().wrapping_mul(0x9E37_79B9), c),
+                "message": format!("{} #{c}\n\n{}", words.join(" "), words.join("\n")),
+                "timestamp": format!("2026-11-{:02}T12:{:02}:00Z", 1 + c % 28, c % 60),
+                "author": { "name": AUTHORS[pick(v + 2, AUTHORS.len())], "email": "dev@example.org" },
+                "added": files(3),
+                "removed": files(4),
+                "modified": files(5),
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "ref": "refs/heads/main",
+        "before": "0000000000000000000000000000000000000000",
+        "repository": { "full_name": "acme/plugin-host", "private": false },
+        "pusher": { "name": AUTHORS[pick(size * 6, AUTHORS.len())] },
+        "commits": commits,
+    }))
+    .expect("a push event serializes")
+}
+
+/// Byte-for-byte comparison of text outputs; on a difference, shows both around it.
+fn verify_text(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+    if expected == actual {
+        return Ok(());
+    }
+    let at = expected
+        .iter()
+        .zip(actual)
+        .position(|(e, a)| e != a)
+        .unwrap_or(expected.len().min(actual.len()));
+    let around = |b: &[u8]| {
+        String::from_utf8_lossy(&b[at.saturating_sub(20)..(at + 20).min(b.len())]).into_owned()
+    };
+    Err(format!(
+        "output differs from native at byte {at}: {:?} where native has {:?} ({} bytes vs native {})",
+        around(actual),
+        around(expected),
+        actual.len(),
+        expected.len()
+    ))
+}
+
 /// A short, stable fingerprint of an artifact (FNV-1a 64), so a report shows that the
 /// runtimes loading the core module really loaded identical bytes.
 pub fn fingerprint(bytes: &[u8]) -> String {
@@ -188,6 +288,31 @@ mod tests {
         assert!(verify_json_i64(b"[1]", b"oops")
             .unwrap_err()
             .contains("not a JSON array"));
+    }
+
+    #[test]
+    fn every_kernel_accepts_its_own_input() {
+        for k in KERNELS {
+            let input = (k.make_input)(40, 3);
+            let out = k
+                .expected_output(&input)
+                .unwrap_or_else(|e| panic!("{}: {e}", k.name));
+            assert!(!out.is_empty(), "{}", k.name);
+            assert_eq!((k.verify)(&out, &out), Ok(()), "{}", k.name);
+        }
+        let webhook = kernel("webhook").unwrap();
+        let out = webhook
+            .expected_output(&(webhook.make_input)(40, 3))
+            .unwrap();
+        let summary: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(summary["commits"], 40);
+        assert!(summary["authors"].as_array().unwrap().len() > 1);
+    }
+
+    #[test]
+    fn verify_text_shows_the_difference() {
+        let err = verify_text(b"{\"a\":1}", b"{\"a\":2}").unwrap_err();
+        assert!(err.contains("at byte 5"), "{err}");
     }
 
     #[test]

@@ -2,121 +2,381 @@ use comfy_table::presets::ASCII_MARKDOWN;
 
 use super::table::draw;
 use super::Exporter;
-use crate::choose::{break_evens, choices, Unit};
+use crate::chart::sweep_file_name;
+use crate::choose::{break_evens, choices, Choice, Unit};
 use crate::format::{duration, percent, sentence};
 use crate::model::{PhaseResult, RunFile};
 use crate::rows;
+use crate::sandbox;
+use crate::sweep::sweeps;
 
 /// The shareable report: summary, tables, environment, settings and method.
 pub struct Markdown;
 
 impl Exporter for Markdown {
     fn render(&self, run: &RunFile) -> String {
-        let s = &run.settings;
-        let env = &run.environment;
-        let mut md = format!("# plugbench: `{}` at size {}\n\n", s.kernel, s.size);
-        for r in &run.results {
-            md += &format!("- {}\n", sentence(r));
+        if run.is_multi_group() {
+            return multi_group(run);
         }
+        let s = &run.settings;
+        let mut md = format!("# plugbench: `{}` at size {}\n\n", s.kernel, s.size);
+        md += &body(run, "##");
+        md += &footer(run);
+        md
+    }
+}
 
-        md += &if s.launches > 1 {
-            format!(
-                "\n## Warm calls\n\nPer call. Ratio to native: each of the {} worker launches gives the median \
+/// Several kernels and/or sizes: the sweep and the choice across workloads first, then each
+/// workload in full, then what the run shares (environment, settings, method).
+fn multi_group(run: &RunFile) -> String {
+    let views = run.views();
+    let mut kernels: Vec<&str> = Vec::new();
+    for v in &views {
+        if !kernels.contains(&v.settings.kernel.as_str()) {
+            kernels.push(&v.settings.kernel);
+        }
+    }
+    let mut md = format!(
+        "# plugbench: {} workloads\n\nKernels {}; {} (kernel, size) pairs, each measured on its own \
+         with fresh workers. Failed rows: {}.\n",
+        views.len(),
+        kernels.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+        views.len(),
+        run.results.iter().filter(|r| !r.is_ok()).count()
+    );
+    md += &sweep_section(run);
+    md += &choosing_across(&views);
+    md += &sandbox_section(run, "##");
+    md += "\n## Results by workload\n";
+    for v in &views {
+        md += &format!(
+            "\n### `{}` at size {}\n\n",
+            v.settings.kernel, v.settings.size
+        );
+        md += &body(v, "####");
+    }
+    md += &footer(run);
+    md
+}
+
+/// Time per call against size for every kernel measured at several sizes: tables, fit, chart.
+fn sweep_section(run: &RunFile) -> String {
+    let sweeps = sweeps(run);
+    if sweeps.is_empty() {
+        return String::new();
+    }
+    let mut md = String::from(
+        "\n## Scaling with input size\n\nMedian warm time per call at each size. Scaling: slope of a \
+         least-squares line through log(time) against log(size), so n^1 is linear and n^2 quadratic, with \
+         its R². Work > overhead from size: the size at which a call costs twice what it costs at the \
+         smallest size (interpolated on log axes); the smallest size's time bounds the fixed cost of a call \
+         from above, so from there on the size-dependent work is most of each call.\n",
+    );
+    for sweep in &sweeps {
+        md += &format!("\n### `{}`\n\n", sweep.kernel);
+        md += &draw(&rows::sweep(sweep), ASCII_MARKDOWN);
+        md += "\n\nRatio to native at each size (the headline ratio of each size's own run):\n\n";
+        md += &draw(&rows::sweep_ratios(sweep), ASCII_MARKDOWN);
+        md += &format!(
+            "\n\n![{}: time per call against size]({})\n",
+            sweep.kernel,
+            sweep_file_name(&sweep.kernel)
+        );
+    }
+    md
+}
+
+/// Each workload's winner per scenario, then break-even per workload.
+fn choosing_across(views: &[RunFile]) -> String {
+    let picks: Vec<(&RunFile, Vec<Choice>)> = views.iter().map(|v| (v, choices(v))).collect();
+    let mut scenarios: Vec<&str> = Vec::new();
+    for c in picks.iter().flat_map(|(_, c)| c) {
+        if !scenarios.contains(&c.scenario) {
+            scenarios.push(c.scenario);
+        }
+    }
+    if scenarios.is_empty() {
+        return String::new();
+    }
+    let mut md = String::from(
+        "\n## Choosing a runtime\n\nFor each workload, the runtime that wins each plugin-host scenario \
+         in this run and how many times better it is than the next runtime (figures within 0.5% are a tie). \
+         What each scenario measures, and the figures behind every pick, are in the workload's own section below.\n\n",
+    );
+    md += &format!(
+        "| Workload | {} |\n|---|{}\n",
+        scenarios.join(" | "),
+        "---|".repeat(scenarios.len())
+    );
+    for (view, choices) in &picks {
+        let cells: Vec<String> = scenarios
+            .iter()
+            .map(|s| match choices.iter().find(|c| c.scenario == *s) {
+                Some(c) => {
+                    let margin = c
+                        .margin()
+                        .map(|m| format!(" ({m:.2}x)"))
+                        .unwrap_or_default();
+                    format!("{}{margin}", c.tied().join(" = "))
+                }
+                None => "-".into(),
+            })
+            .collect();
+        md += &format!(
+            "| `{}` @ {} | {} |\n",
+            view.settings.kernel,
+            view.settings.size,
+            cells.join(" | ")
+        );
+    }
+    let evens: Vec<(&RunFile, String, Vec<crate::choose::Overtake>)> = views
+        .iter()
+        .filter_map(|v| break_evens(v).map(|(r, o)| (v, r, o)))
+        .collect();
+    let mut runtimes: Vec<&str> = Vec::new();
+    for o in evens.iter().flat_map(|(_, _, o)| o) {
+        if !runtimes.contains(&o.runtime.as_str()) {
+            runtimes.push(&o.runtime);
+        }
+    }
+    if !evens.is_empty() {
+        md += "\nBreak-even per workload: against the runtime ready soonest (smallest compile + instantiate, \
+               typically the interpreter), the call from which each other runtime has cost less in total \
+               (compile + instantiate + warm mean per call).\n\n";
+        md += &format!(
+            "| Workload | Ready soonest | {} |\n|---|---|{}\n",
+            runtimes.join(" | "),
+            "---|".repeat(runtimes.len())
+        );
+        for (view, reference, overtakes) in &evens {
+            let cells: Vec<String> = runtimes
+                .iter()
+                .map(|name| match overtakes.iter().find(|o| o.runtime == *name) {
+                    Some(o) => break_even_cell(o.result),
+                    None if name == reference => "(reference)".into(),
+                    None => "-".into(),
+                })
+                .collect();
+            md += &format!(
+                "| `{}` @ {} | {reference} | {} |\n",
+                view.settings.kernel,
+                view.settings.size,
+                cells.join(" | ")
+            );
+        }
+    }
+    md
+}
+
+/// Every guard of every runtime: how it is offered and what it costs, or why there is no figure.
+fn sandbox_section(run: &RunFile, h: &str) -> String {
+    if !sandbox::any_measured(run) {
+        return String::new();
+    }
+    let mut md = format!(
+        "\n{h} Sandbox features and their cost\n\nEach guard a plugin host can switch on to bound untrusted code, \
+         measured as its own runtime (`<runtime>+<guard>`) in the same rounds as the runtime without it: the warm \
+         ratio is paired by round like the ratio to native; compile is a ratio of means. Fuel is never exhausted \
+         and deadlines never reached here, so what is measured is the bookkeeping every call pays.\n\n\
+         | Runtime | Guard | How it is offered | Warm call, with / without [95% CI] | Compile, with / without |\n\
+         |---|---|---|---|---|\n"
+    );
+    for c in sandbox::guard_costs(run) {
+        let (warm, compile) = match (&c.variant, &c.missing) {
+            (None, _) => ("not offered".to_string(), "-".to_string()),
+            (Some(_), Some(why)) => (why.clone(), "-".into()),
+            (Some(_), None) => (
+                c.warm
+                    .as_ref()
+                    .map(|r| {
+                        format!(
+                            "{} ({:+.1}%)",
+                            crate::format::ratio(r),
+                            (r.value - 1.0) * 100.0
+                        )
+                    })
+                    .unwrap_or_else(|| "-".into()),
+                c.compile
+                    .as_ref()
+                    .map(crate::format::ratio)
+                    .unwrap_or_else(|| "-".into()),
+            ),
+        };
+        let warm = if c.variant.is_none() && !c.how.starts_with("not offered") {
+            "not measured".to_string()
+        } else {
+            warm
+        };
+        md += &format!(
+            "| {} | {} | {} | {warm} | {compile} |\n",
+            c.runtime, c.guard, c.how
+        );
+    }
+    md
+}
+
+fn break_even_cell(b: stats::BreakEven) -> String {
+    match b {
+        stats::BreakEven::FromStart => "the start".to_string(),
+        stats::BreakEven::AfterCalls(1) => "the first call".to_string(),
+        stats::BreakEven::AfterCalls(n) => format!("call {n}"),
+        stats::BreakEven::Never => "never (dearer up front and per call)".to_string(),
+    }
+}
+
+/// Sentences, warm calls, phases, memory and choosing a runtime for one (kernel, size);
+/// `h` is the heading level of its sections.
+fn body(run: &RunFile, h: &str) -> String {
+    let s = &run.settings;
+    let mut md = String::new();
+    for r in &run.results {
+        md += &format!("- {}\n", sentence(r));
+    }
+
+    md += &if s.launches > 1 {
+        format!(
+                "\n{h} Warm calls\n\nPer call. Ratio to native: each of the {} worker launches gives the median \
                  of its per-round ratios (each runtime paired with native in the same round); the ratio is their \
                  geometric mean, its 95% interval a t interval over launches; p-value: t-test over launches.\n\n",
                 s.launches
             )
-        } else {
-            "\n## Warm calls\n\nPer call. Ratio to native: median of the per-round ratios \
-             (each runtime paired with native in the same round), distribution-free 95% interval; \
-             p-value: sign test.\n\n"
-                .to_string()
-        };
-        md += &draw(&rows::warm(run, 200), ASCII_MARKDOWN);
-        if s.launches > 1 {
-            md += "\n\nMedian per call in each worker launch (samples in brackets); a launch is a fresh \
+    } else {
+        format!(
+                "\n{h} Warm calls\n\nPer call. Ratio to native: median of the per-round ratios \
+                 (each runtime paired with native in the same round), distribution-free 95% interval; \
+                 p-value: sign test.\n\n"
+            )
+    };
+    md += &draw(&rows::warm(run, 200), ASCII_MARKDOWN);
+    if s.launches > 1 {
+        md += "\n\nMedian per call in each worker launch (samples in brackets); a launch is a fresh \
                    set of worker processes, so differences between columns are differences between processes.\n\n";
-            md += &draw(&rows::launches(run), ASCII_MARKDOWN);
-        }
-        md += "\n\n## Phases\n\nMean per operation ± half-width of its 95% interval. \
-               Compile starts from bytes with every cache off; cold start is bytes to first result.\n\n";
-        md += &draw(&rows::phases(run), ASCII_MARKDOWN);
-        md += "\n\n## Memory\n\nPeak RSS of each runtime's worker process; then the resident memory that \
-               each extra live instance adds (instances created and called once on a 16-value input, after a \
-               discarded first round; growth divided by their number); then the size of the compiled module saved as an artifact.\n\n";
-        md += &draw(&rows::memory(run), ASCII_MARKDOWN);
-        md.push('\n');
-        md += &choosing(run);
-
-        let errors: Vec<String> = run
-            .results
-            .iter()
-            .flat_map(|r| {
-                let row = r
-                    .error
-                    .iter()
-                    .map(move |e| format!("- **{}**: {e}", r.runtime));
-                let phases = r.phases.iter().filter_map(move |(name, p)| match p {
-                    PhaseResult::Error { message } => {
-                        Some(format!("- **{}** ({name}): {message}", r.runtime))
-                    }
-                    _ => None,
-                });
-                row.chain(phases)
-            })
-            .collect();
-        if !errors.is_empty() {
-            md += "\n## Errors\n\n";
-            md += &errors.join("\n");
-            md.push('\n');
-        }
-
-        md += "\n## Environment\n\n";
-        md += &format!("- CPU: {} ({} cores)\n", env.cpu, env.cores);
-        md += &format!("- OS: {}\n", env.os);
-        md += &format!("- rustc: {}\n", env.rustc);
-        md += &format!("- Build profile: {}\n", env.build_profile);
-        md += &format!(
-            "- Timer overhead: {} per sample\n",
-            duration(env.timer_overhead_ns)
+        md += &draw(&rows::launches(run), ASCII_MARKDOWN);
+    }
+    md += &format!(
+            "\n\n{h} Phases\n\nMean per operation ± half-width of its 95% interval. \
+             Compile starts from bytes with every cache off; cold start is bytes to first result.\n\n"
         );
-        for a in &env.artifacts {
-            md += &format!(
-                "- Artifact `{}`: {} bytes, fingerprint `{}`\n",
-                a.format, a.bytes, a.fingerprint
-            );
-        }
-        md += "\n| Runtime | Crate | Version | Loads | Configuration |\n|---|---|---|---|---|\n";
-        for r in run.results.iter().filter(|r| !r.crate_name.is_empty()) {
-            md += &format!(
-                "| {} | {} | {} | {} | {} |\n",
-                r.runtime, r.crate_name, r.crate_version, r.guest, r.config
-            );
-        }
+    md += &draw(&rows::phases(run), ASCII_MARKDOWN);
+    md += &format!(
+            "\n\n{h} Memory\n\nPeak RSS of each runtime's worker process; then the resident memory that \
+             each extra live instance adds (instances created and called once on a 16-value input, after a \
+             discarded first round; growth divided by their number); then the size of the compiled module saved as an artifact.\n\n"
+        );
+    md += &draw(&rows::memory(run), ASCII_MARKDOWN);
+    md.push('\n');
+    if !run.is_multi_group() {
+        md += &sandbox_section(run, h);
+    }
+    md += &choosing(run, h);
+    md
+}
 
-        md += "\n## Settings\n\n";
+/// Errors, environment, settings and method: once per report.
+fn footer(run: &RunFile) -> String {
+    let s = &run.settings;
+    let env = &run.environment;
+    let mut md = String::new();
+    let multi = run.is_multi_group();
+    let who = |r: &crate::model::RuntimeResult| {
+        if multi {
+            format!("{}** ({} @ {})", r.runtime, r.kernel, r.size)
+        } else {
+            format!("{}**", r.runtime)
+        }
+    };
+
+    let errors: Vec<String> = run
+        .results
+        .iter()
+        .flat_map(|r| {
+            let name = who(r);
+            let row = r.error.iter().map({
+                let name = name.clone();
+                move |e| format!("- **{name}: {e}")
+            });
+            let phases = r.phases.iter().filter_map(move |(phase, p)| match p {
+                PhaseResult::Error { message } => Some(format!("- **{name} {phase}: {message}")),
+                _ => None,
+            });
+            row.chain(phases)
+        })
+        .collect();
+    if !errors.is_empty() {
+        md += "\n## Errors\n\n";
+        md += &errors.join("\n");
+        md.push('\n');
+    }
+
+    md += "\n## Environment\n\n";
+    md += &format!("- CPU: {} ({} cores)\n", env.cpu, env.cores);
+    md += &format!("- OS: {}\n", env.os);
+    md += &format!("- rustc: {}\n", env.rustc);
+    md += &format!("- Build profile: {}\n", env.build_profile);
+    md += &format!(
+        "- Timer overhead: {} per sample\n",
+        duration(env.timer_overhead_ns)
+    );
+    for a in &env.artifacts {
+        md += &format!(
+            "- Artifact `{}`: {} bytes, fingerprint `{}`\n",
+            a.format, a.bytes, a.fingerprint
+        );
+    }
+    md += "\n| Runtime | Crate | Version | Loads | Configuration |\n|---|---|---|---|---|\n";
+    let mut listed: Vec<&str> = Vec::new();
+    for r in run.results.iter().filter(|r| !r.crate_name.is_empty()) {
+        if listed.contains(&r.runtime.as_str()) {
+            continue;
+        }
+        listed.push(&r.runtime);
+        md += &format!(
+            "| {} | {} | {} | {} | {} |\n",
+            r.runtime, r.crate_name, r.crate_version, r.guest, r.config
+        );
+    }
+
+    md += "\n## Settings\n\n";
+    if multi {
+        md += &format!("- Input seed {}; each kernel at each size measured in turn, with its own workers and budget:\n", s.input_seed);
+        for g in run.groups() {
+            md += &format!(
+                "  - `{}` size {}: {} rounds in {:.1} s, stopped: {}\n",
+                g.kernel, g.size, g.rounds, g.elapsed_s, g.stop_reason
+            );
+        }
+    } else {
         md += &format!(
             "- Kernel `{}`, input size {}, input seed {}\n",
             s.kernel, s.size, s.input_seed
         );
-        md += &format!("- Runtimes: {}\n", s.runtimes.join(", "));
+    }
+    md += &format!("- Runtimes: {}\n", s.runtimes.join(", "));
+    md += &format!(
+        "- Budget {:.0} s, target precision ±{} on every ratio, {}-{} rounds, shuffle seed {}\n",
+        s.budget_s,
+        percent(s.target_precision),
+        s.min_rounds,
+        s.max_rounds,
+        s.seed
+    );
+    if multi {
         md += &format!(
-            "- Budget {:.0} s, target precision ±{} on every ratio, {}-{} rounds, shuffle seed {}\n",
-            s.budget_s,
-            percent(s.target_precision),
-            s.min_rounds,
-            s.max_rounds,
-            s.seed
+            "- {} worker launch(es) per runtime per kernel and size; {:.1} s in all\n",
+            s.launches, s.elapsed_s
         );
+    } else {
         md += &format!(
             "- Ran {} rounds over {} worker launch(es) in {:.1} s; stopped: {}\n",
             s.rounds, s.launches, s.elapsed_s, s.stop_reason
         );
-        md += &format!(
-            "- Minimum sample {}, phase time limit {:.0} s\n",
-            duration(s.min_sample_ns),
-            s.phase_timeout_s
-        );
+    }
+    md += &format!(
+        "- Minimum sample {}, phase time limit {:.0} s\n",
+        duration(s.min_sample_ns),
+        s.phase_timeout_s
+    );
+    if !multi {
         let batches: Vec<String> = run
             .results
             .iter()
@@ -124,7 +384,8 @@ impl Exporter for Markdown {
             .map(|r| format!("{} {}", r.runtime, r.batch))
             .collect();
         md += &format!("- Calls per warm sample: {}\n", batches.join(", "));
-        md += "\n## Method\n\n\
+    }
+    md += "\n## Method\n\n\
             Each runtime runs in its own worker process. In every round each runtime, native \
             included, takes one warm sample, in a freshly shuffled order. Within a launch the ratio to \
             native is the median of the per-round ratios, so slow drift of the machine cancels and the \
@@ -138,12 +399,11 @@ impl Exporter for Markdown {
             Outliers (Tukey fences) are counted, never dropped: the mean, standard deviation and p99 \
             include them. The pooled median over all rounds (order-statistic interval), the geometric-mean \
             ratio (t interval), the unpaired ratio of means and Welch's t-test are in the JSON file.\n";
-        md
-    }
+    md
 }
 
 /// The "Choosing a runtime" section: this run's winner per scenario, then break-even.
-fn choosing(run: &RunFile) -> String {
+fn choosing(run: &RunFile, h: &str) -> String {
     let picks = choices(run);
     if picks.is_empty() {
         return String::new();
@@ -154,7 +414,7 @@ fn choosing(run: &RunFile) -> String {
         Unit::Kibibytes => format!("{:.1} MiB", x / 1024.0),
     };
     let mut md = format!(
-        "\n## Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better; figures \
+        "\n{h} Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better; figures \
          within 0.5% of the best are a tie. Only runtimes without errors are ranked.\n\n\
          | Scenario | Best | Its figure | Runner-up | Runner-up's figure | Margin | Measured as |\n\
          |---|---|---|---|---|---|---|\n",
@@ -191,12 +451,7 @@ fn choosing(run: &RunFile) -> String {
              | Runtime | Compile + instantiate | Per call | Cheaper than {reference} from |\n|---|---|---|---|\n"
         );
         for o in overtakes {
-            let when = match o.result {
-                stats::BreakEven::FromStart => "the start".to_string(),
-                stats::BreakEven::AfterCalls(1) => "the first call".to_string(),
-                stats::BreakEven::AfterCalls(n) => format!("call {n}"),
-                stats::BreakEven::Never => "never (dearer up front and per call)".to_string(),
-            };
+            let when = break_even_cell(o.result);
             md += &format!(
                 "| {} | {} | {} | {when} |\n",
                 o.runtime,

@@ -5,6 +5,7 @@ use super::Exporter;
 use crate::format::sentence;
 use crate::model::RunFile;
 use crate::rows::{self, Grid};
+use crate::sweep::sweeps;
 
 /// The terminal view: warm table, phase table, one sentence per runtime.
 pub struct Table;
@@ -23,6 +24,31 @@ pub(crate) fn draw(grid: &Grid, preset: &str) -> String {
 
 impl Exporter for Table {
     fn render(&self, run: &RunFile) -> String {
+        if !run.is_multi_group() {
+            return single(run);
+        }
+        let mut out = String::new();
+        for view in run.views() {
+            out += &format!(
+                "══ {} at size {} ══\n",
+                view.settings.kernel, view.settings.size
+            );
+            out += &single(&view);
+            out.push('\n');
+        }
+        for sweep in sweeps(run) {
+            out += &format!("Scaling of {} with size (median per call)\n", sweep.kernel);
+            out += &draw(&rows::sweep(&sweep), UTF8_FULL_CONDENSED);
+            out += "\nRatio to native by size\n";
+            out += &draw(&rows::sweep_ratios(&sweep), UTF8_FULL_CONDENSED);
+            out += "\n\n";
+        }
+        out
+    }
+}
+
+fn single(run: &RunFile) -> String {
+    {
         let s = &run.settings;
         let mut out = format!(
             "kernel {} · size {} · {} rounds over {} worker launch(es) in {:.1} s ({})\n",

@@ -1,34 +1,85 @@
-//! wasmer with either of its compilers (Cranelift or Singlepass), loading the plain core module.
+//! wasmer with either of its compilers (Cranelift or Singlepass), loading the plain core
+//! module; optionally with instruction metering (wasmer-middlewares).
 
 use kernel_embed::Kernel;
-use wasmer::{imports, Engine, Instance as WmInstance, Memory, Module, Store, TypedFunction};
+use wasmer::{
+    imports, Engine, Function, Instance as WmInstance, Memory, Module, Store, TypedFunction,
+};
 
 use crate::core_abi::{self, CoreAbi};
-use crate::{Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo};
+use crate::{Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo, Sandbox, FUEL};
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Compiler {
+    #[cfg(feature = "wasmer-cranelift")]
+    Cranelift,
+    #[cfg(feature = "wasmer-singlepass")]
+    Singlepass,
+}
 
 pub struct Wasmer {
     name: &'static str,
     config: &'static str,
+    compiler: Compiler,
+    metered: bool,
     engine: Engine,
 }
 
 impl Wasmer {
-    #[cfg(feature = "wasmer-cranelift")]
-    pub fn cranelift() -> Result<Self, RuntimeError> {
+    /// wasmer offers metering (the `Fuel` guard); it has no deadline interruption, and its
+    /// memory limits need a custom `Tunables` implementation, which this project does not build.
+    pub fn new(compiler: Compiler, sandbox: Sandbox) -> Result<Self, RuntimeError> {
+        let metered = match sandbox {
+            Sandbox::Off => false,
+            Sandbox::Fuel => true,
+            Sandbox::Deadline | Sandbox::MemoryLimit => return Err(RuntimeError::Unsupported),
+        };
+        let (name, config) = match (compiler, metered) {
+            #[cfg(feature = "wasmer-cranelift")]
+            (Compiler::Cranelift, false) => ("wasmer-cranelift", "Cranelift compiler, default settings (opt-level speed), no cache"),
+            #[cfg(feature = "wasmer-cranelift")]
+            (Compiler::Cranelift, true) => ("wasmer-cranelift+fuel", "Cranelift compiler, default settings, no cache; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module"),
+            #[cfg(feature = "wasmer-singlepass")]
+            (Compiler::Singlepass, false) => ("wasmer-singlepass", "Singlepass compiler (linear-time code generation), no cache"),
+            #[cfg(feature = "wasmer-singlepass")]
+            (Compiler::Singlepass, true) => ("wasmer-singlepass+fuel", "Singlepass compiler, no cache; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module"),
+        };
         Ok(Self {
-            name: "wasmer-cranelift",
-            config: "Cranelift compiler, default settings (opt-level speed), no cache",
-            engine: wasmer::sys::Cranelift::default().into(),
+            name,
+            config,
+            compiler,
+            metered,
+            engine: Self::engine(compiler, metered),
         })
     }
 
-    #[cfg(feature = "wasmer-singlepass")]
-    pub fn singlepass() -> Result<Self, RuntimeError> {
-        Ok(Self {
-            name: "wasmer-singlepass",
-            config: "Singlepass compiler (linear-time code generation), no cache",
-            engine: wasmer::sys::Singlepass::default().into(),
-        })
+    fn engine(compiler: Compiler, metered: bool) -> Engine {
+        use std::sync::Arc;
+        use wasmer::sys::CompilerConfig;
+        let metering = || {
+            Arc::new(wasmer_middlewares::Metering::new(
+                FUEL,
+                |_: &wasmer::wasmparser::Operator| 1,
+            ))
+        };
+        match compiler {
+            #[cfg(feature = "wasmer-cranelift")]
+            Compiler::Cranelift => {
+                let mut config = wasmer::sys::Cranelift::default();
+                if metered {
+                    config.push_middleware(metering());
+                }
+                config.into()
+            }
+            #[cfg(feature = "wasmer-singlepass")]
+            Compiler::Singlepass => {
+                let mut config = wasmer::sys::Singlepass::default();
+                if metered {
+                    config.push_middleware(metering());
+                }
+                config.into()
+            }
+        }
     }
 
     fn compiled(&self, kernel: &Kernel, module: Module) -> Box<dyn Compiled> {
@@ -36,6 +87,7 @@ impl Wasmer {
             engine: self.engine.clone(),
             module,
             export: kernel.export,
+            metered: self.metered,
         })
     }
 }
@@ -48,11 +100,22 @@ impl Runtime for Wasmer {
             crate_version: env!("PLUGBENCH_DEP_WASMER"),
             config: self.config.into(),
             guest: GuestFormat::CoreModule,
-            supports_artifacts: true,
+            // A metered artifact would need the engine of the compile that made it.
+            supports_artifacts: !self.metered,
         }
     }
 
     fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
+        if self.metered {
+            let engine = Self::engine(self.compiler, true);
+            let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
+            return Ok(Box::new(WmModule {
+                engine,
+                module,
+                export: kernel.export,
+                metered: true,
+            }));
+        }
         let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
         Ok(self.compiled(kernel, module))
     }
@@ -62,6 +125,9 @@ impl Runtime for Wasmer {
         kernel: &Kernel,
         artifact: &[u8],
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        if self.metered {
+            return Err(RuntimeError::Unsupported);
+        }
         // SAFETY: the artifact was produced by `serialize` on this engine in this process.
         let module = unsafe { Module::deserialize(&self.engine, artifact.to_vec()) }
             .map_err(RuntimeError::compile)?;
@@ -73,12 +139,18 @@ struct WmModule {
     engine: Engine,
     module: Module,
     export: &'static str,
+    metered: bool,
 }
 
 impl Compiled for WmModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
         let mut store = Store::new(self.engine.clone());
-        let instance = WmInstance::new(&mut store, &self.module, &imports! {})
+        // wasmer's host functions belong to a store, so each instance gets its own.
+        let host_mix = Function::new_typed(&mut store, kernel_embed::host_mix);
+        let imports = imports! {
+            core_abi::HOST_MODULE => { core_abi::HOST_MIX => host_mix },
+        };
+        let instance = WmInstance::new(&mut store, &self.module, &imports)
             .map_err(RuntimeError::instantiate)?;
         let memory = instance
             .exports
@@ -102,6 +174,9 @@ impl Compiled for WmModule {
     }
 
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        if self.metered {
+            return Err(RuntimeError::Unsupported);
+        }
         self.module
             .serialize()
             .map(|b| b.to_vec())

@@ -1,52 +1,95 @@
-//! wasmtime (Cranelift), loading the plain core module.
+//! wasmtime (Cranelift), loading the plain core module; optionally with a sandbox guard.
 
 use kernel_embed::Kernel;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use wasmtime::{
-    Cache, CacheConfig, Config, Engine, Instance as WtInstance, Memory, Module, Store, TypedFunc,
+    Cache, CacheConfig, Config, Engine, Linker, Memory, Module, Store, StoreLimits,
+    StoreLimitsBuilder, TypedFunc,
 };
 
 use crate::core_abi::{self, CoreAbi};
-use crate::{Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo};
+use crate::{
+    Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo, Sandbox, FUEL,
+    MEMORY_LIMIT_BYTES,
+};
+
+/// What each store carries: the memory limits, consulted only when the guard is on.
+struct HostState {
+    limits: StoreLimits,
+}
 
 pub struct Wasmtime {
+    sandbox: Sandbox,
     engine: Engine,
+    linker: Linker<HostState>,
     /// An engine with wasmtime's disk cache in a given directory, made on first use so its
     /// setup is not part of any timed compile.
-    cached_engine: RefCell<Option<(PathBuf, Engine)>>,
+    cached_engine: RefCell<Option<(PathBuf, Engine, Linker<HostState>)>>,
+}
+
+/// The host API every instance imports, made once per engine like a plugin host would.
+fn host_linker(engine: &Engine) -> Result<Linker<HostState>, RuntimeError> {
+    let mut linker = Linker::new(engine);
+    linker
+        .func_wrap(
+            core_abi::HOST_MODULE,
+            core_abi::HOST_MIX,
+            kernel_embed::host_mix,
+        )
+        .map_err(RuntimeError::setup)?;
+    Ok(linker)
 }
 
 impl Wasmtime {
-    pub fn new() -> Result<Self, RuntimeError> {
-        // Defaults on purpose (Cranelift, opt-level speed, parallel compilation). The disk
-        // cache is off unless configured, so every `compile` starts from the bytes.
-        let engine = Engine::new(&Config::new()).map_err(RuntimeError::setup)?;
+    pub fn new(sandbox: Sandbox) -> Result<Self, RuntimeError> {
+        let engine = Engine::new(&Self::config(sandbox)).map_err(RuntimeError::setup)?;
         Ok(Self {
+            sandbox,
+            linker: host_linker(&engine)?,
             engine,
             cached_engine: RefCell::new(None),
         })
     }
 
-    fn engine_with_cache(&self, dir: &Path) -> Result<Engine, RuntimeError> {
+    /// Defaults on purpose (Cranelift, opt-level speed, parallel compilation) plus the guard's
+    /// code generation. The disk cache is off unless configured, so every `compile` starts from the bytes.
+    fn config(sandbox: Sandbox) -> Config {
+        let mut config = Config::new();
+        match sandbox {
+            Sandbox::Fuel => {
+                config.consume_fuel(true);
+            }
+            Sandbox::Deadline => {
+                config.epoch_interruption(true);
+            }
+            Sandbox::Off | Sandbox::MemoryLimit => {}
+        }
+        config
+    }
+
+    fn engine_with_cache(&self, dir: &Path) -> Result<(Engine, Linker<HostState>), RuntimeError> {
         let mut slot = self.cached_engine.borrow_mut();
-        if let Some((_, engine)) = slot.as_ref().filter(|(d, _)| d == dir) {
-            return Ok(engine.clone());
+        if let Some((_, engine, linker)) = slot.as_ref().filter(|(d, _, _)| d == dir) {
+            return Ok((engine.clone(), linker.clone()));
         }
         let mut cache = CacheConfig::new();
         cache.with_directory(dir);
         let cache = Cache::new(cache).map_err(RuntimeError::setup)?;
-        let mut config = Config::new();
+        let mut config = Self::config(self.sandbox);
         config.cache(Some(cache));
         let engine = Engine::new(&config).map_err(RuntimeError::setup)?;
-        *slot = Some((dir.to_path_buf(), engine.clone()));
-        Ok(engine)
+        let linker = host_linker(&engine)?;
+        *slot = Some((dir.to_path_buf(), engine.clone(), linker.clone()));
+        Ok((engine, linker))
     }
 
     fn compiled(&self, kernel: &Kernel, module: Module) -> Box<dyn Compiled> {
         Box::new(WtModule {
+            sandbox: self.sandbox,
             engine: self.engine.clone(),
+            linker: self.linker.clone(),
             module,
             export: kernel.export,
         })
@@ -55,11 +98,26 @@ impl Wasmtime {
 
 impl Runtime for Wasmtime {
     fn info(&self) -> RuntimeInfo {
+        let (name, guard) = match self.sandbox {
+            Sandbox::Off => ("wasmtime", ""),
+            Sandbox::Fuel => (
+                "wasmtime+fuel",
+                "; fuel metering on (consume_fuel), fuel never runs out here",
+            ),
+            Sandbox::Deadline => (
+                "wasmtime+deadline",
+                "; epoch interruption on, deadline never reached here",
+            ),
+            Sandbox::MemoryLimit => (
+                "wasmtime+memory-limit",
+                "; StoreLimits: linear memory capped at 256 MiB per instance",
+            ),
+        };
         RuntimeInfo {
-            name: "wasmtime",
+            name,
             crate_name: "wasmtime",
             crate_version: env!("PLUGBENCH_DEP_WASMTIME"),
-            config: "Cranelift, opt-level speed, parallel compilation, compilation cache off (on only for `compile (cached)`)".into(),
+            config: format!("Cranelift, opt-level speed, parallel compilation, compilation cache off (on only for `compile (cached)`){guard}"),
             guest: GuestFormat::CoreModule,
             supports_artifacts: true,
         }
@@ -76,9 +134,11 @@ impl Runtime for Wasmtime {
         bytes: &[u8],
         cache_dir: &Path,
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let engine = self.engine_with_cache(cache_dir)?;
+        let (engine, linker) = self.engine_with_cache(cache_dir)?;
         let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
         Ok(Box::new(WtModule {
+            sandbox: self.sandbox,
+            linker,
             engine,
             module,
             export: kernel.export,
@@ -98,16 +158,30 @@ impl Runtime for Wasmtime {
 }
 
 struct WtModule {
+    sandbox: Sandbox,
     engine: Engine,
+    linker: Linker<HostState>,
     module: Module,
     export: &'static str,
 }
 
 impl Compiled for WtModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
-        let mut store = Store::new(&self.engine, ());
-        let instance =
-            WtInstance::new(&mut store, &self.module, &[]).map_err(RuntimeError::instantiate)?;
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(MEMORY_LIMIT_BYTES)
+            .build();
+        let mut store = Store::new(&self.engine, HostState { limits });
+        match self.sandbox {
+            Sandbox::Fuel => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
+            // Ticks beyond the current epoch; nothing advances the epoch, so only the checks run.
+            Sandbox::Deadline => store.set_epoch_deadline(u64::MAX / 2),
+            Sandbox::MemoryLimit => store.limiter(|state| &mut state.limits),
+            Sandbox::Off => {}
+        }
+        let instance = self
+            .linker
+            .instantiate(&mut store, &self.module)
+            .map_err(RuntimeError::instantiate)?;
         let memory = instance
             .get_memory(&mut store, "memory")
             .ok_or_else(|| RuntimeError::Instantiate("module exports no `memory`".into()))?;
@@ -131,7 +205,7 @@ impl Compiled for WtModule {
 }
 
 struct WtInstanceState {
-    store: Store<()>,
+    store: Store<HostState>,
     memory: Memory,
     alloc: TypedFunc<u32, u32>,
     run: TypedFunc<(u32, u32), u64>,
