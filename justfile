@@ -1,9 +1,16 @@
-# Build the runner once, then compare every runtime built in against native code.
-# Reports land in results/ (JSON with every raw sample, markdown, CSV).
+# Build the runner once, then the full comparison: every kernel at four sizes on every
+# runtime and natively, plus each runtime's sandbox guards on the seed kernel.
+# Reports land in results/ (JSON with every raw sample, markdown with SVG charts, CSV).
 # Profile release-lto (fat LTO, codegen-units = 1, host and guest); why: README, "Build profile".
 compare-all *ARGS:
     cargo build --profile release-lto --locked -p runner
-    ./target/release-lto/plugbench compare --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
+    ./target/release-lto/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
+
+# The seed kernel alone with default settings (45 s budget): the measurement behind the
+# precision and repeatability figures in the README.
+compare-seed *ARGS:
+    cargo build --profile release-lto --locked -p runner
+    ./target/release-lto/plugbench compare --json results/seed.json --markdown results/seed.md --csv results/seed.csv {{ARGS}}
 
 # The test suite, exactly as CI runs it.
 test:

@@ -135,6 +135,69 @@ pub fn choices(run: &RunFile) -> Vec<Choice> {
     .collect()
 }
 
+/// The plugin-host situations a reader asks about, each answered from the workload that
+/// represents it (kernel, and whether its smallest or largest size), by one scenario.
+pub const SITUATIONS: [Situation; 5] = [
+    Situation {
+        question: "a short-lived instance per event (a realistic plugin task)",
+        kernel: "webhook",
+        largest: false,
+        scenario: "short-lived instance per event",
+    },
+    Situation {
+        question: "a long-running compute plugin",
+        kernel: "pairwise-json",
+        largest: true,
+        scenario: "many calls on one long-lived instance",
+    },
+    Situation {
+        question: "a call-heavy plugin (many small calls into the guest)",
+        kernel: "echo",
+        largest: false,
+        scenario: "many calls on one long-lived instance",
+    },
+    Situation {
+        question: "a plugin that calls the host API often",
+        kernel: "host-calls",
+        largest: true,
+        scenario: "many calls on one long-lived instance",
+    },
+    Situation {
+        question: "a memory-constrained host",
+        kernel: "pairwise-json",
+        largest: true,
+        scenario: "memory-constrained host",
+    },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Situation {
+    pub question: &'static str,
+    pub kernel: &'static str,
+    /// Answered at the kernel's largest measured size, else its smallest.
+    pub largest: bool,
+    pub scenario: &'static str,
+}
+
+/// Each situation whose workload this run measured, with its choice at that workload's size.
+pub fn situations(views: &[RunFile]) -> Vec<(Situation, usize, Choice)> {
+    SITUATIONS
+        .iter()
+        .filter_map(|s| {
+            let sizes = views.iter().filter(|v| v.settings.kernel == s.kernel);
+            let view = if s.largest {
+                sizes.max_by_key(|v| v.settings.size)
+            } else {
+                sizes.min_by_key(|v| v.settings.size)
+            }?;
+            let choice = choices(view)
+                .into_iter()
+                .find(|c| c.scenario == s.scenario)?;
+            Some((*s, view.settings.size, choice))
+        })
+        .collect()
+}
+
 /// A compiling runtime against the runtime that is ready soonest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Overtake {
@@ -324,6 +387,40 @@ pub(crate) mod tests {
             .unwrap();
         assert_eq!(warm.tied().len(), 3);
         assert!(warm.runner_up().is_none() && warm.margin().is_none());
+    }
+
+    #[test]
+    fn situations_are_answered_at_the_size_that_represents_them() {
+        let view = |kernel: &str, size: usize, jit_warm: f64| {
+            let jit = runtime("jit", [80.0, 0.05, 5.0, 85.0, jit_warm], 30_000);
+            let interp = runtime("interp", [1.0, 0.1, 40.0, 41.0, 10.0], 8_000);
+            let mut v = run(vec![jit, interp]);
+            v.settings.kernel = kernel.into();
+            v.settings.size = size;
+            v
+        };
+        // At the largest size of the seed kernel the jit's calls are faster; at the smallest
+        // they are not. The long-running situation is read at the largest size.
+        let views = vec![
+            view("pairwise-json", 10, 20.0),
+            view("pairwise-json", 1000, 5.0),
+        ];
+        let picks = situations(&views);
+        let long = picks
+            .iter()
+            .find(|(s, _, _)| s.question.contains("long-running"))
+            .unwrap();
+        assert_eq!(long.1, 1000);
+        assert_eq!(long.2.winner().0, "jit");
+        let memory = picks
+            .iter()
+            .find(|(s, _, _)| s.question.contains("memory"))
+            .unwrap();
+        assert_eq!(memory.2.winner().0, "interp");
+        // Kernels this run did not measure give no answer rather than a guess.
+        assert!(picks.iter().all(|(s, _, _)| s.kernel == "pairwise-json"));
+        let small = situations(&[view("pairwise-json", 10, 20.0)]);
+        assert_eq!(small[0].2.winner().0, "interp");
     }
 
     #[test]

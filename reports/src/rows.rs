@@ -185,11 +185,13 @@ pub fn sweep(sweep: &crate::sweep::Sweep) -> Grid {
                     .iter()
                     .map(|t| t.map(duration).unwrap_or_else(|| "ERROR".into())),
             );
-            row.push(
-                l.fit
-                    .map(|f| format!("n^{:.2} ({:.3})", f.slope, f.r2))
-                    .unwrap_or_else(|| DASH.into()),
-            );
+            // Two points fit any line exactly: R² says something only from three on.
+            let points = l.per_call_ns.iter().flatten().count();
+            row.push(match l.fit {
+                Some(f) if points >= 3 => format!("n^{:.2} ({:.3})", f.slope, f.r2),
+                Some(f) => format!("n^{:.2} (2 sizes)", f.slope),
+                None => DASH.into(),
+            });
             row.push(match l.crossover {
                 Some(stats::Crossover::At(n)) => format!("{n:.0}"),
                 Some(stats::Crossover::Beyond(n)) => format!("above {n}"),
@@ -216,6 +218,43 @@ pub fn sweep_ratios(sweep: &crate::sweep::Sweep) -> Grid {
                     .unwrap_or_else(|| DASH.into())
             }));
             row
+        })
+        .collect();
+    Grid { header, rows }
+}
+
+/// Every guard of every runtime in the run: how it is offered and what it costs.
+pub fn sandbox(run: &RunFile) -> Grid {
+    let header = [
+        "Runtime",
+        "Guard",
+        "How it is offered",
+        "Warm call, with / without [95% CI]",
+        "Compile, with / without",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = crate::sandbox::guard_costs(run)
+        .into_iter()
+        .map(|c| {
+            let (warm, compile) = match (&c.variant, &c.missing) {
+                (None, _) if c.how.starts_with("not offered") => {
+                    ("not offered".into(), DASH.into())
+                }
+                (None, _) => ("not measured".into(), DASH.into()),
+                (Some(_), Some(why)) => (why.clone(), DASH.into()),
+                (Some(_), None) => (
+                    c.warm
+                        .as_ref()
+                        .map(|r| format!("{} ({:+.1}%)", format::ratio(r), (r.value - 1.0) * 100.0))
+                        .unwrap_or_else(|| DASH.into()),
+                    c.compile
+                        .as_ref()
+                        .map(format::ratio)
+                        .unwrap_or_else(|| DASH.into()),
+                ),
+            };
+            vec![c.runtime, c.guard, c.how, warm, compile]
         })
         .collect();
     Grid { header, rows }

@@ -64,7 +64,12 @@ pub fn sweeps(run: &RunFile) -> Vec<Sweep> {
 
 fn sweep(run: &RunFile, kernel: &str, sizes: Vec<usize>) -> Sweep {
     let mut runtimes: Vec<(&str, bool)> = Vec::new();
-    for r in run.results.iter().filter(|r| r.kernel == kernel) {
+    // Sandboxed variants are measured at one size only; their cost has its own section.
+    for r in run
+        .results
+        .iter()
+        .filter(|r| r.kernel == kernel && !r.is_sandbox_variant())
+    {
         if !runtimes.iter().any(|(n, _)| *n == r.runtime) {
             runtimes.push((&r.runtime, r.baseline));
         }

@@ -14,7 +14,7 @@ pub const DEFAULT_SIZE: usize = 7000;
     version,
     about = "Which WebAssembly runtime should my plugin system embed, and what does it cost compared to native code?",
     long_about = "Runs the same compiled kernel on every built-in WebAssembly runtime and natively, \
-checks every output against native, and reports the cost of each runtime with its 95% confidence interval.",
+checks outputs against native, and reports the cost of each runtime with its 95% confidence interval.",
     after_help = "Examples:\n  \
 plugbench compare\n  \
 plugbench compare --runtime wasmtime --runtime wasmi --size 2000 --budget 20\n  \

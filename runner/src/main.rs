@@ -107,6 +107,11 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         warmup: Duration::from_secs_f64(args.warmup),
     };
     let selected = compare::select_runtimes(&args.runtimes)?;
+    let mut environment = environment;
+    // The report's sandbox section covers the runtimes of this run.
+    environment
+        .sandbox
+        .retain(|s| selected.iter().any(|r| *r == s.runtime));
     let opts = CompareOptions {
         runtimes: selected.clone(),
         sandbox_runtimes: if args.sandbox {

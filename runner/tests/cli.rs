@@ -27,8 +27,6 @@ fn quick_compare(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
         "compare",
         "--size",
         "300",
-        "--budget",
-        "8",
         "--min-rounds",
         "6",
         "--warmup",
@@ -43,6 +41,9 @@ fn quick_compare(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     .arg("--csv")
     .arg(dir.join("run.csv"))
     .args(extra);
+    if !extra.contains(&"--budget") {
+        cmd.args(["--budget", "8"]);
+    }
     cmd.assert()
 }
 
@@ -325,22 +326,173 @@ fn list_shows_every_runtime_with_its_crate_version() {
 
 #[test]
 fn the_other_kernels_run_and_verify_on_every_runtime() {
-    for kernel in ["pairwise-raw", "echo"] {
-        let dir = tempfile::tempdir().unwrap();
-        quick_compare(
-            dir.path(),
-            &["--kernel", kernel, "--no-phases", "--launches", "2"],
-        )
-        .success();
-        let run = read_json(&dir.path().join("run.json"));
-        assert_eq!(run["settings"]["kernel"], kernel);
+    let kernels = ["pairwise-raw", "echo", "host-calls", "webhook"];
+    let dir = tempfile::tempdir().unwrap();
+    quick_compare(
+        dir.path(),
+        &[
+            "--kernel",
+            &kernels.join(","),
+            "--no-phases",
+            "--launches",
+            "2",
+            "--budget",
+            "2",
+        ],
+    )
+    .success();
+    let run = read_json(&dir.path().join("run.json"));
+    let groups = run["settings"]["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), kernels.len());
+    for (group, kernel) in groups.iter().zip(kernels) {
+        assert_eq!(group["kernel"], kernel);
+        assert_eq!(group["size"], 300);
         for name in ALL {
-            let r = result(&run, name);
+            let r = run["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["runtime"] == name && r["kernel"] == kernel)
+                .unwrap_or_else(|| panic!("no {name} row for {kernel}"));
             assert_eq!(r["status"], "ok", "{kernel} on {name}: {}", r["error"]);
             assert_eq!(r["verified"], true, "{kernel} on {name}");
-            assert_eq!(r["kernel"], kernel);
+            if name != "native" {
+                assert!(r["ratio_to_native"]["value"].as_f64().unwrap() > 0.0);
+            }
         }
     }
+}
+
+/// Two kernels at two sizes with sandbox guards: every group, the sweep, the charts and the
+/// guard costs are in the reports, and `report` rebuilds the same markdown from the JSON.
+#[test]
+fn a_size_sweep_with_sandbox_guards_reports_scaling_charts_and_guard_costs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut cmd = plugbench();
+    cmd.args([
+        "compare",
+        "--kernel",
+        "host-calls",
+        "--kernel",
+        "echo",
+        "--sizes",
+        "64,8",
+        "--runtime",
+        "wasmtime",
+        "--runtime",
+        "wasmi",
+        "--sandbox",
+        "--budget",
+        "1.5",
+        "--launches",
+        "2",
+        "--min-rounds",
+        "4",
+        "--warmup",
+        "0.02",
+        "--seed",
+        "5",
+    ])
+    .arg("--json")
+    .arg(d.join("run.json"))
+    .arg("--markdown")
+    .arg(d.join("report.md"));
+    cmd.assert().success();
+
+    let run = read_json(&d.join("run.json"));
+    let groups: Vec<(String, u64)> = run["settings"]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["kernel"].as_str().unwrap().to_string(),
+                g["size"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Catalog order of kernels, ascending sizes.
+    let expected: Vec<(String, u64)> = [
+        ("echo", 8),
+        ("echo", 64),
+        ("host-calls", 8),
+        ("host-calls", 64),
+    ]
+    .iter()
+    .map(|(k, n)| (k.to_string(), *n))
+    .collect();
+    assert_eq!(groups, expected);
+    let results = run["results"].as_array().unwrap();
+    let variants = [
+        "wasmtime+fuel",
+        "wasmtime+deadline",
+        "wasmtime+memory-limit",
+        "wasmi+fuel",
+        "wasmi+memory-limit",
+    ];
+    for r in results {
+        assert_eq!(
+            r["status"], "ok",
+            "{} {}: {}",
+            r["runtime"], r["kernel"], r["error"]
+        );
+        assert_eq!(r["verified"], true);
+        let name = r["runtime"].as_str().unwrap();
+        if variants.contains(&name) {
+            // Guards run on the first kernel at its largest size only.
+            assert_eq!(
+                (r["kernel"].as_str().unwrap(), r["size"].as_u64().unwrap()),
+                ("echo", 64)
+            );
+        }
+    }
+    assert_eq!(results.len(), 4 * 3 + variants.len());
+    assert_eq!(
+        run["environment"]["sandbox"].as_array().unwrap().len(),
+        6,
+        "3 guards x 2 runtimes"
+    );
+
+    let md = std::fs::read_to_string(d.join("report.md")).unwrap();
+    for needle in [
+        "# plugbench: 4 workloads",
+        "## Scaling with input size",
+        "### `echo`",
+        "### `host-calls`",
+        "](plugbench-sweep-echo.svg)",
+        "## Choosing a runtime",
+        "## Sandbox features and their cost",
+        "### `host-calls` at size 64",
+    ] {
+        assert!(md.contains(needle), "report lacks {needle:?}");
+    }
+    assert_eq!(md.matches("Sandbox features and their cost").count(), 1);
+    let guard_row = |runtime: &str, guard: &str| {
+        md.lines()
+            .find(|l| l.starts_with(&format!("| {runtime} ")) && l.contains(guard))
+            .unwrap_or_else(|| panic!("no {runtime} {guard} row"))
+            .to_string()
+    };
+    // A measured guard has a ratio; a guard the runtime lacks says so.
+    assert!(guard_row("wasmtime", "fuel / instruction metering").contains("x ["));
+    assert!(guard_row("wasmi", "deadline / epoch interruption").contains("not offered"));
+    for kernel in ["echo", "host-calls"] {
+        let svg = std::fs::read_to_string(d.join(format!("plugbench-sweep-{kernel}.svg"))).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("wasmi"),
+            "{kernel} chart"
+        );
+    }
+
+    plugbench()
+        .arg("report")
+        .arg(d.join("run.json"))
+        .arg("--markdown")
+        .arg(d.join("again.md"))
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(d.join("again.md")).unwrap(), md);
 }
 
 #[test]
@@ -368,7 +520,8 @@ fn help_has_examples_and_bad_input_gets_a_clear_error() {
         .args(["compare", "--kernel", "nope"])
         .assert()
         .code(1)
-        .stderr(contains("unknown kernel `nope`"));
+        .stderr(contains("unknown kernel `nope`"))
+        .stderr(contains("webhook, all"));
     plugbench()
         .args(["report", "/nonexistent/run.json"])
         .assert()

@@ -3,7 +3,7 @@ use comfy_table::presets::ASCII_MARKDOWN;
 use super::table::draw;
 use super::Exporter;
 use crate::chart::sweep_file_name;
-use crate::choose::{break_evens, choices, Choice, Unit};
+use crate::choose::{break_evens, choices, situations, Choice, Unit};
 use crate::format::{duration, percent, sentence};
 use crate::model::{PhaseResult, RunFile};
 use crate::rows;
@@ -103,6 +103,27 @@ fn choosing_across(views: &[RunFile]) -> String {
          in this run and how many times better it is than the next runtime (figures within 0.5% are a tie). \
          What each scenario measures, and the figures behind every pick, are in the workload's own section below.\n\n",
     );
+    let answers = situations(views);
+    if !answers.is_empty() {
+        for (s, size, c) in &answers {
+            let (_, best) = c.winner();
+            let runner_up = match (c.runner_up(), c.margin()) {
+                (Some((name, y)), Some(m)) => {
+                    format!("; next {name} ({}), {m:.2}x", figure(c.unit, *y))
+                }
+                _ => String::new(),
+            };
+            md += &format!(
+                "- **For {}**: {} ({}{runner_up}). Measured on `{}` at size {size} as {}.\n",
+                s.question,
+                c.tied().join(" = "),
+                figure(c.unit, *best),
+                s.kernel,
+                c.measure
+            );
+        }
+        md += "\nEvery workload, every scenario:\n\n";
+    }
     md += &format!(
         "| Workload | {} |\n|---|{}\n",
         scenarios.join(" | "),
@@ -177,42 +198,20 @@ fn sandbox_section(run: &RunFile, h: &str) -> String {
         "\n{h} Sandbox features and their cost\n\nEach guard a plugin host can switch on to bound untrusted code, \
          measured as its own runtime (`<runtime>+<guard>`) in the same rounds as the runtime without it: the warm \
          ratio is paired by round like the ratio to native; compile is a ratio of means. Fuel is never exhausted \
-         and deadlines never reached here, so what is measured is the bookkeeping every call pays.\n\n\
-         | Runtime | Guard | How it is offered | Warm call, with / without [95% CI] | Compile, with / without |\n\
-         |---|---|---|---|---|\n"
+         and deadlines never reached here, so what is measured is the bookkeeping every call pays.\n\n"
     );
-    for c in sandbox::guard_costs(run) {
-        let (warm, compile) = match (&c.variant, &c.missing) {
-            (None, _) => ("not offered".to_string(), "-".to_string()),
-            (Some(_), Some(why)) => (why.clone(), "-".into()),
-            (Some(_), None) => (
-                c.warm
-                    .as_ref()
-                    .map(|r| {
-                        format!(
-                            "{} ({:+.1}%)",
-                            crate::format::ratio(r),
-                            (r.value - 1.0) * 100.0
-                        )
-                    })
-                    .unwrap_or_else(|| "-".into()),
-                c.compile
-                    .as_ref()
-                    .map(crate::format::ratio)
-                    .unwrap_or_else(|| "-".into()),
-            ),
-        };
-        let warm = if c.variant.is_none() && !c.how.starts_with("not offered") {
-            "not measured".to_string()
-        } else {
-            warm
-        };
-        md += &format!(
-            "| {} | {} | {} | {warm} | {compile} |\n",
-            c.runtime, c.guard, c.how
-        );
-    }
+    md += &draw(&rows::sandbox(run), ASCII_MARKDOWN);
+    md.push('\n');
     md
+}
+
+/// A scenario's figure in its unit.
+fn figure(unit: Unit, x: f64) -> String {
+    match unit {
+        Unit::Nanoseconds => duration(x),
+        Unit::Kibibytes if x < 1024.0 => format!("{x:.0} KiB"),
+        Unit::Kibibytes => format!("{:.1} MiB", x / 1024.0),
+    }
 }
 
 fn break_even_cell(b: stats::BreakEven) -> String {
@@ -265,7 +264,8 @@ fn body(run: &RunFile, h: &str) -> String {
         );
     md += &draw(&rows::memory(run), ASCII_MARKDOWN);
     md.push('\n');
-    if !run.is_multi_group() {
+    if h == "##" {
+        // A multi-workload report has the section once, at the top.
         md += &sandbox_section(run, h);
     }
     md += &choosing(run, h);
@@ -395,7 +395,9 @@ fn footer(run: &RunFile) -> String {
             mean of the launch medians with a t interval over launches, which carries that spread. With a \
             single launch the interval comes from order statistics (sign test). \
             Sampling stops when every interval is within the target precision or the budget is spent. \
-            Every output is checked value for value against native outside the timed region. \
+            Outputs are checked value for value against native outside the timed region: every output of \
+            the preparation and phase calls, and the first and last of every warm batch (the others are dropped \
+            as they come, as a host would; holding a batch's outputs alive put heap growth into the timing). \
             Outliers (Tukey fences) are counted, never dropped: the mean, standard deviation and p99 \
             include them. The pooled median over all rounds (order-statistic interval), the geometric-mean \
             ratio (t interval), the unpaired ratio of means and Welch's t-test are in the JSON file.\n";
@@ -408,11 +410,6 @@ fn choosing(run: &RunFile, h: &str) -> String {
     if picks.is_empty() {
         return String::new();
     }
-    let figure = |unit: Unit, x: f64| match unit {
-        Unit::Nanoseconds => duration(x),
-        Unit::Kibibytes if x < 1024.0 => format!("{x:.0} KiB"),
-        Unit::Kibibytes => format!("{:.1} MiB", x / 1024.0),
-    };
     let mut md = format!(
         "\n{h} Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better; figures \
          within 0.5% of the best are a tie. Only runtimes without errors are ranked.\n\n\

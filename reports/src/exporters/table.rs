@@ -25,7 +25,7 @@ pub(crate) fn draw(grid: &Grid, preset: &str) -> String {
 impl Exporter for Table {
     fn render(&self, run: &RunFile) -> String {
         if !run.is_multi_group() {
-            return single(run);
+            return single(run) + &sandbox(run);
         }
         let mut out = String::new();
         for view in run.views() {
@@ -43,32 +43,41 @@ impl Exporter for Table {
             out += &draw(&rows::sweep_ratios(&sweep), UTF8_FULL_CONDENSED);
             out += "\n\n";
         }
-        out
+        out + &sandbox(run)
     }
 }
 
-fn single(run: &RunFile) -> String {
-    {
-        let s = &run.settings;
-        let mut out = format!(
-            "kernel {} · size {} · {} rounds over {} worker launch(es) in {:.1} s ({})\n",
-            s.kernel, s.size, s.rounds, s.launches, s.elapsed_s, s.stop_reason
-        );
-        out += if s.launches > 1 {
-            "\nWarm calls (per call; ratio to native paired by round, interval across launches)\n"
-        } else {
-            "\nWarm calls (per call; paired ratio to native)\n"
-        };
-        out += &draw(&rows::warm(run, 60), UTF8_FULL_CONDENSED);
-        out += "\n\nPhases (mean ± 95% CI half-width)\n";
-        out += &draw(&rows::phases(run), UTF8_FULL_CONDENSED);
-        out += "\n\nMemory\n";
-        out += &draw(&rows::memory(run), UTF8_FULL_CONDENSED);
-        out += "\n\n";
-        for r in &run.results {
-            out += &sentence(r);
-            out.push('\n');
-        }
-        out
+/// The guards' costs, when the run measured any.
+fn sandbox(run: &RunFile) -> String {
+    if !crate::sandbox::any_measured(run) {
+        return String::new();
     }
+    format!(
+        "Sandbox guards (with / without, paired by round)\n{}\n",
+        draw(&rows::sandbox(run), UTF8_FULL_CONDENSED)
+    )
+}
+
+fn single(run: &RunFile) -> String {
+    let s = &run.settings;
+    let mut out = format!(
+        "kernel {} · size {} · {} rounds over {} worker launch(es) in {:.1} s ({})\n",
+        s.kernel, s.size, s.rounds, s.launches, s.elapsed_s, s.stop_reason
+    );
+    out += if s.launches > 1 {
+        "\nWarm calls (per call; ratio to native paired by round, interval across launches)\n"
+    } else {
+        "\nWarm calls (per call; paired ratio to native)\n"
+    };
+    out += &draw(&rows::warm(run, 60), UTF8_FULL_CONDENSED);
+    out += "\n\nPhases (mean ± 95% CI half-width)\n";
+    out += &draw(&rows::phases(run), UTF8_FULL_CONDENSED);
+    out += "\n\nMemory\n";
+    out += &draw(&rows::memory(run), UTF8_FULL_CONDENSED);
+    out += "\n\n";
+    for r in &run.results {
+        out += &sentence(r);
+        out.push('\n');
+    }
+    out
 }
