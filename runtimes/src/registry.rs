@@ -90,17 +90,31 @@ pub fn all() -> Vec<RuntimeEntry> {
         );
     }
     #[cfg(feature = "wasmer-cranelift")]
-    entry!(
-        "wasmer-cranelift+fuel",
-        Sandbox::Fuel,
-        wasmer::Wasmer::new(wasmer::Compiler::Cranelift, Sandbox::Fuel)
-    );
+    {
+        entry!(
+            "wasmer-cranelift+fuel",
+            Sandbox::Fuel,
+            wasmer::Wasmer::new(wasmer::Compiler::Cranelift, Sandbox::Fuel)
+        );
+        entry!(
+            "wasmer-cranelift+memory-limit",
+            Sandbox::MemoryLimit,
+            wasmer::Wasmer::new(wasmer::Compiler::Cranelift, Sandbox::MemoryLimit)
+        );
+    }
     #[cfg(feature = "wasmer-singlepass")]
-    entry!(
-        "wasmer-singlepass+fuel",
-        Sandbox::Fuel,
-        wasmer::Wasmer::new(wasmer::Compiler::Singlepass, Sandbox::Fuel)
-    );
+    {
+        entry!(
+            "wasmer-singlepass+fuel",
+            Sandbox::Fuel,
+            wasmer::Wasmer::new(wasmer::Compiler::Singlepass, Sandbox::Fuel)
+        );
+        entry!(
+            "wasmer-singlepass+memory-limit",
+            Sandbox::MemoryLimit,
+            wasmer::Wasmer::new(wasmer::Compiler::Singlepass, Sandbox::MemoryLimit)
+        );
+    }
     #[cfg(feature = "wasmi")]
     {
         entry!(
@@ -166,7 +180,7 @@ pub fn sandbox_support() -> Vec<SandboxSupport> {
         (
             "wasmer-cranelift",
             Sandbox::MemoryLimit,
-            "only through a custom Tunables implementation (no per-store setting); not measured",
+            "a custom Tunables (set on the engine) capping every memory's maximum",
         ),
         (
             "wasmer-singlepass",
@@ -181,7 +195,7 @@ pub fn sandbox_support() -> Vec<SandboxSupport> {
         (
             "wasmer-singlepass",
             Sandbox::MemoryLimit,
-            "only through a custom Tunables implementation (no per-store setting); not measured",
+            "a custom Tunables (set on the engine) capping every memory's maximum",
         ),
         (
             "wasmi",

@@ -61,7 +61,7 @@ fn every_guard_of_every_runtime_is_measured_or_explained() {
         variants.len(),
         support.iter().filter(|s| s.variant.is_some()).count()
     );
-    assert_eq!(variants.len(), 10);
+    assert_eq!(variants.len(), 12);
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn core_module_runtimes_load_identical_bytes() {
         .collect();
     let plain = core.iter().filter(|i| !i.name.contains('+')).count();
     assert_eq!(plain, 4, "wasmtime, wasmer x2, wasmi");
-    assert_eq!(core.len(), 11, "and their 7 sandboxed variants");
+    assert_eq!(core.len(), 13, "and their 9 sandboxed variants");
     assert!(core
         .iter()
         .all(|i| std::ptr::eq(i.guest.artifact(), kernel_embed::CORE_MODULE)));
@@ -257,4 +257,32 @@ fn walk(dir: &std::path::Path) -> usize {
             },
         )
         .sum()
+}
+
+/// The memory-limit guards are real: a guest that must grow past the cap fails with an error
+/// (not a crash), while the same runtime without the guard serves the same call.
+#[test]
+fn a_memory_limit_stops_a_guest_that_outgrows_it() {
+    let kernel = KERNELS.iter().find(|k| k.name == "echo").unwrap();
+    // Input and output copies both live in guest memory: well past the cap together.
+    let input = vec![7u8; runtimes::MEMORY_LIMIT_BYTES / 2 + (16 << 20)];
+    let limited: Vec<&str> = runtimes::names()
+        .into_iter()
+        .filter(|n| n.ends_with("+memory-limit"))
+        .collect();
+    assert_eq!(limited.len(), 5, "{limited:?}");
+    for variant in limited {
+        let plain = variant.trim_end_matches("+memory-limit");
+        for (name, capped) in [(variant, true), (plain, false)] {
+            let rt = runtimes::create(name).unwrap();
+            let compiled = rt.compile(kernel, rt.info().guest.artifact()).unwrap();
+            let mut instance = compiled.instantiate().unwrap();
+            let out = instance.call(&input);
+            if capped {
+                assert!(out.is_err(), "{name} let the guest grow past the limit");
+            } else {
+                assert_eq!(out.unwrap().len(), input.len(), "{name}");
+            }
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! wasmer with either of its compilers (Cranelift or Singlepass), loading the plain core
-//! module; optionally with instruction metering (wasmer-middlewares).
+//! module; optionally with instruction metering (wasmer-middlewares) or a memory cap (tunables).
 
 use kernel_embed::Kernel;
 use wasmer::{
@@ -7,7 +7,16 @@ use wasmer::{
 };
 
 use crate::core_abi::{self, CoreAbi};
-use crate::{Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo, Sandbox, FUEL};
+use std::ptr::NonNull;
+
+use wasmer::sys::vm::{VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition};
+use wasmer::sys::{BaseTunables, NativeEngineExt, Tunables};
+use wasmer::{MemoryError, MemoryStyle, MemoryType, Pages, TableStyle, TableType};
+
+use crate::{
+    Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo, Sandbox, FUEL,
+    MEMORY_LIMIT_BYTES,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Compiler {
@@ -25,35 +34,108 @@ pub struct Wasmer {
     engine: Engine,
 }
 
+/// wasmer's way to cap linear memory (it has no per-store setting): tunables that lower every
+/// memory's maximum to the cap before the memory is created, so `memory.grow` past it fails.
+struct LimitingTunables {
+    base: BaseTunables,
+    limit: Pages,
+}
+
+impl LimitingTunables {
+    fn capped(&self, ty: &MemoryType) -> Result<MemoryType, MemoryError> {
+        if ty.minimum > self.limit {
+            return Err(MemoryError::MinimumMemoryTooLarge {
+                min_requested: ty.minimum,
+                max_allowed: self.limit,
+            });
+        }
+        let mut capped = *ty;
+        capped.maximum = Some(ty.maximum.map_or(self.limit, |m| m.min(self.limit)));
+        Ok(capped)
+    }
+}
+
+impl Tunables for LimitingTunables {
+    fn memory_style(&self, memory: &MemoryType) -> MemoryStyle {
+        self.base
+            .memory_style(&self.capped(memory).unwrap_or(*memory))
+    }
+
+    fn table_style(&self, table: &TableType) -> TableStyle {
+        self.base.table_style(table)
+    }
+
+    fn create_host_memory(
+        &self,
+        ty: &MemoryType,
+        style: &MemoryStyle,
+    ) -> Result<VMMemory, MemoryError> {
+        self.base.create_host_memory(&self.capped(ty)?, style)
+    }
+
+    unsafe fn create_vm_memory(
+        &self,
+        ty: &MemoryType,
+        style: &MemoryStyle,
+        vm_definition_location: NonNull<VMMemoryDefinition>,
+    ) -> Result<VMMemory, MemoryError> {
+        let capped = self.capped(ty)?;
+        // SAFETY: forwarded unchanged from wasmer, which guarantees the location.
+        unsafe {
+            self.base
+                .create_vm_memory(&capped, style, vm_definition_location)
+        }
+    }
+
+    fn create_host_table(&self, ty: &TableType, style: &TableStyle) -> Result<VMTable, String> {
+        self.base.create_host_table(ty, style)
+    }
+
+    unsafe fn create_vm_table(
+        &self,
+        ty: &TableType,
+        style: &TableStyle,
+        vm_definition_location: NonNull<VMTableDefinition>,
+    ) -> Result<VMTable, String> {
+        // SAFETY: forwarded unchanged from wasmer, which guarantees the location.
+        unsafe { self.base.create_vm_table(ty, style, vm_definition_location) }
+    }
+}
+
 impl Wasmer {
-    /// wasmer offers metering (the `Fuel` guard); it has no deadline interruption, and its
-    /// memory limits need a custom `Tunables` implementation, which this project does not build.
+    /// wasmer offers metering (the `Fuel` guard) and memory caps through tunables; it has
+    /// no deadline interruption.
     pub fn new(compiler: Compiler, sandbox: Sandbox) -> Result<Self, RuntimeError> {
-        let metered = match sandbox {
-            Sandbox::Off => false,
-            Sandbox::Fuel => true,
-            Sandbox::Deadline | Sandbox::MemoryLimit => return Err(RuntimeError::Unsupported),
+        let (metered, limited) = match sandbox {
+            Sandbox::Off => (false, false),
+            Sandbox::Fuel => (true, false),
+            Sandbox::MemoryLimit => (false, true),
+            Sandbox::Deadline => return Err(RuntimeError::Unsupported),
         };
-        let (name, config) = match (compiler, metered) {
+        let (name, config) = match (compiler, sandbox) {
             #[cfg(feature = "wasmer-cranelift")]
-            (Compiler::Cranelift, false) => ("wasmer-cranelift", "Cranelift compiler, default settings (opt-level speed), no cache"),
+            (Compiler::Cranelift, Sandbox::Off) => ("wasmer-cranelift", "Cranelift compiler, default settings (opt-level speed), no cache"),
             #[cfg(feature = "wasmer-cranelift")]
-            (Compiler::Cranelift, true) => ("wasmer-cranelift+fuel", "Cranelift compiler, default settings, no cache; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module"),
+            (Compiler::Cranelift, Sandbox::MemoryLimit) => ("wasmer-cranelift+memory-limit", "Cranelift compiler, default settings, no cache; tunables cap every linear memory at 256 MiB"),
+            #[cfg(feature = "wasmer-cranelift")]
+            (Compiler::Cranelift, _) => ("wasmer-cranelift+fuel", "Cranelift compiler, default settings, no cache; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module"),
             #[cfg(feature = "wasmer-singlepass")]
-            (Compiler::Singlepass, false) => ("wasmer-singlepass", "Singlepass compiler (linear-time code generation), no cache"),
+            (Compiler::Singlepass, Sandbox::Off) => ("wasmer-singlepass", "Singlepass compiler (linear-time code generation), no cache"),
             #[cfg(feature = "wasmer-singlepass")]
-            (Compiler::Singlepass, true) => ("wasmer-singlepass+fuel", "Singlepass compiler, no cache; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module"),
+            (Compiler::Singlepass, Sandbox::MemoryLimit) => ("wasmer-singlepass+memory-limit", "Singlepass compiler, no cache; tunables cap every linear memory at 256 MiB"),
+            #[cfg(feature = "wasmer-singlepass")]
+            (Compiler::Singlepass, _) => ("wasmer-singlepass+fuel", "Singlepass compiler, no cache; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module"),
         };
         Ok(Self {
             name,
             config,
             compiler,
             metered,
-            engine: Self::engine(compiler, metered),
+            engine: Self::engine(compiler, metered, limited),
         })
     }
 
-    fn engine(compiler: Compiler, metered: bool) -> Engine {
+    fn engine(compiler: Compiler, metered: bool, limited: bool) -> Engine {
         use std::sync::Arc;
         use wasmer::sys::CompilerConfig;
         let metering = || {
@@ -62,7 +144,7 @@ impl Wasmer {
                 |_: &wasmer::wasmparser::Operator| 1,
             ))
         };
-        match compiler {
+        let mut engine: Engine = match compiler {
             #[cfg(feature = "wasmer-cranelift")]
             Compiler::Cranelift => {
                 let mut config = wasmer::sys::Cranelift::default();
@@ -79,7 +161,14 @@ impl Wasmer {
                 }
                 config.into()
             }
+        };
+        if limited {
+            engine.set_tunables(LimitingTunables {
+                base: BaseTunables::new(),
+                limit: Pages((MEMORY_LIMIT_BYTES / 65536) as u32),
+            });
         }
+        engine
     }
 
     fn compiled(&self, kernel: &Kernel, module: Module) -> Box<dyn Compiled> {
@@ -107,7 +196,7 @@ impl Runtime for Wasmer {
 
     fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
         if self.metered {
-            let engine = Self::engine(self.compiler, true);
+            let engine = Self::engine(self.compiler, true, false);
             let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
             return Ok(Box::new(WmModule {
                 engine,
