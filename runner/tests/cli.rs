@@ -493,6 +493,21 @@ fn a_size_sweep_with_sandbox_guards_reports_scaling_charts_and_guard_costs() {
         .assert()
         .success();
     assert_eq!(std::fs::read_to_string(d.join("again.md")).unwrap(), md);
+
+    // A multi-workload diff names the workload of every row; a file against itself never changes.
+    let out = plugbench()
+        .arg("diff")
+        .arg(d.join("run.json"))
+        .arg(d.join("run.json"))
+        .assert()
+        .success();
+    let table = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(table.contains("wasmtime (host-calls @ 64)"), "{table}");
+    assert!(table.contains("wasmtime+fuel (echo @ 64)"), "{table}");
+    assert!(
+        !table.contains("faster") && !table.contains("slower"),
+        "{table}"
+    );
 }
 
 #[test]
