@@ -22,6 +22,9 @@ pub struct Choice {
     pub unit: Unit,
     /// (runtime, figure), best first; lower is better.
     pub ranking: Vec<(String, f64)>,
+    /// Half-width of the 95% interval of each figure in `ranking` (0 where the figure is a
+    /// single reading, as memory is).
+    pub spread: Vec<f64>,
 }
 
 /// Figures within this fraction of the best are a tie: no winner is named among them.
@@ -32,13 +35,16 @@ impl Choice {
         &self.ranking[0]
     }
 
-    /// The runtimes whose figure ties the best one (the winner first).
+    /// The runtimes whose figure ties the best one (the winner first): within [`TIE`] of it,
+    /// or with a 95% interval that overlaps the best one's, so the run cannot tell them apart.
     pub fn tied(&self) -> Vec<&str> {
         let best = self.ranking[0].1;
+        let best_high = best + self.spread[0];
         self.ranking
             .iter()
-            .take_while(|(_, x)| *x <= best * (1.0 + TIE))
-            .map(|(name, _)| name.as_str())
+            .zip(&self.spread)
+            .take_while(|((_, x), half)| *x <= best * (1.0 + TIE) || x - *half <= best_high)
+            .map(|((name, _), _)| name.as_str())
             .collect()
     }
 
@@ -54,9 +60,23 @@ impl Choice {
 }
 
 fn mean(r: &RuntimeResult, name: &str) -> Option<f64> {
+    measured(r, name).map(|(m, _)| m)
+}
+
+/// A phase's mean and the half-width of its 95% interval (0 when it has none).
+fn measured(r: &RuntimeResult, name: &str) -> Option<(f64, f64)> {
     match r.phases.get(name)? {
-        PhaseResult::Measured(s) => Some(s.mean_ns),
+        PhaseResult::Measured(s) => Some((s.mean_ns, half_width(s.ci95_ns))),
         _ => None,
+    }
+}
+
+fn half_width(ci: [f64; 2]) -> f64 {
+    let half = (ci[1] - ci[0]) / 2.0;
+    if half.is_finite() {
+        half
+    } else {
+        0.0
     }
 }
 
@@ -72,41 +92,49 @@ fn ranked(
     scenario: &'static str,
     measure: &'static str,
     unit: Unit,
-    figure: impl Fn(&RuntimeResult) -> Option<f64>,
+    figure: impl Fn(&RuntimeResult) -> Option<(f64, f64)>,
 ) -> Option<Choice> {
-    let mut ranking: Vec<(String, f64)> = candidates(run)
+    let mut ranked: Vec<(String, f64, f64)> = candidates(run)
         .filter_map(|r| {
             figure(r)
-                .filter(|x| *x > 0.0)
-                .map(|x| (r.runtime.clone(), x))
+                .filter(|(x, _)| *x > 0.0)
+                .map(|(x, half)| (r.runtime.clone(), x, half))
         })
         .collect();
-    ranking.sort_by(|a, b| a.1.total_cmp(&b.1));
-    (!ranking.is_empty()).then_some(Choice {
+    ranked.sort_by(|a, b| a.1.total_cmp(&b.1));
+    (!ranked.is_empty()).then(|| Choice {
         scenario,
         measure,
         unit,
-        ranking,
+        spread: ranked.iter().map(|r| r.2).collect(),
+        ranking: ranked.into_iter().map(|(name, x, _)| (name, x)).collect(),
     })
 }
 
 /// One choice per scenario this run has the figures for.
 pub fn choices(run: &RunFile) -> Vec<Choice> {
-    let warm = |r: &RuntimeResult| r.warm.as_ref().map(|w| w.mean_ns);
+    let warm = |r: &RuntimeResult| r.warm.as_ref().map(|w| (w.mean_ns, half_width(w.ci95_ns)));
+    // Single readings: no interval.
+    let reading = |x: Option<f64>| x.map(|x| (x, 0.0));
     [
         ranked(
             run,
             "short-lived instance per event",
             "instantiate + first call on the fresh instance (module compiled once, up front)",
             Unit::Nanoseconds,
-            |r| Some(mean(r, phase::INSTANTIATE)? + mean(r, phase::FIRST_CALL)?),
+            // Half-widths add: a conservative interval for the sum.
+            |r| {
+                let (a, ha) = measured(r, phase::INSTANTIATE)?;
+                let (b, hb) = measured(r, phase::FIRST_CALL)?;
+                Some((a + b, ha + hb))
+            },
         ),
         ranked(
             run,
             "plugin loaded from bytes per event",
             "cold start: bytes to first result, no cache",
             Unit::Nanoseconds,
-            |r| mean(r, phase::COLD_START),
+            |r| measured(r, phase::COLD_START),
         ),
         ranked(
             run,
@@ -120,14 +148,14 @@ pub fn choices(run: &RunFile) -> Vec<Choice> {
             "many live instances (one per tenant or event)",
             "resident memory per extra live instance",
             Unit::Kibibytes,
-            |r| r.memory.per_instance_kib,
+            |r| reading(r.memory.per_instance_kib),
         ),
         ranked(
             run,
             "memory-constrained host",
             "peak RSS of the runtime's worker process",
             Unit::Kibibytes,
-            |r| r.memory.peak_rss_kib.map(|k| k as f64),
+            |r| reading(r.memory.peak_rss_kib.map(|k| k as f64)),
         ),
     ]
     .into_iter()
@@ -421,6 +449,26 @@ pub(crate) mod tests {
         assert!(picks.iter().all(|(s, _, _)| s.kernel == "pairwise-json"));
         let small = situations(&[view("pairwise-json", 10, 20.0)]);
         assert_eq!(small[0].2.winner().0, "interp");
+    }
+
+    #[test]
+    fn overlapping_intervals_are_a_tie_and_separate_ones_are_not() {
+        let mut a = runtime("a", [1.0, 1.0, 1.0, 1.0, 1.0], 100);
+        let mut b = runtime("b", [1.0, 1.0, 1.0, 1.0, 1.0], 100);
+        let mut c = runtime("c", [1.0, 1.0, 1.0, 1.0, 1.0], 100);
+        // Warm means 12, 15, 31; half-widths t(2) * 2 / sqrt(3) = 4.97 for a and b, 2.48 for c:
+        // b's interval [10.0, 20.0] overlaps a's [7.0, 17.0]; c's [28.5, 33.5] does not.
+        a.warm = phase_stats(&[10.0, 12.0, 14.0]);
+        b.warm = phase_stats(&[13.0, 15.0, 17.0]);
+        c.warm = phase_stats(&[30.0, 31.0, 32.0]);
+        let run = run(vec![c, b, a]);
+        let warm = choices(&run)
+            .into_iter()
+            .find(|c| c.scenario.starts_with("many calls"))
+            .unwrap();
+        assert_eq!(warm.tied(), ["a", "b"]);
+        assert_eq!(warm.runner_up().unwrap().0, "c");
+        assert!((warm.margin().unwrap() - 31.0 / 12.0).abs() < 1e-12);
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn choosing_across(views: &[RunFile]) -> String {
     }
     let mut md = String::from(
         "\n## Choosing a runtime\n\nFor each workload, the runtime that wins each plugin-host scenario \
-         in this run and how many times better it is than the next runtime (figures within 0.5% are a tie). \
+         in this run and how many times better it is than the next runtime (a runtime ties the best when its figure is within 0.5% of it or their 95% intervals overlap). \
          What each scenario measures, and the figures behind every pick, are in the workload's own section below.\n\n",
     );
     let answers = situations(views);
@@ -411,8 +411,10 @@ fn choosing(run: &RunFile, h: &str) -> String {
         return String::new();
     }
     let mut md = format!(
-        "\n{h} Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better; figures \
-         within 0.5% of the best are a tie. Only runtimes without errors are ranked.\n\n\
+        "\n{h} Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better; a runtime \
+         ties the best when its figure is within 0.5% of it or their 95% intervals overlap (the run cannot \
+         tell them apart); the margin is to the best runtime that does not tie. Only runtimes without errors \
+         are ranked.\n\n\
          | Scenario | Best | Its figure | Runner-up | Runner-up's figure | Margin | Measured as |\n\
          |---|---|---|---|---|---|---|\n",
         run.settings.kernel, run.settings.size
