@@ -29,15 +29,13 @@ fn main() -> ExitCode {
     })
 }
 
-/// Writes each requested export; all of them even if one fails.
-fn export(run: &RunFile, outputs: &[(Option<&PathBuf>, &dyn Exporter)]) -> Result<()> {
+/// Writes every file, all of them even if one fails, and reports each failure.
+fn write_files(files: Vec<(PathBuf, Result<String>)>) -> Result<()> {
     let mut failures = Vec::new();
-    for (path, exporter) in outputs {
-        if let Some(path) = path {
-            match write_atomic(path, &exporter.render(run)) {
-                Ok(()) => eprintln!("wrote {}", path.display()),
-                Err(e) => failures.push(format!("{e:#}")),
-            }
+    for (path, contents) in files {
+        match contents.and_then(|text| write_atomic(&path, &text)) {
+            Ok(()) => eprintln!("wrote {}", path.display()),
+            Err(e) => failures.push(format!("{}: {e:#}", path.display())),
         }
     }
     if failures.is_empty() {
@@ -47,28 +45,25 @@ fn export(run: &RunFile, outputs: &[(Option<&PathBuf>, &dyn Exporter)]) -> Resul
     }
 }
 
-/// The markdown report embeds its charts by file name, so they are written next to it.
-fn write_charts(run: &RunFile, markdown: Option<&PathBuf>) -> Result<()> {
-    let Some(markdown) = markdown else {
-        return Ok(());
-    };
-    let dir = markdown.parent().unwrap_or(Path::new("."));
-    let mut failures = Vec::new();
-    for (name, svg) in reports::chart::report_charts(run) {
-        let path = dir.join(&name);
-        match svg
-            .map_err(anyhow::Error::msg)
-            .and_then(|svg| write_atomic(&path, &svg))
-        {
-            Ok(()) => eprintln!("wrote {}", path.display()),
-            Err(e) => failures.push(format!("chart {name}: {e:#}")),
-        }
+/// Each requested export, then the charts the markdown report embeds by file name (next to it).
+fn export(
+    run: &RunFile,
+    outputs: &[(Option<&PathBuf>, &dyn Exporter)],
+    markdown: Option<&PathBuf>,
+) -> Result<()> {
+    let mut files: Vec<(PathBuf, Result<String>)> = outputs
+        .iter()
+        .filter_map(|(path, exporter)| path.map(|p| (p.clone(), Ok(exporter.render(run)))))
+        .collect();
+    if let Some(markdown) = markdown {
+        let dir = markdown.parent().unwrap_or(Path::new("."));
+        files.extend(
+            reports::chart::report_charts(run)
+                .into_iter()
+                .map(|(name, svg)| (dir.join(name), svg.map_err(anyhow::Error::msg))),
+        );
     }
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        bail!(failures.join("; "))
-    }
+    write_files(files)
 }
 
 fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
@@ -136,8 +131,8 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
             (args.markdown.as_ref(), &Markdown),
             (args.csv.as_ref(), &Csv),
         ],
+        args.markdown.as_ref(),
     )?;
-    write_charts(&run, args.markdown.as_ref())?;
     let failed: Vec<&str> = run
         .results
         .iter()
@@ -215,8 +210,8 @@ fn report_cmd(args: ReportArgs) -> Result<()> {
             (args.markdown.as_ref(), &Markdown),
             (args.csv.as_ref(), &Csv),
         ],
-    )?;
-    write_charts(&run, args.markdown.as_ref())
+        args.markdown.as_ref(),
+    )
 }
 
 fn diff_cmd(old: &Path, new: &Path) -> Result<()> {
