@@ -355,6 +355,12 @@ impl RunFile {
         let mut iter = views.into_iter();
         let mut run = iter.next()?;
         for v in iter {
+            // Every runtime of any workload (sandboxed variants join one of them).
+            for name in v.settings.runtimes {
+                if !run.settings.runtimes.contains(&name) {
+                    run.settings.runtimes.push(name);
+                }
+            }
             run.results.extend(v.results);
         }
         run.settings.elapsed_s = groups.iter().map(|g| g.elapsed_s).sum();

@@ -448,6 +448,13 @@ fn a_size_sweep_with_sandbox_guards_reports_scaling_charts_and_guard_costs() {
         }
     }
     assert_eq!(results.len(), 4 * 3 + variants.len());
+    let listed: Vec<&str> = run["settings"]["runtimes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 3 + variants.len(), "{listed:?}");
     assert_eq!(
         run["environment"]["sandbox"].as_array().unwrap().len(),
         6,
