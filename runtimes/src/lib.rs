@@ -128,6 +128,11 @@ pub enum RuntimeError {
 }
 
 impl RuntimeError {
+    // Unused in a build with only the wasmer and native adapters (cargo features).
+    #[cfg_attr(
+        not(any(feature = "wasmtime", feature = "wasmi", feature = "extism")),
+        allow(dead_code)
+    )]
     pub(crate) fn setup(e: impl std::fmt::Display) -> Self {
         Self::Setup(format!("{e:#}"))
     }

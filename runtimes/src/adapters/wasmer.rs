@@ -136,31 +136,11 @@ impl Wasmer {
     }
 
     fn engine(compiler: Compiler, metered: bool, limited: bool) -> Engine {
-        use std::sync::Arc;
-        use wasmer::sys::CompilerConfig;
-        let metering = || {
-            Arc::new(wasmer_middlewares::Metering::new(
-                FUEL,
-                |_: &wasmer::wasmparser::Operator| 1,
-            ))
-        };
-        let mut engine: Engine = match compiler {
+        let mut engine = match compiler {
             #[cfg(feature = "wasmer-cranelift")]
-            Compiler::Cranelift => {
-                let mut config = wasmer::sys::Cranelift::default();
-                if metered {
-                    config.push_middleware(metering());
-                }
-                config.into()
-            }
+            Compiler::Cranelift => with_metering(wasmer::sys::Cranelift::default(), metered),
             #[cfg(feature = "wasmer-singlepass")]
-            Compiler::Singlepass => {
-                let mut config = wasmer::sys::Singlepass::default();
-                if metered {
-                    config.push_middleware(metering());
-                }
-                config.into()
-            }
+            Compiler::Singlepass => with_metering(wasmer::sys::Singlepass::default(), metered),
         };
         if limited {
             engine.set_tunables(LimitingTunables {
@@ -222,6 +202,20 @@ impl Runtime for Wasmer {
             .map_err(RuntimeError::compile)?;
         Ok(self.compiled(kernel, module))
     }
+}
+
+/// The compiler's engine, with the metering middleware (1 point per operator) when asked.
+fn with_metering<C>(mut config: C, metered: bool) -> Engine
+where
+    C: wasmer::sys::CompilerConfig + Into<Engine>,
+{
+    if metered {
+        config.push_middleware(std::sync::Arc::new(wasmer_middlewares::Metering::new(
+            FUEL,
+            |_: &wasmer::wasmparser::Operator| 1,
+        )));
+    }
+    config.into()
 }
 
 struct WmModule {
