@@ -1,5 +1,6 @@
-//! Compiles `kernel-wasm` for wasm32 (once as a core module, once as an Extism plugin) into
-//! this package's OUT_DIR, so `cargo build` alone produces every artifact the runner embeds.
+//! Compiles `kernel-wasm` for wasm32 into this package's OUT_DIR, one module per kernel of the
+//! catalog and form (core module, Extism plugin), so `cargo build` alone produces every artifact
+//! the runner embeds; `artifacts.rs` there lists them for `include_bytes!`.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -7,11 +8,8 @@ use std::process::Command;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-/// (kernel-wasm feature, file name the embed crate includes)
-const BUILDS: [(&str, &str); 2] = [
-    ("core-abi", "kernel-core.wasm"),
-    ("extism-plugin", "kernel-extism.wasm"),
-];
+/// (kernel-wasm feature, file suffix) of each form a kernel is built in.
+const FORMS: [(&str, &str); 2] = [("core-abi", "core"), ("extism-plugin", "extism")];
 
 fn main() {
     let embed_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
@@ -29,6 +27,10 @@ fn main() {
     );
     println!(
         "cargo:rerun-if-changed={}",
+        kernel_dir.join("build.rs").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
         workspace_dir.join("Cargo.lock").display()
     );
     println!(
@@ -42,46 +44,82 @@ fn main() {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target_dir = out_dir.join("wasm-target");
     let profile = guest_profile(&out_dir);
-    for (feature, file_name) in BUILDS {
-        let mut cmd = Command::new(&cargo);
-        cmd.args([
-            "build",
-            "--profile",
-            &profile,
-            "--locked",
-            "--no-default-features",
-        ])
-        .args(["--target", WASM_TARGET, "--features", feature])
-        .arg("--manifest-path")
-        .arg(kernel_dir.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir);
-        // The host build's flags and wrappers are not meant for the wasm32 build.
-        for var in [
-            "CARGO_ENCODED_RUSTFLAGS",
-            "RUSTFLAGS",
-            "CARGO_BUILD_RUSTFLAGS",
-            "CARGO_TARGET_DIR",
-            "CARGO_BUILD_TARGET",
-            "RUSTC_WORKSPACE_WRAPPER",
-            "CARGO_LLVM_COV",
-        ] {
-            cmd.env_remove(var);
-        }
-        let status = cmd
-            .status()
-            .unwrap_or_else(|e| panic!("could not start {cargo}: {e}"));
-        assert!(
-            status.success(),
-            "building kernel-wasm for {WASM_TARGET} with feature `{feature}` failed"
-        );
-        let built = target_dir
-            .join(WASM_TARGET)
-            .join(&profile)
-            .join("kernel_wasm.wasm");
-        std::fs::copy(&built, out_dir.join(file_name))
-            .unwrap_or_else(|e| panic!("copy {}: {e}", built.display()));
+    let mut listing = String::from(
+        "/// (kernel, core module, Extism plugin) for every kernel of the catalog.\n\
+         pub static ARTIFACTS: &[(&str, &[u8], &[u8])] = &[\n",
+    );
+    for kernel in kernel_wasm::catalog::KERNELS {
+        let [core, plugin] = FORMS.map(|(feature, suffix)| {
+            let file = out_dir.join(format!("{}.{suffix}.wasm", kernel.name));
+            build_guest(
+                &cargo,
+                &kernel_dir,
+                &target_dir,
+                &profile,
+                kernel.name,
+                feature,
+                &file,
+            );
+            file
+        });
+        listing.push_str(&format!(
+            "    ({:?}, include_bytes!({:?}), include_bytes!({:?})),\n",
+            kernel.name, core, plugin
+        ));
     }
+    listing.push_str("];\n");
+    std::fs::write(out_dir.join("artifacts.rs"), listing).expect("write artifacts.rs");
+}
+
+/// One `cargo build` of kernel-wasm for wasm32 exporting `kernel` in the form `feature`,
+/// copied to `file`.
+fn build_guest(
+    cargo: &str,
+    kernel_dir: &Path,
+    target_dir: &Path,
+    profile: &str,
+    kernel: &str,
+    feature: &str,
+    file: &Path,
+) {
+    let mut cmd = Command::new(cargo);
+    cmd.args([
+        "build",
+        "--profile",
+        profile,
+        "--locked",
+        "--no-default-features",
+    ])
+    .args(["--target", WASM_TARGET, "--features", feature])
+    .arg("--manifest-path")
+    .arg(kernel_dir.join("Cargo.toml"))
+    .arg("--target-dir")
+    .arg(target_dir)
+    .env("PLUGBENCH_GUEST_KERNEL", kernel);
+    // The host build's flags and wrappers are not meant for the wasm32 build.
+    for var in [
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_LLVM_COV",
+    ] {
+        cmd.env_remove(var);
+    }
+    let status = cmd
+        .status()
+        .unwrap_or_else(|e| panic!("could not start {cargo}: {e}"));
+    assert!(
+        status.success(),
+        "building kernel `{kernel}` for {WASM_TARGET} with feature `{feature}` failed"
+    );
+    let built = target_dir
+        .join(WASM_TARGET)
+        .join(profile)
+        .join("kernel_wasm.wasm");
+    std::fs::copy(&built, file).unwrap_or_else(|e| panic!("copy {}: {e}", built.display()));
 }
 
 /// The cargo profile for the Wasm builds: the host build's own profile, so the guest gets

@@ -1,5 +1,5 @@
 //! The plain core-module ABI (wasm32). wasmtime, wasmer and wasmi load these identical bytes.
-//! Its one import is the host API of the `host-calls` kernel: `plugbench.host_mix(i64) -> i64`
+//! The `host-calls` module's one import is the host API: `plugbench.host_mix(i64) -> i64`
 //! (see [`crate::host_calls::host_mix`]).
 //!
 //! | export | signature | meaning |
@@ -7,7 +7,9 @@
 //! | `memory` | | the linear memory |
 //! | `alloc` | `(len: i32) -> i32` | a buffer of `len` bytes for the input |
 //! | `dealloc` | `(ptr: i32, len: i32)` | frees an `alloc` buffer that was not passed to a kernel |
-//! | `run` (and one export per kernel) | `(ptr: i32, len: i32) -> i64` | runs the kernel |
+//! | the kernel's export (`run` for the seed kernel) | `(ptr: i32, len: i32) -> i64` | runs the kernel |
+//!
+//! A module exports one kernel (chosen at build time, see `build.rs`).
 //!
 //! A kernel export takes ownership of its input buffer (frees it). It returns
 //! `(out_ptr << 32) | out_len`; the output starts with a status byte: [`crate::CORE_STATUS_OK`] then
@@ -57,6 +59,7 @@ unsafe fn call(kernel: ByteKernel, ptr: *mut u8, len: u32) -> u64 {
     packed
 }
 
+#[cfg(guest_kernel = "pairwise-json")]
 /// The seed kernel (`pairwise-json`).
 ///
 /// # Safety
@@ -66,6 +69,7 @@ pub unsafe extern "C" fn run(ptr: *mut u8, len: u32) -> u64 {
     call(crate::pairwise::pairwise_json, ptr, len)
 }
 
+#[cfg(guest_kernel = "pairwise-raw")]
 /// `pairwise-raw`.
 ///
 /// # Safety
@@ -75,6 +79,7 @@ pub unsafe extern "C" fn pairwise_raw(ptr: *mut u8, len: u32) -> u64 {
     call(crate::pairwise::pairwise_raw, ptr, len)
 }
 
+#[cfg(guest_kernel = "echo")]
 /// `echo`.
 ///
 /// # Safety
@@ -84,12 +89,14 @@ pub unsafe extern "C" fn echo(ptr: *mut u8, len: u32) -> u64 {
     call(crate::echo::echo, ptr, len)
 }
 
+#[cfg(guest_kernel = "host-calls")]
 #[link(wasm_import_module = "plugbench")]
 extern "C" {
     #[link_name = "host_mix"]
     fn imported_host_mix(v: i64) -> i64;
 }
 
+#[cfg(guest_kernel = "host-calls")]
 /// `host-calls`: every call of the host API goes out through the import.
 ///
 /// # Safety
@@ -105,6 +112,7 @@ pub unsafe extern "C" fn host_calls(ptr: *mut u8, len: u32) -> u64 {
     )
 }
 
+#[cfg(guest_kernel = "webhook")]
 /// `webhook`.
 ///
 /// # Safety

@@ -4,7 +4,11 @@
 //! baseline), as a plain core Wasm module (`--features core-abi`, see [`core_abi`]) and
 //! as an Extism plugin (`--features extism-plugin`, see `pdk_plugin`). Every build runs
 //! exactly the functions below, so a difference in time is the runtime's, not the code's.
+//! Each Wasm build exports one kernel, the one named by `PLUGBENCH_GUEST_KERNEL` (see
+//! `build.rs`); [`catalog`] lists them.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod catalog;
 pub mod echo;
 pub mod host_calls;
 pub mod pairwise;
@@ -12,6 +16,14 @@ pub mod webhook;
 
 #[cfg(all(feature = "core-abi", feature = "extism-plugin"))]
 compile_error!("`core-abi` and `extism-plugin` both export `run`; build them separately");
+
+// A Wasm build carries one kernel, as a plugin author's one-purpose crate would: with several
+// exports sharing the loop, LLVM compiled it to a slower form (README, "Build profile").
+#[cfg(all(
+    any(feature = "core-abi", feature = "extism-plugin"),
+    not(guest_kernel)
+))]
+compile_error!("a Wasm build exports one kernel: set PLUGBENCH_GUEST_KERNEL to its catalog name");
 
 #[cfg(feature = "core-abi")]
 pub mod core_abi;

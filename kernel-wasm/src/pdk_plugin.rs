@@ -1,28 +1,39 @@
 //! The kernels as an Extism plugin. The body is the shared kernel; extism-pdk's `Json`
 //! does the same serde_json (de)serialization the other builds do.
 
+// Only the export of the kernel this build carries is compiled (see `build.rs`).
+#![allow(unused_imports)]
+
 use extism_pdk::{plugin_fn, Error, FnResult, Json};
 
 use crate::ByteKernel;
 
 /// The seed kernel (`pairwise-json`), in the seed post's exact signature.
+#[cfg(guest_kernel = "pairwise-json")]
 #[plugin_fn]
 pub fn run(Json(x): Json<Vec<i64>>) -> FnResult<Json<Vec<i64>>> {
     Ok(Json(crate::pairwise::pairwise(&x)))
 }
 
 /// Bytes in, bytes out, for the kernels whose input is not JSON.
+#[cfg(any(
+    guest_kernel = "pairwise-raw",
+    guest_kernel = "echo",
+    guest_kernel = "webhook"
+))]
 fn bytes(kernel: ByteKernel, input: Vec<u8>) -> FnResult<Vec<u8>> {
     let mut out = Vec::new();
     kernel(&input, &mut out).map_err(|e| Error::msg(e.0))?;
     Ok(out)
 }
 
+#[cfg(guest_kernel = "pairwise-raw")]
 #[plugin_fn]
 pub fn pairwise_raw(input: Vec<u8>) -> FnResult<Vec<u8>> {
     bytes(crate::pairwise::pairwise_raw, input)
 }
 
+#[cfg(guest_kernel = "echo")]
 #[plugin_fn]
 pub fn echo(input: Vec<u8>) -> FnResult<Vec<u8>> {
     bytes(crate::echo::echo, input)
@@ -32,12 +43,14 @@ pub fn echo(input: Vec<u8>) -> FnResult<Vec<u8>> {
 // the core module imports, so the comparison is of the runtimes' host-call paths, not of
 // argument encodings. (extism-pdk's `#[host_fn]` would pass every value through extism's
 // memory as a handle.)
+#[cfg(guest_kernel = "host-calls")]
 #[link(wasm_import_module = "extism:host/user")]
 extern "C" {
     #[link_name = "host_mix"]
     fn imported_host_mix(v: i64) -> i64;
 }
 
+#[cfg(guest_kernel = "host-calls")]
 #[plugin_fn]
 pub fn host_calls(input: Vec<u8>) -> FnResult<Vec<u8>> {
     let mut out = Vec::new();
@@ -46,6 +59,7 @@ pub fn host_calls(input: Vec<u8>) -> FnResult<Vec<u8>> {
     Ok(out)
 }
 
+#[cfg(guest_kernel = "webhook")]
 #[plugin_fn]
 pub fn webhook(input: Vec<u8>) -> FnResult<Vec<u8>> {
     bytes(crate::webhook::webhook, input)

@@ -295,6 +295,7 @@ pub(crate) mod tests {
         let mut all = vec![native];
         all.extend(results);
         RunFile {
+            interrupted: false,
             schema: SCHEMA_VERSION,
             tool: "test".into(),
             environment: Environment::default(),

@@ -16,3 +16,7 @@ pub mod write;
 pub use analysis::analyze;
 pub use exporters::{Csv, Exporter, Json, Markdown, Table};
 pub use model::*;
+
+/// What every report of an interrupted run says first.
+pub const INTERRUPTED_NOTICE: &str = "Interrupted (SIGINT or SIGTERM): these are the figures \
+    measured until then; workloads not reached are missing and the last one may have fewer rounds.";

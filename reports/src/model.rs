@@ -12,6 +12,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct RunFile {
     pub schema: u32,
     pub tool: String,
+    /// Stopped by SIGINT or SIGTERM before it finished: the results are what was measured
+    /// until then (workloads not reached are absent).
+    #[serde(default)]
+    pub interrupted: bool,
     pub environment: Environment,
     pub settings: Settings,
     pub results: Vec<RuntimeResult>,
@@ -48,6 +52,9 @@ pub struct SandboxInfo {
 /// A Wasm artifact the run loaded, so readers can check that runtimes loaded identical bytes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ArtifactInfo {
+    /// The kernel it carries (each Wasm build carries one); empty in files from before that.
+    #[serde(default)]
+    pub kernel: String,
     pub format: String,
     pub bytes: usize,
     pub fingerprint: String,
@@ -330,6 +337,7 @@ impl RunFile {
         RunFile {
             schema: self.schema,
             tool: self.tool.clone(),
+            interrupted: self.interrupted,
             environment: self.environment.clone(),
             settings,
             results: self
@@ -355,6 +363,7 @@ impl RunFile {
         let mut iter = views.into_iter();
         let mut run = iter.next()?;
         for v in iter {
+            run.interrupted |= v.interrupted;
             // Every runtime of any workload (sandboxed variants join one of them).
             for name in v.settings.runtimes {
                 if !run.settings.runtimes.contains(&name) {

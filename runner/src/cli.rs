@@ -4,9 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::checks;
+
 /// Input length of the seed kernel by default: tens of milliseconds per native call on a
 /// 2-core cloud VM (see README for the measured figure).
-pub const DEFAULT_SIZE: usize = 7000;
+pub const DEFAULT_SIZE: u64 = 7000;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,25 +67,25 @@ pub struct CompareArgs {
     pub kernels: Vec<String>,
     /// Input size, or several for a sweep (`--sizes 10,100,1000`). What a size counts depends
     /// on the kernel (`plugbench list`).
-    #[arg(long = "size", visible_alias = "sizes", value_name = "N", value_delimiter = ',', default_values_t = [DEFAULT_SIZE])]
-    pub sizes: Vec<usize>,
+    #[arg(long = "size", visible_alias = "sizes", value_name = "N", value_delimiter = ',', default_values_t = [DEFAULT_SIZE], value_parser = clap::value_parser!(u64).range(1..))]
+    pub sizes: Vec<u64>,
     /// Time for the measurement of each kernel at each size, in seconds (warm rounds, then the other phases).
-    #[arg(long, value_name = "SECONDS", default_value_t = 45.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 45.0, value_parser = checks::positive_seconds)]
     pub budget: f64,
     /// Stop once every ratio's 95% interval is within ±this many percent.
-    #[arg(long, value_name = "PERCENT", default_value_t = 1.0)]
+    #[arg(long, value_name = "PERCENT", default_value_t = 1.0, value_parser = checks::percent)]
     pub precision: f64,
     /// Rounds to run before the precision target may stop sampling.
-    #[arg(long, default_value_t = 10)]
-    pub min_rounds: usize,
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..))]
+    pub min_rounds: u32,
     /// Upper bound on warm rounds.
-    #[arg(long, default_value_t = 100_000)]
-    pub max_rounds: usize,
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(2..))]
+    pub max_rounds: u32,
     /// Worker processes started per runtime over the warm rounds. Each launch has fresh
     /// memory addresses; with 2 or more the ratio's interval spans the differences between
     /// launches, which a single process cannot show.
-    #[arg(long, default_value_t = 4)]
-    pub launches: usize,
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub launches: u32,
     /// Also measure each selected runtime with each sandbox guard it offers (fuel/metering,
     /// deadline, memory limit), on the first kernel at its largest size, to report what each costs.
     #[arg(long)]
@@ -98,10 +100,10 @@ pub struct CompareArgs {
     #[arg(long)]
     pub no_phases: bool,
     /// Time limit for any single request to a runtime's worker, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = checks::positive_seconds)]
     pub phase_timeout: f64,
     /// Warm-up time per runtime before recorded samples, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.1)]
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.1, value_parser = checks::seconds_or_zero)]
     pub warmup: f64,
     /// Write the full results (with every raw sample) as JSON.
     #[arg(long, value_name = "PATH")]

@@ -111,11 +111,15 @@ pub fn run_groups(
             phase_timeout: opts.phase_timeout,
             faults: opts.faults.clone(),
         };
+        if crate::interrupt::requested() {
+            break;
+        }
         let label = (total > 1).then(|| format!("{kernel} @ {size} ({}/{total})", i + 1));
         let progress = Progress::stderr(opts.plan.budget, label);
         views.push(run(&group, exe, environment.clone(), &progress)?);
     }
     let mut merged = RunFile::merge(views).context("no kernel or size selected")?;
+    merged.interrupted = crate::interrupt::requested();
     analyze(&mut merged);
     Ok(merged)
 }
@@ -175,6 +179,7 @@ pub fn assemble(
     let plan = &opts.plan;
     let mut run = RunFile {
         schema: SCHEMA_VERSION,
+        interrupted: outcome.stop_reason == crate::measure::INTERRUPTED,
         tool: format!("plugbench {}", env!("CARGO_PKG_VERSION")),
         environment,
         settings: Settings {

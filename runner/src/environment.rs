@@ -19,12 +19,14 @@ pub fn collect() -> Environment {
             .map(|d| d.as_secs())
             .unwrap_or(0),
         timer_overhead_ns: timer_overhead_ns(),
-        artifacts: [GuestFormat::CoreModule, GuestFormat::PdkPlugin]
+        artifacts: kernel_embed::KERNELS
             .iter()
-            .map(|f| ArtifactInfo {
+            .flat_map(|k| [GuestFormat::CoreModule, GuestFormat::PdkPlugin].map(|f| (k, f)))
+            .map(|(k, f)| ArtifactInfo {
+                kernel: k.name.to_string(),
                 format: f.label().to_string(),
-                bytes: f.artifact().len(),
-                fingerprint: kernel_embed::fingerprint(f.artifact()),
+                bytes: f.artifact(k).len(),
+                fingerprint: kernel_embed::fingerprint(f.artifact(k)),
             })
             .collect(),
         sandbox: runtimes::sandbox_support()

@@ -1,9 +1,11 @@
 //! plugbench's runner: the CLI, the worker processes and the measurement schedule.
 
+pub mod checks;
 pub mod cli;
 pub mod compare;
 pub mod environment;
 pub mod fault;
+pub mod interrupt;
 pub mod measure;
 pub mod memory;
 pub mod progress;

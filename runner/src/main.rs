@@ -8,11 +8,12 @@ use clap::Parser;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use reports::write::{read_run, write_atomic};
 use reports::{analyze, Csv, Exporter, Json, Markdown, RunFile, Table};
+use runner::checks;
 use runner::cli::{Cli, Command, CompareArgs, ReportArgs, WorkerArgs};
 use runner::compare::{self, CompareOptions};
 use runner::fault::{parse_assignment, Fault};
 use runner::measure::Plan;
-use runner::{environment, worker};
+use runner::{environment, interrupt, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -67,13 +68,11 @@ fn export(
 }
 
 fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
-    if !(args.budget > 0.0) || !(args.precision > 0.0) || args.sizes.contains(&0) {
-        bail!("--budget, --precision and --size must be positive");
-    }
     let kernels = compare::select_kernels(&args.kernels)?;
-    let mut sizes = args.sizes.clone();
+    let mut sizes: Vec<usize> = args.sizes.iter().map(|&s| s as usize).collect();
     sizes.sort_unstable();
     sizes.dedup();
+    check_request(&args, &kernels, &sizes)?;
     let faults = args
         .inject_fault
         .iter()
@@ -90,9 +89,9 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     let plan = Plan {
         budget: Duration::from_secs_f64(args.budget),
         target_precision: args.precision / 100.0,
-        min_rounds: args.min_rounds.max(2),
-        max_rounds: args.max_rounds.max(2),
-        launches: args.launches.max(1),
+        min_rounds: args.min_rounds as usize,
+        max_rounds: args.max_rounds as usize,
+        launches: args.launches as usize,
         seed,
         // Timer overhead under 0.1% of every sample, and never below 10 µs.
         min_sample_ns: (environment.timer_overhead_ns * 1000.0).max(10_000.0),
@@ -122,6 +121,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         faults,
     };
     let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
+    interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
     let run = compare::run_groups(&opts, &kernels, &sizes, &exe, environment)?;
     print!("{}", Table.render(&run));
     export(
@@ -133,6 +133,10 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         ],
         args.markdown.as_ref(),
     )?;
+    if run.interrupted {
+        eprintln!("interrupted: the reports hold what was measured until the signal");
+        return Ok(ExitCode::from(interrupt::EXIT_CODE));
+    }
     let failed: Vec<&str> = run
         .results
         .iter()
@@ -150,6 +154,31 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         // 3, apart from clap's 2 for a usage error: the reports were written, some rows are errors.
         Ok(ExitCode::from(3))
     }
+}
+
+/// What clap cannot check alone: values that must agree, sizes each kernel's input can take,
+/// and output paths, all before anything is measured.
+fn check_request(args: &CompareArgs, kernels: &[String], sizes: &[usize]) -> Result<()> {
+    if args.min_rounds > args.max_rounds {
+        bail!(
+            "--min-rounds {} is more than --max-rounds {}",
+            args.min_rounds,
+            args.max_rounds
+        );
+    }
+    for name in kernels {
+        let kernel = kernel_embed::kernel(name).context("kernel selected above")?;
+        for &size in sizes {
+            checks::input_fits(kernel, size)?;
+        }
+    }
+    for path in [&args.json, &args.markdown, &args.csv]
+        .into_iter()
+        .flatten()
+    {
+        checks::writable(path)?;
+    }
+    Ok(())
 }
 
 fn list_cmd() -> Result<()> {

@@ -15,6 +15,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use reports::{phase, RuntimeResult, Status};
 
+use crate::interrupt;
 use crate::progress::Progress;
 use crate::subject::{PhaseSample, Subject};
 
@@ -42,6 +43,9 @@ pub struct Outcome {
     pub stop_reason: String,
     pub elapsed: Duration,
 }
+
+/// Stop reason of a measurement cut short by SIGINT or SIGTERM.
+pub const INTERRUPTED: &str = "interrupted";
 
 /// Output mismatches make the whole row an error, wherever they are found.
 const MISMATCH: &str = "output differs from native";
@@ -78,10 +82,11 @@ pub fn measure(
         .map(|s| prepare(s, kernel, size, plan))
         .collect();
     let (rounds, stop_reason) = warm_rounds(&mut slots, plan, start, progress);
-    if plan.phase_share > 0.0 {
+    if plan.phase_share > 0.0 && !interrupt::requested() {
         phase_rounds(&mut slots, plan, start, progress);
     }
-    for slot in slots.iter_mut().filter(|s| s.subject.alive()) {
+    let alive = |s: &&mut Slot| s.subject.alive() && !interrupt::requested();
+    for slot in slots.iter_mut().filter(alive) {
         if let Some(memory) = slot.subject.memory() {
             slot.result.memory = memory;
         }
@@ -189,6 +194,9 @@ fn warm_rounds(
         let launch_end = warm_budget.mul_f64((launch + 1) as f64 / launches as f64);
         let mut rounds_in_launch = 0;
         loop {
+            if interrupt::requested() {
+                return (round, INTERRUPTED.into());
+            }
             let mut order: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].ok()).collect();
             if order.is_empty() {
                 return (round, "no runtime left to measure".into());
@@ -242,7 +250,9 @@ const MIN_ROUNDS_PER_LAUNCH: usize = 3;
 fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Progress) {
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x9e37_79b9);
     for round in 0..plan.max_phase_rounds {
-        if round >= plan.min_phase_rounds && start.elapsed() >= plan.budget {
+        if interrupt::requested()
+            || (round >= plan.min_phase_rounds && start.elapsed() >= plan.budget)
+        {
             break;
         }
         let mut order: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].ok()).collect();

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -84,7 +85,10 @@ impl ProcessSubject {
             ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stderr(Stdio::piped())
+            // Its own process group: a Ctrl-C at the terminal reaches plugbench only, which
+            // finishes the sample in flight, stops the workers and writes what it has.
+            .process_group(0);
         if let Some(fault) = &cmd.fault {
             command.args(["--inject-fault", fault]);
         }

@@ -110,7 +110,7 @@ impl Worker {
         let info = runtime.info();
         self.bytes = match self.opts.fault {
             Some(Fault::BadModule) => GARBAGE_MODULE.to_vec(),
-            _ => info.guest.artifact().to_vec(),
+            _ => info.guest.artifact(self.opts.kernel).to_vec(),
         };
         let kernel = self.opts.kernel;
         let compiled = runtime

@@ -550,3 +550,96 @@ fn help_has_examples_and_bad_input_gets_a_clear_error() {
         .code(1)
         .stderr(contains("/nonexistent/run.json"));
 }
+
+/// Every value a user types is checked before anything runs: a clear message naming what is
+/// wrong, exit 2 for a value clap refuses, 1 for one that only plugbench can judge; never a
+/// panic, and nothing is measured first.
+#[test]
+fn bad_values_are_refused_up_front_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let under_file = file.join("run.json");
+    let under_file = under_file.to_str().unwrap();
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["--launches", "0"], 2, "--launches"),
+        (&["--phase-timeout", "0"], 2, "more than 0 seconds"),
+        (&["--budget=-1"], 2, "more than 0 seconds"),
+        (&["--budget", "soon"], 2, "not a number of seconds"),
+        (&["--warmup=-0.5"], 2, "0 seconds or more"),
+        (&["--precision", "0"], 2, "above 0 and below 100"),
+        (&["--size", "0"], 2, "--size"),
+        (&["--size", "ten"], 2, "--size"),
+        (&["--sizes", "10,-5"], 2, "--size"),
+        (&["--min-rounds", "1"], 2, "--min-rounds"),
+        (
+            &["--min-rounds", "50", "--max-rounds", "10"],
+            1,
+            "more than --max-rounds",
+        ),
+        (
+            &["--size", "99999999999"],
+            1,
+            "too large for kernel `pairwise-json`",
+        ),
+        (
+            &["--kernel", "echo", "--size", "99999999999"],
+            1,
+            "the largest size for this kernel is about",
+        ),
+        (&["--json", under_file], 1, "cannot create the folder"),
+        (
+            &["--markdown", dir.path().to_str().unwrap()],
+            1,
+            "is a folder",
+        ),
+        (&["--runtime", "v8"], 1, "unknown runtime `v8`"),
+        (&["--kernel", "nope"], 1, "unknown kernel `nope`"),
+    ];
+    for (args, code, message) in cases {
+        let out = plugbench()
+            .arg("compare")
+            .args(*args)
+            .assert()
+            .code(*code)
+            .stderr(contains(*message));
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        // Refused before measuring: a measurement prints its table on stdout.
+        assert!(
+            out.get_output().stdout.is_empty(),
+            "{args:?} measured first"
+        );
+    }
+    assert!(!dir.path().join("run.json").exists());
+}
+
+/// `report` and `diff` on files that are not whole plugbench results say what is wrong.
+#[test]
+fn report_and_diff_explain_a_truncated_or_foreign_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let truncated = dir.path().join("truncated.json");
+    std::fs::write(
+        &truncated,
+        r#"{"schema": 1, "tool": "plugbench 0.1.0", "environment": {"#,
+    )
+    .unwrap();
+    let foreign = dir.path().join("foreign.json");
+    std::fs::write(
+        &foreign,
+        r#"{"name": "some other tool", "results": [1, 2]}"#,
+    )
+    .unwrap();
+    for file in [&truncated, &foreign] {
+        for cmd in [vec!["report"], vec!["diff", file.to_str().unwrap()]] {
+            let out = plugbench()
+                .args(&cmd)
+                .arg(file)
+                .assert()
+                .code(1)
+                .stderr(contains("is not a plugbench results file"));
+            let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
+    }
+}

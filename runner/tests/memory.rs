@@ -14,7 +14,9 @@ fn instance_memory_is_positive_and_grows_with_the_instance_count() {
         if info.guest == GuestFormat::Native {
             continue;
         }
-        let compiled = runtime.compile(kernel, info.guest.artifact()).unwrap();
+        let compiled = runtime
+            .compile(kernel, info.guest.artifact(kernel))
+            .unwrap();
         let few = instances_growth_kib(compiled.as_ref(), &input, 4)
             .unwrap()
             .expect("RSS is readable on Linux");

@@ -19,19 +19,19 @@ pub use registry::{
 pub enum GuestFormat {
     /// The kernel compiled into this binary: the baseline.
     Native,
-    /// The plain core module with the documented ABI; identical bytes for every such runtime.
+    /// The kernel's plain core module with the documented ABI; identical bytes for every such runtime.
     CoreModule,
     /// The same kernel built with extism-pdk.
     PdkPlugin,
 }
 
 impl GuestFormat {
-    /// The embedded artifact for this format (empty for native code).
-    pub fn artifact(self) -> &'static [u8] {
+    /// The embedded build of `kernel` in this format (empty for native code).
+    pub fn artifact(self, kernel: &Kernel) -> &'static [u8] {
         match self {
             GuestFormat::Native => &[],
-            GuestFormat::CoreModule => kernel_embed::CORE_MODULE,
-            GuestFormat::PdkPlugin => kernel_embed::PDK_PLUGIN,
+            GuestFormat::CoreModule => kernel_embed::core_module(kernel),
+            GuestFormat::PdkPlugin => kernel_embed::pdk_plugin(kernel),
         }
     }
 

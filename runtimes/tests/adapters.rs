@@ -72,7 +72,7 @@ fn every_runtime_matches_native_on_every_kernel() {
             let expected = kernel.expected_output(&input).unwrap();
             for rt in each_runtime() {
                 let info = rt.info();
-                let compiled = rt.compile(kernel, info.guest.artifact()).unwrap();
+                let compiled = rt.compile(kernel, info.guest.artifact(kernel)).unwrap();
                 let mut instance = compiled.instantiate().unwrap();
                 // Twice on one instance: the second call must not see state from the first.
                 for _ in 0..2 {
@@ -98,9 +98,11 @@ fn core_module_runtimes_load_identical_bytes() {
     let plain = core.iter().filter(|i| !i.name.contains('+')).count();
     assert_eq!(plain, 4, "wasmtime, wasmer x2, wasmi");
     assert_eq!(core.len(), 13, "and their 9 sandboxed variants");
-    assert!(core
-        .iter()
-        .all(|i| std::ptr::eq(i.guest.artifact(), kernel_embed::CORE_MODULE)));
+    for kernel in KERNELS {
+        assert!(core
+            .iter()
+            .all(|i| std::ptr::eq(i.guest.artifact(kernel), kernel_embed::core_module(kernel))));
+    }
 }
 
 #[test]
@@ -136,7 +138,7 @@ fn invalid_input_leaves_a_usable_instance(kernel: &runtimes::Kernel, bad: &[u8])
     for rt in each_runtime() {
         let info = rt.info();
         let mut instance = rt
-            .compile(kernel, info.guest.artifact())
+            .compile(kernel, info.guest.artifact(kernel))
             .unwrap()
             .instantiate()
             .unwrap();
@@ -160,7 +162,7 @@ fn artifacts_round_trip_where_supported() {
     let expected = kernel.expected_output(&input).unwrap();
     for rt in each_runtime() {
         let info = rt.info();
-        let compiled = rt.compile(kernel, info.guest.artifact()).unwrap();
+        let compiled = rt.compile(kernel, info.guest.artifact(kernel)).unwrap();
         match compiled.serialize() {
             Ok(artifact) => {
                 assert!(
@@ -212,7 +214,7 @@ fn a_runtime_cache_fills_on_the_first_compile_and_serves_the_second() {
     for rt in each_runtime() {
         let info = rt.info();
         let dir = tempfile::tempdir().unwrap();
-        match rt.compile_cached(kernel, info.guest.artifact(), dir.path()) {
+        match rt.compile_cached(kernel, info.guest.artifact(kernel), dir.path()) {
             Err(RuntimeError::Unsupported) => continue,
             Err(e) => panic!("{}: {e}", info.name),
             Ok(_) => {}
@@ -223,7 +225,7 @@ fn a_runtime_cache_fills_on_the_first_compile_and_serves_the_second() {
             info.name
         );
         let second = rt
-            .compile_cached(kernel, info.guest.artifact(), dir.path())
+            .compile_cached(kernel, info.guest.artifact(kernel), dir.path())
             .unwrap();
         let out = second.instantiate().unwrap().call(&input).unwrap();
         (kernel.verify)(&expected, &out).unwrap();
@@ -275,7 +277,9 @@ fn a_memory_limit_stops_a_guest_that_outgrows_it() {
         let plain = variant.trim_end_matches("+memory-limit");
         for (name, capped) in [(variant, true), (plain, false)] {
             let rt = runtimes::create(name).unwrap();
-            let compiled = rt.compile(kernel, rt.info().guest.artifact()).unwrap();
+            let compiled = rt
+                .compile(kernel, rt.info().guest.artifact(kernel))
+                .unwrap();
             let mut instance = compiled.instantiate().unwrap();
             let out = instance.call(&input);
             if capped {

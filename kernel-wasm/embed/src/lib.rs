@@ -1,257 +1,30 @@
-//! The kernel catalog: each kernel's name, its native function, the embedded Wasm
-//! artifacts built from the same source, how to make its input and how to check an output.
+//! The kernel catalog with the Wasm artifacts built from the same source: one core module and
+//! one Extism plugin per kernel (see `build.rs`).
 
-use kernel_wasm::ByteKernel;
-
-/// The core module (plain ABI, see `kernel_wasm::core_abi`), identical bytes for every
-/// runtime that loads core modules (a static, so every use is the same address).
-pub static CORE_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel-core.wasm"));
-
-/// The same kernels built with extism-pdk.
-pub static PDK_PLUGIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/kernel-extism.wasm"));
-
+pub use kernel_wasm::catalog::{kernel, Kernel, KERNELS};
 pub use kernel_wasm::{ByteKernel as NativeFn, KernelError, CORE_STATUS_ERR, CORE_STATUS_OK};
-
-/// One benchmark kernel.
-#[derive(Clone, Copy)]
-pub struct Kernel {
-    pub name: &'static str,
-    pub description: &'static str,
-    /// Export name in both Wasm builds.
-    pub export: &'static str,
-    /// The natively compiled kernel: the baseline, and the reference every output is checked against.
-    pub native: ByteKernel,
-    /// Builds the input bytes for a given size and seed (deterministic).
-    pub make_input: fn(size: usize, seed: u64) -> Vec<u8>,
-    /// Compares an output with the native one value for value; `Err` says where they differ.
-    pub verify: fn(expected: &[u8], actual: &[u8]) -> Result<(), String>,
-}
-
-impl Kernel {
-    /// The native output for this input: the reference for verification.
-    pub fn expected_output(&self, input: &[u8]) -> Result<Vec<u8>, KernelError> {
-        let mut out = Vec::new();
-        (self.native)(input, &mut out)?;
-        Ok(out)
-    }
-}
-
-impl std::fmt::Debug for Kernel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Kernel").field("name", &self.name).finish()
-    }
-}
-
-pub const KERNELS: &[Kernel] = &[
-    Kernel {
-        name: "pairwise-json",
-        description: "the seed post's O(n^2) loop over Vec<i64>, JSON in and out",
-        export: "run",
-        native: kernel_wasm::pairwise::pairwise_json,
-        make_input: json_i64_input,
-        verify: verify_json_i64,
-    },
-    Kernel {
-        name: "pairwise-raw",
-        description: "the same loop with raw little-endian i64 bytes in and out (no JSON)",
-        export: "pairwise_raw",
-        native: kernel_wasm::pairwise::pairwise_raw,
-        make_input: raw_i64_input,
-        verify: verify_raw_i64,
-    },
-    Kernel {
-        name: "echo",
-        description: "size bytes in, the same bytes out: the cost of one boundary crossing",
-        export: "echo",
-        native: kernel_wasm::echo::echo,
-        make_input: seeded_bytes,
-        verify: verify_bytes,
-    },
-    Kernel {
-        name: "host-calls",
-        description: "size calls from the guest to a host function (i64 in, i64 out), each fed the previous result",
-        export: "host_calls",
-        native: kernel_wasm::host_calls::host_calls_native,
-        make_input: raw_i64_input,
-        verify: verify_raw_i64,
-    },
-    Kernel {
-        name: "webhook",
-        description: "a git push event of size commits as JSON in, a summary (authors, files, one line per commit) as JSON out",
-        export: "webhook",
-        native: kernel_wasm::webhook::webhook,
-        make_input: push_event,
-        verify: verify_text,
-    },
-];
 
 /// The host function behind the `host-calls` kernel's import; every host provides this one.
 pub use kernel_wasm::host_calls::host_mix;
 
-pub fn kernel(name: &str) -> Option<&'static Kernel> {
-    KERNELS.iter().find(|k| k.name == name)
-}
+include!(concat!(env!("OUT_DIR"), "/artifacts.rs"));
 
-fn json_i64_input(size: usize, seed: u64) -> Vec<u8> {
-    serde_json::to_vec(&kernel_wasm::seeded_values(size, seed)).expect("Vec<i64> serializes")
-}
-
-fn verify_json_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
-    if expected == actual {
-        return Ok(());
-    }
-    let expected: Vec<i64> =
-        serde_json::from_slice(expected).map_err(|e| format!("native output is not JSON: {e}"))?;
-    let actual: Vec<i64> = serde_json::from_slice(actual).map_err(|e| {
-        let shown = String::from_utf8_lossy(&actual[..actual.len().min(80)]).into_owned();
-        format!("output is not a JSON array of i64 ({e}): {shown:?}")
-    })?;
-    if actual.len() != expected.len() {
-        return Err(format!(
-            "output has {} values, native has {}",
-            actual.len(),
-            expected.len()
-        ));
-    }
-    match actual.iter().zip(&expected).position(|(a, e)| a != e) {
-        Some(i) => Err(format!(
-            "value {i} is {}, native gives {}",
-            actual[i], expected[i]
-        )),
-        None => Ok(()),
-    }
-}
-
-fn raw_i64_input(size: usize, seed: u64) -> Vec<u8> {
-    kernel_wasm::seeded_values(size, seed)
+fn artifacts(kernel: &Kernel) -> &'static (&'static str, &'static [u8], &'static [u8]) {
+    ARTIFACTS
         .iter()
-        .flat_map(|v| v.to_le_bytes())
-        .collect()
+        .find(|(name, _, _)| *name == kernel.name)
+        .unwrap_or_else(|| panic!("kernel `{}` has no Wasm build", kernel.name))
 }
 
-fn verify_raw_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
-    if actual.len() != expected.len() {
-        return Err(format!(
-            "output has {} bytes, native has {}",
-            actual.len(),
-            expected.len()
-        ));
-    }
-    let value = |b: &[u8], i: usize| i64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap());
-    match (0..expected.len() / 8).find(|&i| value(actual, i) != value(expected, i)) {
-        Some(i) => Err(format!(
-            "value {i} is {}, native gives {}",
-            value(actual, i),
-            value(expected, i)
-        )),
-        None if actual == expected => Ok(()),
-        None => Err("output differs from native in its trailing bytes".into()),
-    }
+/// The kernel's core module (plain ABI, see `kernel_wasm::core_abi`): identical bytes for every
+/// runtime that loads core modules (a static, so every use is the same address).
+pub fn core_module(kernel: &Kernel) -> &'static [u8] {
+    artifacts(kernel).1
 }
 
-fn seeded_bytes(size: usize, seed: u64) -> Vec<u8> {
-    kernel_wasm::seeded_values(size, seed)
-        .iter()
-        .map(|v| *v as u8)
-        .collect()
-}
-
-fn verify_bytes(expected: &[u8], actual: &[u8]) -> Result<(), String> {
-    if actual.len() != expected.len() {
-        return Err(format!(
-            "output has {} bytes, native has {}",
-            actual.len(),
-            expected.len()
-        ));
-    }
-    match actual.iter().zip(expected).position(|(a, e)| a != e) {
-        Some(i) => Err(format!(
-            "byte {i} is {}, native gives {}",
-            actual[i], expected[i]
-        )),
-        None => Ok(()),
-    }
-}
-
-const AUTHORS: [&str; 7] = ["ana", "bo", "chen", "dara", "eli", "fatou", "gus"];
-const WORDS: [&str; 12] = [
-    "fix",
-    "add",
-    "parser",
-    "cache",
-    "docs",
-    "tests",
-    "refactor",
-    "limits",
-    "\"quoted\"",
-    "config",
-    "über",
-    "release",
-];
-const PATHS: [&str; 10] = [
-    "src/lib.rs",
-    "src/main.rs",
-    "src/parser.rs",
-    "src/cache.rs",
-    "README.md",
-    "Cargo.toml",
-    "tests/api.rs",
-    "docs/guide.md",
-    "src/config/mod.rs",
-    "benches/run.rs",
-];
-
-/// A push event with `size` commits, varied authors, messages (some with escapes and
-/// non-ASCII text) and file lists, deterministic for `(size, seed)`.
-fn push_event(size: usize, seed: u64) -> Vec<u8> {
-    let values = kernel_wasm::seeded_values(size * 6 + 1, seed);
-    let pick = |i: usize, n: usize| values[i].unsigned_abs() as usize % n;
-    let commits: Vec<serde_json::Value> = (0..size)
-        .map(|c| {
-            let v = c * 6;
-            let words: Vec<&str> = (0..3 + pick(v, 9)).map(|w| WORDS[pick(v + w % 6, 12 - w % 3)]).collect();
-            let files = |k: usize| -> Vec<&str> { (0..pick(v + k, 3)).map(|f| PATHS[pick(v + k + f, 10)]).collect() };
-            serde_json::json!({
-                "id": format!("{:016x}{:024x}", values[v + 1].unsigned_abs().wrapping_mul(0x9E37_79B9), c),
-                "message": format!("{} #{c}\n\n{}", words.join(" "), words.join("\n")),
-                "timestamp": format!("2026-11-{:02}T12:{:02}:00Z", 1 + c % 28, c % 60),
-                "author": { "name": AUTHORS[pick(v + 2, AUTHORS.len())], "email": "dev@example.org" },
-                "added": files(3),
-                "removed": files(4),
-                "modified": files(5),
-            })
-        })
-        .collect();
-    serde_json::to_vec(&serde_json::json!({
-        "ref": "refs/heads/main",
-        "before": "0000000000000000000000000000000000000000",
-        "repository": { "full_name": "acme/plugin-host", "private": false },
-        "pusher": { "name": AUTHORS[pick(size * 6, AUTHORS.len())] },
-        "commits": commits,
-    }))
-    .expect("a push event serializes")
-}
-
-/// Byte-for-byte comparison of text outputs; on a difference, shows both around it.
-fn verify_text(expected: &[u8], actual: &[u8]) -> Result<(), String> {
-    if expected == actual {
-        return Ok(());
-    }
-    let at = expected
-        .iter()
-        .zip(actual)
-        .position(|(e, a)| e != a)
-        .unwrap_or(expected.len().min(actual.len()));
-    let around = |b: &[u8]| {
-        String::from_utf8_lossy(&b[at.saturating_sub(20)..(at + 20).min(b.len())]).into_owned()
-    };
-    Err(format!(
-        "output differs from native at byte {at}: {:?} where native has {:?} ({} bytes vs native {})",
-        around(actual),
-        around(expected),
-        actual.len(),
-        expected.len()
-    ))
+/// The same kernel built with extism-pdk.
+pub fn pdk_plugin(kernel: &Kernel) -> &'static [u8] {
+    artifacts(kernel).2
 }
 
 /// A short, stable fingerprint of an artifact (FNV-1a 64), so a report shows that the
@@ -268,57 +41,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn artifacts_are_wasm() {
-        for bytes in [CORE_MODULE, PDK_PLUGIN] {
-            assert_eq!(&bytes[..4], b"\0asm");
+    fn every_kernel_has_its_own_modules() {
+        let mut seen = std::collections::BTreeSet::new();
+        for kernel in KERNELS {
+            for bytes in [core_module(kernel), pdk_plugin(kernel)] {
+                assert_eq!(&bytes[..4], b"\0asm", "{}", kernel.name);
+                assert!(seen.insert(fingerprint(bytes)), "{}", kernel.name);
+            }
         }
-        assert_ne!(fingerprint(CORE_MODULE), fingerprint(PDK_PLUGIN));
-    }
-
-    #[test]
-    fn verify_reports_first_difference() {
-        assert_eq!(verify_json_i64(b"[1,2,3]", b"[1, 2, 3]"), Ok(()));
-        assert_eq!(
-            verify_json_i64(b"[1,2,3]", b"[1,5,3]").unwrap_err(),
-            "value 1 is 5, native gives 2"
-        );
-        assert!(verify_json_i64(b"[1,2]", b"[1]")
-            .unwrap_err()
-            .contains("1 values"));
-        assert!(verify_json_i64(b"[1]", b"oops")
-            .unwrap_err()
-            .contains("not a JSON array"));
-    }
-
-    #[test]
-    fn every_kernel_accepts_its_own_input() {
-        for k in KERNELS {
-            let input = (k.make_input)(40, 3);
-            let out = k
-                .expected_output(&input)
-                .unwrap_or_else(|e| panic!("{}: {e}", k.name));
-            assert!(!out.is_empty(), "{}", k.name);
-            assert_eq!((k.verify)(&out, &out), Ok(()), "{}", k.name);
-        }
-        let webhook = kernel("webhook").unwrap();
-        let out = webhook
-            .expected_output(&(webhook.make_input)(40, 3))
-            .unwrap();
-        let summary: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(summary["commits"], 40);
-        assert!(summary["authors"].as_array().unwrap().len() > 1);
-    }
-
-    #[test]
-    fn verify_text_shows_the_difference() {
-        let err = verify_text(b"{\"a\":1}", b"{\"a\":2}").unwrap_err();
-        assert!(err.contains("at byte 5"), "{err}");
-    }
-
-    #[test]
-    fn inputs_are_deterministic() {
-        let k = kernel("pairwise-json").unwrap();
-        assert_eq!((k.make_input)(50, 7), (k.make_input)(50, 7));
-        assert_ne!((k.make_input)(50, 7), (k.make_input)(50, 8));
+        assert_eq!(ARTIFACTS.len(), KERNELS.len());
     }
 }

@@ -20,9 +20,19 @@ impl Exporter for Markdown {
         }
         let s = &run.settings;
         let mut md = format!("# plugbench: `{}` at size {}\n\n", s.kernel, s.size);
+        md += &interrupted_notice(run);
         md += &body(run, "##");
         md += &footer(run);
         md
+    }
+}
+
+/// A run stopped by a signal says so before any figure.
+fn interrupted_notice(run: &RunFile) -> String {
+    if run.interrupted {
+        format!("\n> **{}**\n\n", crate::INTERRUPTED_NOTICE)
+    } else {
+        String::new()
     }
 }
 
@@ -44,6 +54,7 @@ fn multi_group(run: &RunFile) -> String {
         views.len(),
         run.results.iter().filter(|r| !r.is_ok()).count()
     );
+    md += &interrupted_notice(run);
     md += &sweep_section(run);
     md += &choosing_across(&views);
     md += &sandbox_section(run, "##");
@@ -319,8 +330,12 @@ fn footer(run: &RunFile) -> String {
     );
     for a in &env.artifacts {
         md += &format!(
-            "- Artifact `{}`: {} bytes, fingerprint `{}`\n",
-            a.format, a.bytes, a.fingerprint
+            "- Artifact `{}{}`: {} bytes, fingerprint `{}`\n",
+            a.kernel,
+            if a.kernel.is_empty() { "" } else { " " },
+            a.format,
+            a.bytes,
+            a.fingerprint
         );
     }
     md += "\n| Runtime | Crate | Version | Loads | Configuration |\n|---|---|---|---|---|\n";

@@ -24,10 +24,13 @@ pub(crate) fn draw(grid: &Grid, preset: &str) -> String {
 
 impl Exporter for Table {
     fn render(&self, run: &RunFile) -> String {
-        if !run.is_multi_group() {
-            return single(run) + &sandbox(run);
-        }
         let mut out = String::new();
+        if run.interrupted {
+            out += &format!("{}\n", crate::INTERRUPTED_NOTICE);
+        }
+        if !run.is_multi_group() {
+            return out + &single(run) + &sandbox(run);
+        }
         for view in run.views() {
             out += &format!(
                 "══ {} at size {} ══\n",

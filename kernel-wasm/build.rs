@@ -1,0 +1,11 @@
+//! A Wasm build of this crate exports one kernel: `PLUGBENCH_GUEST_KERNEL` (a catalog name, set
+//! by `kernel-wasm/embed/build.rs`) becomes `cfg(guest_kernel = "...")`, which selects it.
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(guest_kernel, values(none(), any()))");
+    println!("cargo::rerun-if-env-changed=PLUGBENCH_GUEST_KERNEL");
+    if let Ok(kernel) = std::env::var("PLUGBENCH_GUEST_KERNEL") {
+        println!("cargo::rustc-cfg=guest_kernel");
+        println!("cargo::rustc-cfg=guest_kernel=\"{kernel}\"");
+    }
+}
