@@ -2,10 +2,11 @@
 //! by `kernel-wasm/embed/build.rs`) becomes `cfg(guest_kernel = "...")`, which selects it.
 
 fn main() {
-    println!("cargo::rustc-check-cfg=cfg(guest_kernel, values(none(), any()))");
+    println!("cargo::rustc-check-cfg=cfg(guest_kernel, values(any()))");
+    println!("cargo::rustc-check-cfg=cfg(guest_kernel_chosen)");
     println!("cargo::rerun-if-env-changed=PLUGBENCH_GUEST_KERNEL");
     if let Ok(kernel) = std::env::var("PLUGBENCH_GUEST_KERNEL") {
-        println!("cargo::rustc-cfg=guest_kernel");
+        println!("cargo::rustc-cfg=guest_kernel_chosen");
         println!("cargo::rustc-cfg=guest_kernel=\"{kernel}\"");
     }
 }

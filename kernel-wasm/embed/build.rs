@@ -71,7 +71,7 @@ fn main() {
     std::fs::write(out_dir.join("artifacts.rs"), listing).expect("write artifacts.rs");
 }
 
-/// One `cargo build` of kernel-wasm for wasm32 exporting `kernel` in the form `feature`,
+/// One `cargo rustc` of kernel-wasm as a cdylib for wasm32 exporting `kernel` in the form `feature`,
 /// copied to `file`.
 fn build_guest(
     cargo: &str,
@@ -84,12 +84,14 @@ fn build_guest(
 ) {
     let mut cmd = Command::new(cargo);
     cmd.args([
-        "build",
+        "rustc",
+        "--lib",
+        "--crate-type",
+        "cdylib",
         "--profile",
         profile,
-        "--locked",
-        "--no-default-features",
     ])
+    .args(["--locked", "--no-default-features"])
     .args(["--target", WASM_TARGET, "--features", feature])
     .arg("--manifest-path")
     .arg(kernel_dir.join("Cargo.toml"))

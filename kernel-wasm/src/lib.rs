@@ -21,7 +21,7 @@ compile_error!("`core-abi` and `extism-plugin` both export `run`; build them sep
 // exports sharing the loop, LLVM compiled it to a slower form (README, "Build profile").
 #[cfg(all(
     any(feature = "core-abi", feature = "extism-plugin"),
-    not(guest_kernel)
+    not(guest_kernel_chosen)
 ))]
 compile_error!("a Wasm build exports one kernel: set PLUGBENCH_GUEST_KERNEL to its catalog name");
 

@@ -330,7 +330,7 @@ fn footer(run: &RunFile) -> String {
     );
     for a in &env.artifacts {
         md += &format!(
-            "- Artifact `{}{}`: {} bytes, fingerprint `{}`\n",
+            "- Artifact `{}{}{}`: {} bytes, fingerprint `{}`\n",
             a.kernel,
             if a.kernel.is_empty() { "" } else { " " },
             a.format,
