@@ -11,6 +11,7 @@ pub mod model;
 mod rows;
 pub mod sandbox;
 pub mod sweep;
+pub mod upgrade;
 pub mod write;
 
 pub use analysis::analyze;

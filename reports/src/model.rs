@@ -3,10 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use plugbench_data::{Guard, GuardSupport};
 use serde::{Deserialize, Serialize};
 use stats::{Outliers, RatioEstimate, WelchTest};
 
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: sandbox guards typed (`guard` is its name, `support` says offered with `how` or
+/// not offered with `why`); `interrupted`; artifacts per kernel. Files of version 1 are
+/// upgraded on reading (`crate::write::read_run`).
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunFile {
@@ -43,10 +47,11 @@ pub struct Environment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SandboxInfo {
     pub runtime: String,
-    pub guard: String,
+    pub guard: Guard,
     /// The runtime name (`<runtime>+<guard>`) that measures it, if it is offered here.
     pub variant: Option<String>,
-    pub how: String,
+    #[serde(flatten)]
+    pub support: GuardSupport,
 }
 
 /// A Wasm artifact the run loaded, so readers can check that runtimes loaded identical bytes.
@@ -296,7 +301,7 @@ impl RuntimeResult {
     /// A runtime measured with a sandbox guard on (`<runtime>+<guard>`): it shows a guard's
     /// cost, it is not a separate choice.
     pub fn is_sandbox_variant(&self) -> bool {
-        self.runtime.contains('+')
+        Guard::split(&self.runtime).1.is_some()
     }
 }
 

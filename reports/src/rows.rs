@@ -2,6 +2,7 @@
 
 use crate::format::{self, duration, phase_cell};
 use crate::model::{phase, RunFile};
+use plugbench_data::GuardSupport;
 
 pub struct Grid {
     pub header: Vec<String>,
@@ -238,9 +239,7 @@ pub fn sandbox(run: &RunFile) -> Grid {
         .into_iter()
         .map(|c| {
             let (warm, compile) = match (&c.variant, &c.missing) {
-                (None, _) if c.how.starts_with("not offered") => {
-                    ("not offered".into(), DASH.into())
-                }
+                (None, _) if !c.support.is_offered() => ("not offered".into(), DASH.into()),
                 (None, _) => ("not measured".into(), DASH.into()),
                 (Some(_), Some(why)) => (why.clone(), DASH.into()),
                 (Some(_), None) => (
@@ -254,7 +253,11 @@ pub fn sandbox(run: &RunFile) -> Grid {
                         .unwrap_or_else(|| DASH.into()),
                 ),
             };
-            vec![c.runtime, c.guard, c.how, warm, compile]
+            let how = match &c.support {
+                GuardSupport::Offered { how } => how.clone(),
+                GuardSupport::NotOffered { why } => format!("not offered: {why}"),
+            };
+            vec![c.runtime, c.guard.label().to_string(), how, warm, compile]
         })
         .collect();
     Grid { header, rows }

@@ -1,6 +1,7 @@
 //! What each sandbox guard costs: a runtime with the guard on against the same runtime
 //! without it, measured in the same rounds, so the ratio is paired like the ratio to native.
 
+use plugbench_data::{Guard, GuardSupport};
 use stats::{unpaired_ratio, RatioEstimate};
 
 use crate::analysis::{headline_ratio, paired};
@@ -10,8 +11,8 @@ use crate::model::{phase, RunFile, RuntimeResult};
 #[derive(Debug, Clone, PartialEq)]
 pub struct GuardCost {
     pub runtime: String,
-    pub guard: String,
-    pub how: String,
+    pub guard: Guard,
+    pub support: GuardSupport,
     /// The variant measured, if the runtime offers the guard here.
     pub variant: Option<String>,
     /// Warm time with the guard over warm time without, paired by round.
@@ -32,8 +33,8 @@ pub fn guard_costs(run: &RunFile) -> Vec<GuardCost> {
         .map(|s| {
             let mut cost = GuardCost {
                 runtime: s.runtime.clone(),
-                guard: s.guard.clone(),
-                how: s.how.clone(),
+                guard: s.guard,
+                support: s.support.clone(),
                 variant: s.variant.clone(),
                 warm: None,
                 compile: None,
@@ -109,16 +110,22 @@ mod tests {
             .phases_ns
             .insert(phase::COMPILE.into(), vec![20.0, 20.0, 20.0]);
         run.results.push(fuel);
-        let info = |guard: &str, variant: Option<&str>, how: &str| SandboxInfo {
+        let info = |guard: Guard, support: GuardSupport| SandboxInfo {
             runtime: "rt".into(),
-            guard: guard.into(),
-            variant: variant.map(String::from),
-            how: how.into(),
+            guard,
+            variant: support.is_offered().then(|| guard.variant_of("rt")),
+            support,
         };
+        let how = |how: &str| GuardSupport::Offered { how: how.into() };
         run.environment.sandbox = vec![
-            info("fuel", Some("rt+fuel"), "set_fuel"),
-            info("deadline", None, "not offered"),
-            info("memory limit", Some("rt+memory-limit"), "limiter"),
+            info(Guard::Fuel, how("set_fuel")),
+            info(
+                Guard::Deadline,
+                GuardSupport::NotOffered {
+                    why: "no epochs".into(),
+                },
+            ),
+            info(Guard::MemoryLimit, how("limiter")),
         ];
         let costs = guard_costs(&run);
         assert_eq!(costs.len(), 3);

@@ -29,7 +29,7 @@ pub struct CompareOptions {
 pub fn select_runtimes(requested: &[String]) -> Result<Vec<String>> {
     let known = runtimes::names();
     for name in requested {
-        if !known.contains(&name.as_str()) {
+        if !known.contains(name) {
             bail!(
                 "unknown runtime `{name}`; built into this binary: {}",
                 known.join(", ")
@@ -42,21 +42,19 @@ pub fn select_runtimes(requested: &[String]) -> Result<Vec<String>> {
         .into_iter()
         .filter(|n| {
             (requested.is_empty() && defaults.contains(n))
-                || requested.iter().any(|r| r == n)
-                || Some(*n) == baseline
+                || requested.contains(n)
+                || Some(n.as_str()) == baseline
         })
-        .map(String::from)
         .collect())
 }
 
 /// Every sandboxed variant of the selected runtimes that is not selected already.
 pub fn sandbox_variants(selected: &[String]) -> Vec<String> {
     runtimes::sandbox_support()
-        .iter()
+        .into_iter()
         .filter(|s| selected.iter().any(|r| r == s.runtime))
         .filter_map(|s| s.variant)
-        .filter(|v| !selected.iter().any(|r| r == v))
-        .map(String::from)
+        .filter(|v| !selected.contains(v))
         .collect()
 }
 

@@ -33,9 +33,9 @@ pub fn collect() -> Environment {
             .iter()
             .map(|s| SandboxInfo {
                 runtime: s.runtime.to_string(),
-                guard: s.guard.label().to_string(),
-                variant: s.variant.map(String::from),
-                how: s.how.to_string(),
+                guard: s.guard,
+                variant: s.variant.clone(),
+                support: s.support.clone(),
             })
             .collect(),
     }

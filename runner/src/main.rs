@@ -192,11 +192,11 @@ fn list_cmd() -> Result<()> {
         "Configuration",
     ]);
     for entry in runtimes::all() {
-        match (entry.create)() {
+        match entry.create() {
             Ok(rt) => {
                 let info = rt.info();
                 table.add_row([
-                    info.name.to_string(),
+                    entry.name.clone(),
                     info.crate_name.to_string(),
                     info.crate_version.to_string(),
                     info.guest.label().to_string(),
@@ -211,7 +211,7 @@ fn list_cmd() -> Result<()> {
             }
             Err(e) => {
                 table.add_row([
-                    entry.name.to_string(),
+                    entry.name.clone(),
                     "-".into(),
                     "-".into(),
                     "-".into(),

@@ -7,14 +7,10 @@ use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
 
-const ALL: [&str; 6] = [
-    "native",
-    "wasmtime",
-    "wasmer-cranelift",
-    "wasmer-singlepass",
-    "wasmi",
-    "extism",
-];
+/// What `compare` runs by default: every configuration in the registry, without guards.
+fn all() -> Vec<String> {
+    runtimes::default_names()
+}
 
 fn plugbench() -> Command {
     Command::cargo_bin("plugbench").unwrap()
@@ -61,7 +57,7 @@ fn result<'a>(run: &'a Value, runtime: &str) -> &'a Value {
 }
 
 #[test]
-fn compare_writes_every_report_with_all_six_runtimes_verified() {
+fn compare_writes_every_report_with_every_runtime_verified() {
     let dir = tempfile::tempdir().unwrap();
     let out = quick_compare(dir.path(), &[]).success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
@@ -78,8 +74,8 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
         .as_str()
         .unwrap()
         .contains("release"));
-    assert_eq!(run["results"].as_array().unwrap().len(), 6);
-    for name in ALL {
+    assert_eq!(run["results"].as_array().unwrap().len(), all().len());
+    for name in all().iter().map(String::as_str) {
         let r = result(&run, name);
         assert_eq!(r["status"], "ok", "{name}: {}", r["error"]);
         assert!(r["error"].is_null());
@@ -176,14 +172,18 @@ fn compare_writes_every_report_with_all_six_runtimes_verified() {
     ] {
         assert!(md.contains(section), "markdown lacks {section}");
     }
-    for name in ALL {
+    for name in all().iter().map(String::as_str) {
         assert!(
             md.contains(&format!("| {name} ")),
             "markdown lacks a row for {name}"
         );
     }
     let csv = std::fs::read_to_string(dir.path().join("run.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 7, "header and six rows:\n{csv}");
+    assert_eq!(
+        csv.lines().count(),
+        all().len() + 1,
+        "header and a row each:\n{csv}"
+    );
 }
 
 #[test]
@@ -305,7 +305,7 @@ fn broken_crashing_hanging_and_lying_runtimes_are_error_rows_and_the_rest_is_rep
 fn list_shows_every_runtime_with_its_crate_version() {
     let out = plugbench().arg("list").assert().success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    for name in ALL {
+    for name in all().iter().map(String::as_str) {
         assert!(stdout.contains(name), "{name} missing from:\n{stdout}");
     }
     for krate in ["wasmtime", "wasmer", "wasmi", "extism"] {
@@ -347,7 +347,7 @@ fn the_other_kernels_run_and_verify_on_every_runtime() {
     for (group, kernel) in groups.iter().zip(kernels) {
         assert_eq!(group["kernel"], kernel);
         assert_eq!(group["size"], 300);
-        for name in ALL {
+        for name in all().iter().map(String::as_str) {
             let r = run["results"]
                 .as_array()
                 .unwrap()

@@ -9,7 +9,7 @@ fn instance_memory_is_positive_and_grows_with_the_instance_count() {
     let kernel = &KERNELS[0];
     let input = (kernel.make_input)(runner::memory::INSTANCE_INPUT_SIZE, 1);
     for entry in runtimes::all() {
-        let runtime = (entry.create)().unwrap();
+        let runtime = entry.create().unwrap();
         let info = runtime.info();
         if info.guest == GuestFormat::Native {
             continue;
@@ -23,11 +23,11 @@ fn instance_memory_is_positive_and_grows_with_the_instance_count() {
         let many = instances_growth_kib(compiled.as_ref(), &input, 32)
             .unwrap()
             .expect("RSS is readable on Linux");
-        assert!(few > 0, "{}: 4 instances added {few} KiB", info.name);
+        assert!(few > 0, "{}: 4 instances added {few} KiB", entry.name);
         assert!(
             many > few,
             "{}: 32 instances added {many} KiB, 4 added {few} KiB",
-            info.name
+            entry.name
         );
     }
 }

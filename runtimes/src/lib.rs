@@ -10,8 +10,10 @@ mod core_abi;
 mod registry;
 
 pub use kernel_embed::{Kernel, KERNELS};
+pub use plugbench_data::{Guard, GuardSupport};
 pub use registry::{
-    all, baseline_name, create, default_names, names, sandbox_support, RuntimeEntry, SandboxSupport,
+    all, baseline_name, create, default_names, names, sandbox_support, Configuration, RuntimeEntry,
+    SandboxSupport,
 };
 
 /// Which build of the kernel a runtime loads.
@@ -50,56 +52,25 @@ impl std::fmt::Display for GuestFormat {
     }
 }
 
-/// A guard a plugin host switches on to bound what untrusted code can do. A runtime built
-/// with one is a separate registry entry (`<runtime>+<guard>`), measured like any other, so
-/// its cost is its time against the same runtime without it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sandbox {
-    /// No guard: the runtime as a user gets it by default.
-    Off,
-    /// Count executed instructions (fuel, metering) so a call can be stopped after a budget.
-    Fuel,
-    /// Interrupt a call that runs past a deadline (epoch interruption, timeouts).
-    Deadline,
-    /// Cap the linear memory an instance may grow to.
-    MemoryLimit,
-}
-
-impl Sandbox {
-    pub const GUARDS: [Sandbox; 3] = [Sandbox::Fuel, Sandbox::Deadline, Sandbox::MemoryLimit];
-
-    /// The suffix of a sandboxed runtime's name.
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Sandbox::Off => "",
-            Sandbox::Fuel => "fuel",
-            Sandbox::Deadline => "deadline",
-            Sandbox::MemoryLimit => "memory-limit",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Sandbox::Off => "none",
-            Sandbox::Fuel => "fuel / instruction metering",
-            Sandbox::Deadline => "deadline / epoch interruption",
-            Sandbox::MemoryLimit => "memory limit",
-        }
-    }
-}
-
 /// Fuel given to a fuel-metered instance: never exhausted by a benchmark, so what is
 /// measured is the counting, not a trap.
 pub const FUEL: u64 = u64::MAX / 2;
 /// Linear-memory cap of a memory-limited instance (far above what any kernel here uses).
 pub const MEMORY_LIMIT_BYTES: usize = 256 << 20;
+/// The same cap in Wasm pages (64 KiB), the unit most runtimes take it in.
+pub const MEMORY_LIMIT_PAGES: u32 = (MEMORY_LIMIT_BYTES / 65536) as u32;
+
+/// The memory cap in words, for configurations and reports.
+pub fn memory_limit_text() -> String {
+    format!("{} MiB", MEMORY_LIMIT_BYTES >> 20)
+}
 /// Deadline of a deadline-guarded call (never reached here: the check is what costs).
 pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// What a runtime says about itself; it goes into every report.
+/// What a runtime says about itself; it goes into every report (its name is its
+/// [`RuntimeEntry`]'s).
 #[derive(Debug, Clone)]
 pub struct RuntimeInfo {
-    pub name: &'static str,
     /// The crate that implements it and its exact version from Cargo.lock.
     pub crate_name: &'static str,
     pub crate_version: &'static str,
@@ -127,12 +98,9 @@ pub enum RuntimeError {
     Unsupported,
 }
 
+// Some are unused in a build with only some adapters (cargo features).
+#[allow(dead_code)]
 impl RuntimeError {
-    // Unused in a build with only the wasmer and native adapters (cargo features).
-    #[cfg_attr(
-        not(any(feature = "wasmtime", feature = "wasmi", feature = "extism")),
-        allow(dead_code)
-    )]
     pub(crate) fn setup(e: impl std::fmt::Display) -> Self {
         Self::Setup(format!("{e:#}"))
     }

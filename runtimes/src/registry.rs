@@ -1,256 +1,151 @@
-//! The runtimes built into this binary, in report order. The only place besides the
-//! adapters that knows which runtimes exist and which sandbox guards each one offers.
+//! The runtimes built into this binary, in report order: one line per adapter. Each adapter
+//! declares its configurations and the guards each offers; everything else (names of the
+//! guarded variants, the guard table, the defaults) is derived here.
 
-use crate::{Runtime, RuntimeError, Sandbox};
+use std::sync::Arc;
 
-/// A runtime this binary can create.
-#[derive(Clone, Copy)]
-pub struct RuntimeEntry {
+use crate::{Guard, GuardSupport, Runtime, RuntimeError};
+
+type Make = Arc<dyn Fn(Option<Guard>) -> Result<Box<dyn Runtime>, RuntimeError> + Send + Sync>;
+
+/// One configuration of a runtime as a user would pick it, declared by its adapter.
+#[derive(Clone)]
+pub struct Configuration {
+    /// Its name on the command line and in reports.
     pub name: &'static str,
-    /// The guard this entry switches on; [`Sandbox::Off`] for the runtime as users get it.
-    pub sandbox: Sandbox,
-    pub create: fn() -> Result<Box<dyn Runtime>, RuntimeError>,
+    /// The reference every ratio is relative to (native code).
+    pub baseline: bool,
+    /// Every guard, offered (how) or not (why).
+    pub guards: Vec<(Guard, GuardSupport)>,
+    make: Make,
 }
 
-/// Whether a runtime offers a guard, and how.
-#[derive(Debug, Clone, Copy)]
-pub struct SandboxSupport {
-    pub runtime: &'static str,
-    pub guard: Sandbox,
-    /// The registry entry that measures it, if this binary has one.
-    pub variant: Option<&'static str>,
-    /// How the runtime offers it, or why it does not.
-    pub how: &'static str,
+impl Configuration {
+    /// A configuration whose runtime is made by `make`, given the guard to switch on (only
+    /// guards it offers are asked for).
+    pub fn new<R: Runtime + 'static>(
+        name: &'static str,
+        guards: Vec<(Guard, GuardSupport)>,
+        make: impl Fn(Option<Guard>) -> Result<R, RuntimeError> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            name,
+            baseline: false,
+            guards,
+            make: Arc::new(move |guard| make(guard).map(|r| Box::new(r) as Box<dyn Runtime>)),
+        }
+    }
+
+    /// The native baseline: no guards.
+    pub fn baseline<R: Runtime + 'static>(
+        name: &'static str,
+        make: impl Fn() -> R + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            baseline: true,
+            ..Self::new(name, Vec::new(), move |_| Ok(make()))
+        }
+    }
 }
 
-fn boxed<R: Runtime + 'static>(
-    r: Result<R, RuntimeError>,
-) -> Result<Box<dyn Runtime>, RuntimeError> {
-    r.map(|r| Box::new(r) as Box<dyn Runtime>)
-}
-
-/// Every runtime compiled in (each behind its cargo feature), the baseline first, then the
-/// sandboxed variants.
-pub fn all() -> Vec<RuntimeEntry> {
+/// Every configuration compiled in (each adapter behind its cargo feature), in report order.
+fn configurations() -> Vec<Configuration> {
     #[allow(unused_imports)]
     use crate::adapters::*;
     #[allow(unused_mut)]
-    let mut entries: Vec<RuntimeEntry> = Vec::new();
-    #[allow(unused_macros)]
-    macro_rules! entry {
-        ($name:expr, $sandbox:expr, $create:expr) => {
-            entries.push(RuntimeEntry {
-                name: $name,
-                sandbox: $sandbox,
-                create: || boxed($create),
-            })
-        };
-    }
+    let mut all: Vec<Configuration> = Vec::new();
     #[cfg(feature = "native")]
-    entry!("native", Sandbox::Off, Ok(native::Native));
+    all.extend(native::configurations());
     #[cfg(feature = "wasmtime")]
-    entry!(
-        "wasmtime",
-        Sandbox::Off,
-        wasmtime::Wasmtime::new(Sandbox::Off)
-    );
-    #[cfg(feature = "wasmer-cranelift")]
-    entry!(
-        "wasmer-cranelift",
-        Sandbox::Off,
-        wasmer::Wasmer::new(wasmer::Compiler::Cranelift, Sandbox::Off)
-    );
-    #[cfg(feature = "wasmer-singlepass")]
-    entry!(
-        "wasmer-singlepass",
-        Sandbox::Off,
-        wasmer::Wasmer::new(wasmer::Compiler::Singlepass, Sandbox::Off)
-    );
+    all.extend(wasmtime::configurations());
+    #[cfg(any(feature = "wasmer-cranelift", feature = "wasmer-singlepass"))]
+    all.extend(wasmer::configurations());
     #[cfg(feature = "wasmi")]
-    entry!("wasmi", Sandbox::Off, wasmi::Wasmi::new(Sandbox::Off));
+    all.extend(wasmi::configurations());
     #[cfg(feature = "extism")]
-    entry!("extism", Sandbox::Off, Ok(extism::Extism(Sandbox::Off)));
+    all.extend(extism::configurations());
+    all
+}
 
-    #[cfg(feature = "wasmtime")]
-    {
-        entry!(
-            "wasmtime+fuel",
-            Sandbox::Fuel,
-            wasmtime::Wasmtime::new(Sandbox::Fuel)
-        );
-        entry!(
-            "wasmtime+deadline",
-            Sandbox::Deadline,
-            wasmtime::Wasmtime::new(Sandbox::Deadline)
-        );
-        entry!(
-            "wasmtime+memory-limit",
-            Sandbox::MemoryLimit,
-            wasmtime::Wasmtime::new(Sandbox::MemoryLimit)
-        );
+/// A runtime this binary can create: a configuration, with or without a guard.
+#[derive(Clone)]
+pub struct RuntimeEntry {
+    /// `wasmtime`, or `wasmtime+fuel` with a guard on.
+    pub name: String,
+    /// The configuration it is made from.
+    pub configuration: &'static str,
+    pub guard: Option<Guard>,
+    pub baseline: bool,
+    make: Make,
+}
+
+impl RuntimeEntry {
+    pub fn create(&self) -> Result<Box<dyn Runtime>, RuntimeError> {
+        (self.make)(self.guard)
     }
-    #[cfg(feature = "wasmer-cranelift")]
-    {
-        entry!(
-            "wasmer-cranelift+fuel",
-            Sandbox::Fuel,
-            wasmer::Wasmer::new(wasmer::Compiler::Cranelift, Sandbox::Fuel)
-        );
-        entry!(
-            "wasmer-cranelift+memory-limit",
-            Sandbox::MemoryLimit,
-            wasmer::Wasmer::new(wasmer::Compiler::Cranelift, Sandbox::MemoryLimit)
-        );
-    }
-    #[cfg(feature = "wasmer-singlepass")]
-    {
-        entry!(
-            "wasmer-singlepass+fuel",
-            Sandbox::Fuel,
-            wasmer::Wasmer::new(wasmer::Compiler::Singlepass, Sandbox::Fuel)
-        );
-        entry!(
-            "wasmer-singlepass+memory-limit",
-            Sandbox::MemoryLimit,
-            wasmer::Wasmer::new(wasmer::Compiler::Singlepass, Sandbox::MemoryLimit)
-        );
-    }
-    #[cfg(feature = "wasmi")]
-    {
-        entry!(
-            "wasmi+fuel",
-            Sandbox::Fuel,
-            wasmi::Wasmi::new(Sandbox::Fuel)
-        );
-        entry!(
-            "wasmi+memory-limit",
-            Sandbox::MemoryLimit,
-            wasmi::Wasmi::new(Sandbox::MemoryLimit)
-        );
-    }
-    #[cfg(feature = "extism")]
-    {
-        entry!(
-            "extism+fuel",
-            Sandbox::Fuel,
-            Ok(extism::Extism(Sandbox::Fuel))
-        );
-        entry!(
-            "extism+deadline",
-            Sandbox::Deadline,
-            Ok(extism::Extism(Sandbox::Deadline))
-        );
-        entry!(
-            "extism+memory-limit",
-            Sandbox::MemoryLimit,
-            Ok(extism::Extism(Sandbox::MemoryLimit))
-        );
-    }
-    entries
+}
+
+/// Every runtime built in: each configuration as users get it, then its guarded variants.
+pub fn all() -> Vec<RuntimeEntry> {
+    let configurations = configurations();
+    let plain = configurations.iter().map(|c| RuntimeEntry {
+        name: c.name.to_string(),
+        configuration: c.name,
+        guard: None,
+        baseline: c.baseline,
+        make: Arc::clone(&c.make),
+    });
+    let guarded = configurations.iter().flat_map(|c| {
+        c.guards
+            .iter()
+            .filter(|(_, support)| support.is_offered())
+            .map(|&(guard, _)| RuntimeEntry {
+                name: guard.variant_of(c.name),
+                configuration: c.name,
+                guard: Some(guard),
+                baseline: false,
+                make: Arc::clone(&c.make),
+            })
+    });
+    plain.chain(guarded).collect()
+}
+
+/// Whether a runtime offers a guard, and how.
+#[derive(Debug, Clone)]
+pub struct SandboxSupport {
+    pub runtime: &'static str,
+    pub guard: Guard,
+    /// The registry entry that measures it, if the guard is offered.
+    pub variant: Option<String>,
+    pub support: GuardSupport,
 }
 
 /// Every guard of every runtime built in: offered and measured by a variant, or why not.
 pub fn sandbox_support() -> Vec<SandboxSupport> {
-    const HOW: &[(&str, Sandbox, &str)] = &[
-        (
-            "wasmtime",
-            Sandbox::Fuel,
-            "Config::consume_fuel + Store::set_fuel",
-        ),
-        (
-            "wasmtime",
-            Sandbox::Deadline,
-            "Config::epoch_interruption + Store::set_epoch_deadline",
-        ),
-        (
-            "wasmtime",
-            Sandbox::MemoryLimit,
-            "StoreLimits via Store::limiter",
-        ),
-        (
-            "wasmer-cranelift",
-            Sandbox::Fuel,
-            "wasmer-middlewares Metering, pushed into the compiler config",
-        ),
-        (
-            "wasmer-cranelift",
-            Sandbox::Deadline,
-            "not offered: no epoch or deadline interruption (metering is the way to bound a call)",
-        ),
-        (
-            "wasmer-cranelift",
-            Sandbox::MemoryLimit,
-            "a custom Tunables (set on the engine) capping every memory's maximum",
-        ),
-        (
-            "wasmer-singlepass",
-            Sandbox::Fuel,
-            "wasmer-middlewares Metering, pushed into the compiler config",
-        ),
-        (
-            "wasmer-singlepass",
-            Sandbox::Deadline,
-            "not offered: no epoch or deadline interruption (metering is the way to bound a call)",
-        ),
-        (
-            "wasmer-singlepass",
-            Sandbox::MemoryLimit,
-            "a custom Tunables (set on the engine) capping every memory's maximum",
-        ),
-        (
-            "wasmi",
-            Sandbox::Fuel,
-            "Config::consume_fuel + Store::set_fuel",
-        ),
-        (
-            "wasmi",
-            Sandbox::Deadline,
-            "not offered: no epoch or deadline interruption (fuel is the way to bound a call)",
-        ),
-        (
-            "wasmi",
-            Sandbox::MemoryLimit,
-            "StoreLimits via Store::limiter",
-        ),
-        ("extism", Sandbox::Fuel, "PluginBuilder::with_fuel_limit"),
-        (
-            "extism",
-            Sandbox::Deadline,
-            "Manifest::with_timeout (epoch interruption is always on in extism)",
-        ),
-        ("extism", Sandbox::MemoryLimit, "Manifest::with_memory_max"),
-    ];
-    let entries = all();
-    HOW.iter()
-        .filter(|(runtime, _, _)| entries.iter().any(|e| e.name == *runtime))
-        .map(|&(runtime, guard, how)| SandboxSupport {
-            runtime,
-            guard,
-            variant: entries
-                .iter()
-                .find(|e| {
-                    e.sandbox == guard
-                        && e.name
-                            .strip_prefix(runtime)
-                            .and_then(|r| r.strip_prefix('+'))
-                            == Some(guard.suffix())
+    configurations()
+        .into_iter()
+        .flat_map(|c| {
+            c.guards
+                .into_iter()
+                .map(move |(guard, support)| SandboxSupport {
+                    runtime: c.name,
+                    guard,
+                    variant: support.is_offered().then(|| guard.variant_of(c.name)),
+                    support,
                 })
-                .map(|e| e.name),
-            how,
         })
         .collect()
 }
 
-pub fn names() -> Vec<&'static str> {
-    all().iter().map(|e| e.name).collect()
+pub fn names() -> Vec<String> {
+    all().into_iter().map(|e| e.name).collect()
 }
 
 /// The runtimes a comparison runs unless told otherwise: every one without a sandbox guard.
-pub fn default_names() -> Vec<&'static str> {
-    all()
+pub fn default_names() -> Vec<String> {
+    configurations()
         .iter()
-        .filter(|e| e.sandbox == Sandbox::Off)
-        .map(|e| e.name)
+        .map(|c| c.name.to_string())
         .collect()
 }
 
@@ -262,13 +157,13 @@ pub fn create(name: &str) -> Result<Box<dyn Runtime>, RuntimeError> {
             names().join(", ")
         ))
     })?;
-    (entry.create)()
+    entry.create()
 }
 
 /// The runtime every ratio is relative to, if it is built in.
 pub fn baseline_name() -> Option<&'static str> {
-    #[cfg(feature = "native")]
-    return Some("native");
-    #[cfg(not(feature = "native"))]
-    None
+    configurations()
+        .into_iter()
+        .find(|c| c.baseline)
+        .map(|c| c.name)
 }

@@ -4,26 +4,48 @@ use extism::{CompiledPlugin, Manifest, Plugin, PluginBuilder, UserData, ValType,
 use kernel_embed::Kernel;
 
 use crate::{
-    Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo, Sandbox, DEADLINE, FUEL,
-    MEMORY_LIMIT_BYTES,
+    Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Runtime, RuntimeError,
+    RuntimeInfo, DEADLINE, FUEL,
 };
 
 /// extism with one of its guards, or none.
-pub struct Extism(pub Sandbox);
+pub struct Extism(pub Option<Guard>);
+
+pub fn configurations() -> Vec<Configuration> {
+    let guards = vec![
+        (
+            Guard::Fuel,
+            GuardSupport::offered("PluginBuilder::with_fuel_limit"),
+        ),
+        (
+            Guard::Deadline,
+            GuardSupport::offered(
+                "Manifest::with_timeout (epoch interruption is always on in extism)",
+            ),
+        ),
+        (
+            Guard::MemoryLimit,
+            GuardSupport::offered(format!(
+                "Manifest::with_memory_max ({})",
+                crate::memory_limit_text()
+            )),
+        ),
+    ];
+    vec![Configuration::new("extism", guards, |g| Ok(Extism(g)))]
+}
 
 /// extism's builder with this project's settings, the guard, and the host API every plugin
 /// imports (`extism:host/user.host_mix`, `i64 -> i64`, see `kernel_embed::host_mix`).
-fn builder(bytes: &[u8], sandbox: Sandbox) -> PluginBuilder<'_> {
+fn builder(bytes: &[u8], sandbox: Option<Guard>) -> PluginBuilder<'_> {
     let builder = match sandbox {
-        Sandbox::Off => PluginBuilder::new(bytes),
-        Sandbox::Fuel => PluginBuilder::new(bytes).with_fuel_limit(FUEL),
+        None => PluginBuilder::new(bytes),
+        Some(Guard::Fuel) => PluginBuilder::new(bytes).with_fuel_limit(FUEL),
         // Timeouts and memory caps are manifest settings, so the bytes go in through one.
-        Sandbox::Deadline => {
+        Some(Guard::Deadline) => {
             PluginBuilder::new(Manifest::new([Wasm::data(bytes.to_vec())]).with_timeout(DEADLINE))
         }
-        Sandbox::MemoryLimit => PluginBuilder::new(
-            Manifest::new([Wasm::data(bytes.to_vec())])
-                .with_memory_max((MEMORY_LIMIT_BYTES / 65536) as u32),
+        Some(Guard::MemoryLimit) => PluginBuilder::new(
+            Manifest::new([Wasm::data(bytes.to_vec())]).with_memory_max(crate::MEMORY_LIMIT_PAGES),
         ),
     };
     builder.with_wasi(false).with_function(
@@ -43,14 +65,13 @@ fn builder(bytes: &[u8], sandbox: Sandbox) -> PluginBuilder<'_> {
 
 impl Runtime for Extism {
     fn info(&self) -> RuntimeInfo {
-        let (name, guard) = match self.0 {
-            Sandbox::Off => ("extism", ""),
-            Sandbox::Fuel => ("extism+fuel", "; fuel limit set (with_fuel_limit), never exhausted here"),
-            Sandbox::Deadline => ("extism+deadline", "; manifest timeout 600 s (extism's timer thread and epoch deadline), never reached here"),
-            Sandbox::MemoryLimit => ("extism+memory-limit", "; manifest memory max 4096 pages (256 MiB)"),
+        let guard = match self.0 {
+            None => String::new(),
+            Some(Guard::Fuel) => "; fuel limit set (with_fuel_limit), never exhausted here".into(),
+            Some(Guard::Deadline) => format!("; manifest timeout {} s (extism's timer thread and epoch deadline), never reached here", DEADLINE.as_secs()),
+            Some(Guard::MemoryLimit) => format!("; manifest memory max {} pages ({})", crate::MEMORY_LIMIT_PAGES, crate::memory_limit_text()),
         };
         RuntimeInfo {
-            name,
             crate_name: "extism",
             crate_version: env!("PLUGBENCH_DEP_EXTISM"),
             config: format!(

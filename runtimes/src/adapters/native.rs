@@ -3,14 +3,17 @@
 
 use kernel_embed::{Kernel, NativeFn};
 
-use crate::{Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo};
+use crate::{Compiled, Configuration, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo};
 
 pub struct Native;
+
+pub fn configurations() -> Vec<Configuration> {
+    vec![Configuration::baseline("native", || Native)]
+}
 
 impl Runtime for Native {
     fn info(&self) -> RuntimeInfo {
         RuntimeInfo {
-            name: "native",
             crate_name: "rustc",
             crate_version: "host build",
             config: "kernel linked into the runner, same profile as the runner".into(),

@@ -14,8 +14,8 @@ use wasmer::sys::{BaseTunables, NativeEngineExt, Tunables};
 use wasmer::{MemoryError, MemoryStyle, MemoryType, Pages, TableStyle, TableType};
 
 use crate::{
-    Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo, Sandbox, FUEL,
-    MEMORY_LIMIT_BYTES,
+    Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Runtime, RuntimeError,
+    RuntimeInfo, FUEL,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -26,9 +26,58 @@ pub enum Compiler {
     Singlepass,
 }
 
+impl Compiler {
+    fn description(self) -> &'static str {
+        match self {
+            #[cfg(feature = "wasmer-cranelift")]
+            Compiler::Cranelift => {
+                "Cranelift compiler, default settings (opt-level speed), no cache"
+            }
+            #[cfg(feature = "wasmer-singlepass")]
+            Compiler::Singlepass => "Singlepass compiler (linear-time code generation), no cache",
+        }
+    }
+}
+
+/// Both compilers offer the same guards.
+fn guards() -> Vec<(Guard, GuardSupport)> {
+    vec![
+        (
+            Guard::Fuel,
+            GuardSupport::offered("wasmer-middlewares Metering, pushed into the compiler config"),
+        ),
+        (
+            Guard::Deadline,
+            GuardSupport::not_offered(
+                "no epoch or deadline interruption (metering is the way to bound a call)",
+            ),
+        ),
+        (
+            Guard::MemoryLimit,
+            GuardSupport::offered(format!(
+                "a custom Tunables (set on the engine) capping every memory's maximum at {}",
+                crate::memory_limit_text()
+            )),
+        ),
+    ]
+}
+
+pub fn configurations() -> Vec<Configuration> {
+    #[allow(unused_mut)]
+    let mut all = Vec::new();
+    #[cfg(feature = "wasmer-cranelift")]
+    all.push(Configuration::new("wasmer-cranelift", guards(), |g| {
+        Wasmer::new(Compiler::Cranelift, g)
+    }));
+    #[cfg(feature = "wasmer-singlepass")]
+    all.push(Configuration::new("wasmer-singlepass", guards(), |g| {
+        Wasmer::new(Compiler::Singlepass, g)
+    }));
+    all
+}
+
 pub struct Wasmer {
-    name: &'static str,
-    config: &'static str,
+    config: String,
     compiler: Compiler,
     metered: bool,
     engine: Engine,
@@ -105,30 +154,24 @@ impl Tunables for LimitingTunables {
 impl Wasmer {
     /// wasmer offers metering (the `Fuel` guard) and memory caps through tunables; it has
     /// no deadline interruption.
-    pub fn new(compiler: Compiler, sandbox: Sandbox) -> Result<Self, RuntimeError> {
+    pub fn new(compiler: Compiler, sandbox: Option<Guard>) -> Result<Self, RuntimeError> {
         let (metered, limited) = match sandbox {
-            Sandbox::Off => (false, false),
-            Sandbox::Fuel => (true, false),
-            Sandbox::MemoryLimit => (false, true),
-            Sandbox::Deadline => return Err(RuntimeError::Unsupported),
+            None => (false, false),
+            Some(Guard::Fuel) => (true, false),
+            Some(Guard::MemoryLimit) => (false, true),
+            Some(Guard::Deadline) => return Err(RuntimeError::Unsupported),
         };
-        let (name, config) = match (compiler, sandbox) {
-            #[cfg(feature = "wasmer-cranelift")]
-            (Compiler::Cranelift, Sandbox::Off) => ("wasmer-cranelift", "Cranelift compiler, default settings (opt-level speed), no cache"),
-            #[cfg(feature = "wasmer-cranelift")]
-            (Compiler::Cranelift, Sandbox::MemoryLimit) => ("wasmer-cranelift+memory-limit", "Cranelift compiler, default settings, no cache; tunables cap every linear memory at 256 MiB"),
-            #[cfg(feature = "wasmer-cranelift")]
-            (Compiler::Cranelift, _) => ("wasmer-cranelift+fuel", "Cranelift compiler, default settings, no cache; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module"),
-            #[cfg(feature = "wasmer-singlepass")]
-            (Compiler::Singlepass, Sandbox::Off) => ("wasmer-singlepass", "Singlepass compiler (linear-time code generation), no cache"),
-            #[cfg(feature = "wasmer-singlepass")]
-            (Compiler::Singlepass, Sandbox::MemoryLimit) => ("wasmer-singlepass+memory-limit", "Singlepass compiler, no cache; tunables cap every linear memory at 256 MiB"),
-            #[cfg(feature = "wasmer-singlepass")]
-            (Compiler::Singlepass, _) => ("wasmer-singlepass+fuel", "Singlepass compiler, no cache; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module"),
+        let guard = match sandbox {
+            None => String::new(),
+            Some(Guard::Fuel) => "; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module".into(),
+            Some(Guard::MemoryLimit) => format!(
+                "; tunables cap every linear memory at {}",
+                crate::memory_limit_text()
+            ),
+            Some(Guard::Deadline) => unreachable!("refused above"),
         };
         Ok(Self {
-            name,
-            config,
+            config: format!("{}{guard}", compiler.description()),
             compiler,
             metered,
             engine: Self::engine(compiler, metered, limited),
@@ -145,7 +188,7 @@ impl Wasmer {
         if limited {
             engine.set_tunables(LimitingTunables {
                 base: BaseTunables::new(),
-                limit: Pages((MEMORY_LIMIT_BYTES / 65536) as u32),
+                limit: Pages(crate::MEMORY_LIMIT_PAGES),
             });
         }
         engine
@@ -164,10 +207,9 @@ impl Wasmer {
 impl Runtime for Wasmer {
     fn info(&self) -> RuntimeInfo {
         RuntimeInfo {
-            name: self.name,
             crate_name: "wasmer",
             crate_version: env!("PLUGBENCH_DEP_WASMER"),
-            config: self.config.into(),
+            config: self.config.clone(),
             guest: GuestFormat::CoreModule,
             // A metered artifact would need the engine of the compile that made it.
             supports_artifacts: !self.metered,

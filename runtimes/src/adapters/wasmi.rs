@@ -2,13 +2,14 @@
 
 use kernel_embed::Kernel;
 use wasmi::{
-    Config, Engine, Linker, Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc,
+    CompilationMode, Config, Engine, Linker, Memory, Module, Store, StoreLimits,
+    StoreLimitsBuilder, TypedFunc,
 };
 
 use crate::core_abi::{self, CoreAbi};
 use crate::{
-    Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo, Sandbox, FUEL,
-    MEMORY_LIMIT_BYTES,
+    Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Runtime, RuntimeError,
+    RuntimeInfo, FUEL, MEMORY_LIMIT_BYTES,
 };
 
 /// What each store carries: the memory limits, consulted only when the guard is on.
@@ -16,22 +17,74 @@ struct HostState {
     limits: StoreLimits,
 }
 
+/// When wasmi turns a function into its own bytecode.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Translation {
+    /// wasmi's default: `compile` validates, each function is translated on its first call.
+    Lazy,
+    /// Everything validated and translated in `compile`.
+    Eager,
+}
+
+impl Translation {
+    fn description(self) -> &'static str {
+        match self {
+            Translation::Lazy => "interpreter, default config (lazy translation: validated at compile, translated on first use)",
+            Translation::Eager => "interpreter, eager translation (validated and translated at compile)",
+        }
+    }
+}
+
+pub fn configurations() -> Vec<Configuration> {
+    let guards = || {
+        vec![
+            (
+                Guard::Fuel,
+                GuardSupport::offered("Config::consume_fuel + Store::set_fuel"),
+            ),
+            (
+                Guard::Deadline,
+                GuardSupport::not_offered(
+                    "no epoch or deadline interruption (fuel is the way to bound a call)",
+                ),
+            ),
+            (
+                Guard::MemoryLimit,
+                GuardSupport::offered(format!(
+                    "StoreLimits via Store::limiter ({})",
+                    crate::memory_limit_text()
+                )),
+            ),
+        ]
+    };
+    vec![
+        Configuration::new("wasmi", guards(), |g| Wasmi::new(Translation::Lazy, g)),
+        Configuration::new("wasmi-eager", guards(), |g| {
+            Wasmi::new(Translation::Eager, g)
+        }),
+    ]
+}
+
 pub struct Wasmi {
-    sandbox: Sandbox,
+    translation: Translation,
+    sandbox: Option<Guard>,
     engine: Engine,
     linker: Linker<HostState>,
 }
 
 impl Wasmi {
     /// wasmi has no deadline interruption; fuel is how it bounds execution.
-    pub fn new(sandbox: Sandbox) -> Result<Self, RuntimeError> {
-        if sandbox == Sandbox::Deadline {
+    pub fn new(translation: Translation, sandbox: Option<Guard>) -> Result<Self, RuntimeError> {
+        if sandbox == Some(Guard::Deadline) {
             return Err(RuntimeError::Unsupported);
         }
         // Defaults on purpose: what a user gets. Lazy translation means `compile` validates
         // and the first call of each function pays for its translation.
         let mut config = Config::default();
-        if sandbox == Sandbox::Fuel {
+        if translation == Translation::Eager {
+            config.compilation_mode(CompilationMode::Eager);
+        }
+        if sandbox == Some(Guard::Fuel) {
             config.consume_fuel(true);
         }
         let engine = Engine::new(&config);
@@ -45,6 +98,7 @@ impl Wasmi {
             )
             .map_err(RuntimeError::setup)?;
         Ok(Self {
+            translation,
             sandbox,
             engine,
             linker,
@@ -54,19 +108,18 @@ impl Wasmi {
 
 impl Runtime for Wasmi {
     fn info(&self) -> RuntimeInfo {
-        let (name, guard) = match self.sandbox {
-            Sandbox::Fuel => ("wasmi+fuel", "; fuel metering on, fuel never runs out here"),
-            Sandbox::MemoryLimit => (
-                "wasmi+memory-limit",
-                "; StoreLimits: linear memory capped at 256 MiB per instance",
+        let guard = match self.sandbox {
+            Some(Guard::Fuel) => "; fuel metering on, fuel never runs out here".into(),
+            Some(Guard::MemoryLimit) => format!(
+                "; StoreLimits: linear memory capped at {} per instance",
+                crate::memory_limit_text()
             ),
-            Sandbox::Off | Sandbox::Deadline => ("wasmi", ""),
+            None | Some(Guard::Deadline) => String::new(),
         };
         RuntimeInfo {
-            name,
             crate_name: "wasmi",
             crate_version: env!("PLUGBENCH_DEP_WASMI"),
-            config: format!("interpreter, default config (lazy translation: validated at compile, translated on first use){guard}"),
+            config: format!("{}{guard}", self.translation.description()),
             guest: GuestFormat::CoreModule,
             supports_artifacts: false,
         }
@@ -85,7 +138,7 @@ impl Runtime for Wasmi {
 }
 
 struct WiModule {
-    sandbox: Sandbox,
+    sandbox: Option<Guard>,
     engine: Engine,
     linker: Linker<HostState>,
     module: Module,
@@ -99,9 +152,9 @@ impl Compiled for WiModule {
             .build();
         let mut store = Store::new(&self.engine, HostState { limits });
         match self.sandbox {
-            Sandbox::Fuel => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
-            Sandbox::MemoryLimit => store.limiter(|state| &mut state.limits),
-            Sandbox::Off | Sandbox::Deadline => {}
+            Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
+            Some(Guard::MemoryLimit) => store.limiter(|state| &mut state.limits),
+            None | Some(Guard::Deadline) => {}
         }
         let instance = self
             .linker

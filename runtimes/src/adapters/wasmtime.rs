@@ -1,18 +1,20 @@
-//! wasmtime (Cranelift), loading the plain core module; optionally with a sandbox guard.
+//! wasmtime in the configurations a plugin host picks between: Cranelift (the default),
+//! Winch (baseline compiler), Pulley (wasmtime's portable interpreter, for hosts without JIT)
+//! and Cranelift with the pooling instance allocator; each optionally with a sandbox guard.
 
 use kernel_embed::Kernel;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use wasmtime::{
-    Cache, CacheConfig, Config, Engine, Linker, Memory, Module, Store, StoreLimits,
-    StoreLimitsBuilder, TypedFunc,
+    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, Linker, Memory, Module,
+    PoolingAllocationConfig, Store, StoreLimits, StoreLimitsBuilder, Strategy, TypedFunc,
 };
 
 use crate::core_abi::{self, CoreAbi};
 use crate::{
-    Compiled, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo, Sandbox, FUEL,
-    MEMORY_LIMIT_BYTES,
+    Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Runtime, RuntimeError,
+    RuntimeInfo, FUEL, MEMORY_LIMIT_BYTES,
 };
 
 /// What each store carries: the memory limits, consulted only when the guard is on.
@@ -20,8 +22,63 @@ struct HostState {
     limits: StoreLimits,
 }
 
+/// Which wasmtime a host embeds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    Cranelift,
+    Winch,
+    Pulley,
+    /// Cranelift with instances from a pool of preallocated slots.
+    Pooling,
+}
+
+/// Slots of the pooling allocator: more than any measurement here keeps alive at once.
+const POOL_SLOTS: u32 = 128;
+
+impl Flavor {
+    const ALL: [(Flavor, &'static str); 4] = [
+        (Flavor::Cranelift, "wasmtime"),
+        (Flavor::Winch, "wasmtime-winch"),
+        (Flavor::Pulley, "wasmtime-pulley"),
+        (Flavor::Pooling, "wasmtime-pooling"),
+    ];
+
+    fn description(self) -> String {
+        match self {
+            Flavor::Cranelift => "Cranelift, opt-level speed, parallel compilation".into(),
+            Flavor::Winch => "Winch baseline compiler (single pass, no optimisation)".into(),
+            Flavor::Pulley => "Pulley interpreter (Cranelift compiles to Pulley bytecode; no native code at run time)".into(),
+            Flavor::Pooling => format!("Cranelift with the pooling instance allocator ({POOL_SLOTS} preallocated slots, default limits)"),
+        }
+    }
+
+    fn apply(self, config: &mut Config) -> Result<(), RuntimeError> {
+        match self {
+            Flavor::Cranelift => {}
+            Flavor::Winch => {
+                config.strategy(Strategy::Winch);
+            }
+            Flavor::Pulley => {
+                config.target(PULLEY_TARGET).map_err(RuntimeError::setup)?;
+            }
+            Flavor::Pooling => {
+                let mut pool = PoolingAllocationConfig::new();
+                pool.total_core_instances(POOL_SLOTS)
+                    .total_memories(POOL_SLOTS)
+                    .total_tables(POOL_SLOTS);
+                config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Pulley's target for a 64-bit little-endian host.
+const PULLEY_TARGET: &str = "pulley64";
+
 pub struct Wasmtime {
-    sandbox: Sandbox,
+    flavor: Flavor,
+    sandbox: Option<Guard>,
     engine: Engine,
     linker: Linker<HostState>,
     /// An engine with wasmtime's disk cache in a given directory, made on first use so its
@@ -42,10 +99,37 @@ fn host_linker(engine: &Engine) -> Result<Linker<HostState>, RuntimeError> {
     Ok(linker)
 }
 
+pub fn configurations() -> Vec<Configuration> {
+    let guards = vec![
+        (
+            Guard::Fuel,
+            GuardSupport::offered("Config::consume_fuel + Store::set_fuel"),
+        ),
+        (
+            Guard::Deadline,
+            GuardSupport::offered("Config::epoch_interruption + Store::set_epoch_deadline"),
+        ),
+        (
+            Guard::MemoryLimit,
+            GuardSupport::offered(format!(
+                "StoreLimits via Store::limiter ({})",
+                crate::memory_limit_text()
+            )),
+        ),
+    ];
+    Flavor::ALL
+        .iter()
+        .map(|&(flavor, name)| {
+            Configuration::new(name, guards.clone(), move |g| Wasmtime::new(flavor, g))
+        })
+        .collect()
+}
+
 impl Wasmtime {
-    pub fn new(sandbox: Sandbox) -> Result<Self, RuntimeError> {
-        let engine = Engine::new(&Self::config(sandbox)).map_err(RuntimeError::setup)?;
+    pub fn new(flavor: Flavor, sandbox: Option<Guard>) -> Result<Self, RuntimeError> {
+        let engine = Engine::new(&Self::config(flavor, sandbox)?).map_err(RuntimeError::setup)?;
         Ok(Self {
+            flavor,
             sandbox,
             linker: host_linker(&engine)?,
             engine,
@@ -55,18 +139,19 @@ impl Wasmtime {
 
     /// Defaults on purpose (Cranelift, opt-level speed, parallel compilation) plus the guard's
     /// code generation. The disk cache is off unless configured, so every `compile` starts from the bytes.
-    fn config(sandbox: Sandbox) -> Config {
+    fn config(flavor: Flavor, sandbox: Option<Guard>) -> Result<Config, RuntimeError> {
         let mut config = Config::new();
+        flavor.apply(&mut config)?;
         match sandbox {
-            Sandbox::Fuel => {
+            Some(Guard::Fuel) => {
                 config.consume_fuel(true);
             }
-            Sandbox::Deadline => {
+            Some(Guard::Deadline) => {
                 config.epoch_interruption(true);
             }
-            Sandbox::Off | Sandbox::MemoryLimit => {}
+            None | Some(Guard::MemoryLimit) => {}
         }
-        config
+        Ok(config)
     }
 
     fn engine_with_cache(&self, dir: &Path) -> Result<(Engine, Linker<HostState>), RuntimeError> {
@@ -77,7 +162,7 @@ impl Wasmtime {
         let mut cache = CacheConfig::new();
         cache.with_directory(dir);
         let cache = Cache::new(cache).map_err(RuntimeError::setup)?;
-        let mut config = Self::config(self.sandbox);
+        let mut config = Self::config(self.flavor, self.sandbox)?;
         config.cache(Some(cache));
         let engine = Engine::new(&config).map_err(RuntimeError::setup)?;
         let linker = host_linker(&engine)?;
@@ -98,26 +183,24 @@ impl Wasmtime {
 
 impl Runtime for Wasmtime {
     fn info(&self) -> RuntimeInfo {
-        let (name, guard) = match self.sandbox {
-            Sandbox::Off => ("wasmtime", ""),
-            Sandbox::Fuel => (
-                "wasmtime+fuel",
-                "; fuel metering on (consume_fuel), fuel never runs out here",
-            ),
-            Sandbox::Deadline => (
-                "wasmtime+deadline",
-                "; epoch interruption on, deadline never reached here",
-            ),
-            Sandbox::MemoryLimit => (
-                "wasmtime+memory-limit",
-                "; StoreLimits: linear memory capped at 256 MiB per instance",
+        let guard = match self.sandbox {
+            None => String::new(),
+            Some(Guard::Fuel) => {
+                "; fuel metering on (consume_fuel), fuel never runs out here".into()
+            }
+            Some(Guard::Deadline) => "; epoch interruption on, deadline never reached here".into(),
+            Some(Guard::MemoryLimit) => format!(
+                "; StoreLimits: linear memory capped at {} per instance",
+                crate::memory_limit_text()
             ),
         };
         RuntimeInfo {
-            name,
             crate_name: "wasmtime",
             crate_version: env!("PLUGBENCH_DEP_WASMTIME"),
-            config: format!("Cranelift, opt-level speed, parallel compilation, compilation cache off (on only for `compile (cached)`){guard}"),
+            config: format!(
+                "{}, compilation cache off (on only for `compile (cached)`){guard}",
+                self.flavor.description()
+            ),
             guest: GuestFormat::CoreModule,
             supports_artifacts: true,
         }
@@ -158,7 +241,7 @@ impl Runtime for Wasmtime {
 }
 
 struct WtModule {
-    sandbox: Sandbox,
+    sandbox: Option<Guard>,
     engine: Engine,
     linker: Linker<HostState>,
     module: Module,
@@ -172,11 +255,11 @@ impl Compiled for WtModule {
             .build();
         let mut store = Store::new(&self.engine, HostState { limits });
         match self.sandbox {
-            Sandbox::Fuel => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
+            Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
             // Ticks beyond the current epoch; nothing advances the epoch, so only the checks run.
-            Sandbox::Deadline => store.set_epoch_deadline(u64::MAX / 2),
-            Sandbox::MemoryLimit => store.limiter(|state| &mut state.limits),
-            Sandbox::Off => {}
+            Some(Guard::Deadline) => store.set_epoch_deadline(u64::MAX / 2),
+            Some(Guard::MemoryLimit) => store.limiter(|state| &mut state.limits),
+            None => {}
         }
         let instance = self
             .linker

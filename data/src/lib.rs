@@ -1,0 +1,13 @@
+//! plugbench's vocabulary, shared by the runtimes, the runner and the reports: what the code
+//! branches on is one of these types, never a string. Each has its name in files and on the
+//! command line (`serde`, [`std::fmt::Display`], [`std::str::FromStr`] agree) and a label for people.
+
+mod guard;
+mod phase;
+mod stop;
+mod words;
+
+pub use guard::{Guard, GuardSupport};
+pub use phase::Phase;
+pub use stop::StopReason;
+pub use words::UnknownName;

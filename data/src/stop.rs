@@ -1,0 +1,44 @@
+//! Why a measurement stopped taking samples.
+
+use crate::words::named;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum StopReason {
+    /// Every ratio's interval reached the precision target.
+    PrecisionReached,
+    /// The time budget ran out first.
+    #[default]
+    BudgetExhausted,
+    /// `--max-rounds` was reached.
+    MaxRounds,
+    /// Every runtime failed.
+    NoRuntimeLeft,
+    /// The baseline failed, so no ratio can be formed.
+    BaselineFailed,
+    /// SIGINT or SIGTERM.
+    Interrupted,
+}
+
+// The names are the sentences files have always carried, so older files still read.
+named!("stop reason", StopReason {
+    PrecisionReached => "precision reached",
+    BudgetExhausted => "budget exhausted",
+    MaxRounds => "max rounds reached",
+    NoRuntimeLeft => "no runtime left to measure",
+    BaselineFailed => "the native baseline failed",
+    Interrupted => "interrupted",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_reasons_read_as_older_files_wrote_them() {
+        let reason: StopReason = serde_json::from_str("\"budget exhausted\"").unwrap();
+        assert_eq!(reason, StopReason::BudgetExhausted);
+        for &r in StopReason::ALL {
+            assert_eq!(r.to_string().parse::<StopReason>(), Ok(r));
+        }
+    }
+}

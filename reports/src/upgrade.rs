@@ -1,0 +1,91 @@
+//! Older results files, read by today's code: each schema version's changes are undone here,
+//! on the JSON, so the rest of the code knows only the current model.
+
+use plugbench_data::Guard;
+use serde_json::{json, Value};
+
+use crate::model::SCHEMA_VERSION;
+
+/// Why a JSON document cannot be read as a results file.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("it has no `schema` version, so it was not written by plugbench")]
+    NoSchema,
+    #[error("it was written by a newer plugbench (schema {0}); this one reads schemas 1 to {SCHEMA_VERSION}")]
+    Newer(u64),
+    #[error("{0}")]
+    Shape(#[from] serde_json::Error),
+}
+
+/// Brings a results file of any version this plugbench knows to the current schema.
+pub fn to_current(mut run: Value) -> Result<Value, ReadError> {
+    let version = run
+        .get("schema")
+        .and_then(Value::as_u64)
+        .ok_or(ReadError::NoSchema)?;
+    if version > u64::from(SCHEMA_VERSION) {
+        return Err(ReadError::Newer(version));
+    }
+    if version == 1 {
+        from_v1(&mut run);
+    }
+    run["schema"] = json!(SCHEMA_VERSION);
+    Ok(run)
+}
+
+/// Version 1 wrote a guard as its label and its support as one sentence, "not offered: ..."
+/// when it was not.
+fn from_v1(run: &mut Value) {
+    let Some(entries) = run
+        .pointer_mut("/environment/sandbox")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for entry in entries {
+        let label = entry["guard"].as_str().unwrap_or_default();
+        if let Some(guard) = Guard::ALL.iter().find(|g| g.label() == label) {
+            entry["guard"] = json!(guard.as_str());
+        }
+        let how = entry["how"].as_str().unwrap_or_default().to_string();
+        match how.strip_prefix("not offered") {
+            Some(why) => {
+                let why = why.trim_start_matches([':', ' ']);
+                entry["support"] = json!("not_offered");
+                entry["why"] = json!(why);
+                entry.as_object_mut().map(|o| o.remove("how"));
+            }
+            None => entry["support"] = json!("offered"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_v1_guard_entry_becomes_typed() {
+        let v1 = json!({"schema": 1, "environment": {"sandbox": [
+            {"runtime": "wasmi", "guard": "deadline / epoch interruption", "variant": null,
+             "how": "not offered: no epoch interruption"},
+            {"runtime": "wasmi", "guard": "fuel / instruction metering", "variant": "wasmi+fuel",
+             "how": "Config::consume_fuel"}]}});
+        let now = to_current(v1).unwrap();
+        let sandbox = &now["environment"]["sandbox"];
+        assert_eq!(sandbox[0]["guard"], "deadline");
+        assert_eq!(sandbox[0]["support"], "not_offered");
+        assert_eq!(sandbox[0]["why"], "no epoch interruption");
+        assert_eq!(sandbox[1]["guard"], "fuel");
+        assert_eq!(sandbox[1]["support"], "offered");
+        assert_eq!(now["schema"], SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn newer_and_foreign_files_are_refused_with_the_reason() {
+        let newer = to_current(json!({"schema": 99})).unwrap_err().to_string();
+        assert!(newer.contains("newer plugbench (schema 99)"), "{newer}");
+        let foreign = to_current(json!({"name": "x"})).unwrap_err().to_string();
+        assert!(foreign.contains("no `schema`"), "{foreign}");
+    }
+}

@@ -1,0 +1,83 @@
+//! A run saved by an earlier plugbench (schema 1, `fixtures/run-v1.json`, with the markdown
+//! that version wrote from it) read by today's code: every figure comes out the same.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use reports::write::read_run;
+use reports::{analyze, Exporter, Markdown};
+use serde_json::Value;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The figures the earlier version derived and stored beside the raw samples.
+const DERIVED: [&str; 9] = [
+    "warm",
+    "ratio_to_native",
+    "ratio_pooled",
+    "ratio_geomean",
+    "ratio_unpaired",
+    "welch_vs_native",
+    "precision_met",
+    "noisy",
+    "phases",
+];
+
+#[test]
+fn every_derived_figure_of_a_v1_file_is_rebuilt_bit_for_bit() {
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("run-v1.json")).unwrap()).unwrap();
+    let mut run = read_run(&fixture("run-v1.json")).unwrap();
+    analyze(&mut run);
+    let rebuilt = serde_json::to_value(&run).unwrap();
+    let (saved, rebuilt) = (
+        saved["results"].as_array().unwrap(),
+        rebuilt["results"].as_array().unwrap(),
+    );
+    assert_eq!(saved.len(), rebuilt.len());
+    assert!(
+        saved.len() > 10,
+        "the fixture has groups and guard variants"
+    );
+    for (old, new) in saved.iter().zip(rebuilt) {
+        for key in DERIVED {
+            assert_eq!(old[key], new[key], "{} {key}", old["runtime"]);
+        }
+    }
+}
+
+/// Numbers as the report prints them (`1.234x`, `56.7 µs`, `12`), each with its count.
+fn numbers(text: &str) -> BTreeMap<String, usize> {
+    let mut found = BTreeMap::new();
+    let mut current = String::new();
+    for c in text.chars().chain([' ']) {
+        if c.is_ascii_digit() || (c == '.' && !current.is_empty()) {
+            current.push(c);
+        } else if !current.is_empty() {
+            *found
+                .entry(current.trim_end_matches('.').to_string())
+                .or_insert(0) += 1;
+            current.clear();
+        }
+    }
+    found
+}
+
+#[test]
+fn every_number_of_the_v1_report_is_in_the_rebuilt_one() {
+    let old = std::fs::read_to_string(fixture("report-v1.md")).unwrap();
+    let mut run = read_run(&fixture("run-v1.json")).unwrap();
+    analyze(&mut run);
+    let new = Markdown.render(&run);
+    let (old, new) = (numbers(&old), numbers(&new));
+    let missing: Vec<String> = old
+        .iter()
+        .filter(|(n, count)| new.get(*n).copied().unwrap_or(0) < **count)
+        .map(|(n, count)| format!("{n} (x{count}, now x{})", new.get(n).copied().unwrap_or(0)))
+        .collect();
+    assert!(missing.is_empty(), "figures lost: {missing:?}");
+}
