@@ -18,7 +18,7 @@ pub fn host_calls(
     out: &mut Vec<u8>,
     host: &mut dyn FnMut(i64) -> i64,
 ) -> Result<(), KernelError> {
-    if input.len() % 8 != 0 {
+    if !input.len().is_multiple_of(8) {
         return Err(KernelError(format!(
             "input is {} bytes, not a whole number of little-endian i64 values",
             input.len()

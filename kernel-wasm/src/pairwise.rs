@@ -29,7 +29,7 @@ pub fn pairwise_json(input: &[u8], out: &mut Vec<u8>) -> Result<(), KernelError>
 /// The same computation with raw little-endian `i64` bytes in and out: next to
 /// [`pairwise_json`] it shows what share of a call the JSON (de)serialization is.
 pub fn pairwise_raw(input: &[u8], out: &mut Vec<u8>) -> Result<(), KernelError> {
-    if input.len() % 8 != 0 {
+    if !input.len().is_multiple_of(8) {
         return Err(KernelError(format!(
             "input is {} bytes, not a whole number of little-endian i64 values",
             input.len()

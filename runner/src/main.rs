@@ -105,7 +105,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     // The report's sandbox section covers the runtimes of this run.
     environment
         .sandbox
-        .retain(|s| selected.iter().any(|r| *r == s.runtime));
+        .retain(|s| selected.contains(&s.runtime));
     let opts = CompareOptions {
         runtimes: selected.clone(),
         sandbox_runtimes: if args.sandbox {

@@ -159,7 +159,8 @@ fn worst_precision(slots: &[Slot]) -> Option<(f64, String)> {
         let precision = reports::analysis::headline_ratio(&pairs)
             .map(|r| r.precision)
             .unwrap_or(f64::INFINITY);
-        if !(precision <= worst.0) {
+        // A NaN precision (no ratio yet) counts as the widest.
+        if precision.is_nan() || precision > worst.0 {
             worst = (precision, slot.result.runtime.clone());
         }
     }

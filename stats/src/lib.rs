@@ -25,3 +25,8 @@ pub use ratio::{
 pub use scaling::{overhead_crossover, power_fit, Crossover, PowerFit};
 pub use summary::{percentile, Summary};
 pub use t::{t_critical, t_two_sided_p};
+
+/// Above zero; false for NaN, which a negated `x > 0.0` would let through unnoticed by readers.
+pub(crate) fn positive(x: f64) -> bool {
+    x > 0.0
+}

@@ -52,7 +52,7 @@ fn precision(value: f64, ci: [f64; 2]) -> f64 {
 /// "ratio = 1". `None` with fewer than 6 pairs (no 95% interval exists) or non-positive times.
 pub fn paired_median_ratio(runtime: &[f64], native: &[f64]) -> Option<RatioEstimate> {
     let n = runtime.len().min(native.len());
-    if n < 6 || runtime[..n].iter().chain(&native[..n]).any(|&x| !(x > 0.0)) {
+    if n < 6 || !all_positive(&runtime[..n], &native[..n]) {
         return None;
     }
     let mut ratios: Vec<f64> = runtime[..n]
@@ -112,7 +112,7 @@ fn sign_test_p(above: usize, below: usize) -> f64 {
 /// `None` with fewer than two pairs or a non-positive time.
 pub fn paired_log_ratio(runtime: &[f64], native: &[f64]) -> Option<RatioEstimate> {
     let n = runtime.len().min(native.len());
-    if n < 2 || runtime[..n].iter().chain(&native[..n]).any(|&x| !(x > 0.0)) {
+    if n < 2 || !all_positive(&runtime[..n], &native[..n]) {
         return None;
     }
     let logs: Vec<f64> = runtime[..n]
@@ -156,7 +156,7 @@ pub fn paired_launch_ratio(
     launch: &[usize],
 ) -> Option<RatioEstimate> {
     let n = runtime.len().min(native.len()).min(launch.len());
-    if runtime[..n].iter().chain(&native[..n]).any(|&x| !(x > 0.0)) {
+    if !all_positive(&runtime[..n], &native[..n]) {
         return None;
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<f64>> = Default::default();
@@ -211,7 +211,7 @@ pub fn unpaired_ratio(a: &[f64], b: &[f64]) -> Option<RatioEstimate> {
         return None;
     }
     let (ma, mb) = (mean(a), mean(b));
-    if !(ma > 0.0 && mb > 0.0) {
+    if !(crate::positive(ma) && crate::positive(mb)) {
         return None;
     }
     let va = sample_variance(a, ma) / (a.len() as f64 * ma * ma);
@@ -267,6 +267,11 @@ pub fn welch_t_test(a: &[f64], b: &[f64]) -> Option<WelchTest> {
         df,
         p_value: t_two_sided_p(t, df),
     })
+}
+
+/// Every time of both sides is above zero (a NaN is not).
+fn all_positive(a: &[f64], b: &[f64]) -> bool {
+    a.iter().chain(b).all(|&x| crate::positive(x))
 }
 
 #[cfg(test)]

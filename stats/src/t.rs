@@ -4,7 +4,7 @@ use statrs::distribution::{Continuous, ContinuousCDF, StudentsT};
 
 /// Two-sided critical value: `P(|T| <= t) = level` for `df` degrees of freedom.
 pub fn t_critical(df: f64, level: f64) -> f64 {
-    if !(df > 0.0) {
+    if !crate::positive(df) {
         return f64::NAN;
     }
     let dist = StudentsT::new(0.0, 1.0, df).expect("df > 0");
@@ -20,7 +20,7 @@ pub fn t_critical(df: f64, level: f64) -> f64 {
 
 /// Two-sided p-value of a t statistic with `df` degrees of freedom.
 pub fn t_two_sided_p(t: f64, df: f64) -> f64 {
-    if t.is_nan() || !(df > 0.0) {
+    if t.is_nan() || !crate::positive(df) {
         return f64::NAN;
     }
     if t.is_infinite() {
