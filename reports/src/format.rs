@@ -102,7 +102,10 @@ pub fn sentence(r: &RuntimeResult) -> String {
         };
     }
     let Some(ratio) = &r.ratio_to_native else {
-        return format!("{name}: no ratio to native (native has no result)");
+        // A 95% interval needs 6 paired rounds with one launch, or 2 launches of 3.
+        return format!(
+            "{name}: no ratio to native (too few paired rounds for a 95% interval, or native failed)"
+        );
     };
     let [lo, hi] = ratio.ci95;
     if lo > 1.0 {
