@@ -1,9 +1,14 @@
-//! SVG charts for the markdown report (plotters): time per call against size, log-log.
+//! SVG charts for the markdown report (plotters): the ratio to native at a glance, and time
+//! per call against size (log-log). Axis labels are written as a person would: sizes as 10,
+//! 100, 1k; times and ratios with no more digits than the ticks need.
 
 use plotters::prelude::*;
 
-use crate::format::duration;
+use crate::overview::{headline_ratios, RatioPoint};
 use crate::sweep::Sweep;
+
+/// File name of the ratio overview chart, next to the markdown report that embeds it.
+pub const OVERVIEW_FILE: &str = "plugbench-ratios.svg";
 
 /// File name of a sweep's chart, next to the markdown report that embeds it.
 pub fn sweep_file_name(kernel: &str) -> String {
@@ -12,10 +17,136 @@ pub fn sweep_file_name(kernel: &str) -> String {
 
 /// Every chart the markdown report of `run` embeds: (file name, SVG or why it failed).
 pub fn report_charts(run: &crate::model::RunFile) -> Vec<(String, Result<String, String>)> {
-    crate::sweep::sweeps(run)
-        .iter()
-        .map(|s| (sweep_file_name(&s.kernel), sweep_svg(s)))
+    let ratios = headline_ratios(run);
+    let overview = (!ratios.is_empty()).then(|| (OVERVIEW_FILE.to_string(), overview_svg(&ratios)));
+    overview
+        .into_iter()
+        .chain(
+            crate::sweep::sweeps(run)
+                .iter()
+                .map(|s| (sweep_file_name(&s.kernel), sweep_svg(s))),
+        )
         .collect()
+}
+
+/// A size as people write it: 10, 100, 1k, 10k, 1.5M.
+pub fn size_label(n: f64) -> String {
+    match n {
+        x if x >= 1e6 => format!("{}M", short(x / 1e6)),
+        x if x >= 1e3 => format!("{}k", short(x / 1e3)),
+        x => short(x),
+    }
+}
+
+/// A duration with no more digits than a tick label needs (1 ms, 2.5 µs, 100 ns).
+pub fn time_label(ns: f64) -> String {
+    match ns {
+        x if x >= 1e9 => format!("{} s", short(x / 1e9)),
+        x if x >= 1e6 => format!("{} ms", short(x / 1e6)),
+        x if x >= 1e3 => format!("{} µs", short(x / 1e3)),
+        x => format!("{} ns", short(x)),
+    }
+}
+
+/// Up to two decimals, trailing zeros dropped: 1, 2.5, 0.25.
+fn short(x: f64) -> String {
+    let text = format!("{x:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Runtimes down the side, ratio to native (log) across, one dot per workload with its 95%
+/// interval as whiskers.
+pub fn overview_svg(points: &[RatioPoint]) -> Result<String, String> {
+    let mut runtimes: Vec<&str> = Vec::new();
+    let mut workloads: Vec<&str> = Vec::new();
+    for p in points {
+        if !runtimes.contains(&p.runtime.as_str()) {
+            runtimes.push(&p.runtime);
+        }
+        if !workloads.contains(&p.workload.as_str()) {
+            workloads.push(&p.workload);
+        }
+    }
+    let (lo, hi) = bounds(points.iter().flat_map(|p| p.ci95))
+        .map(|(lo, hi)| (lo.min(1.0), hi.max(1.0)))
+        .ok_or("no ratios to draw")?;
+    let rows = runtimes.len() as f64;
+    let height = 120 + 34 * runtimes.len() as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (820, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                "Ratio to native (95% interval), each kernel at its largest size",
+                ("sans-serif", 17),
+            )
+            .margin(16)
+            .x_label_area_size(40)
+            .y_label_area_size(150)
+            .build_cartesian_2d((lo / 1.3..hi * 1.3).log_scale(), -0.5..rows - 0.5)
+            .map_err(|e| e.to_string())?;
+        // Row i from the top is runtime i.
+        let name_of = |y: &f64| {
+            let i = rows - 1.0 - y.round();
+            if (y - y.round()).abs() < 1e-9 && i >= 0.0 && (i as usize) < runtimes.len() {
+                runtimes[i as usize].to_string()
+            } else {
+                String::new()
+            }
+        };
+        chart
+            .configure_mesh()
+            .y_labels(runtimes.len() * 2 + 1)
+            .y_label_formatter(&name_of)
+            .x_label_formatter(&|x| format!("{}x", short(*x)))
+            .x_desc("times native's time per call (1x = native)")
+            .disable_y_mesh()
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(LineSeries::new(
+                [(1.0, -0.5), (1.0, rows - 0.5)],
+                BLACK.stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
+        let step = 0.6 / workloads.len().max(1) as f64;
+        for (j, workload) in workloads.iter().enumerate() {
+            let color = Palette99::pick(j).to_rgba();
+            let offset = 0.3 - step * (j as f64 + 0.5);
+            let at = |p: &RatioPoint| {
+                let row = runtimes.iter().position(|r| *r == p.runtime).unwrap_or(0);
+                rows - 1.0 - row as f64 + offset
+            };
+            let mine: Vec<&RatioPoint> =
+                points.iter().filter(|p| p.workload == *workload).collect();
+            chart
+                .draw_series(mine.iter().map(|p| {
+                    PathElement::new(
+                        vec![(p.ci95[0], at(p)), (p.ci95[1], at(p))],
+                        color.stroke_width(2),
+                    )
+                }))
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series(
+                    mine.iter()
+                        .map(|p| Circle::new((p.value, at(p)), 4, color.filled())),
+                )
+                .map_err(|e| e.to_string())?
+                .label(*workload)
+                .legend(move |(x, y)| Circle::new((x + 6, y), 4, color.filled()));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
 }
 
 /// Time per call (median) against input size for every runtime, both axes logarithmic.
@@ -35,7 +166,7 @@ pub fn sweep_svg(sweep: &Sweep) -> Result<String, String> {
             )
             .margin(12)
             .x_label_area_size(40)
-            .y_label_area_size(80)
+            .y_label_area_size(90)
             .build_cartesian_2d(
                 (x_min / 1.5..x_max * 1.5).log_scale(),
                 (y_min / 2.0..y_max * 2.0).log_scale(),
@@ -45,7 +176,8 @@ pub fn sweep_svg(sweep: &Sweep) -> Result<String, String> {
             .configure_mesh()
             .x_desc("input size")
             .y_desc("time per call")
-            .y_label_formatter(&|y| duration(*y))
+            .x_label_formatter(&|x| size_label(*x))
+            .y_label_formatter(&|y| time_label(*y))
             .draw()
             .map_err(|e| e.to_string())?;
         for (i, (line, pts)) in sweep.lines.iter().zip(&points).enumerate() {
@@ -87,6 +219,39 @@ fn bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
 mod tests {
     use super::*;
     use crate::sweep::SweepLine;
+
+    #[test]
+    fn axis_labels_read_as_people_write_them() {
+        assert_eq!(size_label(10.0), "10");
+        assert_eq!(size_label(1000.0), "1k");
+        assert_eq!(size_label(7000.0), "7k");
+        assert_eq!(size_label(1500.0), "1.5k");
+        assert_eq!(size_label(2_000_000.0), "2M");
+        assert_eq!(time_label(1e6), "1 ms");
+        assert_eq!(time_label(2500.0), "2.5 µs");
+        assert_eq!(time_label(100.0), "100 ns");
+        assert_eq!(time_label(3e9), "3 s");
+    }
+
+    #[test]
+    fn the_overview_has_every_runtime_and_workload() {
+        let point = |runtime: &str, workload: &str, value: f64| RatioPoint {
+            runtime: runtime.into(),
+            workload: workload.into(),
+            value,
+            ci95: [value * 0.95, value * 1.05],
+        };
+        let svg = overview_svg(&[
+            point("jit", "echo @ 10", 2.0),
+            point("interp", "echo @ 10", 40.0),
+            point("jit", "webhook @ 7000", 1.1),
+        ])
+        .unwrap();
+        for text in ["jit", "interp", "echo @ 10", "webhook @ 7000"] {
+            assert!(svg.contains(text), "{text}");
+        }
+        assert!(overview_svg(&[]).is_err());
+    }
 
     #[test]
     fn every_runtime_is_in_the_legend() {

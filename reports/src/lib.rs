@@ -8,6 +8,7 @@ pub mod diff;
 pub mod exporters;
 pub mod format;
 pub mod model;
+pub mod overview;
 mod rows;
 pub mod sandbox;
 pub mod sweep;

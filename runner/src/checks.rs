@@ -13,42 +13,37 @@ pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 /// Sizes whose input is measured to estimate bytes per unit of size (inputs grow linearly).
 const PROBE_SIZE: usize = 1000;
 
-/// clap parser for a duration or budget in seconds: finite and above zero.
-pub fn positive_seconds(text: &str) -> Result<f64, String> {
+/// A finite number that `ok` accepts, or a message saying what it must be (`rule`).
+fn number(text: &str, what: &str, ok: impl Fn(f64) -> bool, rule: &str) -> Result<f64, String> {
     let value: f64 = text
         .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if value.is_finite() && value > 0.0 {
+        .map_err(|_| format!("`{text}` is not a {what}"))?;
+    if value.is_finite() && ok(value) {
         Ok(value)
     } else {
-        Err(format!("must be more than 0 seconds, got {text}"))
+        Err(format!("must be {rule}, got {text}"))
     }
 }
 
-/// clap parser for a warm-up time in seconds: finite, zero allowed.
+/// clap parser for a duration or budget in seconds: above zero.
+pub fn positive_seconds(text: &str) -> Result<f64, String> {
+    number(
+        text,
+        "number of seconds",
+        |v| v > 0.0,
+        "more than 0 seconds",
+    )
+}
+
+/// clap parser for a warm-up time in seconds: zero allowed.
 pub fn seconds_or_zero(text: &str) -> Result<f64, String> {
-    let value: f64 = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if value.is_finite() && value >= 0.0 {
-        Ok(value)
-    } else {
-        Err(format!("must be 0 seconds or more, got {text}"))
-    }
+    number(text, "number of seconds", |v| v >= 0.0, "0 seconds or more")
 }
 
 /// clap parser for a precision target in percent: above 0 and below 100.
 pub fn percent(text: &str) -> Result<f64, String> {
-    let value: f64 = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a percentage"))?;
-    if value.is_finite() && value > 0.0 && value < 100.0 {
-        Ok(value)
-    } else {
-        Err(format!(
-            "must be above 0 and below 100 (percent), got {text}"
-        ))
-    }
+    let ok = |v: f64| v > 0.0 && v < 100.0;
+    number(text, "percentage", ok, "above 0 and below 100 (percent)")
 }
 
 /// About how many bytes the kernel's input has at `size`.

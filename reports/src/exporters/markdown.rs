@@ -2,10 +2,11 @@ use comfy_table::presets::ASCII_MARKDOWN;
 
 use super::table::draw;
 use super::Exporter;
-use crate::chart::sweep_file_name;
+use crate::chart::{sweep_file_name, OVERVIEW_FILE};
 use crate::choose::{break_evens, choices, situations, Choice, Unit};
 use crate::format::{duration, percent, sentence};
 use crate::model::{PhaseResult, RunFile};
+use crate::overview::headline_ratios;
 use crate::rows;
 use crate::sandbox;
 use crate::sweep::sweeps;
@@ -21,6 +22,9 @@ impl Exporter for Markdown {
         let s = &run.settings;
         let mut md = format!("# plugbench: `{}` at size {}\n\n", s.kernel, s.size);
         md += &interrupted_notice(run);
+        if !headline_ratios(run).is_empty() {
+            md += &format!("![ratio to native per runtime]({OVERVIEW_FILE})\n\n");
+        }
         md += &body(run, "##");
         md += &footer(run);
         md
@@ -36,8 +40,57 @@ fn interrupted_notice(run: &RunFile) -> String {
     }
 }
 
-/// Several kernels and/or sizes: the sweep and the choice across workloads first, then each
-/// workload in full, then what the run shares (environment, settings, method).
+/// The sections of a multi-workload report, as links (GitHub's heading anchors).
+fn contents(run: &RunFile) -> String {
+    let mut sections = vec!["Choosing a runtime"];
+    if !headline_ratios(run).is_empty() {
+        sections.push("Ratio to native at a glance");
+    }
+    if !sweeps(run).is_empty() {
+        sections.push("Scaling with input size");
+    }
+    if sandbox::any_measured(run) {
+        sections.push("Sandbox features and their cost");
+    }
+    sections.extend(["Results by workload", "Environment", "Settings", "Method"]);
+    let mut md = String::from("\n**Contents**: ");
+    let links: Vec<String> = sections
+        .iter()
+        .map(|title| format!("[{title}](#{})", anchor(title)))
+        .collect();
+    md += &links.join(" · ");
+    md.push('\n');
+    md
+}
+
+/// GitHub's anchor of a heading: lower case, spaces to hyphens, other punctuation dropped.
+fn anchor(title: &str) -> String {
+    title
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The chart a reader takes in at a glance, when the run has ratios to draw.
+fn overview(run: &RunFile) -> String {
+    if headline_ratios(run).is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n## Ratio to native at a glance\n\nEach runtime's headline ratio to native with its 95% \
+         interval, on each kernel at its largest size (1x = native; further right is slower).\n\n\
+         ![ratio to native per runtime]({OVERVIEW_FILE})\n"
+    )
+}
+
+/// Several kernels and/or sizes: the answer first (the choice across workloads and the ratio
+/// chart), then the sweep, the guards, each workload in full, and what the run shares
+/// (environment, settings, method).
 fn multi_group(run: &RunFile) -> String {
     let views = run.views();
     let mut kernels: Vec<&str> = Vec::new();
@@ -55,8 +108,10 @@ fn multi_group(run: &RunFile) -> String {
         run.results.iter().filter(|r| !r.is_ok()).count()
     );
     md += &interrupted_notice(run);
-    md += &sweep_section(run);
+    md += &contents(run);
     md += &choosing_across(&views);
+    md += &overview(run);
+    md += &sweep_section(run);
     md += &sandbox_section(run, "##");
     md += "\n## Results by workload\n";
     for v in &views {
