@@ -74,9 +74,11 @@ pub fn overview_svg(points: &[RatioPoint]) -> Result<String, String> {
     let height = 120 + 34 * runtimes.len() as u32;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (820, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (1000, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut chart = ChartBuilder::on(&root)
+        // The legend gets its own column, so it never covers a point.
+        let (plot, legend) = root.split_horizontally(800);
+        let mut chart = ChartBuilder::on(&plot)
             .caption(
                 "Ratio to native (95% interval), each kernel at its largest size",
                 ("sans-serif", 17),
@@ -133,17 +135,19 @@ pub fn overview_svg(points: &[RatioPoint]) -> Result<String, String> {
                     mine.iter()
                         .map(|p| Circle::new((p.value, at(p)), 4, color.filled())),
                 )
-                .map_err(|e| e.to_string())?
-                .label(*workload)
-                .legend(move |(x, y)| Circle::new((x + 6, y), 4, color.filled()));
+                .map_err(|e| e.to_string())?;
+            let y = 60 + 22 * j as i32;
+            legend
+                .draw(&Circle::new((12, y), 4, color.filled()))
+                .map_err(|e| e.to_string())?;
+            legend
+                .draw(&Text::new(
+                    workload.to_string(),
+                    (22, y - 7),
+                    ("sans-serif", 13),
+                ))
+                .map_err(|e| e.to_string())?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)

@@ -474,7 +474,7 @@ fn a_size_sweep_with_sandbox_guards_reports_scaling_charts_and_guard_costs() {
     ] {
         assert!(md.contains(needle), "report lacks {needle:?}");
     }
-    assert_eq!(md.matches("Sandbox features and their cost").count(), 1);
+    assert_eq!(md.matches("## Sandbox features and their cost").count(), 1);
     let guard_row = |runtime: &str, guard: &str| {
         md.lines()
             .find(|l| l.starts_with(&format!("| {runtime} ")) && l.contains(guard))

@@ -72,15 +72,16 @@ fn a_signal_mid_run_writes_a_complete_report_marked_interrupted() {
             let alive = unsafe { libc::kill(pid.as_i64().unwrap() as i32, 0) } == 0;
             assert!(!alive, "worker {pid} still running");
         }
-        // Nothing half-written beside the reports.
+        // Nothing half-written beside the reports and their chart.
         let names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
+        let finished = [".json", ".md", ".svg"];
         assert!(
             names
                 .iter()
-                .all(|n| n.ends_with(".json") || n.ends_with(".md")),
+                .all(|n| finished.iter().any(|end| n.ends_with(end))),
             "{names:?}"
         );
     }

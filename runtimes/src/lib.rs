@@ -9,6 +9,8 @@ mod adapters;
 mod core_abi;
 mod registry;
 
+use std::fmt::{Debug, Display};
+
 pub use kernel_embed::{Kernel, KERNELS};
 pub use plugbench_data::{Guard, GuardSupport};
 pub use registry::{
@@ -101,17 +103,31 @@ pub enum RuntimeError {
 // Some are unused in a build with only some adapters (cargo features).
 #[allow(dead_code)]
 impl RuntimeError {
-    pub(crate) fn setup(e: impl std::fmt::Display) -> Self {
-        Self::Setup(format!("{e:#}"))
+    pub(crate) fn setup(e: impl Display + Debug) -> Self {
+        Self::Setup(describe(e))
     }
-    pub(crate) fn compile(e: impl std::fmt::Display) -> Self {
-        Self::Compile(format!("{e:#}"))
+    pub(crate) fn compile(e: impl Display + Debug) -> Self {
+        Self::Compile(describe(e))
     }
-    pub(crate) fn instantiate(e: impl std::fmt::Display) -> Self {
-        Self::Instantiate(format!("{e:#}"))
+    pub(crate) fn instantiate(e: impl Display + Debug) -> Self {
+        Self::Instantiate(describe(e))
     }
-    pub(crate) fn call(e: impl std::fmt::Display) -> Self {
-        Self::Call(format!("{e:#}"))
+    pub(crate) fn call(e: impl Display + Debug) -> Self {
+        Self::Call(describe(e))
+    }
+}
+
+/// A runtime's error in words: its message with causes, or its debug form when the message
+/// says nothing more than its kind (some runtimes display a bare "trap").
+fn describe(e: impl Display + Debug) -> String {
+    let shown = format!("{e:#}");
+    let debug = format!("{e:?}");
+    if shown.trim().is_empty()
+        || (shown.split_whitespace().count() < 2 && debug.len() > shown.len())
+    {
+        debug
+    } else {
+        shown
     }
 }
 

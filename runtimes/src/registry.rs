@@ -62,6 +62,8 @@ fn configurations() -> Vec<Configuration> {
     all.extend(wasmer::configurations());
     #[cfg(feature = "wasmi")]
     all.extend(wasmi::configurations());
+    #[cfg(feature = "tinywasm")]
+    all.extend(tinywasm::configurations());
     #[cfg(feature = "extism")]
     all.extend(extism::configurations());
     all

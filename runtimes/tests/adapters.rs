@@ -28,6 +28,7 @@ fn default_build_has_every_adapter() {
             "wasmer-singlepass",
             "wasmi",
             "wasmi-eager",
+            "tinywasm",
             "extism"
         ]
     );

@@ -4,6 +4,8 @@
 pub mod extism;
 #[cfg(feature = "native")]
 pub mod native;
+#[cfg(feature = "tinywasm")]
+pub mod tinywasm;
 #[cfg(any(feature = "wasmer-cranelift", feature = "wasmer-singlepass"))]
 pub mod wasmer;
 #[cfg(feature = "wasmi")]

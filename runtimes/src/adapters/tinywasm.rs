@@ -1,0 +1,200 @@
+//! tinywasm, a small pure-Rust interpreter (no JIT, no unsafe), loading the plain core module.
+//! It bounds a call through resumable execution: the host resumes it a slice of fuel or of
+//! time at a time, and stops resuming when the budget is spent.
+
+use std::time::{Duration, Instant};
+
+use kernel_embed::Kernel;
+use tinywasm::{
+    ExecProgress, FunctionTyped, HostFunction, Imports, Memory, Module, ModuleInstance, Store,
+};
+
+use crate::core_abi::{self, CoreAbi};
+use crate::{
+    Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Runtime, RuntimeError,
+    RuntimeInfo, DEADLINE, FUEL,
+};
+
+/// Fuel given per resume under the fuel guard.
+const FUEL_SLICE: u32 = 1 << 20;
+/// Time given per resume under the deadline guard.
+const TIME_SLICE: Duration = Duration::from_millis(10);
+
+pub fn configurations() -> Vec<Configuration> {
+    let guards = vec![
+        (
+            Guard::Fuel,
+            GuardSupport::offered(format!(
+                "Function::call_resumable + resume_with_fuel, {FUEL_SLICE} fuel per resume"
+            )),
+        ),
+        (
+            Guard::Deadline,
+            GuardSupport::offered(format!(
+                "Function::call_resumable + resume_with_time_budget, {} ms per resume",
+                TIME_SLICE.as_millis()
+            )),
+        ),
+        (
+            Guard::MemoryLimit,
+            GuardSupport::not_offered(
+                "no cap on linear memory in its API (only the module's own maximum)",
+            ),
+        ),
+    ];
+    vec![Configuration::new("tinywasm", guards, TinyWasm::new)]
+}
+
+pub struct TinyWasm {
+    guard: Option<Guard>,
+}
+
+impl TinyWasm {
+    pub fn new(guard: Option<Guard>) -> Result<Self, RuntimeError> {
+        if guard == Some(Guard::MemoryLimit) {
+            return Err(RuntimeError::Unsupported);
+        }
+        Ok(Self { guard })
+    }
+}
+
+impl Runtime for TinyWasm {
+    fn info(&self) -> RuntimeInfo {
+        let guard = match self.guard {
+            Some(Guard::Fuel) => format!(
+                "; resumed {FUEL_SLICE} fuel at a time, {FUEL} in all (never exhausted here)"
+            ),
+            Some(Guard::Deadline) => format!(
+                "; resumed {} ms at a time, deadline {} s (never reached here)",
+                TIME_SLICE.as_millis(),
+                DEADLINE.as_secs()
+            ),
+            None | Some(Guard::MemoryLimit) => String::new(),
+        };
+        RuntimeInfo {
+            crate_name: "tinywasm",
+            crate_version: env!("PLUGBENCH_DEP_TINYWASM"),
+            config: format!("interpreter, default engine{guard}"),
+            guest: GuestFormat::CoreModule,
+            supports_artifacts: false,
+        }
+    }
+
+    fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
+        let module = tinywasm::parse_bytes(bytes).map_err(RuntimeError::compile)?;
+        Ok(Box::new(TwModule {
+            module,
+            export: kernel.export,
+            guard: self.guard,
+        }))
+    }
+}
+
+struct TwModule {
+    module: Module,
+    export: &'static str,
+    guard: Option<Guard>,
+}
+
+impl Compiled for TwModule {
+    fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
+        let mut store = Store::default();
+        // A host function belongs to a store, so each instance gets its own.
+        let host_mix = HostFunction::from(&mut store, |_ctx, v: i64| Ok(kernel_embed::host_mix(v)));
+        let mut imports = Imports::new();
+        imports.define(core_abi::HOST_MODULE, core_abi::HOST_MIX, host_mix);
+        let instance = ModuleInstance::instantiate(&mut store, &self.module, Some(imports))
+            .map_err(RuntimeError::instantiate)?;
+        let memory = instance
+            .memory("memory")
+            .map_err(RuntimeError::instantiate)?;
+        let alloc = instance
+            .func(&store, "alloc")
+            .map_err(RuntimeError::instantiate)?;
+        let run = instance
+            .func(&store, self.export)
+            .map_err(RuntimeError::instantiate)?;
+        Ok(Box::new(TwInstance {
+            store,
+            memory,
+            alloc,
+            run,
+            guard: self.guard,
+        }))
+    }
+}
+
+struct TwInstance {
+    store: Store,
+    memory: Memory,
+    alloc: FunctionTyped<i32, i32>,
+    run: FunctionTyped<(i32, i32), i64>,
+    guard: Option<Guard>,
+}
+
+impl TwInstance {
+    /// The kernel call, resumed slice by slice under a guard until done or out of budget.
+    fn run_guarded(&mut self, args: (i32, i32)) -> Result<i64, RuntimeError> {
+        let guard = self.guard;
+        let mut call = self
+            .run
+            .call_resumable(&mut self.store, args)
+            .map_err(RuntimeError::call)?;
+        let start = Instant::now();
+        let mut fuel_spent = 0u64;
+        loop {
+            let progress = match guard {
+                Some(Guard::Fuel) => call.resume_with_fuel(FUEL_SLICE),
+                _ => call.resume_with_time_budget(TIME_SLICE),
+            }
+            .map_err(RuntimeError::call)?;
+            if let ExecProgress::Completed(out) = progress {
+                return Ok(out);
+            }
+            fuel_spent += u64::from(FUEL_SLICE);
+            let out_of_budget = match guard {
+                Some(Guard::Fuel) => fuel_spent >= FUEL,
+                _ => start.elapsed() >= DEADLINE,
+            };
+            if out_of_budget {
+                return Err(RuntimeError::Call("the guard's budget ran out".into()));
+            }
+        }
+    }
+}
+
+impl CoreAbi for TwInstance {
+    fn alloc(&mut self, len: u32) -> Result<u32, RuntimeError> {
+        self.alloc
+            .call(&mut self.store, len as i32)
+            .map(|ptr| ptr as u32)
+            .map_err(RuntimeError::call)
+    }
+    fn write(&mut self, ptr: u32, bytes: &[u8]) -> Result<(), RuntimeError> {
+        self.memory
+            .copy_from_slice(&mut self.store, ptr as usize, bytes)
+            .map_err(RuntimeError::call)
+    }
+    fn run(&mut self, ptr: u32, len: u32) -> Result<u64, RuntimeError> {
+        let args = (ptr as i32, len as i32);
+        let packed = match self.guard {
+            None | Some(Guard::MemoryLimit) => self
+                .run
+                .call(&mut self.store, args)
+                .map_err(RuntimeError::call)?,
+            Some(Guard::Fuel) | Some(Guard::Deadline) => self.run_guarded(args)?,
+        };
+        Ok(packed as u64)
+    }
+    fn read(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, RuntimeError> {
+        self.memory
+            .read_vec(&self.store, ptr as usize, len as usize)
+            .map_err(RuntimeError::call)
+    }
+}
+
+impl Instance for TwInstance {
+    fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
+        core_abi::call(self, input)
+    }
+}
