@@ -1,6 +1,6 @@
 //! Faults a worker can be told to inject (hidden `--inject-fault` flag), so tests can prove
-//! that a broken module, a crash, a hang or a wrong answer becomes an error row and never
-//! a timing or a lost report.
+//! that a broken or hostile module, a crash, a hang or a wrong answer becomes an error row and
+//! never a timing or a lost report.
 
 use std::str::FromStr;
 
@@ -14,6 +14,61 @@ pub enum Fault {
     HangAt(String),
     /// Corrupt every output before it is checked against native.
     WrongOutput,
+    /// Load a hostile module (the core ABI's exports, misbehaving) instead of the kernel.
+    Hostile(Hostile),
+}
+
+/// What a hostile module's kernel export does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hostile {
+    /// Executes `unreachable`.
+    Trap,
+    /// Recurses without end.
+    StackOverflow,
+    /// Grows its memory until the runtime refuses, then traps (as an allocator would abort).
+    GrowMemory,
+    /// Loops forever.
+    EndlessLoop,
+    /// Claims an output of 4 GiB.
+    HugeOutput,
+}
+
+impl Hostile {
+    const NAMES: [(Hostile, &'static str); 5] = [
+        (Hostile::Trap, "trap"),
+        (Hostile::StackOverflow, "stack-overflow"),
+        (Hostile::GrowMemory, "grow-memory"),
+        (Hostile::EndlessLoop, "endless-loop"),
+        (Hostile::HugeOutput, "huge-output"),
+    ];
+
+    /// The body of the kernel export, `(param i32 i32) (result i64)`.
+    fn body(self) -> &'static str {
+        match self {
+            Hostile::Trap => "unreachable",
+            Hostile::StackOverflow => "i32.const 0 call $recurse drop i64.const 0",
+            Hostile::GrowMemory => {
+                "(loop $more (br_if $more (i32.ne (memory.grow (i32.const 1024)) (i32.const -1)))) unreachable"
+            }
+            Hostile::EndlessLoop => "(loop $forever (br $forever)) i64.const 0",
+            Hostile::HugeOutput => "i64.const 0xffffffff",
+        }
+    }
+
+    /// A core module with the byte ABI's exports whose kernel `export` misbehaves.
+    pub fn module(self, export: &str) -> Vec<u8> {
+        let text = format!(
+            r#"(module
+                 (memory (export "memory") 1)
+                 (func (export "alloc") (param i32) (result i32) i32.const 16)
+                 (func (export "dealloc") (param i32 i32))
+                 (func $recurse (param i32) (result i32)
+                   local.get 0 i32.const 1 i32.add call $recurse)
+                 (func (export "{export}") (param i32 i32) (result i64) {}))"#,
+            self.body()
+        );
+        wat::parse_str(text).expect("the hostile modules are valid text")
+    }
 }
 
 impl FromStr for Fault {
@@ -24,9 +79,14 @@ impl FromStr for Fault {
             Some(("hang", at)) => Ok(Fault::HangAt(at.into())),
             None if s == "bad-module" => Ok(Fault::BadModule),
             None if s == "wrong-output" => Ok(Fault::WrongOutput),
-            _ => Err(format!(
-                "unknown fault `{s}` (bad-module, wrong-output, abort@STEP, hang@STEP)"
-            )),
+            None => match Hostile::NAMES.iter().find(|(_, name)| *name == s) {
+                Some(&(hostile, _)) => Ok(Fault::Hostile(hostile)),
+                None => Err(format!(
+                    "unknown fault `{s}` (bad-module, wrong-output, abort@STEP, hang@STEP, {})",
+                    Hostile::NAMES.map(|(_, n)| n).join(", ")
+                )),
+            },
+            _ => Err(format!("unknown fault `{s}`")),
         }
     }
 }

@@ -260,14 +260,17 @@ impl Subject for ProcessSubject {
                 call_estimate_ns,
                 pid,
             }),
-            other => Err(unexpected(other)),
+            other => Err(format!(
+                "during prepare (compile, instantiate, first calls): {}",
+                unexpected(other)
+            )),
         }
     }
 
     fn warm(&mut self, calls: u64) -> Result<f64, String> {
         match self.request(&Request::Warm { calls }, "warm calls")? {
             Response::Sample { ns } => Ok(ns),
-            other => Err(unexpected(other)),
+            other => Err(format!("during warm calls: {}", unexpected(other))),
         }
     }
 

@@ -110,6 +110,7 @@ impl Worker {
         let info = runtime.info();
         self.bytes = match self.opts.fault {
             Some(Fault::BadModule) => GARBAGE_MODULE.to_vec(),
+            Some(Fault::Hostile(hostile)) => hostile.module(self.opts.kernel.export),
             _ => info.guest.artifact(self.opts.kernel).to_vec(),
         };
         let kernel = self.opts.kernel;

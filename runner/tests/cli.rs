@@ -643,3 +643,40 @@ fn report_and_diff_explain_a_truncated_or_foreign_file() {
         }
     }
 }
+
+/// Hostile modules in the compare path: each is an error row naming the phase and the reason,
+/// within the time limit, while the other rows are measured and every report is written.
+#[test]
+fn hostile_modules_are_error_rows_with_phase_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let faults = [
+        ("wasmtime", "trap", "unreachable"),
+        ("wasmi", "stack-overflow", "stack"),
+        ("wasmer-cranelift", "grow-memory", "unreachable"),
+        ("wasmer-singlepass", "huge-output", "outside guest memory"),
+        ("wasmtime-winch", "endless-loop", "no answer within 3 s"),
+    ];
+    let mut args = vec!["--phase-timeout", "3", "--no-phases", "--launches", "1"];
+    for (runtime, fault, _) in &faults {
+        args.extend(["--runtime", runtime]);
+        args.extend([
+            "--inject-fault",
+            Box::leak(format!("{runtime}={fault}").into_boxed_str()),
+        ]);
+    }
+    args.extend(["--runtime", "tinywasm"]);
+    quick_compare(dir.path(), &args).code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    for (runtime, fault, needle) in faults {
+        let r = result(&run, runtime);
+        assert_eq!(r["status"], "error", "{runtime} {fault}");
+        assert!(r["warm"].is_null(), "{runtime} {fault} has a timing");
+        let error = r["error"].as_str().unwrap().to_lowercase();
+        assert!(error.contains("prepare"), "{runtime} {fault}: {error}");
+        assert!(error.contains(needle), "{runtime} {fault}: {error}");
+    }
+    for healthy in ["native", "tinywasm"] {
+        assert_eq!(result(&run, healthy)["status"], "ok", "{healthy}");
+    }
+    assert!(dir.path().join("report.md").exists() && dir.path().join("run.csv").exists());
+}

@@ -45,13 +45,24 @@ pub(crate) fn call(instance: &mut impl CoreAbi, input: &[u8]) -> Result<Vec<u8>,
     }
 }
 
+/// An error unless `ptr..ptr + len` lies inside a memory of `memory_len` bytes. For runtimes
+/// whose own read clamps a range to the memory instead of refusing it (wasmer's
+/// `copy_range_to_vec` does), and so that no buffer is allocated for a bogus length.
+pub(crate) fn check_range(memory_len: u64, ptr: u32, len: u32) -> Result<(), RuntimeError> {
+    if u64::from(ptr) + u64::from(len) <= memory_len {
+        Ok(())
+    } else {
+        Err(RuntimeError::Call(format!(
+            "output {ptr}+{len} is outside guest memory ({memory_len} bytes)"
+        )))
+    }
+}
+
 /// Bounds-checked copy out of a linear memory slice.
 pub(crate) fn copy_out(memory: &[u8], ptr: u32, len: u32) -> Result<Vec<u8>, RuntimeError> {
+    check_range(memory.len() as u64, ptr, len)?;
     let start = ptr as usize;
-    memory
-        .get(start..start + len as usize)
-        .map(<[u8]>::to_vec)
-        .ok_or_else(|| RuntimeError::Call(format!("output {ptr}+{len} is outside guest memory")))
+    Ok(memory[start..start + len as usize].to_vec())
 }
 
 /// Bounds-checked copy into a linear memory slice.

@@ -187,6 +187,8 @@ impl CoreAbi for TwInstance {
         Ok(packed as u64)
     }
     fn read(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, RuntimeError> {
+        let size = self.memory.len(&self.store).map_err(RuntimeError::call)?;
+        core_abi::check_range(size as u64, ptr, len)?;
         self.memory
             .read_vec(&self.store, ptr as usize, len as usize)
             .map_err(RuntimeError::call)

@@ -334,11 +334,12 @@ impl CoreAbi for WmInstanceState {
             .map_err(RuntimeError::call)
     }
     fn read(&mut self, ptr: u32, len: u32) -> Result<Vec<u8>, RuntimeError> {
-        let start = u64::from(ptr);
-        self.memory
-            .view(&self.store)
-            .copy_range_to_vec(start..start + u64::from(len))
-            .map_err(RuntimeError::call)
+        let view = self.memory.view(&self.store);
+        core_abi::check_range(view.data_size(), ptr, len)?;
+        let mut out = vec![0; len as usize];
+        view.read(u64::from(ptr), &mut out)
+            .map_err(RuntimeError::call)?;
+        Ok(out)
     }
 }
 
