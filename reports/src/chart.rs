@@ -40,12 +40,8 @@ pub fn size_label(n: f64) -> String {
 
 /// A duration with no more digits than a tick label needs (1 ms, 2.5 µs, 100 ns).
 pub fn time_label(ns: f64) -> String {
-    match ns {
-        x if x >= 1e9 => format!("{} s", short(x / 1e9)),
-        x if x >= 1e6 => format!("{} ms", short(x / 1e6)),
-        x if x >= 1e3 => format!("{} µs", short(x / 1e3)),
-        x => format!("{} ns", short(x)),
-    }
+    let (value, unit) = crate::format::in_unit(ns);
+    format!("{} {unit}", short(value))
 }
 
 /// Up to two decimals, trailing zeros dropped: 1, 2.5, 0.25.

@@ -9,13 +9,18 @@ pub fn duration(ns: f64) -> String {
     if !ns.is_finite() {
         return "n/a".into();
     }
-    let (value, unit) = match ns.abs() {
+    let (value, unit) = in_unit(ns);
+    format!("{} {unit}", four_digits(value))
+}
+
+/// A duration in nanoseconds as a value in the largest unit it reaches (s, ms, µs, ns).
+pub fn in_unit(ns: f64) -> (f64, &'static str) {
+    match ns.abs() {
         x if x >= 1e9 => (ns / 1e9, "s"),
         x if x >= 1e6 => (ns / 1e6, "ms"),
         x if x >= 1e3 => (ns / 1e3, "µs"),
         _ => (ns, "ns"),
-    };
-    format!("{} {unit}", four_digits(value))
+    }
 }
 
 fn four_digits(v: f64) -> String {

@@ -151,9 +151,11 @@ impl TwInstance {
             if let ExecProgress::Completed(out) = progress {
                 return Ok(out);
             }
-            fuel_spent += u64::from(FUEL_SLICE);
             let out_of_budget = match guard {
-                Some(Guard::Fuel) => fuel_spent >= FUEL,
+                Some(Guard::Fuel) => {
+                    fuel_spent += u64::from(FUEL_SLICE);
+                    fuel_spent >= FUEL
+                }
                 _ => start.elapsed() >= DEADLINE,
             };
             if out_of_budget {
