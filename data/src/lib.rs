@@ -5,9 +5,11 @@
 mod guard;
 mod phase;
 mod stop;
+mod value;
 mod words;
 
 pub use guard::{Guard, GuardSupport};
 pub use phase::Phase;
 pub use stop::StopReason;
+pub use value::{Value, ValueType};
 pub use words::UnknownName;

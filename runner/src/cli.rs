@@ -46,9 +46,64 @@ plugbench compare --kernel all --sizes 10,100,1000 --budget 10 --markdown sweep.
     Report(ReportArgs),
     /// Compare two saved results files: per runtime and phase, did the time change significantly?
     Diff { old: PathBuf, new: PathBuf },
+    /// Differential fuzzing: generated and broken modules on every runtime, answers compared.
+    #[command(after_help = "Examples:\n  \
+plugbench fuzz --modules 1000 --seed 1\n  \
+plugbench fuzz --modules 10000 --markdown results/fuzz.md --json results/fuzz.json\n  \
+plugbench fuzz --replay results/fuzz/seed-1-case-17.json")]
+    Fuzz(FuzzArgs),
     /// Internal: serve one runtime over stdin/stdout for `compare`.
     #[command(hide = true)]
     Worker(WorkerArgs),
+    /// Internal: serve one runtime over stdin/stdout for `fuzz`.
+    #[command(hide = true)]
+    FuzzWorker(FuzzWorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FuzzArgs {
+    /// Modules to generate and run.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub modules: u64,
+    /// Seed of the modules and arguments (default: from the clock; always printed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Index of the first case: `--seed S --from N --modules 1` runs case N of seed S alone.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub from: u64,
+    /// Runtime to fuzz (repeatable). Default: every runtime built in that can host any core module.
+    #[arg(long = "runtime", value_name = "NAME")]
+    pub runtimes: Vec<String>,
+    /// Stop after this many seconds even if fewer modules were tried.
+    #[arg(long, value_name = "SECONDS", value_parser = checks::positive_seconds)]
+    pub time_limit: Option<f64>,
+    /// Time limit per module and runtime; a worker over it is killed, counted and replaced.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0, value_parser = checks::positive_seconds)]
+    pub timeout: f64,
+    /// Let generated modules use fixed-width SIMD.
+    #[arg(long)]
+    pub simd: bool,
+    /// Directory for reproducers (a `.wasm` and a `.json` per finding).
+    #[arg(long, value_name = "DIR", default_value = "results/fuzz")]
+    pub out: PathBuf,
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Run one saved reproducer (its `.json`) again instead of fuzzing.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+    /// Testing aid: make a runtime's worker misbehave (RUNTIME=wrong-output|abort@case-N|hang@case-N).
+    #[arg(long, value_name = "RUNTIME=FAULT", hide = true)]
+    pub inject_fault: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FuzzWorkerArgs {
+    #[arg(long)]
+    pub runtime: String,
+    #[arg(long)]
+    pub inject_fault: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -9,11 +9,11 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use reports::write::{read_run, write_atomic};
 use reports::{analyze, Csv, Exporter, Json, Markdown, RunFile, Table};
 use runner::checks;
-use runner::cli::{Cli, Command, CompareArgs, ReportArgs, WorkerArgs};
+use runner::cli::{Cli, Command, CompareArgs, FuzzArgs, ReportArgs, WorkerArgs};
 use runner::compare::{self, CompareOptions};
 use runner::fault::{parse_assignment, Fault};
 use runner::measure::Plan;
-use runner::{environment, interrupt, worker};
+use runner::{environment, fuzz, interrupt, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -22,7 +22,11 @@ fn main() -> ExitCode {
         Command::List => list_cmd().map(|_| ExitCode::SUCCESS),
         Command::Report(args) => report_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Diff { old, new } => diff_cmd(&old, &new).map(|_| ExitCode::SUCCESS),
+        Command::Fuzz(args) => fuzz_cmd(args),
         Command::Worker(args) => worker_cmd(args).map(|_| ExitCode::SUCCESS),
+        Command::FuzzWorker(args) => parse_fault(args.inject_fault.as_deref())
+            .and_then(|fault| fuzz::worker::serve(&args.runtime, fault))
+            .map(|_| ExitCode::SUCCESS),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -80,12 +84,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         .collect::<Result<BTreeMap<_, _>, _>>()
         .map_err(anyhow::Error::msg)?;
     let environment = environment::collect();
-    let seed = args.seed.unwrap_or_else(|| {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0)
-    });
+    let seed = args.seed.unwrap_or_else(clock_seed);
     let plan = Plan {
         budget: Duration::from_secs_f64(args.budget),
         target_precision: args.precision / 100.0,
@@ -269,15 +268,17 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<()> {
     Ok(())
 }
 
+fn parse_fault(fault: Option<&str>) -> Result<Option<Fault>> {
+    fault
+        .map(str::parse::<Fault>)
+        .transpose()
+        .map_err(anyhow::Error::msg)
+}
+
 fn worker_cmd(args: WorkerArgs) -> Result<()> {
     let kernel = kernel_embed::kernel(&args.kernel)
         .with_context(|| format!("unknown kernel `{}`", args.kernel))?;
-    let fault = args
-        .inject_fault
-        .as_deref()
-        .map(str::parse::<Fault>)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
+    let fault = parse_fault(args.inject_fault.as_deref())?;
     worker::serve(worker::WorkerOptions {
         runtime: args.runtime,
         kernel,
@@ -285,4 +286,104 @@ fn worker_cmd(args: WorkerArgs) -> Result<()> {
         input_seed: args.input_seed,
         fault,
     })
+}
+
+fn fuzz_cmd(args: FuzzArgs) -> Result<ExitCode> {
+    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let runtimes = fuzz_runtimes(&args.runtimes)?;
+    if let Some(file) = &args.replay {
+        return replay_cmd(file, &args.runtimes, &exe, timeout);
+    }
+    for path in [&args.json, &args.markdown].into_iter().flatten() {
+        checks::writable(path)?;
+    }
+    let faults = args
+        .inject_fault
+        .iter()
+        .map(|s| parse_assignment(s))
+        .collect::<Result<BTreeMap<_, _>, _>>()
+        .map_err(anyhow::Error::msg)?;
+    let opts = fuzz::FuzzOptions {
+        seed: args.seed.unwrap_or_else(clock_seed),
+        first: args.from,
+        modules: args.modules,
+        time_limit: args.time_limit.map(Duration::from_secs_f64),
+        runtimes,
+        features: fuzz::Features { simd: args.simd },
+        timeout,
+        out_dir: args.out,
+        faults,
+    };
+    interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
+    let run = fuzz::run(&opts, &exe)?;
+    print!("{}", run.terminal());
+    let files = [
+        (
+            args.json,
+            serde_json::to_string_pretty(&run).map_err(anyhow::Error::from),
+        ),
+        (args.markdown, Ok(run.markdown())),
+    ];
+    write_files(
+        files
+            .into_iter()
+            .filter_map(|(p, text)| p.map(|p| (p, text)))
+            .collect(),
+    )?;
+    Ok(if run.unexplained() > 0 {
+        ExitCode::from(3)
+    } else if run.interrupted && interrupt::requested() {
+        ExitCode::from(interrupt::EXIT_CODE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The runtimes to fuzz: those named (checked), or every configuration built in.
+fn fuzz_runtimes(named: &[String]) -> Result<Vec<String>> {
+    let known = runtimes::names();
+    if let Some(unknown) = named.iter().find(|n| !known.contains(n)) {
+        bail!("unknown runtime `{unknown}` (known: {})", known.join(", "));
+    }
+    Ok(if named.is_empty() {
+        runtimes::default_names()
+            .into_iter()
+            .filter(|n| Some(n.as_str()) != runtimes::baseline_name())
+            .collect()
+    } else {
+        named.to_vec()
+    })
+}
+
+fn replay_cmd(file: &Path, runtimes: &[String], exe: &Path, timeout: Duration) -> Result<ExitCode> {
+    let replayed = fuzz::replay(file, runtimes, exe, timeout)?;
+    for (name, answer) in &replayed.answers {
+        let mark = if replayed.dissenters.contains(name) {
+            "DIFFERS"
+        } else {
+            ""
+        };
+        println!("{name:<20} {mark:<8} {}", answer.summary());
+    }
+    for (name, why) in &replayed.not_hosted {
+        println!("{name:<20} not fuzzed: {why}");
+    }
+    let crashed = replayed
+        .answers
+        .iter()
+        .any(|(_, a)| matches!(a, fuzz::Answer::Crashed { .. }));
+    Ok(if replayed.dissenters.is_empty() && !crashed {
+        println!("every runtime agrees");
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}
+
+fn clock_seed() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
 }

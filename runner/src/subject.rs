@@ -1,15 +1,10 @@
 //! What the scheduler measures: a [`Subject`] answers sample requests. In production each
 //! subject is a worker process ([`ProcessSubject`]); tests use scripted subjects.
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Write};
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::process::WorkerProcess;
 use crate::protocol::{Request, Response};
 
 /// Facts a subject reports once it is ready.
@@ -62,168 +57,33 @@ pub struct WorkerCommand {
 /// A runtime in its own process, driven over pipes, with a time limit per request.
 pub struct ProcessSubject {
     command: WorkerCommand,
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-    stderr_tail: Arc<Mutex<VecDeque<String>>>,
-    timeout: Duration,
-    dead: bool,
+    process: WorkerProcess,
 }
-
-const STDERR_LINES_KEPT: usize = 8;
 
 impl ProcessSubject {
     pub fn spawn(cmd: WorkerCommand) -> Result<Self, String> {
-        let mut command = Command::new(&cmd.exe);
-        command
-            .args(["worker", "--runtime", &cmd.runtime, "--kernel", &cmd.kernel])
-            .args([
-                "--size",
-                &cmd.size.to_string(),
-                "--input-seed",
-                &cmd.input_seed.to_string(),
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            // Its own process group: a Ctrl-C at the terminal reaches plugbench only, which
-            // finishes the sample in flight, stops the workers and writes what it has.
-            .process_group(0);
+        let mut args: Vec<String> = ["worker", "--runtime", &cmd.runtime, "--kernel", &cmd.kernel]
+            .map(String::from)
+            .into();
+        args.extend([
+            "--size".into(),
+            cmd.size.to_string(),
+            "--input-seed".into(),
+            cmd.input_seed.to_string(),
+        ]);
         if let Some(fault) = &cmd.fault {
-            command.args(["--inject-fault", fault]);
+            args.extend(["--inject-fault".into(), fault.clone()]);
         }
-        let mut child = command
-            .spawn()
-            .map_err(|e| format!("could not start worker: {e}"))?;
-        let stdin = child.stdin.take().expect("piped");
-        let stdout = child.stdout.take().expect("piped");
-        let stderr = child.stderr.take().expect("piped");
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
-        let tail = Arc::clone(&stderr_tail);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut tail = tail.lock().unwrap();
-                if tail.len() == STDERR_LINES_KEPT {
-                    tail.pop_front();
-                }
-                tail.push_back(line);
-            }
-        });
         Ok(Self {
-            timeout: cmd.timeout,
+            process: WorkerProcess::spawn(&cmd.exe, &args, cmd.timeout)?,
             command: cmd,
-            child,
-            stdin,
-            lines,
-            stderr_tail,
-            dead: false,
         })
     }
 
-    fn stderr_note(&self) -> String {
-        // Give the stderr reader a moment to collect the dying words.
-        std::thread::sleep(Duration::from_millis(50));
-        let tail = self.stderr_tail.lock().unwrap();
-        let text: Vec<&str> = tail
-            .iter()
-            .map(String::as_str)
-            .filter(|l| !l.trim().is_empty())
-            .collect();
-        if text.is_empty() {
-            String::new()
-        } else {
-            format!("; worker stderr: {}", text.join(" | "))
-        }
-    }
-
-    fn died(&mut self, step: &str) -> String {
-        self.dead = true;
-        let status = match self.child.try_wait() {
-            Ok(Some(status)) => Some(status),
-            _ => {
-                std::thread::sleep(Duration::from_millis(100));
-                self.child.try_wait().ok().flatten()
-            }
-        };
-        let how = match status {
-            Some(status) => describe_exit(status),
-            None => "closed its output".into(),
-        };
-        format!("worker {how} during {step}{}", self.stderr_note())
-    }
-
     fn request(&mut self, request: &Request, step: &str) -> Result<Response, String> {
-        if self.dead {
-            return Err("worker is no longer running".into());
-        }
-        let mut line = serde_json::to_string(request).expect("requests serialize");
-        line.push('\n');
-        if self
-            .stdin
-            .write_all(line.as_bytes())
-            .and_then(|_| self.stdin.flush())
-            .is_err()
-        {
-            return Err(self.died(step));
-        }
-        match self.lines.recv_timeout(self.timeout) {
-            Ok(line) => serde_json::from_str(&line)
-                .map_err(|e| format!("bad answer from worker ({e}): {line}")),
-            Err(RecvTimeoutError::Disconnected) => Err(self.died(step)),
-            Err(RecvTimeoutError::Timeout) => {
-                self.dead = true;
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                Err(format!(
-                    "worker gave no answer within {:.0} s during {step} and was killed{}",
-                    self.timeout.as_secs_f64(),
-                    self.stderr_note()
-                ))
-            }
-        }
-    }
-}
-
-#[cfg(unix)]
-fn describe_exit(status: std::process::ExitStatus) -> String {
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (_, Some(signal)) => format!("was killed by signal {signal} ({})", signal_name(signal)),
-        (Some(code), _) => format!("exited with code {code}"),
-        _ => format!("ended ({status})"),
-    }
-}
-
-#[cfg(not(unix))]
-fn describe_exit(status: std::process::ExitStatus) -> String {
-    format!("ended ({status})")
-}
-
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        4 => "SIGILL",
-        6 => "SIGABRT",
-        7 => "SIGBUS",
-        8 => "SIGFPE",
-        9 => "SIGKILL",
-        11 => "SIGSEGV",
-        15 => "SIGTERM",
-        _ => "signal",
-    }
-}
-
-impl Drop for ProcessSubject {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let line = serde_json::to_string(request).expect("requests serialize");
+        let answer = self.process.exchange(&line, step)?;
+        serde_json::from_str(&answer).map_err(|e| format!("bad answer from worker ({e}): {answer}"))
     }
 }
 
@@ -304,7 +164,7 @@ impl Subject for ProcessSubject {
     }
 
     fn alive(&self) -> bool {
-        !self.dead
+        self.process.alive()
     }
 
     fn relaunch(&mut self) -> Result<(), String> {

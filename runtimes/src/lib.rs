@@ -5,14 +5,16 @@
 //! measures phases through these traits only.
 
 mod adapters;
+mod any_module;
 #[allow(dead_code)] // unused when no core-module runtime is built in
 mod core_abi;
 mod registry;
 
 use std::fmt::{Debug, Display};
 
+pub use any_module::{digest, AnyInstance, AnyModule};
 pub use kernel_embed::{Kernel, KERNELS};
-pub use plugbench_data::{Guard, GuardSupport};
+pub use plugbench_data::{Guard, GuardSupport, Value, ValueType};
 pub use registry::{
     all, baseline_name, create, default_names, names, sandbox_support, Configuration, RuntimeEntry,
     SandboxSupport,
@@ -157,6 +159,13 @@ pub trait Runtime {
         _kernel: &Kernel,
         _artifact: &[u8],
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
+
+    /// Compiles any core module that imports nothing, for calls by export name
+    /// ([`AnyInstance::invoke`]). Runtimes that only run their own plugin format say
+    /// [`RuntimeError::Unsupported`].
+    fn compile_any(&self, _bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
         Err(RuntimeError::Unsupported)
     }
 }

@@ -5,14 +5,15 @@
 use std::time::{Duration, Instant};
 
 use kernel_embed::Kernel;
+use tinywasm::types::WasmValue;
 use tinywasm::{
     ExecProgress, FunctionTyped, HostFunction, Imports, Memory, Module, ModuleInstance, Store,
 };
 
 use crate::core_abi::{self, CoreAbi};
 use crate::{
-    Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Runtime, RuntimeError,
-    RuntimeInfo, DEADLINE, FUEL,
+    AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
+    Runtime, RuntimeError, RuntimeInfo, Value, DEADLINE, FUEL,
 };
 
 /// Fuel given per resume under the fuel guard.
@@ -88,6 +89,23 @@ impl Runtime for TinyWasm {
             guard: self.guard,
         }))
     }
+
+    fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        let module = tinywasm::parse_bytes(bytes).map_err(RuntimeError::compile)?;
+        Ok(Box::new(TwAnyModule(module)))
+    }
+}
+
+/// A store with the host API, and `module` instantiated in it.
+fn start(module: &Module) -> Result<(Store, ModuleInstance), RuntimeError> {
+    let mut store = Store::default();
+    // A host function belongs to a store, so each instance gets its own.
+    let host_mix = HostFunction::from(&mut store, |_ctx, v: i64| Ok(kernel_embed::host_mix(v)));
+    let mut imports = Imports::new();
+    imports.define(core_abi::HOST_MODULE, core_abi::HOST_MIX, host_mix);
+    let instance = ModuleInstance::instantiate(&mut store, module, Some(imports))
+        .map_err(RuntimeError::instantiate)?;
+    Ok((store, instance))
 }
 
 struct TwModule {
@@ -98,13 +116,7 @@ struct TwModule {
 
 impl Compiled for TwModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
-        let mut store = Store::default();
-        // A host function belongs to a store, so each instance gets its own.
-        let host_mix = HostFunction::from(&mut store, |_ctx, v: i64| Ok(kernel_embed::host_mix(v)));
-        let mut imports = Imports::new();
-        imports.define(core_abi::HOST_MODULE, core_abi::HOST_MIX, host_mix);
-        let instance = ModuleInstance::instantiate(&mut store, &self.module, Some(imports))
-            .map_err(RuntimeError::instantiate)?;
+        let (store, instance) = start(&self.module)?;
         let memory = instance
             .memory("memory")
             .map_err(RuntimeError::instantiate)?;
@@ -200,5 +212,68 @@ impl CoreAbi for TwInstance {
 impl Instance for TwInstance {
     fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
         core_abi::call(self, input)
+    }
+}
+
+/// Any module, parsed. tinywasm has no untyped resumable call, so an endless guest is stopped
+/// by the caller (the fuzzer's time limit kills the worker).
+struct TwAnyModule(Module);
+
+impl AnyModule for TwAnyModule {
+    fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
+        let (store, instance) = start(&self.0)?;
+        Ok(Box::new(TwAnyInstance { store, instance }))
+    }
+}
+
+struct TwAnyInstance {
+    store: Store,
+    instance: ModuleInstance,
+}
+
+fn to_wasm(value: &Value) -> WasmValue {
+    match *value {
+        Value::I32(v) => WasmValue::I32(v),
+        Value::I64(v) => WasmValue::I64(v),
+        Value::F32(bits) => WasmValue::F32(f32::from_bits(bits)),
+        Value::F64(bits) => WasmValue::F64(f64::from_bits(bits)),
+    }
+}
+
+fn from_wasm(value: &WasmValue) -> Option<Value> {
+    match *value {
+        WasmValue::I32(v) => Some(Value::I32(v)),
+        WasmValue::I64(v) => Some(Value::I64(v)),
+        WasmValue::F32(v) => Some(Value::F32(v.to_bits())),
+        WasmValue::F64(v) => Some(Value::F64(v.to_bits())),
+        _ => None,
+    }
+}
+
+impl AnyInstance for TwAnyInstance {
+    fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
+        let func = self
+            .instance
+            .func_untyped(&self.store, export)
+            .map_err(RuntimeError::call)?;
+        let args: Vec<WasmValue> = args.iter().map(to_wasm).collect();
+        let results = func
+            .call(&mut self.store, &args)
+            .map_err(RuntimeError::call)?;
+        results
+            .iter()
+            .map(|v| from_wasm(v).ok_or_else(|| crate::any_module::not_a_number(v)))
+            .collect()
+    }
+
+    fn global(&mut self, export: &str) -> Option<Value> {
+        from_wasm(&self.instance.global_get(&self.store, export).ok()?)
+    }
+
+    fn memory(&mut self, export: &str) -> Option<(u64, u64)> {
+        let memory = self.instance.memory(export).ok()?;
+        let len = memory.len(&self.store).ok()?;
+        let bytes = memory.read_vec(&self.store, 0, len).ok()?;
+        Some((len as u64, crate::digest(&bytes)))
     }
 }

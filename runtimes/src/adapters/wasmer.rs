@@ -4,6 +4,7 @@
 use kernel_embed::Kernel;
 use wasmer::{
     imports, Engine, Function, Instance as WmInstance, Memory, Module, Store, TypedFunction,
+    Value as WmValue,
 };
 
 use crate::core_abi::{self, CoreAbi};
@@ -14,8 +15,8 @@ use wasmer::sys::{BaseTunables, NativeEngineExt, Tunables};
 use wasmer::{MemoryError, MemoryStyle, MemoryType, Pages, TableStyle, TableType};
 
 use crate::{
-    Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Runtime, RuntimeError,
-    RuntimeInfo, FUEL,
+    AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
+    Runtime, RuntimeError, RuntimeInfo, Value, FUEL,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -231,6 +232,17 @@ impl Runtime for Wasmer {
         Ok(self.compiled(kernel, module))
     }
 
+    fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        // The metering middleware is per module, so a metered compile gets its own engine.
+        let engine = if self.metered {
+            Self::engine(self.compiler, true, false)
+        } else {
+            self.engine.clone()
+        };
+        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
+        Ok(Box::new(WmCode { engine, module }))
+    }
+
     fn load_artifact(
         &self,
         kernel: &Kernel,
@@ -267,16 +279,22 @@ struct WmModule {
     metered: bool,
 }
 
+/// A store with the host API, and `module` instantiated in it.
+fn start(engine: &Engine, module: &Module) -> Result<(Store, WmInstance), RuntimeError> {
+    let mut store = Store::new(engine.clone());
+    // wasmer's host functions belong to a store, so each instance gets its own.
+    let host_mix = Function::new_typed(&mut store, kernel_embed::host_mix);
+    let imports = imports! {
+        core_abi::HOST_MODULE => { core_abi::HOST_MIX => host_mix },
+    };
+    let instance =
+        WmInstance::new(&mut store, module, &imports).map_err(RuntimeError::instantiate)?;
+    Ok((store, instance))
+}
+
 impl Compiled for WmModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
-        let mut store = Store::new(self.engine.clone());
-        // wasmer's host functions belong to a store, so each instance gets its own.
-        let host_mix = Function::new_typed(&mut store, kernel_embed::host_mix);
-        let imports = imports! {
-            core_abi::HOST_MODULE => { core_abi::HOST_MIX => host_mix },
-        };
-        let instance = WmInstance::new(&mut store, &self.module, &imports)
-            .map_err(RuntimeError::instantiate)?;
+        let (store, instance) = start(&self.engine, &self.module)?;
         let memory = instance
             .exports
             .get_memory("memory")
@@ -346,5 +364,71 @@ impl CoreAbi for WmInstanceState {
 impl Instance for WmInstanceState {
     fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
         core_abi::call(self, input)
+    }
+}
+
+/// Any module, compiled (with the engine it needs).
+struct WmCode {
+    engine: Engine,
+    module: Module,
+}
+
+impl AnyModule for WmCode {
+    fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
+        let (store, instance) = start(&self.engine, &self.module)?;
+        Ok(Box::new(WmAnyInstance { store, instance }))
+    }
+}
+
+struct WmAnyInstance {
+    store: Store,
+    instance: WmInstance,
+}
+
+fn to_value(value: &Value) -> WmValue {
+    match *value {
+        Value::I32(v) => WmValue::I32(v),
+        Value::I64(v) => WmValue::I64(v),
+        Value::F32(bits) => WmValue::F32(f32::from_bits(bits)),
+        Value::F64(bits) => WmValue::F64(f64::from_bits(bits)),
+    }
+}
+
+fn from_value(value: &WmValue) -> Option<Value> {
+    match *value {
+        WmValue::I32(v) => Some(Value::I32(v)),
+        WmValue::I64(v) => Some(Value::I64(v)),
+        WmValue::F32(v) => Some(Value::F32(v.to_bits())),
+        WmValue::F64(v) => Some(Value::F64(v.to_bits())),
+        _ => None,
+    }
+}
+
+impl AnyInstance for WmAnyInstance {
+    fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
+        let func = self
+            .instance
+            .exports
+            .get_function(export)
+            .map_err(RuntimeError::call)?;
+        let args: Vec<WmValue> = args.iter().map(to_value).collect();
+        let results = func
+            .call(&mut self.store, &args)
+            .map_err(RuntimeError::call)?;
+        results
+            .iter()
+            .map(|v| from_value(v).ok_or_else(|| crate::any_module::not_a_number(v)))
+            .collect()
+    }
+
+    fn global(&mut self, export: &str) -> Option<Value> {
+        let global = self.instance.exports.get_global(export).ok()?;
+        from_value(&global.get(&mut self.store))
+    }
+
+    fn memory(&mut self, export: &str) -> Option<(u64, u64)> {
+        let memory = self.instance.exports.get_memory(export).ok()?;
+        let bytes = memory.view(&self.store).copy_to_vec().ok()?;
+        Some((bytes.len() as u64, crate::digest(&bytes)))
     }
 }

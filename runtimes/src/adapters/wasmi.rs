@@ -3,13 +3,13 @@
 use kernel_embed::Kernel;
 use wasmi::{
     CompilationMode, Config, Engine, Linker, Memory, Module, Store, StoreLimits,
-    StoreLimitsBuilder, TypedFunc,
+    StoreLimitsBuilder, TypedFunc, Val, F32, F64,
 };
 
 use crate::core_abi::{self, CoreAbi};
 use crate::{
-    Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Runtime, RuntimeError,
-    RuntimeInfo, FUEL, MEMORY_LIMIT_BYTES,
+    AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
+    Runtime, RuntimeError, RuntimeInfo, Value, FUEL, MEMORY_LIMIT_BYTES,
 };
 
 /// What each store carries: the memory limits, consulted only when the guard is on.
@@ -126,27 +126,39 @@ impl Runtime for Wasmi {
     }
 
     fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
         Ok(Box::new(WiModule {
-            sandbox: self.sandbox,
-            engine: self.engine.clone(),
-            linker: self.linker.clone(),
-            module,
+            code: self.code(bytes)?,
             export: kernel.export,
         }))
     }
+
+    fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        Ok(Box::new(self.code(bytes)?))
+    }
 }
 
-struct WiModule {
+impl Wasmi {
+    fn code(&self, bytes: &[u8]) -> Result<WiCode, RuntimeError> {
+        Ok(WiCode {
+            sandbox: self.sandbox,
+            engine: self.engine.clone(),
+            linker: self.linker.clone(),
+            module: Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?,
+        })
+    }
+}
+
+/// A compiled module with the engine and guard it runs under.
+struct WiCode {
     sandbox: Option<Guard>,
     engine: Engine,
     linker: Linker<HostState>,
     module: Module,
-    export: &'static str,
 }
 
-impl Compiled for WiModule {
-    fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
+impl WiCode {
+    /// A store with the guard switched on, and the module instantiated (and started) in it.
+    fn start(&self) -> Result<(Store<HostState>, wasmi::Instance), RuntimeError> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(MEMORY_LIMIT_BYTES)
             .build();
@@ -160,6 +172,18 @@ impl Compiled for WiModule {
             .linker
             .instantiate_and_start(&mut store, &self.module)
             .map_err(RuntimeError::instantiate)?;
+        Ok((store, instance))
+    }
+}
+
+struct WiModule {
+    code: WiCode,
+    export: &'static str,
+}
+
+impl Compiled for WiModule {
+    fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
+        let (store, instance) = self.code.start()?;
         let memory = instance
             .get_memory(&store, "memory")
             .ok_or_else(|| RuntimeError::Instantiate("module exports no `memory`".into()))?;
@@ -207,5 +231,64 @@ impl CoreAbi for WiInstance {
 impl Instance for WiInstance {
     fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
         core_abi::call(self, input)
+    }
+}
+
+impl AnyModule for WiCode {
+    fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
+        let (store, instance) = self.start()?;
+        Ok(Box::new(WiAnyInstance { store, instance }))
+    }
+}
+
+struct WiAnyInstance {
+    store: Store<HostState>,
+    instance: wasmi::Instance,
+}
+
+fn to_val(value: &Value) -> Val {
+    match *value {
+        Value::I32(v) => Val::I32(v),
+        Value::I64(v) => Val::I64(v),
+        Value::F32(bits) => Val::F32(F32::from_bits(bits)),
+        Value::F64(bits) => Val::F64(F64::from_bits(bits)),
+    }
+}
+
+fn from_val(val: &Val) -> Option<Value> {
+    match val {
+        Val::I32(v) => Some(Value::I32(*v)),
+        Val::I64(v) => Some(Value::I64(*v)),
+        Val::F32(v) => Some(Value::F32(v.to_bits())),
+        Val::F64(v) => Some(Value::F64(v.to_bits())),
+        _ => None,
+    }
+}
+
+impl AnyInstance for WiAnyInstance {
+    fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
+        let func = self
+            .instance
+            .get_func(&self.store, export)
+            .ok_or_else(|| RuntimeError::Call(format!("no exported function `{export}`")))?;
+        let results = func.ty(&self.store).results().len();
+        let mut out = vec![Val::I32(0); results];
+        let args: Vec<Val> = args.iter().map(to_val).collect();
+        func.call(&mut self.store, &args, &mut out)
+            .map_err(RuntimeError::call)?;
+        out.iter()
+            .map(|v| from_val(v).ok_or_else(|| crate::any_module::not_a_number(v)))
+            .collect()
+    }
+
+    fn global(&mut self, export: &str) -> Option<Value> {
+        let global = self.instance.get_global(&self.store, export)?;
+        from_val(&global.get(&self.store))
+    }
+
+    fn memory(&mut self, export: &str) -> Option<(u64, u64)> {
+        let memory = self.instance.get_memory(&self.store, export)?;
+        let data = memory.data(&self.store);
+        Some((data.len() as u64, crate::digest(data)))
     }
 }

@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 
 use wasmtime::{
     Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, Linker, Memory, Module,
-    PoolingAllocationConfig, Store, StoreLimits, StoreLimitsBuilder, Strategy, TypedFunc,
+    PoolingAllocationConfig, Store, StoreLimits, StoreLimitsBuilder, Strategy, TypedFunc, Val,
 };
 
 use crate::core_abi::{self, CoreAbi};
 use crate::{
-    Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Runtime, RuntimeError,
-    RuntimeInfo, FUEL, MEMORY_LIMIT_BYTES,
+    AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
+    Runtime, RuntimeError, RuntimeInfo, Value, FUEL, MEMORY_LIMIT_BYTES,
 };
 
 /// What each store carries: the memory limits, consulted only when the guard is on.
@@ -170,12 +170,18 @@ impl Wasmtime {
         Ok((engine, linker))
     }
 
-    fn compiled(&self, kernel: &Kernel, module: Module) -> Box<dyn Compiled> {
-        Box::new(WtModule {
+    fn code(&self, module: Module) -> WtCode {
+        WtCode {
             sandbox: self.sandbox,
             engine: self.engine.clone(),
             linker: self.linker.clone(),
             module,
+        }
+    }
+
+    fn compiled(&self, kernel: &Kernel, module: Module) -> Box<dyn Compiled> {
+        Box::new(WtModule {
+            code: self.code(module),
             export: kernel.export,
         })
     }
@@ -220,10 +226,12 @@ impl Runtime for Wasmtime {
         let (engine, linker) = self.engine_with_cache(cache_dir)?;
         let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
         Ok(Box::new(WtModule {
-            sandbox: self.sandbox,
-            linker,
-            engine,
-            module,
+            code: WtCode {
+                sandbox: self.sandbox,
+                linker,
+                engine,
+                module,
+            },
             export: kernel.export,
         }))
     }
@@ -238,18 +246,24 @@ impl Runtime for Wasmtime {
             .map_err(RuntimeError::compile)?;
         Ok(self.compiled(kernel, module))
     }
+
+    fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
+        Ok(Box::new(self.code(module)))
+    }
 }
 
-struct WtModule {
+/// A compiled module with the engine and guard it runs under.
+struct WtCode {
     sandbox: Option<Guard>,
     engine: Engine,
     linker: Linker<HostState>,
     module: Module,
-    export: &'static str,
 }
 
-impl Compiled for WtModule {
-    fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
+impl WtCode {
+    /// A store with the guard switched on, and the module instantiated in it.
+    fn start(&self) -> Result<(Store<HostState>, wasmtime::Instance), RuntimeError> {
         let limits = StoreLimitsBuilder::new()
             .memory_size(MEMORY_LIMIT_BYTES)
             .build();
@@ -265,6 +279,18 @@ impl Compiled for WtModule {
             .linker
             .instantiate(&mut store, &self.module)
             .map_err(RuntimeError::instantiate)?;
+        Ok((store, instance))
+    }
+}
+
+struct WtModule {
+    code: WtCode,
+    export: &'static str,
+}
+
+impl Compiled for WtModule {
+    fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
+        let (mut store, instance) = self.code.start()?;
         let memory = instance
             .get_memory(&mut store, "memory")
             .ok_or_else(|| RuntimeError::Instantiate("module exports no `memory`".into()))?;
@@ -283,7 +309,7 @@ impl Compiled for WtModule {
     }
 
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
-        self.module.serialize().map_err(RuntimeError::compile)
+        self.code.module.serialize().map_err(RuntimeError::compile)
     }
 }
 
@@ -316,5 +342,64 @@ impl CoreAbi for WtInstanceState {
 impl Instance for WtInstanceState {
     fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
         core_abi::call(self, input)
+    }
+}
+
+impl AnyModule for WtCode {
+    fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
+        let (store, instance) = self.start()?;
+        Ok(Box::new(WtAnyInstance { store, instance }))
+    }
+}
+
+struct WtAnyInstance {
+    store: Store<HostState>,
+    instance: wasmtime::Instance,
+}
+
+fn to_val(value: &Value) -> Val {
+    match *value {
+        Value::I32(v) => Val::I32(v),
+        Value::I64(v) => Val::I64(v),
+        Value::F32(bits) => Val::F32(bits),
+        Value::F64(bits) => Val::F64(bits),
+    }
+}
+
+fn from_val(val: &Val) -> Option<Value> {
+    match *val {
+        Val::I32(v) => Some(Value::I32(v)),
+        Val::I64(v) => Some(Value::I64(v)),
+        Val::F32(bits) => Some(Value::F32(bits)),
+        Val::F64(bits) => Some(Value::F64(bits)),
+        _ => None,
+    }
+}
+
+impl AnyInstance for WtAnyInstance {
+    fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
+        let func = self
+            .instance
+            .get_func(&mut self.store, export)
+            .ok_or_else(|| RuntimeError::Call(format!("no exported function `{export}`")))?;
+        let results = func.ty(&self.store).results().len();
+        let mut out = vec![Val::I32(0); results];
+        let args: Vec<Val> = args.iter().map(to_val).collect();
+        func.call(&mut self.store, &args, &mut out)
+            .map_err(RuntimeError::call)?;
+        out.iter()
+            .map(|v| from_val(v).ok_or_else(|| crate::any_module::not_a_number(v)))
+            .collect()
+    }
+
+    fn global(&mut self, export: &str) -> Option<Value> {
+        let global = self.instance.get_global(&mut self.store, export)?;
+        from_val(&global.get(&mut self.store))
+    }
+
+    fn memory(&mut self, export: &str) -> Option<(u64, u64)> {
+        let memory = self.instance.get_memory(&mut self.store, export)?;
+        let data = memory.data(&self.store);
+        Some((data.len() as u64, crate::digest(data)))
     }
 }

@@ -1,0 +1,125 @@
+//! `plugbench fuzz`: differential fuzzing across runtimes. Seeded modules (wasm-smith, plus
+//! byte-level mutations) go through every runtime that can host any core module, each in
+//! its own long-lived worker process; answers are compared with the majority, and every
+//! disagreement or crash is saved as a reproducer.
+
+mod answer;
+mod case;
+mod host;
+mod plan;
+mod report;
+mod repro;
+mod verdict;
+pub mod worker;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+pub use answer::Answer;
+pub use case::Features;
+use host::{Host, Started};
+pub use report::{FuzzRun, RuntimeTally};
+pub use repro::replay;
+
+/// Cases generated and probed together; between batches plugbench checks for a signal and
+/// reports progress.
+const BATCH: u64 = 50;
+
+pub struct FuzzOptions {
+    pub seed: u64,
+    /// Index of the first case.
+    pub first: u64,
+    pub modules: u64,
+    /// Stop starting batches after this long, even if fewer modules were tried.
+    pub time_limit: Option<Duration>,
+    pub runtimes: Vec<String>,
+    pub features: Features,
+    /// Per module and runtime.
+    pub timeout: Duration,
+    /// Where reproducers go.
+    pub out_dir: PathBuf,
+    /// Testing aid: RUNTIME -> fault for its worker.
+    pub faults: BTreeMap<String, String>,
+}
+
+/// Starts a worker for each runtime (with the memory-limit guard where it offers one).
+fn start_hosts(opts: &FuzzOptions, exe: &Path) -> (Vec<Host>, Vec<(String, String)>) {
+    let mut hosts = Vec::new();
+    let mut not_hosted = Vec::new();
+    for name in &opts.runtimes {
+        let entry = runtimes::all()
+            .into_iter()
+            .find(|e| e.configuration == name && e.guard == Some(runtimes::Guard::MemoryLimit))
+            .map_or_else(|| name.clone(), |e| e.name);
+        let fault = opts.faults.get(name).cloned();
+        match Host::start(name.clone(), entry, exe.to_path_buf(), fault, opts.timeout) {
+            Started::Ready(host) => hosts.push(host),
+            Started::CannotHost { name, why } => not_hosted.push((name, why)),
+        }
+    }
+    (hosts, not_hosted)
+}
+
+pub fn run(opts: &FuzzOptions, exe: &Path) -> Result<FuzzRun> {
+    let (mut hosts, not_hosted) = start_hosts(opts, exe);
+    anyhow::ensure!(
+        hosts.len() >= 2,
+        "fuzzing compares runtimes: at least two must host any core module (got {})",
+        hosts
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let scratch = tempfile::tempdir().context("create a scratch directory for modules")?;
+    let mut run = FuzzRun::new(opts, &hosts, not_hosted);
+    let start = Instant::now();
+    let last = opts.first.saturating_add(opts.modules);
+    let mut next = opts.first;
+    while next < last {
+        if crate::interrupt::requested()
+            || opts
+                .time_limit
+                .is_some_and(|limit| start.elapsed() >= limit)
+        {
+            run.interrupted = true;
+            break;
+        }
+        let end = (next + BATCH).min(last);
+        let jobs = repro::write_batch(opts, next..end, scratch.path())?;
+        let answers = probe_all(&mut hosts, &jobs);
+        for (job, answers) in jobs.iter().zip(answers) {
+            run.record(opts, job, answers)?;
+        }
+        next = end;
+        eprint!(
+            "\r{}/{} modules, {} finding(s)",
+            next - opts.first,
+            opts.modules,
+            run.findings.len()
+        );
+    }
+    eprintln!();
+    run.finish(start.elapsed(), &hosts);
+    Ok(run)
+}
+
+/// Every host probes every job, the hosts in parallel; answers per job, in host order.
+fn probe_all(hosts: &mut [Host], jobs: &[repro::Prepared]) -> Vec<Vec<Answer>> {
+    let per_host: Vec<Vec<Answer>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = hosts
+            .iter_mut()
+            .map(|host| scope.spawn(move || jobs.iter().map(|j| host.probe(&j.job)).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a probing thread does not panic"))
+            .collect()
+    });
+    (0..jobs.len())
+        .map(|j| per_host.iter().map(|answers| answers[j].clone()).collect())
+        .collect()
+}

@@ -1,0 +1,314 @@
+//! The result of a fuzzing run: a tally per runtime and every finding, rendered for the
+//! terminal, as markdown and as JSON.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::Result;
+use serde::{Deserialize, Serialize};
+
+use super::answer::{Answer, CallResult};
+use super::case::{Features, Origin};
+use super::host::Host;
+use super::repro::{self, Prepared, Reproducer};
+use super::{verdict, FuzzOptions};
+
+/// Identifies fuzz results (apart from `compare` results) and their version.
+pub const SCHEMA: &str = "plugbench-fuzz";
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RuntimeTally {
+    pub runtime: String,
+    pub description: String,
+    pub tried: u64,
+    pub rejected: u64,
+    pub not_instantiated: u64,
+    pub ran: u64,
+    pub calls: u64,
+    pub trapped_calls: u64,
+    pub timed_out: u64,
+    pub crashed: u64,
+    /// Modules on which it differed from the majority.
+    pub disagreed: u64,
+    /// Of those, differences this project has explained.
+    pub disagreed_explained: u64,
+    pub workers_started: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finding {
+    pub case: u64,
+    pub origin: Origin,
+    /// Runtimes that differed from the majority.
+    pub dissenters: Vec<String>,
+    /// Runtimes whose worker crashed.
+    pub crashed: Vec<String>,
+    pub explanation: Option<String>,
+    /// Each runtime's answer in one line.
+    pub answers: BTreeMap<String, String>,
+    pub reproducer: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FuzzRun {
+    pub schema: String,
+    pub schema_version: u32,
+    pub seed: u64,
+    pub first_case: u64,
+    pub features: Features,
+    pub modules_requested: u64,
+    pub modules_tried: u64,
+    pub mutated_modules: u64,
+    pub seconds: f64,
+    pub modules_per_second: f64,
+    /// Stopped early (signal or time limit).
+    pub interrupted: bool,
+    pub timeout_seconds: f64,
+    pub runtimes: Vec<RuntimeTally>,
+    /// Runtimes asked for that cannot host any core module, and why.
+    pub not_hosted: Vec<(String, String)>,
+    pub findings: Vec<Finding>,
+}
+
+impl FuzzRun {
+    pub fn new(opts: &FuzzOptions, hosts: &[Host], not_hosted: Vec<(String, String)>) -> Self {
+        Self {
+            schema: SCHEMA.into(),
+            schema_version: SCHEMA_VERSION,
+            seed: opts.seed,
+            first_case: opts.first,
+            features: opts.features,
+            modules_requested: opts.modules,
+            modules_tried: 0,
+            mutated_modules: 0,
+            seconds: 0.0,
+            modules_per_second: 0.0,
+            interrupted: false,
+            timeout_seconds: opts.timeout.as_secs_f64(),
+            runtimes: hosts
+                .iter()
+                .map(|h| RuntimeTally {
+                    runtime: h.name.clone(),
+                    description: h.description.clone(),
+                    ..RuntimeTally::default()
+                })
+                .collect(),
+            not_hosted,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Counts one module's answers (in host order) and saves a reproducer if it is a finding.
+    pub fn record(
+        &mut self,
+        opts: &FuzzOptions,
+        job: &Prepared,
+        answers: Vec<Answer>,
+    ) -> Result<()> {
+        self.modules_tried += 1;
+        self.mutated_modules += u64::from(job.origin.is_mutated());
+        let dissenters = verdict::dissenters(&answers);
+        let names: Vec<String> = self.runtimes.iter().map(|t| t.runtime.clone()).collect();
+        let explanation = verdict::explain(&names, &answers, &dissenters, &job.job.plan);
+        for (i, (tally, answer)) in self.runtimes.iter_mut().zip(&answers).enumerate() {
+            tally.count(answer);
+            if dissenters.contains(&i) {
+                tally.disagreed += 1;
+                tally.disagreed_explained += u64::from(explanation.is_some());
+            }
+        }
+        let crashed: Vec<String> = names
+            .iter()
+            .zip(&answers)
+            .filter(|(_, a)| matches!(a, Answer::Crashed { .. }))
+            .map(|(n, _)| n.clone())
+            .collect();
+        if dissenters.is_empty() && crashed.is_empty() {
+            return Ok(());
+        }
+        let found = Reproducer {
+            seed: self.seed,
+            case: job.job.case,
+            origin: job.origin,
+            module: format!("seed-{}-case-{}.wasm", self.seed, job.job.case),
+            plan: job.job.plan.clone(),
+            answers: names.iter().cloned().zip(answers.iter().cloned()).collect(),
+            dissenters: dissenters.iter().map(|&i| names[i].clone()).collect(),
+            explanation,
+        };
+        let path = repro::save(opts, job, &found)?;
+        self.findings.push(Finding {
+            case: found.case,
+            origin: found.origin,
+            dissenters: found.dissenters,
+            crashed,
+            explanation: found.explanation,
+            answers: names
+                .into_iter()
+                .zip(answers.iter().map(Answer::summary))
+                .collect(),
+            reproducer: path.display().to_string(),
+        });
+        Ok(())
+    }
+
+    pub fn finish(&mut self, elapsed: Duration, hosts: &[Host]) {
+        self.seconds = elapsed.as_secs_f64();
+        self.modules_per_second = self.modules_tried as f64 / self.seconds.max(1e-9);
+        for (tally, host) in self.runtimes.iter_mut().zip(hosts) {
+            tally.workers_started = host.launches;
+        }
+    }
+
+    /// Findings (disagreements and crashes) that no known difference explains.
+    pub fn unexplained(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.explanation.is_none())
+            .count()
+    }
+
+    /// The per-runtime table: header and rows, for every format.
+    fn table(&self) -> (Vec<&'static str>, Vec<Vec<String>>) {
+        let header = vec![
+            "Runtime",
+            "Modules",
+            "Rejected",
+            "Not instantiated",
+            "Ran",
+            "Calls trapped",
+            "Timed out",
+            "Crashed",
+            "Disagreed (explained)",
+        ];
+        let rows = self
+            .runtimes
+            .iter()
+            .map(|t| {
+                vec![
+                    t.runtime.clone(),
+                    t.tried.to_string(),
+                    t.rejected.to_string(),
+                    t.not_instantiated.to_string(),
+                    t.ran.to_string(),
+                    format!("{} of {}", t.trapped_calls, t.calls),
+                    t.timed_out.to_string(),
+                    t.crashed.to_string(),
+                    format!("{} ({})", t.disagreed, t.disagreed_explained),
+                ]
+            })
+            .collect();
+        (header, rows)
+    }
+
+    fn headline(&self) -> String {
+        format!(
+            "{} modules ({} mutated) from seed {} in {:.1} s ({:.1} modules/s) on {} runtimes; \
+             {} finding(s), {} unexplained{}",
+            self.modules_tried,
+            self.mutated_modules,
+            self.seed,
+            self.seconds,
+            self.modules_per_second,
+            self.runtimes.len(),
+            self.findings.len(),
+            self.unexplained(),
+            if self.interrupted {
+                "; stopped early"
+            } else {
+                ""
+            }
+        )
+    }
+
+    pub fn terminal(&self) -> String {
+        let (header, rows) = self.table();
+        let mut table = comfy_table::Table::new();
+        table
+            .load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_header(header)
+            .add_rows(rows);
+        let mut out = format!("{table}\n{}\n", self.headline());
+        for (name, why) in &self.not_hosted {
+            out += &format!("not fuzzed: {name}: {why}\n");
+        }
+        for f in &self.findings {
+            out += &format!(
+                "case {} ({:?}): {} -> {}\n",
+                f.case,
+                f.origin,
+                f.explanation.as_deref().unwrap_or("UNEXPLAINED"),
+                f.reproducer
+            );
+        }
+        out
+    }
+
+    pub fn markdown(&self) -> String {
+        let (header, rows) = self.table();
+        let mut out = format!("# plugbench fuzz\n\n{}.\n\n", self.headline());
+        out += &markdown_table(&header, &rows);
+        out += &format!(
+            "\nEach module ran under a time limit of {:.0} s per runtime, with the memory-limit \
+             guard where the runtime offers one.\n",
+            self.timeout_seconds
+        );
+        if !self.not_hosted.is_empty() {
+            out += "\nNot fuzzed:\n\n";
+            for (name, why) in &self.not_hosted {
+                out += &format!("- {name}: {why}\n");
+            }
+        }
+        out += "\n## Findings\n\n";
+        if self.findings.is_empty() {
+            out += "None: every runtime agreed with the majority on every module.\n";
+        }
+        for f in &self.findings {
+            out += &format!(
+                "- case {} ({:?}), differs: {}{}; {}; reproducer `{}`\n",
+                f.case,
+                f.origin,
+                f.dissenters.join(", "),
+                if f.crashed.is_empty() {
+                    String::new()
+                } else {
+                    format!(", crashed: {}", f.crashed.join(", "))
+                },
+                f.explanation.as_deref().unwrap_or("not explained"),
+                f.reproducer
+            );
+        }
+        out
+    }
+}
+
+pub fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let line = |cells: Vec<&str>| format!("| {} |\n", cells.join(" | "));
+    let mut out = line(header.to_vec());
+    out += &line(header.iter().map(|_| "---").collect());
+    for row in rows {
+        out += &line(row.iter().map(String::as_str).collect());
+    }
+    out
+}
+
+impl RuntimeTally {
+    fn count(&mut self, answer: &Answer) {
+        self.tried += 1;
+        match answer {
+            Answer::Rejected { .. } => self.rejected += 1,
+            Answer::NotInstantiated { .. } => self.not_instantiated += 1,
+            Answer::Ran { calls, .. } => {
+                self.ran += 1;
+                self.calls += calls.len() as u64;
+                self.trapped_calls += calls
+                    .iter()
+                    .filter(|c| matches!(c, CallResult::Trapped(_)))
+                    .count() as u64;
+            }
+            Answer::TimedOut { .. } => self.timed_out += 1,
+            Answer::Crashed { .. } => self.crashed += 1,
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Comparing the runtimes' answers on one module: the majority behaviour, who differs from
+//! it, and whether the difference is one this project has explained.
+
+use std::collections::BTreeMap;
+
+use super::answer::{Answer, Behaviour};
+use super::plan::Plan;
+
+/// The runtimes (by position) whose behaviour differs from the majority's. Time-outs and
+/// crashes are not behaviours and are counted apart. With no strict majority every
+/// runtime that has a behaviour is listed against the most common one.
+pub fn dissenters(answers: &[Answer]) -> Vec<usize> {
+    let behaviours: Vec<Option<Behaviour>> = answers.iter().map(Answer::behaviour).collect();
+    let mut counts: BTreeMap<&Behaviour, usize> = BTreeMap::new();
+    for b in behaviours.iter().flatten() {
+        *counts.entry(b).or_default() += 1;
+    }
+    let Some((&majority, _)) = counts.iter().max_by_key(|(_, &n)| n) else {
+        return Vec::new();
+    };
+    behaviours
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.as_ref().is_some_and(|b| b != majority))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A difference between runtimes that this project has pinned down (each has a test, in
+/// `runtimes/tests/any_module.rs` or `runner/tests/fuzz.rs`, that fails once the runtime changes).
+struct Known {
+    runtime: &'static str,
+    applies: fn(&Answer, &Plan) -> bool,
+    why: &'static str,
+}
+
+const KNOWN: &[Known] = &[
+    Known {
+        runtime: "wasmtime-winch",
+        applies: |answer, _| rejected_with(answer, "gc types are disallowed"),
+        why: "Winch has no reference types (wasmtime 48 turns GC types off for it): limitation",
+    },
+    Known {
+        runtime: "tinywasm",
+        applies: |answer, _| rejected_with(answer, "logical operand width mismatch"),
+        why: "tinywasm 0.10 rejects a valid module ('logical operand width mismatch'): tinywasm bug",
+    },
+    Known {
+        runtime: "tinywasm",
+        applies: |answer, plan| matches!(answer, Answer::Ran { .. }) && plan.reference_locals,
+        why: "tinywasm 0.10 reads a default reference local as not null (ref.is_null gives 0): tinywasm bug",
+    },
+    Known {
+        runtime: "wasmi-eager",
+        applies: |answer, _| crashed_with(answer, "wasmi-2.0.0/src/engine/translator/func/mod.rs:2583"),
+        why: "wasmi 2.0.0 panics (unreachable!) translating a memory store of this valid module: \
+              wasmi bug, a host would crash (lazy wasmi translates a function on its first call, and \
+              this one is not called here)",
+    },
+];
+
+fn crashed_with(answer: &Answer, text: &str) -> bool {
+    matches!(answer, Answer::Crashed { how } if how.contains(text))
+}
+
+fn rejected_with(answer: &Answer, text: &str) -> bool {
+    matches!(answer, Answer::Rejected { message } if message.contains(text))
+}
+
+/// Why the dissenters differ or crashed, when every one of them is a known difference;
+/// `None` when any is not (that is a finding to look into: a runtime's bug or plugbench's).
+pub fn explain(
+    names: &[String],
+    answers: &[Answer],
+    dissenters: &[usize],
+    plan: &Plan,
+) -> Option<String> {
+    let crashed = (0..answers.len()).filter(|&i| matches!(answers[i], Answer::Crashed { .. }));
+    let mut reasons: Vec<&str> = Vec::new();
+    for i in dissenters.iter().copied().chain(crashed) {
+        let known = KNOWN
+            .iter()
+            .find(|k| k.runtime == names[i] && (k.applies)(&answers[i], plan))?;
+        if !reasons.contains(&known.why) {
+            reasons.push(known.why);
+        }
+    }
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzz::answer::{CallResult, State};
+    use runtimes::Value;
+
+    fn ran(v: i32) -> Answer {
+        Answer::Ran {
+            calls: vec![CallResult::Returned(vec![Value::I32(v)])],
+            state: State::default(),
+        }
+    }
+
+    #[test]
+    fn the_one_that_differs_is_named_and_messages_do_not_count() {
+        let answers = [
+            ran(1),
+            ran(1),
+            Answer::Rejected {
+                message: "a".into(),
+            },
+            ran(2),
+            Answer::TimedOut { seconds: 1.0 },
+        ];
+        assert_eq!(dissenters(&answers), [2, 3]);
+        let rejections = [
+            Answer::Rejected {
+                message: "a".into(),
+            },
+            Answer::Rejected {
+                message: "b".into(),
+            },
+        ];
+        assert!(dissenters(&rejections).is_empty());
+    }
+
+    #[test]
+    fn a_trap_differs_from_a_result() {
+        let trapped = Answer::Ran {
+            calls: vec![CallResult::Trapped("unreachable".into())],
+            state: State::default(),
+        };
+        assert_eq!(dissenters(&[ran(0), ran(0), trapped]), [2]);
+    }
+}

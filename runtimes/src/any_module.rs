@@ -1,0 +1,35 @@
+//! Any core module, called by export name with numbers: what `plugbench fuzz` runs (and what a
+//! user's own numeric export needs). Unlike the kernel path, nothing about the module is
+//! assumed: it imports nothing, and the caller names each export and passes its arguments.
+
+use crate::{RuntimeError, Value};
+
+/// A compiled module, ready to be instantiated.
+pub trait AnyModule {
+    /// A fresh instance; a start function runs here.
+    fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError>;
+}
+
+/// A live instance of any module.
+pub trait AnyInstance {
+    /// Calls the exported function `export` with `args`; its results in order.
+    fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError>;
+    /// The value of the exported numeric global `export` (`None` if there is none).
+    fn global(&mut self, export: &str) -> Option<Value>;
+    /// Size in bytes and [`digest`] of the exported memory `export` (`None` if there is none).
+    fn memory(&mut self, export: &str) -> Option<(u64, u64)>;
+}
+
+/// FNV-1a of `bytes`: the same in every process and version, so memories of two runtimes (or
+/// of a run and its replay) compare by digest.
+pub fn digest(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The error for a value a runtime gives back that has no [`Value`] (a reference, a vector).
+#[allow(dead_code)] // unused when no core-module runtime is built in
+pub(crate) fn not_a_number(what: impl std::fmt::Debug) -> RuntimeError {
+    RuntimeError::Call(format!("result is not a number: {what:?}"))
+}
