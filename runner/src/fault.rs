@@ -12,6 +12,9 @@ pub enum Fault {
     AbortAt(String),
     /// Stop answering at this request.
     HangAt(String),
+    /// Write 32 MiB without a line break to stderr, then to stdout, at this request (a
+    /// runtime that floods its output).
+    FloodAt(String),
     /// Corrupt every output before it is checked against native.
     WrongOutput,
     /// Load a hostile module (the core ABI's exports, misbehaving) instead of the kernel.
@@ -77,12 +80,13 @@ impl FromStr for Fault {
         match s.split_once('@') {
             Some(("abort", at)) => Ok(Fault::AbortAt(at.into())),
             Some(("hang", at)) => Ok(Fault::HangAt(at.into())),
+            Some(("flood", at)) => Ok(Fault::FloodAt(at.into())),
             None if s == "bad-module" => Ok(Fault::BadModule),
             None if s == "wrong-output" => Ok(Fault::WrongOutput),
             None => match Hostile::NAMES.iter().find(|(_, name)| *name == s) {
                 Some(&(hostile, _)) => Ok(Fault::Hostile(hostile)),
                 None => Err(format!(
-                    "unknown fault `{s}` (bad-module, wrong-output, abort@STEP, hang@STEP, {})",
+                    "unknown fault `{s}` (bad-module, wrong-output, abort@STEP, hang@STEP, flood@STEP, {})",
                     Hostile::NAMES.map(|(_, n)| n).join(", ")
                 )),
             },
@@ -99,6 +103,16 @@ impl Fault {
             Some(Fault::HangAt(at)) if at == step => loop {
                 std::thread::sleep(std::time::Duration::from_secs(3600));
             },
+            Some(Fault::FloodAt(at)) if at == step => {
+                use std::io::Write;
+                let block = [b'x'; 1 << 20];
+                for _ in 0..32 {
+                    let _ = std::io::stderr().write_all(&block);
+                }
+                for _ in 0..32 {
+                    let _ = std::io::stdout().write_all(&block);
+                }
+            }
             _ => {}
         }
     }

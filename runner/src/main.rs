@@ -292,18 +292,19 @@ fn fuzz_cmd(args: FuzzArgs) -> Result<ExitCode> {
     let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     let timeout = Duration::from_secs_f64(args.timeout);
     let runtimes = fuzz_runtimes(&args.runtimes)?;
-    if let Some(file) = &args.replay {
-        return replay_cmd(file, &args.runtimes, &exe, timeout);
-    }
-    for path in [&args.json, &args.markdown].into_iter().flatten() {
-        checks::writable(path)?;
-    }
     let faults = args
         .inject_fault
         .iter()
         .map(|s| parse_assignment(s))
         .collect::<Result<BTreeMap<_, _>, _>>()
         .map_err(anyhow::Error::msg)?;
+    if let Some(file) = &args.replay {
+        let replayed = fuzz::replay(file, &args.runtimes, &exe, timeout, faults)?;
+        return Ok(print_replay(&replayed));
+    }
+    for path in [&args.json, &args.markdown].into_iter().flatten() {
+        checks::writable(path)?;
+    }
     let opts = fuzz::FuzzOptions {
         seed: args.seed.unwrap_or_else(clock_seed),
         first: args.from,
@@ -356,8 +357,7 @@ fn fuzz_runtimes(named: &[String]) -> Result<Vec<String>> {
     })
 }
 
-fn replay_cmd(file: &Path, runtimes: &[String], exe: &Path, timeout: Duration) -> Result<ExitCode> {
-    let replayed = fuzz::replay(file, runtimes, exe, timeout)?;
+fn print_replay(replayed: &fuzz::Replayed) -> ExitCode {
     for (name, answer) in &replayed.answers {
         let mark = if replayed.dissenters.contains(name) {
             "DIFFERS"
@@ -373,12 +373,12 @@ fn replay_cmd(file: &Path, runtimes: &[String], exe: &Path, timeout: Duration) -
         .answers
         .iter()
         .any(|(_, a)| matches!(a, fuzz::Answer::Crashed { .. }));
-    Ok(if replayed.dissenters.is_empty() && !crashed {
+    if replayed.dissenters.is_empty() && !crashed {
         println!("every runtime agrees");
         ExitCode::SUCCESS
     } else {
         ExitCode::from(3)
-    })
+    }
 }
 
 fn clock_seed() -> u64 {

@@ -655,6 +655,7 @@ fn hostile_modules_are_error_rows_with_phase_and_reason() {
         ("wasmer-cranelift", "grow-memory", "unreachable"),
         ("wasmer-singlepass", "huge-output", "outside guest memory"),
         ("wasmtime-winch", "endless-loop", "no answer within 3 s"),
+        ("wasmi-eager", "flood@prepare", "output flood"),
     ];
     let mut args = vec!["--phase-timeout", "3", "--no-phases", "--launches", "1"];
     for (runtime, fault, _) in &faults {

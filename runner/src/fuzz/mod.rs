@@ -22,7 +22,7 @@ pub use answer::Answer;
 pub use case::Features;
 use host::{Host, Started};
 pub use report::{FuzzRun, RuntimeTally};
-pub use repro::replay;
+pub use repro::{replay, Replayed};
 
 /// Cases generated and probed together; between batches plugbench checks for a signal and
 /// reports progress.
@@ -76,6 +76,17 @@ pub fn run(opts: &FuzzOptions, exe: &Path) -> Result<FuzzRun> {
     );
     let scratch = tempfile::tempdir().context("create a scratch directory for modules")?;
     let mut run = FuzzRun::new(opts, &hosts, not_hosted);
+    let progress = indicatif::ProgressBar::with_draw_target(
+        Some(opts.modules),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed:>4} [{bar:30}] {pos}/{len} modules, {msg}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
     let start = Instant::now();
     let last = opts.first.saturating_add(opts.modules);
     let mut next = opts.first;
@@ -95,14 +106,10 @@ pub fn run(opts: &FuzzOptions, exe: &Path) -> Result<FuzzRun> {
             run.record(opts, job, answers)?;
         }
         next = end;
-        eprint!(
-            "\r{}/{} modules, {} finding(s)",
-            next - opts.first,
-            opts.modules,
-            run.findings.len()
-        );
+        progress.set_position(next - opts.first);
+        progress.set_message(format!("{} finding(s)", run.findings.len()));
     }
-    eprintln!();
+    progress.finish_and_clear();
     run.finish(start.elapsed(), &hosts);
     Ok(run)
 }

@@ -50,6 +50,16 @@ pub struct Finding {
     pub reproducer: String,
 }
 
+/// Modules on which the same runtimes differed for the same known reason.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Explained {
+    pub explanation: String,
+    pub runtimes: Vec<String>,
+    pub modules: u64,
+    /// The first such case (`--seed S --from N --modules 1` runs it again).
+    pub first_case: u64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FuzzRun {
     pub schema: String,
@@ -68,7 +78,10 @@ pub struct FuzzRun {
     pub runtimes: Vec<RuntimeTally>,
     /// Runtimes asked for that cannot host any core module, and why.
     pub not_hosted: Vec<(String, String)>,
+    /// Crashes, and disagreements nothing here explains, each saved as a reproducer.
     pub findings: Vec<Finding>,
+    /// Disagreements with a known reason, counted.
+    pub explained: Vec<Explained>,
 }
 
 impl FuzzRun {
@@ -96,6 +109,7 @@ impl FuzzRun {
                 .collect(),
             not_hosted,
             findings: Vec::new(),
+            explained: Vec::new(),
         }
     }
 
@@ -127,6 +141,10 @@ impl FuzzRun {
         if dissenters.is_empty() && crashed.is_empty() {
             return Ok(());
         }
+        if let (Some(why), true) = (&explanation, crashed.is_empty()) {
+            self.count_explained(why, &dissenters, &names, job.job.case);
+            return Ok(());
+        }
         let found = Reproducer {
             seed: self.seed,
             case: job.job.case,
@@ -151,6 +169,24 @@ impl FuzzRun {
             reproducer: path.display().to_string(),
         });
         Ok(())
+    }
+
+    /// A known difference is counted, not saved: its test already reproduces it.
+    fn count_explained(&mut self, why: &str, dissenters: &[usize], names: &[String], case: u64) {
+        let runtimes: Vec<String> = dissenters.iter().map(|&i| names[i].clone()).collect();
+        match self
+            .explained
+            .iter_mut()
+            .find(|e| e.explanation == why && e.runtimes == runtimes)
+        {
+            Some(known) => known.modules += 1,
+            None => self.explained.push(Explained {
+                explanation: why.to_string(),
+                runtimes,
+                modules: 1,
+                first_case: case,
+            }),
+        }
     }
 
     pub fn finish(&mut self, elapsed: Duration, hosts: &[Host]) {
@@ -203,16 +239,17 @@ impl FuzzRun {
     }
 
     fn headline(&self) -> String {
+        let crashes: u64 = self.runtimes.iter().map(|t| t.crashed).sum();
         format!(
             "{} modules ({} mutated) from seed {} in {:.1} s ({:.1} modules/s) on {} runtimes; \
-             {} finding(s), {} unexplained{}",
+             {} crash(es) of a runtime, {} unexplained finding(s){}",
             self.modules_tried,
             self.mutated_modules,
             self.seed,
             self.seconds,
             self.modules_per_second,
             self.runtimes.len(),
-            self.findings.len(),
+            crashes,
             self.unexplained(),
             if self.interrupted {
                 "; stopped early"
@@ -220,6 +257,44 @@ impl FuzzRun {
                 ""
             }
         )
+    }
+
+    /// One line per known difference and per finding, for either format.
+    fn lines(&self) -> (Vec<String>, Vec<String>) {
+        let known = self
+            .explained
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} on {} module(s) (first: case {}): {}",
+                    e.runtimes.join(", "),
+                    e.modules,
+                    e.first_case,
+                    e.explanation
+                )
+            })
+            .collect();
+        let findings = self
+            .findings
+            .iter()
+            .map(|f| {
+                let who: Vec<String> = f
+                    .crashed
+                    .iter()
+                    .map(|r| format!("{r} crashed"))
+                    .chain(f.dissenters.iter().map(|r| format!("{r} differs")))
+                    .collect();
+                format!(
+                    "case {} ({:?}): {}: {}; reproducer {}",
+                    f.case,
+                    f.origin,
+                    who.join(", "),
+                    f.explanation.as_deref().unwrap_or("NOT EXPLAINED"),
+                    f.reproducer
+                )
+            })
+            .collect();
+        (known, findings)
     }
 
     pub fn terminal(&self) -> String {
@@ -233,14 +308,12 @@ impl FuzzRun {
         for (name, why) in &self.not_hosted {
             out += &format!("not fuzzed: {name}: {why}\n");
         }
-        for f in &self.findings {
-            out += &format!(
-                "case {} ({:?}): {} -> {}\n",
-                f.case,
-                f.origin,
-                f.explanation.as_deref().unwrap_or("UNEXPLAINED"),
-                f.reproducer
-            );
+        let (known, findings) = self.lines();
+        for line in known {
+            out += &format!("known: {line}\n");
+        }
+        for line in findings {
+            out += &format!("finding: {line}\n");
         }
         out
     }
@@ -260,24 +333,20 @@ impl FuzzRun {
                 out += &format!("- {name}: {why}\n");
             }
         }
-        out += "\n## Findings\n\n";
-        if self.findings.is_empty() {
-            out += "None: every runtime agreed with the majority on every module.\n";
+        let (known, findings) = self.lines();
+        out += "\n## Known differences\n\n";
+        if known.is_empty() {
+            out += "None met.\n";
         }
-        for f in &self.findings {
-            out += &format!(
-                "- case {} ({:?}), differs: {}{}; {}; reproducer `{}`\n",
-                f.case,
-                f.origin,
-                f.dissenters.join(", "),
-                if f.crashed.is_empty() {
-                    String::new()
-                } else {
-                    format!(", crashed: {}", f.crashed.join(", "))
-                },
-                f.explanation.as_deref().unwrap_or("not explained"),
-                f.reproducer
-            );
+        for line in known {
+            out += &format!("- {line}\n");
+        }
+        out += "\n## Findings\n\n";
+        if findings.is_empty() {
+            out += "None: no crash, and every other disagreement has a known reason.\n";
+        }
+        for line in findings {
+            out += &format!("- {line}\n");
         }
         out
     }

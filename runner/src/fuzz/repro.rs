@@ -77,7 +77,13 @@ pub struct Replayed {
 }
 
 /// Runs a saved reproducer again on `runtimes` (default: those that answered when it was found).
-pub fn replay(file: &Path, runtimes: &[String], exe: &Path, timeout: Duration) -> Result<Replayed> {
+pub fn replay(
+    file: &Path,
+    runtimes: &[String],
+    exe: &Path,
+    timeout: Duration,
+    faults: BTreeMap<String, String>,
+) -> Result<Replayed> {
     let text = std::fs::read_to_string(file).with_context(|| format!("read {}", file.display()))?;
     let found: Reproducer = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a plugbench fuzz reproducer", file.display()))?;
@@ -101,7 +107,7 @@ pub fn replay(file: &Path, runtimes: &[String], exe: &Path, timeout: Duration) -
         features: case::Features { simd: false },
         timeout,
         out_dir: PathBuf::new(),
-        faults: BTreeMap::new(),
+        faults,
     };
     let (mut hosts, not_hosted) = super::start_hosts(&opts, exe);
     let job = Job {

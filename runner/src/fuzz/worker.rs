@@ -77,19 +77,29 @@ fn send(out: &mut impl Write, value: &impl Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Under the wrong-output fault, every call's first i32 result is off by one: a test's
-/// stand-in for an adapter that converts values wrongly.
+/// Under the wrong-output fault, every call's first result has its lowest bit flipped: a
+/// test's stand-in for an adapter that converts values wrongly.
 fn corrupt(mut answer: Answer, fault: Option<&Fault>) -> Answer {
     if fault == Some(&Fault::WrongOutput) {
         if let Answer::Ran { calls, .. } = &mut answer {
             for call in calls {
                 if let CallResult::Returned(values) = call {
-                    if let Some(runtimes::Value::I32(v)) = values.first_mut() {
-                        *v = v.wrapping_add(1);
+                    if let Some(value) = values.first_mut() {
+                        *value = flip_low_bit(*value);
                     }
                 }
             }
         }
     }
     answer
+}
+
+fn flip_low_bit(value: runtimes::Value) -> runtimes::Value {
+    use runtimes::Value;
+    match value {
+        Value::I32(v) => Value::I32(v ^ 1),
+        Value::I64(v) => Value::I64(v ^ 1),
+        Value::F32(bits) => Value::F32(bits ^ 1),
+        Value::F64(bits) => Value::F64(bits ^ 1),
+    }
 }
