@@ -2,19 +2,29 @@
 # runtime and natively, plus each runtime's sandbox guards on the seed kernel.
 # Reports land in results/ (JSON with every raw sample, markdown with SVG charts, CSV).
 # Profile release-lto (fat LTO, codegen-units = 1, host and guest); why: README, "Build profile".
+# wasmer's LLVM compiler needs LLVM 22, installed first where it is missing.
 compare-all *ARGS:
-    cargo build --profile release-lto --locked -p runner
+    bash scripts/install-llvm
+    cargo build --profile release-lto --locked -p runner --features wasmer-llvm
     ./target/release-lto/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
 
 # The seed kernel alone with default settings (45 s budget): the measurement behind the
 # precision and repeatability figures in the README.
 compare-seed *ARGS:
-    cargo build --profile release-lto --locked -p runner
+    bash scripts/install-llvm
+    cargo build --profile release-lto --locked -p runner --features wasmer-llvm
     ./target/release-lto/plugbench compare --json results/seed.json --markdown results/seed.md --csv results/seed.csv {{ARGS}}
+
+# Differential fuzzing of every runtime: 10,000 modules (docs/fuzzing.md).
+fuzz *ARGS:
+    bash scripts/install-llvm
+    cargo build --release --locked -p runner --features wasmer-llvm
+    ./target/release/plugbench fuzz --modules 10000 --json results/fuzz.json --markdown results/fuzz.md {{ARGS}}
 
 # The test suite, exactly as CI runs it.
 test:
-    cargo test --release --workspace --locked
+    bash scripts/install-llvm
+    cargo test --release --workspace --locked --features runner/wasmer-llvm
 
 # Rebuild the reports from the last saved run without measuring again.
 report:

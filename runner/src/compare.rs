@@ -27,15 +27,8 @@ pub struct CompareOptions {
 /// The runtimes to run: the requested ones (by default every runtime without a sandbox
 /// guard), baseline always included because every ratio needs it, in registry order.
 pub fn select_runtimes(requested: &[String]) -> Result<Vec<String>> {
+    check_runtime_names(requested)?;
     let known = runtimes::names();
-    for name in requested {
-        if !known.contains(name) {
-            bail!(
-                "unknown runtime `{name}`; built into this binary: {}",
-                known.join(", ")
-            );
-        }
-    }
     let baseline = runtimes::baseline_name();
     let defaults = runtimes::default_names();
     Ok(known
@@ -46,6 +39,23 @@ pub fn select_runtimes(requested: &[String]) -> Result<Vec<String>> {
                 || Some(n.as_str()) == baseline
         })
         .collect())
+}
+
+/// Every requested name is a runtime of this binary; one left out of the build says how to add it.
+pub fn check_runtime_names(requested: &[String]) -> Result<()> {
+    let known = runtimes::names();
+    for name in requested {
+        if let Some((_, how)) = runtimes::left_out().into_iter().find(|(n, _)| n == name) {
+            bail!("`{name}` is not built into this binary: it {how}");
+        }
+        if !known.contains(name) {
+            bail!(
+                "unknown runtime `{name}`; built into this binary: {}",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Every sandboxed variant of the selected runtimes that is not selected already.

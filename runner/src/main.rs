@@ -220,7 +220,11 @@ fn list_cmd() -> Result<()> {
             }
         }
     }
-    println!("Runtimes\n{table}\n\nKernels");
+    println!("Runtimes\n{table}");
+    for (name, how) in runtimes::left_out() {
+        println!("not built in: {name} ({how})");
+    }
+    println!("\nKernels");
     for k in kernel_embed::KERNELS {
         println!("  {:<16} {}", k.name, k.description);
     }
@@ -343,10 +347,7 @@ fn fuzz_cmd(args: FuzzArgs) -> Result<ExitCode> {
 
 /// The runtimes to fuzz: those named (checked), or every configuration built in.
 fn fuzz_runtimes(named: &[String]) -> Result<Vec<String>> {
-    let known = runtimes::names();
-    if let Some(unknown) = named.iter().find(|n| !known.contains(n)) {
-        bail!("unknown runtime `{unknown}` (known: {})", known.join(", "));
-    }
+    compare::check_runtime_names(named)?;
     Ok(if named.is_empty() {
         runtimes::default_names()
             .into_iter()

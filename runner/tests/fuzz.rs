@@ -207,7 +207,9 @@ fn the_wasmi_translator_panic_is_known_and_still_there() {
 fn bad_fuzz_requests_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     fuzz(dir.path(), &["--modules", "0"]).code(2);
-    fuzz(dir.path(), &["--timeout", "0"]).code(2).stderr(contains("--timeout"));
+    fuzz(dir.path(), &["--timeout", "0"])
+        .code(2)
+        .stderr(contains("--timeout"));
     fuzz(dir.path(), &["--time-limit", "-1"]).code(2);
     fuzz(dir.path(), &["--seed", "x"]).code(2);
     fuzz(dir.path(), &["--runtime", "nope"])

@@ -16,8 +16,8 @@ pub use any_module::{digest, AnyInstance, AnyModule};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use plugbench_data::{Guard, GuardSupport, Value, ValueType};
 pub use registry::{
-    all, baseline_name, create, default_names, names, sandbox_support, Configuration, RuntimeEntry,
-    SandboxSupport,
+    all, baseline_name, create, default_names, left_out, names, sandbox_support, Configuration,
+    RuntimeEntry, SandboxSupport,
 };
 
 /// Which build of the kernel a runtime loads.

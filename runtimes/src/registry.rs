@@ -58,7 +58,11 @@ fn configurations() -> Vec<Configuration> {
     all.extend(native::configurations());
     #[cfg(feature = "wasmtime")]
     all.extend(wasmtime::configurations());
-    #[cfg(any(feature = "wasmer-cranelift", feature = "wasmer-singlepass"))]
+    #[cfg(any(
+        feature = "wasmer-cranelift",
+        feature = "wasmer-singlepass",
+        feature = "wasmer-llvm"
+    ))]
     all.extend(wasmer::configurations());
     #[cfg(feature = "wasmi")]
     all.extend(wasmi::configurations());
@@ -168,4 +172,16 @@ pub fn baseline_name() -> Option<&'static str> {
         .into_iter()
         .find(|c| c.baseline)
         .map(|c| c.name)
+}
+
+/// Configurations this build leaves out, each with how to build it in.
+pub fn left_out() -> Vec<(&'static str, &'static str)> {
+    #[allow(unused_mut)]
+    let mut out = Vec::new();
+    #[cfg(not(feature = "wasmer-llvm"))]
+    out.push((
+        "wasmer-llvm",
+        "needs LLVM 22: run `bash scripts/install-llvm`, then build with `--features wasmer-llvm`",
+    ));
+    out
 }

@@ -6,7 +6,11 @@ pub mod extism;
 pub mod native;
 #[cfg(feature = "tinywasm")]
 pub mod tinywasm;
-#[cfg(any(feature = "wasmer-cranelift", feature = "wasmer-singlepass"))]
+#[cfg(any(
+    feature = "wasmer-cranelift",
+    feature = "wasmer-singlepass",
+    feature = "wasmer-llvm"
+))]
 pub mod wasmer;
 #[cfg(feature = "wasmi")]
 pub mod wasmi;

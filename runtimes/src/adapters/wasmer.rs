@@ -25,6 +25,8 @@ pub enum Compiler {
     Cranelift,
     #[cfg(feature = "wasmer-singlepass")]
     Singlepass,
+    #[cfg(feature = "wasmer-llvm")]
+    Llvm,
 }
 
 impl Compiler {
@@ -36,6 +38,8 @@ impl Compiler {
             }
             #[cfg(feature = "wasmer-singlepass")]
             Compiler::Singlepass => "Singlepass compiler (linear-time code generation), no cache",
+            #[cfg(feature = "wasmer-llvm")]
+            Compiler::Llvm => "LLVM compiler, default settings (opt-level aggressive), no cache",
         }
     }
 }
@@ -73,6 +77,10 @@ pub fn configurations() -> Vec<Configuration> {
     #[cfg(feature = "wasmer-singlepass")]
     all.push(Configuration::new("wasmer-singlepass", guards(), |g| {
         Wasmer::new(Compiler::Singlepass, g)
+    }));
+    #[cfg(feature = "wasmer-llvm")]
+    all.push(Configuration::new("wasmer-llvm", guards(), |g| {
+        Wasmer::new(Compiler::Llvm, g)
     }));
     all
 }
@@ -185,6 +193,8 @@ impl Wasmer {
             Compiler::Cranelift => with_metering(wasmer::sys::Cranelift::default(), metered),
             #[cfg(feature = "wasmer-singlepass")]
             Compiler::Singlepass => with_metering(wasmer::sys::Singlepass::default(), metered),
+            #[cfg(feature = "wasmer-llvm")]
+            Compiler::Llvm => with_metering(wasmer::sys::LLVM::default(), metered),
         };
         if limited {
             engine.set_tunables(LimitingTunables {
