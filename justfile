@@ -6,7 +6,7 @@
 compare-all *ARGS:
     bash scripts/install-llvm
     cargo build --profile release-lto --locked -p runner --features wasmer-llvm
-    ./target/release-lto/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
+    ./target/release-lto/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --gap --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
 
 # The seed kernel alone with default settings (45 s budget): the measurement behind the
 # precision and repeatability figures in the README.

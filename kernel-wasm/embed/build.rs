@@ -11,6 +11,19 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// (kernel-wasm feature, file suffix) of each form a kernel is built in.
 const FORMS: [(&str, &str); 2] = [("core-abi", "core"), ("extism-plugin", "extism")];
 
+/// One build of kernel-wasm: for which target, with which feature and compiler flags.
+struct Build<'a> {
+    target: &'a str,
+    feature: &'a str,
+    /// `-C` flags, one per item (the host build's own flags never apply).
+    flags: &'a [&'a str],
+    /// `cdylib` file name cargo gives the result.
+    output: &'a str,
+}
+
+const GUEST_SIMD_FLAGS: &[&str] = &["-Ctarget-feature=+simd128"];
+const NO_VECTORIZE_FLAGS: &[&str] = &["-Cno-vectorize-loops", "-Cno-vectorize-slp"];
+
 fn main() {
     let embed_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let kernel_dir = embed_dir.parent().unwrap().to_path_buf();
@@ -42,25 +55,26 @@ fn main() {
     ensure_wasm_target(&rustc);
 
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let target_dir = out_dir.join("wasm-target");
     let profile = guest_profile(&out_dir);
     let mut listing = String::from(
         "/// (kernel, core module, Extism plugin) for every kernel of the catalog.\n\
          pub static ARTIFACTS: &[(&str, &[u8], &[u8])] = &[\n",
     );
+    let builder = Builder {
+        cargo: &cargo,
+        kernel_dir: &kernel_dir,
+        out_dir: &out_dir,
+        profile: &profile,
+    };
     for kernel in kernel_wasm::catalog::KERNELS {
         let [core, plugin] = FORMS.map(|(feature, suffix)| {
-            let file = out_dir.join(format!("{}.{suffix}.wasm", kernel.name));
-            build_guest(
-                &cargo,
-                &kernel_dir,
-                &target_dir,
-                &profile,
-                kernel.name,
+            let build = Build {
+                target: WASM_TARGET,
                 feature,
-                &file,
-            );
-            file
+                flags: &[],
+                output: "kernel_wasm.wasm",
+            };
+            builder.build(kernel.name, &build, &format!("{suffix}.wasm"))
         });
         listing.push_str(&format!(
             "    ({:?}, include_bytes!({:?}), include_bytes!({:?})),\n",
@@ -68,33 +82,89 @@ fn main() {
         ));
     }
     listing.push_str("];\n");
+    listing.push_str(&gap_listing(&builder));
     std::fs::write(out_dir.join("artifacts.rs"), listing).expect("write artifacts.rs");
 }
 
-/// One `cargo rustc` of kernel-wasm as a cdylib for wasm32 exporting `kernel` in the form `feature`,
-/// copied to `file`.
-fn build_guest(
-    cargo: &str,
-    kernel_dir: &Path,
-    target_dir: &Path,
-    profile: &str,
-    kernel: &str,
-    feature: &str,
-    file: &Path,
-) {
-    let mut cmd = Command::new(cargo);
+/// The gap kernels' extra builds: the core module with Wasm SIMD, and the native shared library
+/// with and without auto-vectorization (same profile as the host build).
+fn gap_listing(builder: &Builder) -> String {
+    let host = env::var("TARGET").expect("cargo sets TARGET for build scripts");
+    let mut listing = String::from(
+        "/// The extra builds of each gap kernel.\n\
+         pub static GAP_ARTIFACTS: &[GapArtifacts] = &[\n",
+    );
+    for &kernel in kernel_wasm::catalog::GAP_KERNELS {
+        let simd = Build {
+            target: WASM_TARGET,
+            feature: "core-abi",
+            flags: GUEST_SIMD_FLAGS,
+            output: "kernel_wasm.wasm",
+        };
+        let native = |flags| Build {
+            target: &host,
+            feature: "native-library",
+            flags,
+            output: "libkernel_wasm.so",
+        };
+        let files = [
+            builder.build(kernel, &simd, "core-simd.wasm"),
+            builder.build(kernel, &native(&[]), "native.so"),
+            builder.build(kernel, &native(NO_VECTORIZE_FLAGS), "native-novec.so"),
+        ];
+        listing.push_str(&format!(
+            "    GapArtifacts {{ kernel: {kernel:?}, core_simd: include_bytes!({:?}), \
+             native: include_bytes!({:?}), native_scalar: include_bytes!({:?}) }},\n",
+            files[0], files[1], files[2]
+        ));
+    }
+    listing + "];\n"
+}
+
+struct Builder<'a> {
+    cargo: &'a str,
+    kernel_dir: &'a Path,
+    out_dir: &'a Path,
+    profile: &'a str,
+}
+
+impl Builder<'_> {
+    /// One `cargo rustc` of kernel-wasm as a cdylib exporting `kernel`, copied to
+    /// `<out>/<kernel>.<suffix>`. Each set of flags gets its own target directory, so the
+    /// builds do not invalidate each other.
+    fn build(&self, kernel: &str, build: &Build, suffix: &str) -> PathBuf {
+        let flags = build.flags.join("\x1f");
+        let flavour = format!(
+            "{}{}",
+            build.target,
+            build.flags.concat().replace(['-', '=', '+'], "_")
+        );
+        let target_dir = self.out_dir.join("kernel-builds").join(flavour);
+        let file = self.out_dir.join(format!("{kernel}.{suffix}"));
+        build_one(self, kernel, build, &flags, &target_dir);
+        let built = target_dir
+            .join(build.target)
+            .join(self.profile)
+            .join(build.output);
+        std::fs::copy(&built, &file).unwrap_or_else(|e| panic!("copy {}: {e}", built.display()));
+        file
+    }
+}
+
+fn build_one(b: &Builder, kernel: &str, build: &Build, flags: &str, target_dir: &Path) {
+    let mut cmd = Command::new(b.cargo);
     cmd.args([
         "rustc",
         "--lib",
         "--crate-type",
         "cdylib",
         "--profile",
-        profile,
+        b.profile,
     ])
     .args(["--locked", "--no-default-features"])
-    .args(["--target", WASM_TARGET, "--features", feature])
+    .args(["--target", build.target, "--features", build.feature])
     .arg("--manifest-path")
-    .arg(kernel_dir.join("Cargo.toml"))
+    .arg(b.kernel_dir.join("Cargo.toml"))
     .arg("--target-dir")
     .arg(target_dir)
     .env("PLUGBENCH_GUEST_KERNEL", kernel);
@@ -110,18 +180,17 @@ fn build_guest(
     ] {
         cmd.env_remove(var);
     }
+    cmd.env("CARGO_ENCODED_RUSTFLAGS", flags);
     let status = cmd
         .status()
-        .unwrap_or_else(|e| panic!("could not start {cargo}: {e}"));
+        .unwrap_or_else(|e| panic!("could not start {}: {e}", b.cargo));
     assert!(
         status.success(),
-        "building kernel `{kernel}` for {WASM_TARGET} with feature `{feature}` failed"
+        "building kernel `{kernel}` for {} with feature `{}` and flags {:?} failed",
+        build.target,
+        build.feature,
+        build.flags
     );
-    let built = target_dir
-        .join(WASM_TARGET)
-        .join(profile)
-        .join("kernel_wasm.wasm");
-    std::fs::copy(&built, file).unwrap_or_else(|e| panic!("copy {}: {e}", built.display()));
 }
 
 /// The cargo profile for the Wasm builds: the host build's own profile, so the guest gets

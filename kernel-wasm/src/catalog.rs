@@ -35,6 +35,10 @@ impl std::fmt::Debug for Kernel {
     }
 }
 
+/// The kernels whose gap to native the report decomposes: they are built also as a guest with
+/// Wasm SIMD, and natively as one-kernel shared libraries with and without auto-vectorization.
+pub const GAP_KERNELS: &[&str] = &["pairwise-json", "webhook"];
+
 pub const KERNELS: &[Kernel] = &[
     Kernel {
         name: "pairwise-json",

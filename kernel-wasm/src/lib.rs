@@ -20,7 +20,11 @@ compile_error!("`core-abi` and `extism-plugin` both export `run`; build them sep
 // A Wasm build carries one kernel, as a plugin author's one-purpose crate would: with several
 // exports sharing the loop, LLVM compiled it to a slower form (README, "Build profile").
 #[cfg(all(
-    any(feature = "core-abi", feature = "extism-plugin"),
+    any(
+        feature = "core-abi",
+        feature = "extism-plugin",
+        feature = "native-library"
+    ),
     not(guest_kernel_chosen)
 ))]
 compile_error!("a Wasm build exports one kernel: set PLUGBENCH_GUEST_KERNEL to its catalog name");
@@ -30,6 +34,9 @@ pub mod core_abi;
 
 #[cfg(feature = "extism-plugin")]
 mod pdk_plugin;
+
+#[cfg(feature = "native-library")]
+pub mod native_library;
 
 /// First byte of a core-ABI kernel's output: the kernel succeeded, its output follows.
 pub const CORE_STATUS_OK: u8 = 0;

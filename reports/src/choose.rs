@@ -84,7 +84,7 @@ fn half_width(ci: [f64; 2]) -> f64 {
 fn candidates(run: &RunFile) -> impl Iterator<Item = &RuntimeResult> {
     run.results
         .iter()
-        .filter(|r| r.is_ok() && !r.baseline && !r.is_sandbox_variant())
+        .filter(|r| r.is_ok() && !r.baseline && r.is_choice())
 }
 
 fn ranked(

@@ -7,6 +7,7 @@ pub mod choose;
 pub mod diff;
 pub mod exporters;
 pub mod format;
+pub mod gap;
 pub mod model;
 pub mod overview;
 mod rows;

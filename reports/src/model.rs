@@ -41,6 +41,20 @@ pub struct Environment {
     /// Every sandbox guard of every runtime built in, offered or not.
     #[serde(default)]
     pub sandbox: Vec<SandboxInfo>,
+    /// Each runtime's answer to the guest built with Wasm SIMD (the gap measurement).
+    #[serde(default)]
+    pub simd: Vec<SimdInfo>,
+    /// The gap measurement's native libraries: runtime name and whether it is auto-vectorized.
+    #[serde(default)]
+    pub native_libraries: Vec<(String, bool)>,
+}
+
+/// Whether a runtime runs the guest built with Wasm SIMD: the variant that measures it, or why not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimdInfo {
+    pub runtime: String,
+    pub variant: Option<String>,
+    pub why_not: Option<String>,
 }
 
 /// One guard of one runtime: how it is offered and the variant that measures it, or why not.
@@ -200,6 +214,10 @@ pub struct RuntimeResult {
     pub first_call_ns: Option<f64>,
     pub memory: Memory,
     pub raw: RawSamples,
+    /// A row of the gap measurement (an extra native build or a SIMD guest), not a runtime a
+    /// user picks: it stays out of the choices, the overview and the scaling tables.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gap_variant: bool,
 
     // Everything below is derived from `raw` by `analysis::analyze`.
     #[serde(default)]
@@ -282,6 +300,7 @@ impl RuntimeResult {
             first_call_ns: None,
             memory: Memory::default(),
             raw: RawSamples::default(),
+            gap_variant: false,
             warm: None,
             ratio_to_native: None,
             ratio_pooled: None,
@@ -302,6 +321,11 @@ impl RuntimeResult {
     /// cost, it is not a separate choice.
     pub fn is_sandbox_variant(&self) -> bool {
         Guard::split(&self.runtime).1.is_some()
+    }
+
+    /// A runtime configuration a user picks (not a guard's or the gap measurement's variant).
+    pub fn is_choice(&self) -> bool {
+        !self.is_sandbox_variant() && !self.gap_variant
     }
 }
 

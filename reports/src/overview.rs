@@ -26,7 +26,7 @@ pub fn headline_ratios(run: &RunFile) -> Vec<RatioPoint> {
     };
     run.results
         .iter()
-        .filter(|r| r.is_ok() && !r.baseline && !r.is_sandbox_variant())
+        .filter(|r| r.is_ok() && !r.baseline && r.is_choice())
         .filter(|r| largest(&r.kernel) == Some(r.size))
         .filter_map(|r| {
             let ratio = r.ratio_to_native.as_ref()?;

@@ -262,3 +262,39 @@ pub fn sandbox(run: &RunFile) -> Grid {
         .collect();
     Grid { header, rows }
 }
+
+/// The gap decomposition of one (kernel, size): each guest build against each native build.
+pub fn gap(table: &crate::gap::GapTable) -> Grid {
+    let header = [
+        "Runtime",
+        "Guest / native",
+        "Guest / native library",
+        "Guest / native library, not vectorized",
+        "SIMD guest / native",
+        "SIMD guest / native library, not vectorized",
+    ]
+    .map(String::from)
+    .to_vec();
+    let cell = |r: &Option<stats::RatioEstimate>| {
+        r.as_ref().map(format::ratio).unwrap_or_else(|| DASH.into())
+    };
+    let rows = table
+        .rows
+        .iter()
+        .map(|row| {
+            let (simd, simd_scalar) = match &row.simd {
+                Ok(simd) => (cell(&simd.vs_native), cell(&simd.vs_library_scalar)),
+                Err(why) => (format!("no SIMD: {why}"), DASH.into()),
+            };
+            vec![
+                row.runtime.clone(),
+                cell(&row.guest.vs_native),
+                cell(&row.guest.vs_library),
+                cell(&row.guest.vs_library_scalar),
+                simd,
+                simd_scalar,
+            ]
+        })
+        .collect();
+    Grid { header, rows }
+}

@@ -68,7 +68,7 @@ fn sweep(run: &RunFile, kernel: &str, sizes: Vec<usize>) -> Sweep {
     for r in run
         .results
         .iter()
-        .filter(|r| r.kernel == kernel && !r.is_sandbox_variant())
+        .filter(|r| r.kernel == kernel && r.is_choice())
     {
         if !runtimes.iter().any(|(n, _)| *n == r.runtime) {
             runtimes.push((&r.runtime, r.baseline));

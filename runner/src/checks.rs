@@ -97,6 +97,26 @@ pub fn writable(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Every runtime named has a build of `kernel` to load (the gap measurement's builds exist
+/// for the gap kernels only).
+pub fn builds_exist(runtimes: &[String], kernel: &Kernel) -> Result<()> {
+    for name in runtimes {
+        let Ok(runtime) = runtimes::create(name) else {
+            continue; // unknown names are reported by the runtime selection
+        };
+        let guest = runtime.info().guest;
+        if !guest.available(kernel) {
+            anyhow::bail!(
+                "`{name}` loads the {} build, which exists for the gap kernels only ({}), not for `{}`",
+                guest.label(),
+                kernel_embed::GAP_KERNELS.join(", "),
+                kernel.name
+            );
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

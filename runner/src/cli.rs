@@ -145,6 +145,11 @@ pub struct CompareArgs {
     /// deadline, memory limit), on the first kernel at its largest size, to report what each costs.
     #[arg(long)]
     pub sandbox: bool,
+    /// Also decompose the gap to native on the gap kernels (pairwise-json, webhook), at the
+    /// largest selected size up to 1000: adds the kernel as a native library with and without
+    /// auto-vectorization, and each runtime's guest built with Wasm SIMD.
+    #[arg(long)]
+    pub gap: bool,
     /// Seed for the order of runtimes in each round (default: from the clock; always recorded).
     #[arg(long)]
     pub seed: Option<u64>,

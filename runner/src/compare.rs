@@ -22,6 +22,8 @@ pub struct CompareOptions {
     /// Sandboxed variants measured beside their runtimes, on the first kernel at its largest
     /// size only (each variant is a full extra runtime to measure).
     pub sandbox_runtimes: Vec<String>,
+    /// The gap measurement's extra rows, added to each gap kernel at [`gap_size`].
+    pub gap_runtimes: Vec<String>,
 }
 
 /// The runtimes to run: the requested ones (by default every runtime without a sandbox
@@ -89,6 +91,18 @@ pub fn select_kernels(requested: &[String]) -> Result<Vec<String>> {
         .collect())
 }
 
+/// The size the gap is decomposed at: the largest selected up to 1000 (the interpreters'
+/// SIMD and plain rows both run every round), else the smallest.
+pub fn gap_size(sizes: &[usize]) -> Option<usize> {
+    const LARGEST: usize = 1000;
+    sizes
+        .iter()
+        .copied()
+        .filter(|&s| s <= LARGEST)
+        .max()
+        .or_else(|| sizes.iter().copied().min())
+}
+
 /// Runs every (kernel, size) in turn, each a complete measurement with fresh workers, and
 /// joins them into one results file.
 pub fn run_groups(
@@ -109,11 +123,15 @@ pub fn run_groups(
         if kernel == &kernels[0] && Some(&size) == sizes.iter().max() {
             runtimes.extend(opts.sandbox_runtimes.iter().cloned());
         }
+        if kernel_embed::GAP_KERNELS.contains(&kernel.as_str()) && Some(size) == gap_size(sizes) {
+            runtimes.extend(opts.gap_runtimes.iter().cloned());
+        }
         let group = CompareOptions {
             kernel: kernel.clone(),
             size,
             runtimes,
             sandbox_runtimes: Vec::new(),
+            gap_runtimes: Vec::new(),
             input_seed: opts.input_seed,
             plan: opts.plan.clone(),
             phase_timeout: opts.phase_timeout,
@@ -184,6 +202,9 @@ pub fn assemble(
 ) -> RunFile {
     let mut results = outcome.results;
     results.extend(failed_to_start);
+    for r in &mut results {
+        r.gap_variant = runtimes::is_gap_variant(&r.runtime);
+    }
     let plan = &opts.plan;
     let mut run = RunFile {
         schema: SCHEMA_VERSION,

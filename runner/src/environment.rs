@@ -2,7 +2,7 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use reports::{ArtifactInfo, Environment, SandboxInfo};
+use reports::{ArtifactInfo, Environment, SandboxInfo, SimdInfo};
 use runtimes::GuestFormat;
 
 pub fn collect() -> Environment {
@@ -21,7 +21,8 @@ pub fn collect() -> Environment {
         timer_overhead_ns: timer_overhead_ns(),
         artifacts: kernel_embed::KERNELS
             .iter()
-            .flat_map(|k| [GuestFormat::CoreModule, GuestFormat::PdkPlugin].map(|f| (k, f)))
+            .flat_map(|k| ARTIFACT_FORMATS.map(|f| (k, f)))
+            .filter(|(k, f)| f.available(k))
             .map(|(k, f)| ArtifactInfo {
                 kernel: k.name.to_string(),
                 format: f.label().to_string(),
@@ -38,8 +39,32 @@ pub fn collect() -> Environment {
                 support: s.support.clone(),
             })
             .collect(),
+        simd: runtimes::simd_support()
+            .into_iter()
+            .map(|(runtime, support)| SimdInfo {
+                runtime: runtime.to_string(),
+                variant: support.clone().ok(),
+                why_not: support.err().map(String::from),
+            })
+            .collect(),
+        native_libraries: runtimes::all()
+            .into_iter()
+            .filter_map(|e| match e.create().ok()?.info().guest {
+                GuestFormat::NativeLibrary { vectorized } => Some((e.name, vectorized)),
+                _ => None,
+            })
+            .collect(),
     }
 }
+
+/// Every build a run may load, fingerprinted so readers can check which bytes ran.
+const ARTIFACT_FORMATS: [GuestFormat; 5] = [
+    GuestFormat::CoreModule,
+    GuestFormat::PdkPlugin,
+    GuestFormat::CoreModuleSimd,
+    GuestFormat::NativeLibrary { vectorized: true },
+    GuestFormat::NativeLibrary { vectorized: false },
+];
 
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")

@@ -105,10 +105,16 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     environment
         .sandbox
         .retain(|s| selected.contains(&s.runtime));
+    environment.simd.retain(|s| selected.contains(&s.runtime));
     let opts = CompareOptions {
         runtimes: selected.clone(),
         sandbox_runtimes: if args.sandbox {
             compare::sandbox_variants(&selected)
+        } else {
+            Vec::new()
+        },
+        gap_runtimes: if args.gap {
+            runtimes::gap_variants(&selected)
         } else {
             Vec::new()
         },
@@ -170,6 +176,7 @@ fn check_request(args: &CompareArgs, kernels: &[String], sizes: &[usize]) -> Res
         for &size in sizes {
             checks::input_fits(kernel, size)?;
         }
+        checks::builds_exist(&args.runtimes, kernel)?;
     }
     for path in [&args.json, &args.markdown, &args.csv]
         .into_iter()

@@ -108,6 +108,13 @@ impl Worker {
     fn prepare(&mut self) -> Result<Response, String> {
         let runtime = runtimes::create(&self.opts.runtime).map_err(|e| e.to_string())?;
         let info = runtime.info();
+        if !info.guest.available(self.opts.kernel) {
+            return Err(format!(
+                "there is no {} build of `{}`",
+                info.guest.label(),
+                self.opts.kernel.name
+            ));
+        }
         self.bytes = match self.opts.fault {
             Some(Fault::BadModule) => GARBAGE_MODULE.to_vec(),
             Some(Fault::Hostile(hostile)) => hostile.module(self.opts.kernel.export),

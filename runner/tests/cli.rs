@@ -681,3 +681,55 @@ fn hostile_modules_are_error_rows_with_phase_and_reason() {
     }
     assert!(dir.path().join("report.md").exists() && dir.path().join("run.csv").exists());
 }
+
+/// `--gap`: the seed kernel also runs as a native library with and without auto-vectorization
+/// and as a SIMD guest; every extra row is verified, marked as the gap measurement's, and the
+/// report decomposes the gap (a runtime without SIMD says why).
+#[test]
+fn the_gap_measurement_adds_verified_builds_and_its_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--kernel",
+        "pairwise-json",
+        "--gap",
+        "--no-phases",
+        "--launches",
+        "1",
+        "--budget",
+        "3",
+        "--runtime",
+        "wasmtime",
+        "--runtime",
+        "wasmer-singlepass",
+    ];
+    quick_compare(dir.path(), &args).code(0);
+    let run = read_json(&dir.path().join("run.json"));
+    for name in ["native-library", "native-library-scalar", "wasmtime-simd"] {
+        let r = result(&run, name);
+        assert_eq!(
+            (r["status"].as_str(), r["verified"].as_bool()),
+            (Some("ok"), Some(true)),
+            "{name}"
+        );
+        assert_eq!(r["gap_variant"], true, "{name}");
+    }
+    assert!(result(&run, "wasmtime").get("gap_variant").is_none());
+    let fingerprints = run["environment"]["artifacts"].as_array().unwrap();
+    assert!(fingerprints
+        .iter()
+        .any(|a| a["format"] == "core module with SIMD"));
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(md.contains("Where the gap to native comes from"), "{md}");
+    assert!(md.contains("no SIMD: Singlepass"), "{md}");
+}
+
+#[test]
+fn a_gap_build_is_refused_for_a_kernel_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    quick_compare(
+        dir.path(),
+        &["--kernel", "echo", "--runtime", "native-library"],
+    )
+    .code(1)
+    .stderr(contains("exists for the gap kernels only"));
+}

@@ -175,6 +175,7 @@ fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> RunFile {
         phase_timeout: Duration::from_secs(5),
         faults: BTreeMap::new(),
         sandbox_runtimes: Vec::new(),
+        gap_runtimes: Vec::new(),
     };
     assemble(
         &opts,

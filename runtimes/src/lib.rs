@@ -9,6 +9,7 @@ mod any_module;
 #[allow(dead_code)] // unused when no core-module runtime is built in
 mod core_abi;
 mod registry;
+mod simd_guest;
 
 use std::fmt::{Debug, Display};
 
@@ -16,8 +17,9 @@ pub use any_module::{digest, AnyInstance, AnyModule};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use plugbench_data::{Guard, GuardSupport, Value, ValueType};
 pub use registry::{
-    all, baseline_name, create, default_names, left_out, names, sandbox_support, Configuration,
-    RuntimeEntry, SandboxSupport,
+    all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant, left_out,
+    names, sandbox_support, simd_support, simd_variant, Configuration, RuntimeEntry,
+    SandboxSupport,
 };
 
 /// Which build of the kernel a runtime loads.
@@ -29,16 +31,31 @@ pub enum GuestFormat {
     CoreModule,
     /// The same kernel built with extism-pdk.
     PdkPlugin,
+    /// The core module built with Wasm SIMD (`+simd128`); gap kernels only.
+    CoreModuleSimd,
+    /// The kernel as a one-kernel native shared library, with or without auto-vectorization;
+    /// gap kernels only.
+    NativeLibrary { vectorized: bool },
 }
 
 impl GuestFormat {
-    /// The embedded build of `kernel` in this format (empty for native code).
+    /// The embedded build of `kernel` in this format (empty for native code, and for a
+    /// kernel that has no build in this format).
     pub fn artifact(self, kernel: &Kernel) -> &'static [u8] {
         match self {
             GuestFormat::Native => &[],
             GuestFormat::CoreModule => kernel_embed::core_module(kernel),
             GuestFormat::PdkPlugin => kernel_embed::pdk_plugin(kernel),
+            GuestFormat::CoreModuleSimd => kernel_embed::core_module_simd(kernel).unwrap_or(&[]),
+            GuestFormat::NativeLibrary { vectorized } => {
+                kernel_embed::native_library(kernel, vectorized).unwrap_or(&[])
+            }
         }
+    }
+
+    /// Whether `kernel` is built in this format.
+    pub fn available(self, kernel: &Kernel) -> bool {
+        self == GuestFormat::Native || !self.artifact(kernel).is_empty()
     }
 
     pub fn label(self) -> &'static str {
@@ -46,6 +63,9 @@ impl GuestFormat {
             GuestFormat::Native => "native code",
             GuestFormat::CoreModule => "core module",
             GuestFormat::PdkPlugin => "pdk plugin",
+            GuestFormat::CoreModuleSimd => "core module with SIMD",
+            GuestFormat::NativeLibrary { vectorized: true } => "native library",
+            GuestFormat::NativeLibrary { vectorized: false } => "native library, not vectorized",
         }
     }
 }

@@ -17,6 +17,10 @@ pub struct Configuration {
     pub baseline: bool,
     /// Every guard, offered (how) or not (why).
     pub guards: Vec<(Guard, GuardSupport)>,
+    /// Whether it runs the guest built with Wasm SIMD (`<name>-simd`), or why not.
+    pub simd: Result<(), &'static str>,
+    /// In a comparison unless told otherwise (the gap measurement's extra native builds are not).
+    pub default: bool,
     make: Make,
 }
 
@@ -32,7 +36,33 @@ impl Configuration {
             name,
             baseline: false,
             guards,
+            simd: Err("it does not load core modules"),
+            default: true,
             make: Arc::new(move |guard| make(guard).map(|r| Box::new(r) as Box<dyn Runtime>)),
+        }
+    }
+
+    /// It also runs the guest built with Wasm SIMD.
+    pub fn runs_simd(self) -> Self {
+        Self {
+            simd: Ok(()),
+            ..self
+        }
+    }
+
+    /// It does not run the SIMD guest, for this reason.
+    pub fn no_simd(self, why: &'static str) -> Self {
+        Self {
+            simd: Err(why),
+            ..self
+        }
+    }
+
+    /// Measured only when asked for by name (or by the gap measurement).
+    pub fn not_default(self) -> Self {
+        Self {
+            default: false,
+            ..self
         }
     }
 
@@ -56,6 +86,8 @@ fn configurations() -> Vec<Configuration> {
     let mut all: Vec<Configuration> = Vec::new();
     #[cfg(feature = "native")]
     all.extend(native::configurations());
+    #[cfg(feature = "native")]
+    all.extend(native_library::configurations());
     #[cfg(feature = "wasmtime")]
     all.extend(wasmtime::configurations());
     #[cfg(any(
@@ -82,13 +114,25 @@ pub struct RuntimeEntry {
     pub configuration: &'static str,
     pub guard: Option<Guard>,
     pub baseline: bool,
+    /// Runs the guest built with Wasm SIMD.
+    pub simd: bool,
     make: Make,
 }
 
 impl RuntimeEntry {
     pub fn create(&self) -> Result<Box<dyn Runtime>, RuntimeError> {
-        (self.make)(self.guard)
+        let runtime = (self.make)(self.guard)?;
+        Ok(if self.simd {
+            Box::new(crate::simd_guest::SimdGuest(runtime))
+        } else {
+            runtime
+        })
     }
+}
+
+/// The name of a configuration's SIMD-guest variant.
+pub fn simd_variant(configuration: &str) -> String {
+    format!("{configuration}-simd")
 }
 
 /// Every runtime built in: each configuration as users get it, then its guarded variants.
@@ -99,6 +143,7 @@ pub fn all() -> Vec<RuntimeEntry> {
         configuration: c.name,
         guard: None,
         baseline: c.baseline,
+        simd: false,
         make: Arc::clone(&c.make),
     });
     let guarded = configurations.iter().flat_map(|c| {
@@ -110,10 +155,61 @@ pub fn all() -> Vec<RuntimeEntry> {
                 configuration: c.name,
                 guard: Some(guard),
                 baseline: false,
+                simd: false,
                 make: Arc::clone(&c.make),
             })
     });
-    plain.chain(guarded).collect()
+    let simd = configurations
+        .iter()
+        .filter(|c| c.simd.is_ok())
+        .map(|c| RuntimeEntry {
+            name: simd_variant(c.name),
+            configuration: c.name,
+            guard: None,
+            baseline: false,
+            simd: true,
+            make: Arc::clone(&c.make),
+        });
+    plain.chain(guarded).chain(simd).collect()
+}
+
+/// Every configuration's answer to the SIMD guest: the variant that runs it, or why not.
+pub fn simd_support() -> Vec<(&'static str, Result<String, &'static str>)> {
+    configurations()
+        .into_iter()
+        .filter(|c| c.default && !c.baseline)
+        .map(|c| (c.name, c.simd.map(|()| simd_variant(c.name))))
+        .collect()
+}
+
+/// What the gap measurement adds to a comparison of `selected`: the extra native builds and
+/// the SIMD-guest variant of each selected configuration that runs one.
+pub fn gap_variants(selected: &[String]) -> Vec<String> {
+    let extra = extra_names().into_iter().map(String::from);
+    let simd = simd_support()
+        .into_iter()
+        .filter(|(configuration, _)| selected.iter().any(|s| s == configuration))
+        .filter_map(|(_, variant)| variant.ok());
+    extra
+        .chain(simd)
+        .filter(|v| !selected.contains(v))
+        .collect()
+}
+
+/// Is `name` one of the gap measurement's rows (not a runtime a user picks)?
+pub fn is_gap_variant(name: &str) -> bool {
+    all()
+        .into_iter()
+        .any(|e| e.name == name && (e.simd || extra_names().contains(&e.configuration)))
+}
+
+/// The configurations that are not in a comparison by default (the extra native builds).
+pub fn extra_names() -> Vec<&'static str> {
+    configurations()
+        .into_iter()
+        .filter(|c| !c.default)
+        .map(|c| c.name)
+        .collect()
 }
 
 /// Whether a runtime offers a guard, and how.
@@ -151,6 +247,7 @@ pub fn names() -> Vec<String> {
 pub fn default_names() -> Vec<String> {
     configurations()
         .iter()
+        .filter(|c| c.default)
         .map(|c| c.name.to_string())
         .collect()
 }
@@ -175,6 +272,8 @@ pub fn baseline_name() -> Option<&'static str> {
 }
 
 /// Configurations this build leaves out, each with how to build it in.
+// One push per optional configuration, each under its own cfg.
+#[allow(clippy::vec_init_then_push)]
 pub fn left_out() -> Vec<(&'static str, &'static str)> {
     #[allow(unused_mut)]
     let mut out = Vec::new();

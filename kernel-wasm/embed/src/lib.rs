@@ -1,7 +1,7 @@
 //! The kernel catalog with the Wasm artifacts built from the same source: one core module and
 //! one Extism plugin per kernel (see `build.rs`).
 
-pub use kernel_wasm::catalog::{kernel, Kernel, KERNELS};
+pub use kernel_wasm::catalog::{kernel, Kernel, GAP_KERNELS, KERNELS};
 pub use kernel_wasm::{ByteKernel as NativeFn, KernelError, CORE_STATUS_ERR, CORE_STATUS_OK};
 
 /// The host function behind the `host-calls` kernel's import; every host provides this one.
@@ -27,6 +27,38 @@ pub fn pdk_plugin(kernel: &Kernel) -> &'static [u8] {
     artifacts(kernel).2
 }
 
+/// The extra builds of a gap kernel (`kernel_wasm::catalog::GAP_KERNELS`).
+pub struct GapArtifacts {
+    pub kernel: &'static str,
+    /// The core module built with Wasm SIMD (`+simd128`).
+    pub core_simd: &'static [u8],
+    /// A one-kernel native shared library (`kernel_wasm::native_library`), compiler defaults.
+    pub native: &'static [u8],
+    /// The same without auto-vectorization.
+    pub native_scalar: &'static [u8],
+}
+
+fn gap_artifacts(kernel: &Kernel) -> Option<&'static GapArtifacts> {
+    GAP_ARTIFACTS.iter().find(|a| a.kernel == kernel.name)
+}
+
+/// The kernel's core module built with Wasm SIMD (`+simd128`), for the gap kernels.
+pub fn core_module_simd(kernel: &Kernel) -> Option<&'static [u8]> {
+    gap_artifacts(kernel).map(|a| a.core_simd)
+}
+
+/// The kernel as a one-kernel native shared library, built with the compiler's defaults or
+/// without auto-vectorization, for the gap kernels.
+pub fn native_library(kernel: &Kernel, vectorized: bool) -> Option<&'static [u8]> {
+    gap_artifacts(kernel).map(|a| {
+        if vectorized {
+            a.native
+        } else {
+            a.native_scalar
+        }
+    })
+}
+
 /// A short, stable fingerprint of an artifact (FNV-1a 64), so a report shows that the
 /// runtimes loading the core module really loaded identical bytes.
 pub fn fingerprint(bytes: &[u8]) -> String {
@@ -50,5 +82,25 @@ mod tests {
             }
         }
         assert_eq!(ARTIFACTS.len(), KERNELS.len());
+    }
+
+    #[test]
+    fn gap_kernels_have_distinct_simd_and_native_builds() {
+        for &name in kernel_wasm::catalog::GAP_KERNELS {
+            let kernel = kernel(name).unwrap();
+            let simd = core_module_simd(kernel).unwrap();
+            assert_eq!(&simd[..4], b"\0asm");
+            assert_ne!(
+                fingerprint(simd),
+                fingerprint(core_module(kernel)),
+                "{name}"
+            );
+            let (vectorized, scalar) = (
+                native_library(kernel, true).unwrap(),
+                native_library(kernel, false).unwrap(),
+            );
+            assert_eq!(&vectorized[..4], b"\x7fELF");
+            assert_ne!(fingerprint(vectorized), fingerprint(scalar), "{name}");
+        }
     }
 }

@@ -113,6 +113,7 @@ fn multi_group(run: &RunFile) -> String {
     md += &overview(run);
     md += &sweep_section(run);
     md += &sandbox_section(run, "##");
+    md += &gap_section(run, "##");
     md += "\n## Results by workload\n";
     for v in &views {
         md += &format!(
@@ -271,6 +272,40 @@ fn sandbox_section(run: &RunFile, h: &str) -> String {
     md
 }
 
+fn gap_section(run: &RunFile, h: &str) -> String {
+    let tables = crate::gap::gap_tables(run);
+    if tables.is_empty() {
+        return String::new();
+    }
+    let mut md = format!(
+        "\n{h} Where the gap to native comes from\n\nThe same kernel in four builds, all measured in the same \
+         rounds: natively linked into plugbench (the baseline of every other ratio), as a one-kernel native \
+         library built the way the guest is (`dlopen`ed), that library without auto-vectorization \
+         (`-C no-vectorize-loops -C no-vectorize-slp`), and the guest built with Wasm SIMD (`+simd128`). \
+         Each cell is a ratio with its 95% interval, paired by round. Read across a row: where \
+         \"not vectorized\" is much lower than \"/ native\", the native build's auto-vectorization is that \
+         part of the gap; where the SIMD guest is lower than the plain guest, the guest's lack of SIMD is.\n"
+    );
+    for t in tables {
+        let show = |r: &Option<stats::RatioEstimate>| {
+            r.as_ref()
+                .map(crate::format::ratio)
+                .unwrap_or_else(|| "-".into())
+        };
+        md += &format!(
+            "\n**`{}` at size {}**: native library / native {}, native library without \
+             auto-vectorization / native {}.\n\n",
+            t.kernel,
+            t.size,
+            show(&t.library),
+            show(&t.library_scalar)
+        );
+        md += &draw(&rows::gap(&t), ASCII_MARKDOWN);
+        md.push('\n');
+    }
+    md
+}
+
 /// A scenario's figure in its unit.
 fn figure(unit: Unit, x: f64) -> String {
     match unit {
@@ -331,8 +366,9 @@ fn body(run: &RunFile, h: &str) -> String {
     md += &draw(&rows::memory(run), ASCII_MARKDOWN);
     md.push('\n');
     if h == "##" {
-        // A multi-workload report has the section once, at the top.
+        // A multi-workload report has these sections once, at the top.
         md += &sandbox_section(run, h);
+        md += &gap_section(run, h);
     }
     md += &choosing(run, h);
     md

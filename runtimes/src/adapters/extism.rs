@@ -31,7 +31,8 @@ pub fn configurations() -> Vec<Configuration> {
             )),
         ),
     ];
-    vec![Configuration::new("extism", guards, |g| Ok(Extism(g)))]
+    vec![Configuration::new("extism", guards, |g| Ok(Extism(g)))
+        .no_simd("its guest is the extism-pdk plugin, built without SIMD here")]
 }
 
 /// extism's builder with this project's settings, the guard, and the host API every plugin

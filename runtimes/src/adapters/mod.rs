@@ -4,6 +4,8 @@
 pub mod extism;
 #[cfg(feature = "native")]
 pub mod native;
+#[cfg(feature = "native")]
+pub mod native_library;
 #[cfg(feature = "tinywasm")]
 pub mod tinywasm;
 #[cfg(any(

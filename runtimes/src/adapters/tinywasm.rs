@@ -43,7 +43,7 @@ pub fn configurations() -> Vec<Configuration> {
             ),
         ),
     ];
-    vec![Configuration::new("tinywasm", guards, TinyWasm::new)]
+    vec![Configuration::new("tinywasm", guards, TinyWasm::new).runs_simd()]
 }
 
 pub struct TinyWasm {

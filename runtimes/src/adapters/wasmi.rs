@@ -35,6 +35,10 @@ impl Translation {
     }
 }
 
+/// wasmi is measured with its default features, and SIMD is not among them.
+const NO_SIMD: &str =
+    "SIMD is the wasmi crate's `simd` feature, not in its defaults (which plugbench measures)";
+
 pub fn configurations() -> Vec<Configuration> {
     let guards = || {
         vec![
@@ -58,10 +62,12 @@ pub fn configurations() -> Vec<Configuration> {
         ]
     };
     vec![
-        Configuration::new("wasmi", guards(), |g| Wasmi::new(Translation::Lazy, g)),
+        Configuration::new("wasmi", guards(), |g| Wasmi::new(Translation::Lazy, g))
+            .no_simd(NO_SIMD),
         Configuration::new("wasmi-eager", guards(), |g| {
             Wasmi::new(Translation::Eager, g)
-        }),
+        })
+        .no_simd(NO_SIMD),
     ]
 }
 

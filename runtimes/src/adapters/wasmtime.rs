@@ -120,7 +120,7 @@ pub fn configurations() -> Vec<Configuration> {
     Flavor::ALL
         .iter()
         .map(|&(flavor, name)| {
-            Configuration::new(name, guards.clone(), move |g| Wasmtime::new(flavor, g))
+            Configuration::new(name, guards.clone(), move |g| Wasmtime::new(flavor, g)).runs_simd()
         })
         .collect()
 }

@@ -1,0 +1,93 @@
+//! Where the gap to native comes from: on the gap kernels, each runtime's guest against the
+//! native baseline, against the same kernel as a one-kernel native library (built like the
+//! guest), against that library without auto-vectorization, and the guest built with Wasm
+//! SIMD against both. Every ratio is paired by round (all rows ran in the same rounds).
+
+use stats::RatioEstimate;
+
+use crate::analysis::{headline_ratio, paired};
+use crate::model::{RunFile, RuntimeResult};
+
+/// The decomposition for one (kernel, size).
+#[derive(Debug, Clone)]
+pub struct GapTable {
+    pub kernel: String,
+    pub size: usize,
+    /// The one-kernel native library against the native baseline.
+    pub library: Option<RatioEstimate>,
+    /// The same library without auto-vectorization against the native baseline.
+    pub library_scalar: Option<RatioEstimate>,
+    pub rows: Vec<GapRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GapRow {
+    pub runtime: String,
+    pub guest: Ratios,
+    /// The SIMD guest's ratios, or why this runtime does not run it.
+    pub simd: Result<Ratios, String>,
+}
+
+/// One guest build against each native build.
+#[derive(Debug, Clone, Default)]
+pub struct Ratios {
+    pub vs_native: Option<RatioEstimate>,
+    pub vs_library: Option<RatioEstimate>,
+    pub vs_library_scalar: Option<RatioEstimate>,
+}
+
+/// A table for every (kernel, size) of the run that has the gap measurement's rows.
+pub fn gap_tables(run: &RunFile) -> Vec<GapTable> {
+    let library_named = |vectorized: bool| {
+        run.environment
+            .native_libraries
+            .iter()
+            .find(|(_, v)| *v == vectorized)
+            .map(|(name, _)| name.clone())
+    };
+    let (Some(library), Some(scalar)) = (library_named(true), library_named(false)) else {
+        return Vec::new();
+    };
+    run.views()
+        .iter()
+        .filter_map(|view| table(run, view, &library, &scalar))
+        .collect()
+}
+
+fn table(run: &RunFile, view: &RunFile, library: &str, scalar: &str) -> Option<GapTable> {
+    let find = |name: &str| view.results.iter().find(|r| r.runtime == name && r.is_ok());
+    let (library, scalar) = (find(library)?, find(scalar)?);
+    let ratios = |r: &RuntimeResult| Ratios {
+        vs_native: r.ratio_to_native.clone(),
+        vs_library: headline_ratio(&paired(r, library)),
+        vs_library_scalar: headline_ratio(&paired(r, scalar)),
+    };
+    let rows = view
+        .results
+        .iter()
+        .filter(|r| r.is_ok() && !r.baseline && r.is_choice())
+        .map(|r| {
+            let simd = match run.environment.simd.iter().find(|s| s.runtime == r.runtime) {
+                Some(info) => match (&info.variant, &info.why_not) {
+                    (Some(variant), _) => find(variant)
+                        .map(ratios)
+                        .ok_or_else(|| "its SIMD guest failed or was not measured".to_string()),
+                    (None, why) => Err(why.clone().unwrap_or_default()),
+                },
+                None => Err("not measured".into()),
+            };
+            GapRow {
+                runtime: r.runtime.clone(),
+                guest: ratios(r),
+                simd,
+            }
+        })
+        .collect();
+    Some(GapTable {
+        kernel: view.settings.kernel.clone(),
+        size: view.settings.size,
+        library: library.ratio_to_native.clone(),
+        library_scalar: scalar.ratio_to_native.clone(),
+        rows,
+    })
+}
