@@ -142,7 +142,8 @@ pub struct CompareArgs {
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub launches: u32,
     /// Also measure each selected runtime with each sandbox guard it offers (fuel/metering,
-    /// deadline, memory limit), on the first kernel at its largest size, to report what each costs.
+    /// deadline, memory limit), on the first kernel at the largest selected size up to 1000, to report
+    /// what each costs.
     #[arg(long)]
     pub sandbox: bool,
     /// Also decompose the gap to native on the gap kernels (pairwise-json, webhook), at the

@@ -19,10 +19,10 @@ pub struct CompareOptions {
     pub plan: Plan,
     pub phase_timeout: Duration,
     pub faults: BTreeMap<String, String>,
-    /// Sandboxed variants measured beside their runtimes, on the first kernel at its largest
-    /// size only (each variant is a full extra runtime to measure).
+    /// Sandboxed variants measured beside their runtimes, on the first kernel at [`side_size`]
+    /// only (each variant is a full extra runtime to measure).
     pub sandbox_runtimes: Vec<String>,
-    /// The gap measurement's extra rows, added to each gap kernel at [`gap_size`].
+    /// The gap measurement's extra rows, added to each gap kernel at [`side_size`].
     pub gap_runtimes: Vec<String>,
 }
 
@@ -91,9 +91,11 @@ pub fn select_kernels(requested: &[String]) -> Result<Vec<String>> {
         .collect())
 }
 
-/// The size the gap is decomposed at: the largest selected up to 1000 (the interpreters'
-/// SIMD and plain rows both run every round), else the smallest.
-pub fn gap_size(sizes: &[usize]) -> Option<usize> {
+/// The size the side measurements (sandbox guards, the gap) run at: the largest selected up to
+/// 1000, else the smallest. Every extra row runs in every round, so at the largest sizes the
+/// interpreters' guarded and SIMD rows made one workload take minutes (371 s of an 11-minute
+/// `compare-all` at 7000) while the ratios they show hardly depend on the size.
+pub fn side_size(sizes: &[usize]) -> Option<usize> {
     const LARGEST: usize = 1000;
     sizes
         .iter()
@@ -120,10 +122,10 @@ pub fn run_groups(
         .enumerate()
     {
         let mut runtimes = opts.runtimes.clone();
-        if kernel == &kernels[0] && Some(&size) == sizes.iter().max() {
+        if kernel == &kernels[0] && Some(size) == side_size(sizes) {
             runtimes.extend(opts.sandbox_runtimes.iter().cloned());
         }
-        if kernel_embed::GAP_KERNELS.contains(&kernel.as_str()) && Some(size) == gap_size(sizes) {
+        if kernel_embed::GAP_KERNELS.contains(&kernel.as_str()) && Some(size) == side_size(sizes) {
             runtimes.extend(opts.gap_runtimes.iter().cloned());
         }
         let group = CompareOptions {
