@@ -10,10 +10,11 @@
 
 use std::time::{Duration, Instant};
 
+use plugbench_data::Phase;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use reports::{phase, RuntimeResult, Status};
+use reports::{RuntimeResult, Status};
 
 use crate::interrupt;
 use crate::progress::Progress;
@@ -260,7 +261,8 @@ fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Prog
         order.shuffle(&mut rng);
         for i in order {
             let slot = &mut slots[i];
-            for &name in &phase::ALL {
+            for &phase in Phase::ALL {
+                let name = phase.as_str();
                 let raw = &slot.result.raw;
                 if !slot.ok()
                     || raw.unsupported.iter().any(|p| p == name)
@@ -274,10 +276,10 @@ fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Prog
                         "phase round {} · {} {}",
                         round + 1,
                         slot.result.runtime,
-                        phase::label(name)
+                        phase.label()
                     ),
                 );
-                match slot.subject.phase(name) {
+                match slot.subject.phase(phase) {
                     Ok(PhaseSample::Ns(ns)) => slot
                         .result
                         .raw
@@ -288,7 +290,7 @@ fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Prog
                     Ok(PhaseSample::Unsupported) => slot.result.raw.unsupported.push(name.into()),
                     Err(e) => {
                         if !slot.subject.alive() || e.contains(MISMATCH) {
-                            slot.fail(format!("{}: {e}", phase::label(name)));
+                            slot.fail(format!("{}: {e}", phase.label()));
                         }
                         slot.result.raw.phase_errors.insert(name.into(), e);
                     }

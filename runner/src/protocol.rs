@@ -1,6 +1,7 @@
 //! The runner and a worker talk in JSON lines: one request on the worker's stdin, one
 //! response on its stdout.
 
+use plugbench_data::Phase;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -10,8 +11,8 @@ pub enum Request {
     Prepare,
     /// One warm sample: `calls` back-to-back calls on the prepared instance, timed as one.
     Warm { calls: u64 },
-    /// One sample of a phase other than warm (see `reports::phase`).
-    Phase { phase: String },
+    /// One sample of a phase other than warm.
+    Phase { phase: Phase },
     /// Peak resident set size so far, memory per extra instance, artifact size.
     Memory,
 }

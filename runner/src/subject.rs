@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use plugbench_data::Phase;
+
 use crate::process::WorkerProcess;
 use crate::protocol::{Request, Response};
 
@@ -33,7 +35,7 @@ pub trait Subject {
     fn prepare(&mut self) -> Result<Readiness, String>;
     /// Total nanoseconds for `calls` warm calls.
     fn warm(&mut self, calls: u64) -> Result<f64, String>;
-    fn phase(&mut self, phase: &str) -> Result<PhaseSample, String>;
+    fn phase(&mut self, phase: Phase) -> Result<PhaseSample, String>;
     /// Peak RSS, memory per extra instance and artifact size (`None` if unavailable).
     fn memory(&mut self) -> Option<reports::Memory>;
     /// After a failure: is the subject still able to answer (only the request failed)?
@@ -134,13 +136,8 @@ impl Subject for ProcessSubject {
         }
     }
 
-    fn phase(&mut self, phase: &str) -> Result<PhaseSample, String> {
-        match self.request(
-            &Request::Phase {
-                phase: phase.into(),
-            },
-            phase,
-        )? {
+    fn phase(&mut self, phase: Phase) -> Result<PhaseSample, String> {
+        match self.request(&Request::Phase { phase }, phase.as_str())? {
             Response::Sample { ns } => Ok(PhaseSample::Ns(ns)),
             Response::Unsupported => Ok(PhaseSample::Unsupported),
             other => Err(unexpected(other)),

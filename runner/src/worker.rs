@@ -6,7 +6,7 @@ use std::io::{BufRead, Write};
 use std::time::Instant;
 
 use kernel_embed::Kernel;
-use reports::phase;
+use plugbench_data::Phase;
 use runtimes::{Compiled, Instance, Runtime, RuntimeError};
 
 use crate::fault::Fault;
@@ -88,7 +88,7 @@ impl Worker {
         let result = match request {
             Request::Prepare => self.prepare(),
             Request::Warm { calls } => self.warm(calls),
-            Request::Phase { phase } => self.phase(&phase),
+            Request::Phase { phase } => self.phase(phase),
             Request::Memory => self.memory(),
         };
         result.unwrap_or_else(failed)
@@ -186,11 +186,11 @@ impl Worker {
         Ok(Response::Sample { ns })
     }
 
-    fn phase(&mut self, name: &str) -> Result<Response, String> {
+    fn phase(&mut self, phase: Phase) -> Result<Response, String> {
         let kernel = self.opts.kernel;
         let input = std::mem::take(&mut self.input);
         let bytes = std::mem::take(&mut self.bytes);
-        let result = self.time_phase(name, kernel, &bytes, &input);
+        let result = self.time_phase(phase, kernel, &bytes, &input);
         self.input = input;
         self.bytes = bytes;
         match result {
@@ -208,7 +208,7 @@ impl Worker {
     /// Times one operation; returns the time and, where the phase ends in a call, its output.
     fn time_phase(
         &mut self,
-        name: &str,
+        phase: Phase,
         kernel: &Kernel,
         bytes: &[u8],
         input: &[u8],
@@ -218,42 +218,42 @@ impl Worker {
             .as_mut()
             .ok_or_else(|| RuntimeError::Setup("worker was not prepared".into()))?;
         let elapsed = |start: Instant| start.elapsed().as_nanos() as f64;
-        match name {
-            phase::COMPILE => {
+        match phase {
+            Phase::Compile => {
                 let start = Instant::now();
                 let compiled = p.runtime.compile(kernel, bytes)?;
                 let ns = elapsed(start);
                 drop(compiled);
                 Ok((ns, None))
             }
-            phase::INSTANTIATE => {
+            Phase::Instantiate => {
                 let start = Instant::now();
                 let instance = p.compiled.instantiate()?;
                 let ns = elapsed(start);
                 drop(instance);
                 Ok((ns, None))
             }
-            phase::FIRST_CALL => {
+            Phase::FirstCall => {
                 let mut instance = p.compiled.instantiate()?;
                 let start = Instant::now();
                 let output = instance.call(input)?;
                 Ok((elapsed(start), Some(output)))
             }
-            phase::COLD_START => {
+            Phase::ColdStart => {
                 let start = Instant::now();
                 let compiled = p.runtime.compile(kernel, bytes)?;
                 let mut instance = compiled.instantiate()?;
                 let output = instance.call(input)?;
                 Ok((elapsed(start), Some(output)))
             }
-            phase::SERIALIZE => {
+            Phase::Serialize => {
                 let start = Instant::now();
                 let artifact = p.compiled.serialize()?;
                 let ns = elapsed(start);
                 p.artifact = Some(artifact);
                 Ok((ns, None))
             }
-            phase::LOAD_ARTIFACT => {
+            Phase::LoadArtifact => {
                 if p.artifact.is_none() {
                     p.artifact = Some(p.compiled.serialize()?);
                 }
@@ -269,7 +269,7 @@ impl Worker {
                 let output = loaded.instantiate()?.call(input)?;
                 Ok((ns, Some(output)))
             }
-            phase::COMPILE_CACHED => {
+            Phase::CompileCached => {
                 let dir = match &p.cache_dir {
                     Some(dir) => dir.path().to_path_buf(),
                     None => {
@@ -294,7 +294,6 @@ impl Worker {
                 let output = compiled.instantiate()?.call(input)?;
                 Ok((ns, Some(output)))
             }
-            other => Err(RuntimeError::Setup(format!("unknown phase `{other}`"))),
         }
     }
 

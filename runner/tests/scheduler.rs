@@ -106,9 +106,9 @@ impl Subject for Scripted {
         }
     }
 
-    fn phase(&mut self, phase: &str) -> Result<PhaseSample, String> {
+    fn phase(&mut self, phase: plugbench_data::Phase) -> Result<PhaseSample, String> {
         self.phases
-            .get(phase)
+            .get(phase.as_str())
             .cloned()
             .unwrap_or(Ok(PhaseSample::Unsupported))
     }
