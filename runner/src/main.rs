@@ -316,6 +316,8 @@ fn fuzz_cmd(args: FuzzArgs) -> Result<ExitCode> {
     for path in [&args.json, &args.markdown].into_iter().flatten() {
         checks::writable(path)?;
     }
+    // Reproducers are written as they are found: the folder must take files before the run.
+    checks::writable(&args.out.join("reproducer.json"))?;
     let opts = fuzz::FuzzOptions {
         seed: args.seed.unwrap_or_else(clock_seed),
         first: args.from,

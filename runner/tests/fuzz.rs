@@ -221,6 +221,12 @@ fn bad_fuzz_requests_are_refused() {
     )
     .code(1)
     .stderr(contains("at least two"));
+    Command::cargo_bin("plugbench")
+        .unwrap()
+        .args(["fuzz", "--modules", "5", "--out", "/proc/plugbench-cannot-write-here"])
+        .assert()
+        .code(1)
+        .stderr(contains("cannot create the folder /proc/plugbench-cannot-write-here"));
     fuzz(dir.path(), &["--replay", "/nonexistent.json"])
         .code(1)
         .stderr(contains("/nonexistent.json"));
