@@ -28,6 +28,84 @@ pub enum Started {
     CannotHost { name: String, why: String },
 }
 
+/// One runtime's workers. A batch's modules are shared among them, so a runtime that is slow
+/// per module (LLVM compiling each one) uses every core instead of holding each batch up on one
+/// while the other runtimes wait.
+pub struct Pool {
+    pub name: String,
+    pub description: String,
+    lanes: Vec<Host>,
+}
+
+impl Pool {
+    /// `lanes` workers for `name`, or why it cannot be fuzzed.
+    pub fn start(
+        name: String,
+        entry: String,
+        exe: PathBuf,
+        fault: Option<String>,
+        timeout: Duration,
+        lanes: usize,
+    ) -> Result<Pool, (String, String)> {
+        let mut started = Vec::new();
+        for _ in 0..lanes.max(1) {
+            let lane = Host::start(
+                name.clone(),
+                entry.clone(),
+                exe.clone(),
+                fault.clone(),
+                timeout,
+            );
+            match lane {
+                Started::Ready(host) => started.push(host),
+                Started::CannotHost { name, why } => return Err((name, why)),
+            }
+        }
+        Ok(Pool {
+            description: started[0].description.clone(),
+            name,
+            lanes: started,
+        })
+    }
+
+    /// The answers to `jobs`, in their order; lane `i` takes every `lanes`-th job from `i`.
+    pub fn probe_all(&mut self, jobs: &[&Job]) -> Vec<Answer> {
+        let count = self.lanes.len();
+        let per_lane: Vec<Vec<Answer>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = self
+                .lanes
+                .iter_mut()
+                .enumerate()
+                .map(|(lane, host)| {
+                    scope.spawn(move || {
+                        jobs.iter()
+                            .skip(lane)
+                            .step_by(count)
+                            .map(|job| host.probe(job))
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a probing thread does not panic"))
+                .collect()
+        });
+        (0..jobs.len())
+            .map(|j| per_lane[j % count][j / count].clone())
+            .collect()
+    }
+
+    /// Workers started over the run, the first of each lane included.
+    pub fn launches(&self) -> u64 {
+        self.lanes.iter().map(|h| h.launches).sum()
+    }
+
+    pub fn lanes(&self) -> usize {
+        self.lanes.len()
+    }
+}
+
 impl Host {
     pub fn start(
         name: String,

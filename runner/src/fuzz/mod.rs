@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 
 pub use answer::Answer;
 pub use case::Features;
-use host::{Host, Started};
+use host::Pool;
 pub use report::{FuzzRun, RuntimeTally};
 pub use repro::{replay, Replayed};
 
@@ -45,8 +45,13 @@ pub struct FuzzOptions {
     pub faults: BTreeMap<String, String>,
 }
 
-/// Starts a worker for each runtime (with the memory-limit guard where it offers one).
-fn start_hosts(opts: &FuzzOptions, exe: &Path) -> (Vec<Host>, Vec<(String, String)>) {
+/// Workers per runtime: one per core, so the slowest runtime sets the pace with every core.
+fn lanes() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Starts the workers of each runtime (with the memory-limit guard where it offers one).
+fn start_hosts(opts: &FuzzOptions, exe: &Path, lanes: usize) -> (Vec<Pool>, Vec<(String, String)>) {
     let mut hosts = Vec::new();
     let mut not_hosted = Vec::new();
     for name in &opts.runtimes {
@@ -55,16 +60,23 @@ fn start_hosts(opts: &FuzzOptions, exe: &Path) -> (Vec<Host>, Vec<(String, Strin
             .find(|e| e.configuration == name && e.guard == Some(runtimes::Guard::MemoryLimit))
             .map_or_else(|| name.clone(), |e| e.name);
         let fault = opts.faults.get(name).cloned();
-        match Host::start(name.clone(), entry, exe.to_path_buf(), fault, opts.timeout) {
-            Started::Ready(host) => hosts.push(host),
-            Started::CannotHost { name, why } => not_hosted.push((name, why)),
+        match Pool::start(
+            name.clone(),
+            entry,
+            exe.to_path_buf(),
+            fault,
+            opts.timeout,
+            lanes,
+        ) {
+            Ok(pool) => hosts.push(pool),
+            Err(why) => not_hosted.push(why),
         }
     }
     (hosts, not_hosted)
 }
 
 pub fn run(opts: &FuzzOptions, exe: &Path) -> Result<FuzzRun> {
-    let (mut hosts, not_hosted) = start_hosts(opts, exe);
+    let (mut hosts, not_hosted) = start_hosts(opts, exe, lanes());
     anyhow::ensure!(
         hosts.len() >= 2,
         "fuzzing compares runtimes: at least two must host any core module (got {})",
@@ -114,12 +126,14 @@ pub fn run(opts: &FuzzOptions, exe: &Path) -> Result<FuzzRun> {
     Ok(run)
 }
 
-/// Every host probes every job, the hosts in parallel; answers per job, in host order.
-fn probe_all(hosts: &mut [Host], jobs: &[repro::Prepared]) -> Vec<Vec<Answer>> {
+/// Every runtime probes every job, the runtimes in parallel; answers per job, in runtime order.
+fn probe_all(hosts: &mut [Pool], jobs: &[repro::Prepared]) -> Vec<Vec<Answer>> {
+    let jobs: Vec<&worker::Job> = jobs.iter().map(|j| &j.job).collect();
+    let jobs = &jobs;
     let per_host: Vec<Vec<Answer>> = std::thread::scope(|scope| {
         let handles: Vec<_> = hosts
             .iter_mut()
-            .map(|host| scope.spawn(move || jobs.iter().map(|j| host.probe(&j.job)).collect()))
+            .map(|pool| scope.spawn(move || pool.probe_all(jobs)))
             .collect();
         handles
             .into_iter()

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::answer::{Answer, CallResult};
 use super::case::{Features, Origin};
-use super::host::Host;
+use super::host::Pool;
 use super::repro::{self, Prepared, Reproducer};
 use super::{verdict, FuzzOptions};
 
@@ -75,6 +75,8 @@ pub struct FuzzRun {
     /// Stopped early (signal or time limit).
     pub interrupted: bool,
     pub timeout_seconds: f64,
+    /// Worker processes each runtime had (the modules of a batch are shared among them).
+    pub workers_per_runtime: usize,
     pub runtimes: Vec<RuntimeTally>,
     /// Runtimes asked for that cannot host any core module, and why.
     pub not_hosted: Vec<(String, String)>,
@@ -85,7 +87,7 @@ pub struct FuzzRun {
 }
 
 impl FuzzRun {
-    pub fn new(opts: &FuzzOptions, hosts: &[Host], not_hosted: Vec<(String, String)>) -> Self {
+    pub fn new(opts: &FuzzOptions, hosts: &[Pool], not_hosted: Vec<(String, String)>) -> Self {
         Self {
             schema: SCHEMA.into(),
             schema_version: SCHEMA_VERSION,
@@ -99,6 +101,7 @@ impl FuzzRun {
             modules_per_second: 0.0,
             interrupted: false,
             timeout_seconds: opts.timeout.as_secs_f64(),
+            workers_per_runtime: 0,
             runtimes: hosts
                 .iter()
                 .map(|h| RuntimeTally {
@@ -189,12 +192,13 @@ impl FuzzRun {
         }
     }
 
-    pub fn finish(&mut self, elapsed: Duration, hosts: &[Host]) {
+    pub fn finish(&mut self, elapsed: Duration, hosts: &[Pool]) {
         self.seconds = elapsed.as_secs_f64();
         self.modules_per_second = self.modules_tried as f64 / self.seconds.max(1e-9);
         for (tally, host) in self.runtimes.iter_mut().zip(hosts) {
-            tally.workers_started = host.launches;
+            tally.workers_started = host.launches();
         }
+        self.workers_per_runtime = hosts.first().map_or(0, Pool::lanes);
     }
 
     /// Findings (disagreements and crashes) that no known difference explains.

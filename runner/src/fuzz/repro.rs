@@ -109,7 +109,7 @@ pub fn replay(
         out_dir: PathBuf::new(),
         faults,
     };
-    let (mut hosts, not_hosted) = super::start_hosts(&opts, exe);
+    let (mut hosts, not_hosted) = super::start_hosts(&opts, exe, 1);
     let job = Job {
         case: found.case,
         module,
@@ -117,7 +117,7 @@ pub fn replay(
     };
     let answers: Vec<(String, Answer)> = hosts
         .iter_mut()
-        .map(|h| (h.name.clone(), h.probe(&job)))
+        .map(|h| (h.name.clone(), h.probe_all(&[&job]).remove(0)))
         .collect();
     let only: Vec<Answer> = answers.iter().map(|(_, a)| a.clone()).collect();
     let dissenters = verdict::dissenters(&only)
