@@ -77,12 +77,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     sizes.sort_unstable();
     sizes.dedup();
     check_request(&args, &kernels, &sizes)?;
-    let faults = args
-        .inject_fault
-        .iter()
-        .map(|s| parse_assignment(s))
-        .collect::<Result<BTreeMap<_, _>, _>>()
-        .map_err(anyhow::Error::msg)?;
+    let faults = parse_faults(&args.inject_fault)?;
     let environment = environment::collect();
     let seed = args.seed.unwrap_or_else(clock_seed);
     let plan = Plan {
@@ -279,6 +274,15 @@ fn diff_cmd(old: &Path, new: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `RUNTIME=FAULT` assignments (the hidden testing aid), by runtime.
+fn parse_faults(assignments: &[String]) -> Result<BTreeMap<String, String>> {
+    assignments
+        .iter()
+        .map(|s| parse_assignment(s))
+        .collect::<Result<BTreeMap<_, _>, _>>()
+        .map_err(anyhow::Error::msg)
+}
+
 fn parse_fault(fault: Option<&str>) -> Result<Option<Fault>> {
     fault
         .map(str::parse::<Fault>)
@@ -303,12 +307,7 @@ fn fuzz_cmd(args: FuzzArgs) -> Result<ExitCode> {
     let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     let timeout = Duration::from_secs_f64(args.timeout);
     let runtimes = fuzz_runtimes(&args.runtimes)?;
-    let faults = args
-        .inject_fault
-        .iter()
-        .map(|s| parse_assignment(s))
-        .collect::<Result<BTreeMap<_, _>, _>>()
-        .map_err(anyhow::Error::msg)?;
+    let faults = parse_faults(&args.inject_fault)?;
     if let Some(file) = &args.replay {
         let replayed = fuzz::replay(file, &args.runtimes, &exe, timeout, faults)?;
         return Ok(print_replay(&replayed));

@@ -8,15 +8,22 @@ use super::answer::Answer;
 use super::worker::{Greeting, Job};
 use crate::process::WorkerProcess;
 
-pub struct Host {
+/// How to start a runtime's fuzz workers.
+#[derive(Clone)]
+pub struct WorkerSpec {
     /// The name it is reported under (the configuration, without the guard suffix).
     pub name: String,
     /// The runtime entry the worker creates (with the memory-limit guard where offered).
     pub entry: String,
+    pub exe: PathBuf,
+    pub fault: Option<String>,
+    /// Per module.
+    pub timeout: Duration,
+}
+
+pub struct Host {
+    spec: WorkerSpec,
     pub description: String,
-    exe: PathBuf,
-    fault: Option<String>,
-    timeout: Duration,
     process: Option<WorkerProcess>,
     /// Workers started, the first included.
     pub launches: u64,
@@ -38,32 +45,18 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// `lanes` workers for `name`, or why it cannot be fuzzed.
-    pub fn start(
-        name: String,
-        entry: String,
-        exe: PathBuf,
-        fault: Option<String>,
-        timeout: Duration,
-        lanes: usize,
-    ) -> Result<Pool, (String, String)> {
+    /// `lanes` workers, or why the runtime cannot be fuzzed.
+    pub fn start(spec: &WorkerSpec, lanes: usize) -> Result<Pool, (String, String)> {
         let mut started = Vec::new();
         for _ in 0..lanes.max(1) {
-            let lane = Host::start(
-                name.clone(),
-                entry.clone(),
-                exe.clone(),
-                fault.clone(),
-                timeout,
-            );
-            match lane {
+            match Host::start(spec.clone()) {
                 Started::Ready(host) => started.push(host),
                 Started::CannotHost { name, why } => return Err((name, why)),
             }
         }
         Ok(Pool {
             description: started[0].description.clone(),
-            name,
+            name: spec.name.clone(),
             lanes: started,
         })
     }
@@ -71,24 +64,12 @@ impl Pool {
     /// The answers to `jobs`, in their order; lane `i` takes every `lanes`-th job from `i`.
     pub fn probe_all(&mut self, jobs: &[&Job]) -> Vec<Answer> {
         let count = self.lanes.len();
-        let per_lane: Vec<Vec<Answer>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = self
-                .lanes
-                .iter_mut()
-                .enumerate()
-                .map(|(lane, host)| {
-                    scope.spawn(move || {
-                        jobs.iter()
-                            .skip(lane)
-                            .step_by(count)
-                            .map(|job| host.probe(job))
-                            .collect()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a probing thread does not panic"))
+        let mut lanes: Vec<(usize, &mut Host)> = self.lanes.iter_mut().enumerate().collect();
+        let per_lane: Vec<Vec<Answer>> = super::in_parallel(&mut lanes, |(lane, host)| {
+            jobs.iter()
+                .skip(*lane)
+                .step_by(count)
+                .map(|job| host.probe(job))
                 .collect()
         });
         (0..jobs.len())
@@ -107,20 +88,10 @@ impl Pool {
 }
 
 impl Host {
-    pub fn start(
-        name: String,
-        entry: String,
-        exe: PathBuf,
-        fault: Option<String>,
-        timeout: Duration,
-    ) -> Started {
+    pub fn start(spec: WorkerSpec) -> Started {
         let mut host = Host {
-            name,
-            entry,
+            spec,
             description: String::new(),
-            exe,
-            fault,
-            timeout,
             process: None,
             launches: 0,
         };
@@ -133,34 +104,31 @@ impl Host {
                 host.description = format!("{crate_name} {crate_version}: {config}");
                 Started::Ready(host)
             }
-            Ok(Greeting::CannotHost { why }) => Started::CannotHost {
-                name: host.name,
-                why,
-            },
-            Err(why) => Started::CannotHost {
-                name: host.name,
+            Ok(Greeting::CannotHost { why }) | Err(why) => Started::CannotHost {
+                name: host.spec.name,
                 why,
             },
         }
     }
 
     fn launch(&mut self) -> Result<Greeting, String> {
+        let spec = &self.spec;
         let mut args = vec![
             "fuzz-worker".to_string(),
             "--runtime".into(),
-            self.entry.clone(),
+            spec.entry.clone(),
         ];
-        if let Some(fault) = &self.fault {
+        if let Some(fault) = &spec.fault {
             args.extend(["--inject-fault".into(), fault.clone()]);
         }
         // Starting a worker (and its engine) gets a generous limit of its own.
         let mut process =
-            WorkerProcess::spawn(&self.exe, &args, self.timeout.max(Duration::from_secs(30)))?;
+            WorkerProcess::spawn(&spec.exe, &args, spec.timeout.max(Duration::from_secs(30)))?;
         self.launches += 1;
         let line = process.answer("start")?;
         let greeting = serde_json::from_str(&line)
             .map_err(|e| format!("bad greeting from worker ({e}): {line}"))?;
-        process.set_timeout(self.timeout);
+        process.set_timeout(self.spec.timeout);
         self.process = Some(process);
         Ok(greeting)
     }
@@ -181,7 +149,7 @@ impl Host {
                 how: format!("bad answer from worker ({e})"),
             }),
             Err(_) if process.timed_out() => Answer::TimedOut {
-                seconds: self.timeout.as_secs_f64(),
+                seconds: self.spec.timeout.as_secs_f64(),
             },
             Err(how) => Answer::Crashed { how },
         }

@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 
 pub use answer::Answer;
 pub use case::Features;
-use host::Pool;
+use host::{Pool, WorkerSpec};
 pub use report::{FuzzRun, RuntimeTally};
 pub use repro::{replay, Replayed};
 
@@ -60,14 +60,14 @@ fn start_hosts(opts: &FuzzOptions, exe: &Path, lanes: usize) -> (Vec<Pool>, Vec<
             .find(|e| e.configuration == name && e.guard == Some(runtimes::Guard::MemoryLimit))
             .map_or_else(|| name.clone(), |e| e.name);
         let fault = opts.faults.get(name).cloned();
-        match Pool::start(
-            name.clone(),
+        let spec = WorkerSpec {
+            name: name.clone(),
             entry,
-            exe.to_path_buf(),
+            exe: exe.to_path_buf(),
             fault,
-            opts.timeout,
-            lanes,
-        ) {
+            timeout: opts.timeout,
+        };
+        match Pool::start(&spec, lanes) {
             Ok(pool) => hosts.push(pool),
             Err(why) => not_hosted.push(why),
         }
@@ -130,17 +130,23 @@ pub fn run(opts: &FuzzOptions, exe: &Path) -> Result<FuzzRun> {
 fn probe_all(hosts: &mut [Pool], jobs: &[repro::Prepared]) -> Vec<Vec<Answer>> {
     let jobs: Vec<&worker::Job> = jobs.iter().map(|j| &j.job).collect();
     let jobs = &jobs;
-    let per_host: Vec<Vec<Answer>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = hosts
+    let per_host: Vec<Vec<Answer>> = in_parallel(hosts, |pool| pool.probe_all(jobs));
+    (0..jobs.len())
+        .map(|j| per_host.iter().map(|answers| answers[j].clone()).collect())
+        .collect()
+}
+
+/// `work` on every item, each on its own thread; the results in item order.
+fn in_parallel<T: Send, R: Send>(items: &mut [T], work: impl Fn(&mut T) -> R + Sync) -> Vec<R> {
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
             .iter_mut()
-            .map(|pool| scope.spawn(move || pool.probe_all(jobs)))
+            .map(|item| scope.spawn(move || work(item)))
             .collect();
         handles
             .into_iter()
             .map(|h| h.join().expect("a probing thread does not panic"))
             .collect()
-    });
-    (0..jobs.len())
-        .map(|j| per_host.iter().map(|answers| answers[j].clone()).collect())
-        .collect()
+    })
 }
