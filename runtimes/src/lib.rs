@@ -8,6 +8,7 @@ mod adapters;
 mod any_module;
 #[allow(dead_code)] // unused when no core-module runtime is built in
 mod core_abi;
+mod known;
 mod registry;
 mod simd_guest;
 
@@ -15,11 +16,12 @@ use std::fmt::{Debug, Display};
 
 pub use any_module::{digest, AnyInstance, AnyModule};
 pub use kernel_embed::{Kernel, KERNELS};
+pub use known::{KnownDifference, Symptom};
 pub use plugbench_data::{Guard, GuardSupport, Value, ValueType};
 pub use registry::{
-    all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant, left_out,
-    names, sandbox_support, simd_support, simd_variant, Configuration, RuntimeEntry,
-    SandboxSupport,
+    all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant,
+    known_differences, left_out, names, sandbox_support, simd_support, simd_variant, Configuration,
+    RuntimeEntry, SandboxSupport,
 };
 
 /// Which build of the kernel a runtime loads.

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::{Guard, GuardSupport, Runtime, RuntimeError};
+use crate::{Guard, GuardSupport, KnownDifference, Runtime, RuntimeError, Symptom};
 
 type Make = Arc<dyn Fn(Option<Guard>) -> Result<Box<dyn Runtime>, RuntimeError> + Send + Sync>;
 
@@ -21,6 +21,8 @@ pub struct Configuration {
     pub simd: Result<(), &'static str>,
     /// In a comparison unless told otherwise (the gap measurement's extra native builds are not).
     pub default: bool,
+    /// How it is known to differ from the other runtimes on some modules.
+    pub known: Vec<KnownDifference>,
     make: Make,
 }
 
@@ -38,6 +40,7 @@ impl Configuration {
             guards,
             simd: Err("it does not load core modules"),
             default: true,
+            known: Vec::new(),
             make: Arc::new(move |guard| make(guard).map(|r| Box::new(r) as Box<dyn Runtime>)),
         }
     }
@@ -56,6 +59,12 @@ impl Configuration {
             simd: Err(why),
             ..self
         }
+    }
+
+    /// It is known to differ from the other runtimes this way.
+    pub fn known(mut self, symptom: Symptom, why: &'static str) -> Self {
+        self.known.push(KnownDifference { symptom, why });
+        self
     }
 
     /// Measured only when asked for by name (or by the gap measurement).
@@ -283,4 +292,12 @@ pub fn left_out() -> Vec<(&'static str, &'static str)> {
         "needs LLVM 22: run `bash scripts/install-llvm`, then build with `--features wasmer-llvm`",
     ));
     out
+}
+
+/// Every configuration's known differences, by configuration name.
+pub fn known_differences() -> Vec<(&'static str, KnownDifference)> {
+    configurations()
+        .into_iter()
+        .flat_map(|c| c.known.into_iter().map(move |k| (c.name, k)))
+        .collect()
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::answer::{Answer, Behaviour};
 use super::plan::Plan;
+use runtimes::Symptom;
 
 /// The runtimes (by position) whose behaviour differs from the majority's. Time-outs and
 /// crashes are not behaviours and are counted apart. With no strict majority every
@@ -26,45 +27,19 @@ pub fn dissenters(answers: &[Answer]) -> Vec<usize> {
         .collect()
 }
 
-/// A difference between runtimes that this project has pinned down (each has a test, in
-/// `runtimes/tests/any_module.rs` or `runner/tests/fuzz.rs`, that fails once the runtime changes).
-struct Known {
-    runtime: &'static str,
-    applies: fn(&Answer, &Plan) -> bool,
-    why: &'static str,
-}
-
-const KNOWN: &[Known] = &[
-    Known {
-        runtime: "wasmtime-winch",
-        applies: |answer, _| rejected_with(answer, "gc types are disallowed"),
-        why: "Winch has no reference types (wasmtime 48 turns GC types off for it): limitation",
-    },
-    Known {
-        runtime: "tinywasm",
-        applies: |answer, _| rejected_with(answer, "logical operand width mismatch"),
-        why: "tinywasm 0.10 rejects a valid module ('logical operand width mismatch'): tinywasm bug",
-    },
-    Known {
-        runtime: "tinywasm",
-        applies: |answer, plan| matches!(answer, Answer::Ran { .. }) && plan.reference_locals,
-        why: "tinywasm 0.10 reads a default reference local as not null (ref.is_null gives 0): tinywasm bug",
-    },
-    Known {
-        runtime: "wasmi-eager",
-        applies: |answer, _| crashed_with(answer, "wasmi-2.0.0/src/engine/translator/func/mod.rs:2583"),
-        why: "wasmi 2.0.0 panics (unreachable!) translating a memory store of this valid module: \
-              wasmi bug, a host would crash (lazy wasmi translates a function on its first call, and \
-              this one is not called here)",
-    },
-];
-
-fn crashed_with(answer: &Answer, text: &str) -> bool {
-    matches!(answer, Answer::Crashed { how } if how.contains(text))
-}
-
-fn rejected_with(answer: &Answer, text: &str) -> bool {
-    matches!(answer, Answer::Rejected { message } if message.contains(text))
+/// Does `answer` show `symptom` (on a module with this plan)?
+fn shows(symptom: Symptom, answer: &Answer, plan: &Plan) -> bool {
+    match symptom {
+        Symptom::RejectsWith(text) => {
+            matches!(answer, Answer::Rejected { message } if message.contains(text))
+        }
+        Symptom::CrashesWith(text) => {
+            matches!(answer, Answer::Crashed { how } if how.contains(text))
+        }
+        Symptom::DiffersWithReferenceLocals => {
+            matches!(answer, Answer::Ran { .. }) && plan.reference_locals
+        }
+    }
 }
 
 /// Why the dissenters differ or crashed, when every one of them is a known difference;
@@ -75,12 +50,18 @@ pub fn explain(
     dissenters: &[usize],
     plan: &Plan,
 ) -> Option<String> {
-    let crashed = (0..answers.len()).filter(|&i| matches!(answers[i], Answer::Crashed { .. }));
+    let crashed: Vec<usize> = (0..answers.len())
+        .filter(|&i| matches!(answers[i], Answer::Crashed { .. }))
+        .collect();
+    if dissenters.is_empty() && crashed.is_empty() {
+        return None;
+    }
+    let known = runtimes::known_differences();
     let mut reasons: Vec<&str> = Vec::new();
     for i in dissenters.iter().copied().chain(crashed) {
-        let known = KNOWN
+        let (_, known) = known
             .iter()
-            .find(|k| k.runtime == names[i] && (k.applies)(&answers[i], plan))?;
+            .find(|(runtime, k)| *runtime == names[i] && shows(k.symptom, &answers[i], plan))?;
         if !reasons.contains(&known.why) {
             reasons.push(known.why);
         }

@@ -13,7 +13,7 @@ use tinywasm::{
 use crate::core_abi::{self, CoreAbi};
 use crate::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
-    Runtime, RuntimeError, RuntimeInfo, Value, DEADLINE, FUEL,
+    Runtime, RuntimeError, RuntimeInfo, Symptom, Value, DEADLINE, FUEL,
 };
 
 /// Fuel given per resume under the fuel guard.
@@ -43,7 +43,19 @@ pub fn configurations() -> Vec<Configuration> {
             ),
         ),
     ];
-    vec![Configuration::new("tinywasm", guards, TinyWasm::new).runs_simd()]
+    vec![Configuration::new("tinywasm", guards, TinyWasm::new)
+        .runs_simd()
+        // Found by `plugbench fuzz`: the modules it rejects pass wasmparser's validator and
+        // every other runtime.
+        .known(
+            Symptom::RejectsWith("logical operand width mismatch"),
+            "tinywasm 0.10 rejects a valid module ('logical operand width mismatch'): tinywasm bug",
+        )
+        // runtimes/tests/any_module.rs: tinywasm_reads_a_default_reference_local_as_not_null
+        .known(
+            Symptom::DiffersWithReferenceLocals,
+            "tinywasm 0.10 reads a default reference local as not null (ref.is_null gives 0): tinywasm bug",
+        )]
 }
 
 pub struct TinyWasm {
