@@ -4,12 +4,14 @@
 
 mod guard;
 mod phase;
+mod shape;
 mod stop;
 mod value;
 mod words;
 
 pub use guard::{Guard, GuardSupport};
 pub use phase::Phase;
+pub use shape::ModuleShape;
 pub use stop::StopReason;
 pub use value::{Value, ValueType};
 pub use words::UnknownName;

@@ -36,6 +36,38 @@ impl Value {
     }
 }
 
+impl Value {
+    /// `text` as a value of type `ty`, the way a command line gives it (`35`, `-1`, `2.5`,
+    /// `nan`, `inf`; integers also as `0x` hex).
+    pub fn parse(ty: ValueType, text: &str) -> Result<Value, String> {
+        let bad = |e: &dyn std::fmt::Display| format!("`{text}` is not an {}: {e}", ty.as_str());
+        let hex = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X"));
+        Ok(match (ty, hex) {
+            (ValueType::I32, Some(h)) => {
+                Value::I32(u32::from_str_radix(h, 16).map_err(|e| bad(&e))? as i32)
+            }
+            (ValueType::I64, Some(h)) => {
+                Value::I64(u64::from_str_radix(h, 16).map_err(|e| bad(&e))? as i64)
+            }
+            (ValueType::I32, None) => Value::I32(text.parse().map_err(|e| bad(&e))?),
+            (ValueType::I64, None) => Value::I64(text.parse().map_err(|e| bad(&e))?),
+            (ValueType::F32, _) => Value::F32(text.parse::<f32>().map_err(|e| bad(&e))?.to_bits()),
+            (ValueType::F64, _) => Value::F64(text.parse::<f64>().map_err(|e| bad(&e))?.to_bits()),
+        })
+    }
+}
+
+impl ValueType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueType::I32 => "i32",
+            ValueType::I64 => "i64",
+            ValueType::F32 => "f32",
+            ValueType::F64 => "f64",
+        }
+    }
+}
+
 impl std::fmt::Display for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
@@ -58,5 +90,21 @@ mod tests {
         assert_eq!(text, r#"{"f32":2143289345}"#);
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), nan);
         assert_ne!(Value::F32(0x7fc0_0000), nan);
+    }
+
+    #[test]
+    fn command_line_values_take_the_parameter_type() {
+        assert_eq!(Value::parse(ValueType::I32, "35"), Ok(Value::I32(35)));
+        assert_eq!(
+            Value::parse(ValueType::I32, "0xffffffff"),
+            Ok(Value::I32(-1))
+        );
+        assert_eq!(Value::parse(ValueType::I64, "-7"), Ok(Value::I64(-7)));
+        assert_eq!(
+            Value::parse(ValueType::F64, "2.5"),
+            Ok(Value::F64(2.5f64.to_bits()))
+        );
+        let err = Value::parse(ValueType::I32, "2.5").unwrap_err();
+        assert!(err.contains("`2.5` is not an i32"), "{err}");
     }
 }

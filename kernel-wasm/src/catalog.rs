@@ -29,6 +29,51 @@ impl Kernel {
     }
 }
 
+impl Kernel {
+    /// The entry a runtime calls in a user's module (`--module`): its export, bytes checked
+    /// for equality, and no native build.
+    pub fn user_module(name: &'static str, export: &'static str) -> Kernel {
+        Kernel {
+            name,
+            description: "a user's module",
+            export,
+            native: no_native_build,
+            make_input: |_, _| Vec::new(),
+            verify: same_bytes,
+        }
+    }
+}
+
+/// Equality, naming the first difference (the reference is not native code here).
+pub fn same_bytes(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+    let first = actual.iter().zip(expected).position(|(a, e)| a != e);
+    match first {
+        Some(i) => Err(format!(
+            "first difference at byte {i}: {} where {} was expected",
+            shown_byte(actual[i]),
+            shown_byte(expected[i])
+        )),
+        None if actual.len() != expected.len() => Err(format!(
+            "output has {} bytes where {} were expected (same up to the shorter)",
+            actual.len(),
+            expected.len()
+        )),
+        None => Ok(()),
+    }
+}
+
+fn shown_byte(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("{:?} ({b})", b as char)
+    } else {
+        format!("byte {b}")
+    }
+}
+
+fn no_native_build(_input: &[u8], _out: &mut Vec<u8>) -> Result<(), KernelError> {
+    Err(KernelError("a user's module has no native build".into()))
+}
+
 impl std::fmt::Debug for Kernel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Kernel").field("name", &self.name).finish()

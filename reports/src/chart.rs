@@ -265,6 +265,7 @@ mod tests {
         };
         let sweep = Sweep {
             kernel: "k".into(),
+            baseline_name: "native".into(),
             sizes: vec![10, 1000],
             lines: vec![line("native", [100.0, 1e6]), line("interp", [900.0, 3e7])],
         };

@@ -80,11 +80,10 @@ fn half_width(ci: [f64; 2]) -> f64 {
     }
 }
 
-/// Wasm runtimes with a result (the native baseline is what they are compared to, not a choice).
+/// Wasm runtimes with a result (native code is what they are compared to, not a choice; the
+/// baseline runtime of a user's module is one).
 fn candidates(run: &RunFile) -> impl Iterator<Item = &RuntimeResult> {
-    run.results
-        .iter()
-        .filter(|r| r.is_ok() && !r.baseline && r.is_choice())
+    run.results.iter().filter(|r| r.is_ok() && r.is_choice())
 }
 
 fn ranked(
@@ -292,6 +291,7 @@ pub(crate) mod tests {
     pub(crate) fn run(results: Vec<RuntimeResult>) -> RunFile {
         let mut native = runtime("native", [0.0, 0.0, 1.0, 1.0, 1.0], 1);
         native.baseline = true;
+        native.native = true;
         let mut all = vec![native];
         all.extend(results);
         RunFile {
@@ -312,6 +312,7 @@ pub(crate) mod tests {
                 min_sample_ns: 1.0,
                 phase_timeout_s: 1.0,
                 runtimes: vec![],
+                baseline: None,
                 stop_reason: String::new(),
                 rounds: 1,
                 elapsed_s: 1.0,

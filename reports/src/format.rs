@@ -91,7 +91,8 @@ pub fn phase_cell(phase: Option<&PhaseResult>) -> String {
 }
 
 /// The one plain sentence per runtime in the summary.
-pub fn sentence(r: &RuntimeResult) -> String {
+/// One runtime's result in a sentence; `base` names what its ratio is relative to.
+pub fn sentence(r: &RuntimeResult, base: &str) -> String {
     let name = &r.runtime;
     if let Some(error) = &r.error {
         return format!("{name}: ERROR, no timing reported: {error}");
@@ -109,27 +110,27 @@ pub fn sentence(r: &RuntimeResult) -> String {
     let Some(ratio) = &r.ratio_to_native else {
         // A 95% interval needs 6 paired rounds with one launch, or 2 launches of 3.
         return format!(
-            "{name}: no ratio to native (too few paired rounds for a 95% interval, or native failed)"
+            "{name}: no ratio to {base} (too few paired rounds for a 95% interval, or {base} failed)"
         );
     };
     let [lo, hi] = ratio.ci95;
     if lo > 1.0 {
         format!(
-            "{name}: {}x slower than native [{}-{}, 95% CI]",
+            "{name}: {}x slower than {base} [{}-{}, 95% CI]",
             ratio_value(ratio.value),
             ratio_value(lo),
             ratio_value(hi)
         )
     } else if hi < 1.0 {
         format!(
-            "{name}: {}x faster than native [{}-{}, 95% CI]",
+            "{name}: {}x faster than {base} [{}-{}, 95% CI]",
             ratio_value(1.0 / ratio.value),
             ratio_value(1.0 / hi),
             ratio_value(1.0 / lo)
         )
     } else {
         format!(
-            "{name}: no significant difference from native ({}x [{}-{}, 95% CI])",
+            "{name}: no significant difference from {base} ({}x [{}-{}, 95% CI])",
             ratio_value(ratio.value),
             ratio_value(lo),
             ratio_value(hi)

@@ -3,14 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use plugbench_data::{Guard, GuardSupport};
+use plugbench_data::{Guard, GuardSupport, ModuleShape};
 use serde::{Deserialize, Serialize};
 use stats::{Outliers, RatioEstimate, WelchTest};
 
 /// 2: sandbox guards typed (`guard` is its name, `support` says offered with `how` or
 /// not offered with `why`); `interrupted`; artifacts per kernel. Files of version 1 are
 /// upgraded on reading (`crate::write::read_run`).
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: a user's modules (`environment.modules`: file, size, SHA-256, shape, calls, which
+/// runtimes could not host it and why); a workload's baseline may be a runtime, not native
+/// (`settings.baseline`). Files of version 2 read as they are (no modules).
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunFile {
@@ -47,6 +50,26 @@ pub struct Environment {
     /// The gap measurement's native libraries: runtime name and whether it is auto-vectorized.
     #[serde(default)]
     pub native_libraries: Vec<(String, bool)>,
+    /// The user's modules measured (`compare --module`); empty for the built-in kernels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<ModuleInfo>,
+}
+
+/// A user's module: which file exactly, how it was called, and who could not host it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModuleInfo {
+    /// The file name: the workload's name in every table.
+    pub name: String,
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+    pub shape: ModuleShape,
+    /// Each call measured (one per input), as a command line would write it.
+    pub calls: Vec<String>,
+    /// Outputs were checked across runtimes (false with `--no-verify`).
+    pub verified: bool,
+    /// Runtimes that were asked for or are default but cannot host it, with why.
+    pub not_hosted: Vec<(String, String)>,
 }
 
 /// Whether a runtime runs the guest built with Wasm SIMD: the variant that measures it, or why not.
@@ -98,6 +121,10 @@ pub struct Settings {
     pub min_sample_ns: f64,
     pub phase_timeout_s: f64,
     pub runtimes: Vec<String>,
+    /// The runtime named as the baseline of a user's module (`--baseline`); without it, and
+    /// without a native build, the fastest runtime is the baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
     /// Why sampling stopped: "precision reached", "budget exhausted", "max rounds".
     #[serde(default)]
     pub stop_reason: String,
@@ -201,10 +228,14 @@ pub struct RuntimeResult {
     pub size: usize,
     pub status: Status,
     pub error: Option<String>,
-    /// Every checked output matched native value for value.
+    /// Every checked output matched the reference (native, or for a user's module the other
+    /// runtimes') value for value; false on every row of a run with `--no-verify`.
     pub verified: bool,
-    /// The native baseline every ratio is relative to.
+    /// The row every ratio of its workload is relative to.
     pub baseline: bool,
+    /// The kernel's native build (the baseline of a kernel, never a choice).
+    #[serde(default)]
+    pub native: bool,
     pub crate_name: String,
     pub crate_version: String,
     pub config: String,
@@ -292,6 +323,7 @@ impl RuntimeResult {
             error: Some(error),
             verified: false,
             baseline: false,
+            native: false,
             crate_name: String::new(),
             crate_version: String::new(),
             config: String::new(),
@@ -325,7 +357,7 @@ impl RuntimeResult {
 
     /// A runtime configuration a user picks (not a guard's or the gap measurement's variant).
     pub fn is_choice(&self) -> bool {
-        !self.is_sandbox_variant() && !self.gap_variant
+        !self.is_sandbox_variant() && !self.gap_variant && !self.native
     }
 }
 
@@ -333,6 +365,31 @@ impl RunFile {
     /// The baseline of a single-group run (of a view, see [`RunFile::view`]).
     pub fn baseline(&self) -> Option<&RuntimeResult> {
         self.results.iter().find(|r| r.baseline)
+    }
+
+    /// Who the ratios of a single-group run are relative to, for headings: `native`, or the
+    /// baseline runtime of a user's module.
+    pub fn baseline_name(&self) -> &str {
+        self.baseline()
+            .map(|r| r.runtime.as_str())
+            .unwrap_or("native")
+    }
+
+    /// The user's module a workload is, if it is one.
+    pub fn module(&self, workload: &str) -> Option<&ModuleInfo> {
+        self.environment.modules.iter().find(|m| m.name == workload)
+    }
+
+    /// A single-group run's workload in words: the kernel at its size, or the module and its call.
+    pub fn workload_title(&self) -> String {
+        let s = &self.settings;
+        match self.module(&s.kernel) {
+            Some(m) if m.shape.takes_bytes() => {
+                format!("module {} · input of {} bytes", m.name, s.size)
+            }
+            Some(m) => format!("module {} · {}", m.name, m.calls.join(", ")),
+            None => format!("kernel {} · size {}", s.kernel, s.size),
+        }
     }
 
     /// Every (kernel, size) this run measured, in order.

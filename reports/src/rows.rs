@@ -13,6 +13,7 @@ const DASH: &str = "-";
 
 /// The post's columns (throughput, average, p90) and the statistics behind them.
 pub fn warm(run: &RunFile, max_note: usize) -> Grid {
+    let vs = format!("vs {} [95% CI]", run.baseline_name());
     let header = [
         "Runtime",
         "Verified",
@@ -23,7 +24,7 @@ pub fn warm(run: &RunFile, max_note: usize) -> Grid {
         "p99",
         "Std dev",
         "First call",
-        "vs native [95% CI]",
+        &vs,
         "p-value",
         "Notes",
     ];
@@ -47,7 +48,7 @@ pub fn warm(run: &RunFile, max_note: usize) -> Grid {
             };
             vec![
                 r.runtime.clone(),
-                if r.verified { "yes" } else { "NO" }.into(),
+                if r.verified { "yes" } else { "not verified" }.into(),
                 format::throughput(w.throughput_per_s),
                 format::mean_with_ci(w),
                 duration(w.median_ns),

@@ -9,6 +9,8 @@ use crate::model::RunFile;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sweep {
     pub kernel: String,
+    /// What the ratios are relative to: `native`, or a user's module's baseline runtime.
+    pub baseline_name: String,
     /// Ascending.
     pub sizes: Vec<usize>,
     pub lines: Vec<SweepLine>,
@@ -68,13 +70,13 @@ fn sweep(run: &RunFile, kernel: &str, sizes: Vec<usize>) -> Sweep {
     for r in run
         .results
         .iter()
-        .filter(|r| r.kernel == kernel && r.is_choice())
+        .filter(|r| r.kernel == kernel && (r.is_choice() || r.native))
     {
         if !runtimes.iter().any(|(n, _)| *n == r.runtime) {
             runtimes.push((&r.runtime, r.baseline));
         }
     }
-    let lines = runtimes
+    let lines: Vec<SweepLine> = runtimes
         .into_iter()
         .map(|(runtime, baseline)| {
             let at = |size: usize| {
@@ -107,8 +109,14 @@ fn sweep(run: &RunFile, kernel: &str, sizes: Vec<usize>) -> Sweep {
             line
         })
         .collect();
+    let baseline_name = lines
+        .iter()
+        .find(|l| l.baseline)
+        .map(|l| l.runtime.clone())
+        .unwrap_or_else(|| "native".into());
     Sweep {
         kernel: kernel.to_string(),
+        baseline_name,
         sizes,
         lines,
     }

@@ -29,8 +29,22 @@ pub fn to_current(mut run: Value) -> Result<Value, ReadError> {
     if version == 1 {
         from_v1(&mut run);
     }
+    if version < 3 {
+        from_v2(&mut run);
+    }
     run["schema"] = json!(SCHEMA_VERSION);
     Ok(run)
+}
+
+/// Before version 3 every baseline was the native build, which was not marked apart.
+fn from_v2(run: &mut Value) {
+    let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for result in results {
+        let baseline = result["baseline"].as_bool().unwrap_or(false);
+        result["native"] = json!(baseline);
+    }
 }
 
 /// Version 1 wrote a guard as its label and its support as one sentence, "not offered: ..."

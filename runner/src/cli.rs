@@ -38,10 +38,21 @@ plugbench compare\n  \
 plugbench compare --runtime wasmtime --runtime extism --budget 15\n  \
 plugbench compare --size 1000 --precision 0.5 --json run.json --markdown report.md
   \
-plugbench compare --kernel all --sizes 10,100,1000 --budget 10 --markdown sweep.md")]
+plugbench compare --kernel all --sizes 10,100,1000 --budget 10 --markdown sweep.md
+  \
+plugbench compare --module fib.wasm --invoke fib --arg 30
+  \
+plugbench compare --module filter.wasm --invoke run --input inputs/ --markdown report.md")]
     Compare(CompareArgs),
     /// List the runtimes and kernels built into this binary.
     List,
+    /// What a module is (imports, exports, shape), how plugbench calls it and which runtimes can host it.
+    #[command(after_help = "Examples:\n  \
+plugbench inspect my-plugin.wasm")]
+    Inspect {
+        /// A `.wasm` file.
+        module: PathBuf,
+    },
     /// Rebuild the table and reports from a saved results file, without rerunning.
     Report(ReportArgs),
     /// Compare two saved results files: per runtime and phase, did the time change significantly?
@@ -151,6 +162,36 @@ pub struct CompareArgs {
     /// auto-vectorization, and each runtime's guest built with Wasm SIMD.
     #[arg(long)]
     pub gap: bool,
+    /// Measure your own module instead of the built-in kernels (repeatable; a directory adds
+    /// every `*.wasm` in it). `plugbench inspect` shows how it is called and who hosts it.
+    #[arg(long = "module", value_name = "PATH", help_heading = "Your own module")]
+    pub modules: Vec<PathBuf>,
+    /// The export to call (default: the only one there is).
+    #[arg(long, value_name = "NAME", help_heading = "Your own module")]
+    pub invoke: Option<String>,
+    /// An argument of a numeric export, in order (repeatable), typed by its signature.
+    #[arg(
+        long = "arg",
+        value_name = "VALUE",
+        allow_hyphen_values = true,
+        help_heading = "Your own module"
+    )]
+    pub args: Vec<String>,
+    /// Input bytes of a byte-ABI module or extism plugin (repeatable; a directory adds every
+    /// file in it): each input is a workload of its own.
+    #[arg(
+        long = "input",
+        value_name = "FILE|DIR",
+        help_heading = "Your own module"
+    )]
+    pub inputs: Vec<PathBuf>,
+    /// The runtime every ratio is relative to (default: the fastest, named in the report).
+    #[arg(long, value_name = "RUNTIME", help_heading = "Your own module")]
+    pub baseline: Option<String>,
+    /// Do not check outputs (for a module whose output changes from call to call: a clock,
+    /// random numbers); every row then says "not verified".
+    #[arg(long, help_heading = "Your own module")]
+    pub no_verify: bool,
     /// Seed for the order of runtimes in each round (default: from the clock; always recorded).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -197,12 +238,9 @@ pub struct ReportArgs {
 pub struct WorkerArgs {
     #[arg(long)]
     pub runtime: String,
+    /// The workload as JSON (`runner::workload::Workload`).
     #[arg(long)]
-    pub kernel: String,
-    #[arg(long)]
-    pub size: usize,
-    #[arg(long)]
-    pub input_seed: u64,
+    pub workload: String,
     #[arg(long)]
     pub inject_fault: Option<String>,
 }

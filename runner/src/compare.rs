@@ -10,20 +10,51 @@ use reports::{analyze, Environment, RunFile, RuntimeResult, Settings, SCHEMA_VER
 use crate::measure::{measure, Outcome, Plan};
 use crate::progress::Progress;
 use crate::subject::{ProcessSubject, Subject, WorkerCommand};
+use crate::workload::{Groups, Workload};
 
+/// One workload's measurement: what runs, on which runtimes, how.
+#[derive(Clone)]
 pub struct CompareOptions {
+    pub workload: Workload,
+    /// Every runtime measured on it (sandboxed and gap variants included).
     pub runtimes: Vec<String>,
-    pub kernel: String,
-    pub size: usize,
-    pub input_seed: u64,
     pub plan: Plan,
     pub phase_timeout: Duration,
     pub faults: BTreeMap<String, String>,
-    /// Sandboxed variants measured beside their runtimes, on the first kernel at [`side_size`]
-    /// only (each variant is a full extra runtime to measure).
-    pub sandbox_runtimes: Vec<String>,
-    /// The gap measurement's extra rows, added to each gap kernel at [`side_size`].
-    pub gap_runtimes: Vec<String>,
+}
+
+/// The kernels' workloads: each kernel at each size, with the sandboxed variants on the first
+/// kernel at [`side_size`] (each variant is a full extra runtime to measure) and the gap
+/// measurement's extra rows on each gap kernel at [`side_size`].
+pub fn kernel_workloads(
+    kernels: &[String],
+    sizes: &[usize],
+    input_seed: u64,
+    runtimes: &[String],
+    sandbox_runtimes: &[String],
+    gap_runtimes: &[String],
+) -> Groups {
+    let mut groups = Vec::new();
+    for kernel in kernels {
+        for &size in sizes {
+            let mut selected = runtimes.to_vec();
+            if kernel == &kernels[0] && Some(size) == side_size(sizes) {
+                selected.extend(sandbox_runtimes.iter().cloned());
+            }
+            if kernel_embed::GAP_KERNELS.contains(&kernel.as_str())
+                && Some(size) == side_size(sizes)
+            {
+                selected.extend(gap_runtimes.iter().cloned());
+            }
+            let workload = Workload::Kernel {
+                kernel: kernel.clone(),
+                size,
+                input_seed,
+            };
+            groups.push((workload, selected));
+        }
+    }
+    groups
 }
 
 /// The runtimes to run: the requested ones (by default every runtime without a sandbox
@@ -105,48 +136,40 @@ pub fn side_size(sizes: &[usize]) -> Option<usize> {
         .or_else(|| sizes.iter().copied().min())
 }
 
-/// Runs every (kernel, size) in turn, each a complete measurement with fresh workers, and
-/// joins them into one results file.
+/// Runs every workload in turn, each a complete measurement with fresh workers, and joins
+/// them into one results file.
 pub fn run_groups(
-    opts: &CompareOptions,
-    kernels: &[String],
-    sizes: &[usize],
+    groups: &[CompareOptions],
     exe: &Path,
     environment: Environment,
 ) -> Result<RunFile> {
-    let total = kernels.len() * sizes.len();
+    let total = groups.len();
     let mut views = Vec::with_capacity(total);
-    for (i, (kernel, size)) in kernels
-        .iter()
-        .flat_map(|k| sizes.iter().map(move |s| (k, *s)))
-        .enumerate()
-    {
-        let mut runtimes = opts.runtimes.clone();
-        if kernel == &kernels[0] && Some(size) == side_size(sizes) {
-            runtimes.extend(opts.sandbox_runtimes.iter().cloned());
-        }
-        if kernel_embed::GAP_KERNELS.contains(&kernel.as_str()) && Some(size) == side_size(sizes) {
-            runtimes.extend(opts.gap_runtimes.iter().cloned());
-        }
-        let group = CompareOptions {
-            kernel: kernel.clone(),
-            size,
-            runtimes,
-            sandbox_runtimes: Vec::new(),
-            gap_runtimes: Vec::new(),
-            input_seed: opts.input_seed,
-            plan: opts.plan.clone(),
-            phase_timeout: opts.phase_timeout,
-            faults: opts.faults.clone(),
-        };
+    // A module's later inputs keep the baseline its first input chose, so its sweep compares
+    // every size with the same runtime.
+    let mut chosen: BTreeMap<String, String> = BTreeMap::new();
+    for (i, group) in groups.iter().enumerate() {
         if crate::interrupt::requested() {
             break;
         }
-        let label = (total > 1).then(|| format!("{kernel} @ {size} ({}/{total})", i + 1));
-        let progress = Progress::stderr(opts.plan.budget, label);
-        views.push(run(&group, exe, environment.clone(), &progress)?);
+        let mut group = group.clone();
+        let is_module = matches!(group.workload, Workload::Module(_));
+        if is_module && group.plan.baseline.is_none() {
+            group.plan.baseline = chosen.get(&group.workload.name()).cloned();
+        }
+        let group = &group;
+        let (name, size) = (group.workload.name(), group.workload.size());
+        let label = (total > 1).then(|| format!("{name} @ {size} ({}/{total})", i + 1));
+        let progress = Progress::stderr(group.plan.budget, label);
+        let view = run(group, exe, environment.clone(), &progress)?;
+        if let (true, Some(base)) = (is_module, view.baseline()) {
+            chosen
+                .entry(group.workload.name())
+                .or_insert_with(|| base.runtime.clone());
+        }
+        views.push(view);
     }
-    let mut merged = RunFile::merge(views).context("no kernel or size selected")?;
+    let mut merged = RunFile::merge(views).context("no workload selected")?;
     merged.interrupted = crate::interrupt::requested();
     analyze(&mut merged);
     Ok(merged)
@@ -158,46 +181,51 @@ pub fn run(
     environment: Environment,
     progress: &Progress,
 ) -> Result<RunFile> {
-    let Some(kernel) = kernel_embed::kernel(&opts.kernel) else {
-        let names: Vec<&str> = kernel_embed::KERNELS.iter().map(|k| k.name).collect();
-        bail!(
-            "unknown kernel `{}`; available: {}",
-            opts.kernel,
-            names.join(", ")
-        );
-    };
+    if let Workload::Kernel { kernel, .. } = &opts.workload {
+        if kernel_embed::kernel(kernel).is_none() {
+            let names: Vec<&str> = kernel_embed::KERNELS.iter().map(|k| k.name).collect();
+            bail!("unknown kernel `{kernel}`; available: {}", names.join(", "));
+        }
+    }
+    let (name, size) = (opts.workload.name(), opts.workload.size());
     let mut failed_to_start = Vec::new();
     let mut subjects: Vec<Box<dyn Subject>> = Vec::new();
-    for name in &opts.runtimes {
+    for runtime in &opts.runtimes {
         let cmd = WorkerCommand {
             exe: exe.to_path_buf(),
-            runtime: name.clone(),
-            kernel: kernel.name.to_string(),
-            size: opts.size,
-            input_seed: opts.input_seed,
-            fault: opts.faults.get(name).cloned(),
+            runtime: runtime.clone(),
+            workload: opts.workload.clone(),
+            fault: opts.faults.get(runtime).cloned(),
             timeout: opts.phase_timeout,
         };
         match ProcessSubject::spawn(cmd) {
             Ok(s) => subjects.push(Box::new(s)),
-            Err(e) => failed_to_start.push(RuntimeResult::failed(name, kernel.name, opts.size, e)),
+            Err(e) => failed_to_start.push(RuntimeResult::failed(runtime, &name, size, e)),
         }
     }
-    let outcome = measure(subjects, kernel.name, opts.size, &opts.plan, progress);
+    let outcome = measure(subjects, &name, size, &opts.plan, progress);
     progress.finish();
-    Ok(assemble(
-        opts,
-        kernel.name,
-        environment,
-        outcome,
-        failed_to_start,
-    ))
+    Ok(assemble(opts, environment, outcome, failed_to_start))
+}
+
+/// Without a named baseline, a user's module's ratios are to its fastest runtime (by median warm time).
+fn mark_fastest_as_baseline(results: &mut [RuntimeResult]) {
+    let fastest = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_ok() && !r.raw.warm_ns.is_empty())
+        .min_by(|(_, a), (_, b)| {
+            crate::measure::median_warm(a).total_cmp(&crate::measure::median_warm(b))
+        })
+        .map(|(i, _)| i);
+    if let Some(i) = fastest {
+        results[i].baseline = true;
+    }
 }
 
 /// The results file of a finished measurement, every statistic derived from its raw samples.
 pub fn assemble(
     opts: &CompareOptions,
-    kernel: &str,
     environment: Environment,
     outcome: Outcome,
     failed_to_start: Vec<RuntimeResult>,
@@ -207,6 +235,14 @@ pub fn assemble(
     for r in &mut results {
         r.gap_variant = runtimes::is_gap_variant(&r.runtime);
     }
+    if let Workload::Module(module) = &opts.workload {
+        if !results.iter().any(|r| r.baseline) {
+            mark_fastest_as_baseline(&mut results);
+        }
+        for r in results.iter_mut().filter(|_| !module.verify) {
+            r.verified = false;
+        }
+    }
     let plan = &opts.plan;
     let mut run = RunFile {
         schema: SCHEMA_VERSION,
@@ -214,9 +250,9 @@ pub fn assemble(
         tool: format!("plugbench {}", env!("CARGO_PKG_VERSION")),
         environment,
         settings: Settings {
-            kernel: kernel.into(),
-            size: opts.size,
-            input_seed: opts.input_seed,
+            kernel: opts.workload.name(),
+            size: opts.workload.size(),
+            input_seed: opts.workload.input_seed(),
             seed: plan.seed,
             budget_s: plan.budget.as_secs_f64(),
             target_precision: plan.target_precision,
@@ -226,6 +262,7 @@ pub fn assemble(
             min_sample_ns: plan.min_sample_ns,
             phase_timeout_s: opts.phase_timeout.as_secs_f64(),
             runtimes: opts.runtimes.clone(),
+            baseline: plan.baseline.clone(),
             stop_reason: outcome.stop_reason,
             rounds: outcome.rounds,
             elapsed_s: outcome.elapsed.as_secs_f64(),

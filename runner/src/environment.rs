@@ -19,6 +19,7 @@ pub fn collect() -> Environment {
             .map(|d| d.as_secs())
             .unwrap_or(0),
         timer_overhead_ns: timer_overhead_ns(),
+        modules: Vec::new(),
         artifacts: kernel_embed::KERNELS
             .iter()
             .flat_map(|k| ARTIFACT_FORMATS.map(|f| (k, f)))

@@ -13,13 +13,15 @@ use runner::cli::{Cli, Command, CompareArgs, FuzzArgs, ReportArgs, WorkerArgs};
 use runner::compare::{self, CompareOptions};
 use runner::fault::{parse_assignment, Fault};
 use runner::measure::Plan;
-use runner::{environment, fuzz, interrupt, worker};
+use runner::workload::Groups;
+use runner::{environment, fuzz, interrupt, module, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Compare(args) => compare_cmd(args),
         Command::List => list_cmd().map(|_| ExitCode::SUCCESS),
+        Command::Inspect { module } => inspect_cmd(&module).map(|_| ExitCode::SUCCESS),
         Command::Report(args) => report_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Diff { old, new } => diff_cmd(&old, &new).map(|_| ExitCode::SUCCESS),
         Command::Fuzz(args) => fuzz_cmd(args),
@@ -93,36 +95,39 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         min_phase_rounds: 3,
         max_phase_rounds: 30,
         warmup: Duration::from_secs_f64(args.warmup),
+        baseline: args.baseline.clone(),
     };
-    let selected = compare::select_runtimes(&args.runtimes)?;
     let mut environment = environment;
-    // The report's sandbox section covers the runtimes of this run.
-    environment
-        .sandbox
-        .retain(|s| selected.contains(&s.runtime));
-    environment.simd.retain(|s| selected.contains(&s.runtime));
-    let opts = CompareOptions {
-        runtimes: selected.clone(),
-        sandbox_runtimes: if args.sandbox {
-            compare::sandbox_variants(&selected)
-        } else {
-            Vec::new()
-        },
-        gap_runtimes: if args.gap {
-            runtimes::gap_variants(&selected)
-        } else {
-            Vec::new()
-        },
-        kernel: kernels[0].clone(),
-        size: sizes[0],
-        input_seed: args.input_seed,
-        plan,
-        phase_timeout: Duration::from_secs_f64(args.phase_timeout),
-        faults,
+    let (groups, modules) = if args.modules.is_empty() {
+        (
+            kernel_groups(&args, &kernels, &sizes, &mut environment)?,
+            Vec::new(),
+        )
+    } else {
+        module_groups(&args)?
     };
+    if !modules.is_empty() {
+        // The kernels' builds and the gap measurement are not part of a module's run.
+        let hosts: Vec<&String> = groups.iter().flat_map(|(_, r)| r).collect();
+        environment.sandbox.retain(|s| hosts.contains(&&s.runtime));
+        environment.artifacts.clear();
+        environment.simd.clear();
+        environment.native_libraries.clear();
+    }
+    environment.modules = modules;
+    let groups: Vec<CompareOptions> = groups
+        .into_iter()
+        .map(|(workload, runtimes)| CompareOptions {
+            workload,
+            runtimes,
+            plan: plan.clone(),
+            phase_timeout: Duration::from_secs_f64(args.phase_timeout),
+            faults: faults.clone(),
+        })
+        .collect();
     let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
-    let run = compare::run_groups(&opts, &kernels, &sizes, &exe, environment)?;
+    let run = compare::run_groups(&groups, &exe, environment)?;
     print!("{}", Table.render(&run));
     export(
         &run,
@@ -156,6 +161,62 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     }
 }
 
+/// Each kernel at each size on the selected runtimes (native always), with the sandboxed
+/// and gap variants where they belong.
+fn kernel_groups(
+    args: &CompareArgs,
+    kernels: &[String],
+    sizes: &[usize],
+    environment: &mut reports::Environment,
+) -> Result<Groups> {
+    let selected = compare::select_runtimes(&args.runtimes)?;
+    // The report's sandbox and SIMD sections cover the runtimes of this run.
+    environment
+        .sandbox
+        .retain(|s| selected.contains(&s.runtime));
+    environment.simd.retain(|s| selected.contains(&s.runtime));
+    let sandbox = if args.sandbox {
+        compare::sandbox_variants(&selected)
+    } else {
+        Vec::new()
+    };
+    let gap = if args.gap {
+        runtimes::gap_variants(&selected)
+    } else {
+        Vec::new()
+    };
+    Ok(compare::kernel_workloads(
+        kernels,
+        sizes,
+        args.input_seed,
+        &selected,
+        &sandbox,
+        &gap,
+    ))
+}
+
+/// The user's modules, each call a workload on the runtimes that host it.
+fn module_groups(args: &CompareArgs) -> Result<(Groups, Vec<reports::ModuleInfo>)> {
+    if args.gap {
+        bail!(
+            "--gap decomposes the built-in kernels' gap to native; it does not apply to --module"
+        );
+    }
+    let request = module::CallRequest {
+        invoke: args.invoke.clone(),
+        args: args.args.clone(),
+        inputs: args.inputs.clone(),
+        verify: !args.no_verify,
+    };
+    module::plan_modules(
+        &args.modules,
+        &request,
+        &args.runtimes,
+        args.baseline.as_deref(),
+        args.sandbox,
+    )
+}
+
 /// What clap cannot check alone: values that must agree, sizes each kernel's input can take,
 /// and output paths, all before anything is measured.
 fn check_request(args: &CompareArgs, kernels: &[String], sizes: &[usize]) -> Result<()> {
@@ -166,6 +227,24 @@ fn check_request(args: &CompareArgs, kernels: &[String], sizes: &[usize]) -> Res
             args.max_rounds
         );
     }
+    let module_only = [
+        (args.invoke.is_some(), "--invoke"),
+        (!args.args.is_empty(), "--arg"),
+        (!args.inputs.is_empty(), "--input"),
+        (args.baseline.is_some(), "--baseline"),
+        (args.no_verify, "--no-verify"),
+    ];
+    if let Some((_, flag)) = module_only
+        .iter()
+        .find(|(set, _)| *set && args.modules.is_empty())
+    {
+        bail!("{flag} applies to a module of your own (--module PATH); the kernels are checked against native");
+    }
+    let kernels = if args.modules.is_empty() {
+        kernels
+    } else {
+        &[]
+    };
     for name in kernels {
         let kernel = kernel_embed::kernel(name).context("kernel selected above")?;
         for &size in sizes {
@@ -233,6 +312,57 @@ fn list_cmd() -> Result<()> {
     Ok(())
 }
 
+fn inspect_cmd(path: &Path) -> Result<()> {
+    let module = module::load(path)?;
+    let i = &module.inspection;
+    println!(
+        "{}: {} bytes, sha256 {}",
+        module.name, module.bytes, module.sha256
+    );
+    println!("shape: {} ({})", i.shape.label(), i.shape);
+    println!("\nimports:");
+    if i.imports.is_empty() {
+        println!("  none");
+    }
+    for import in &i.imports {
+        println!("  {}.{} ({})", import.module, import.name, import.kind);
+    }
+    println!("\nexports:");
+    for export in &i.exports {
+        println!(
+            "  {:<24} {} {}",
+            export.name, export.kind, export.signature_text
+        );
+    }
+    println!("\nhow plugbench calls it:");
+    let callable = module.callable();
+    let export = match callable.as_slice() {
+        [only] => only.to_string(),
+        _ => "NAME".into(),
+    };
+    let with = if i.shape.takes_bytes() {
+        "--input FILE"
+    } else {
+        "--arg VALUE ..."
+    };
+    match module::measurable(i.shape) {
+        Ok(()) => println!(
+            "  plugbench compare --module {} --invoke {export} {with}",
+            path.display()
+        ),
+        Err(e) => println!("  it cannot yet: {e}"),
+    }
+    println!("\nruntimes:");
+    let (hosted, not_hosted) = module::hosts(i.shape, &module::default_candidates());
+    for name in hosted {
+        println!("  {name:<20} hosts it");
+    }
+    for (name, why) in not_hosted {
+        println!("  {name:<20} cannot: {why}");
+    }
+    Ok(())
+}
+
 fn report_cmd(args: ReportArgs) -> Result<()> {
     let mut run = read_run(&args.results)?;
     analyze(&mut run);
@@ -291,14 +421,11 @@ fn parse_fault(fault: Option<&str>) -> Result<Option<Fault>> {
 }
 
 fn worker_cmd(args: WorkerArgs) -> Result<()> {
-    let kernel = kernel_embed::kernel(&args.kernel)
-        .with_context(|| format!("unknown kernel `{}`", args.kernel))?;
+    let workload = serde_json::from_str(&args.workload).context("the worker's --workload")?;
     let fault = parse_fault(args.inject_fault.as_deref())?;
     worker::serve(worker::WorkerOptions {
         runtime: args.runtime,
-        kernel,
-        size: args.size,
-        input_seed: args.input_seed,
+        workload,
         fault,
     })
 }

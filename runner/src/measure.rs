@@ -18,6 +18,7 @@ use reports::{RuntimeResult, Status};
 
 use crate::interrupt;
 use crate::progress::Progress;
+use crate::protocol::OutputSummary;
 use crate::subject::{PhaseSample, Subject};
 
 #[derive(Debug, Clone)]
@@ -36,6 +37,9 @@ pub struct Plan {
     pub max_phase_rounds: usize,
     /// Warm-up time per subject before any recorded sample.
     pub warmup: Duration,
+    /// The runtime every ratio is relative to when there is no native build (a user's
+    /// module); `None` takes the fastest.
+    pub baseline: Option<String>,
 }
 
 pub struct Outcome {
@@ -49,11 +53,13 @@ pub struct Outcome {
 pub const INTERRUPTED: &str = "interrupted";
 
 /// Output mismatches make the whole row an error, wherever they are found.
-const MISMATCH: &str = "output differs from native";
+const MISMATCH: &str = "output differs from";
 
 struct Slot {
     subject: Box<dyn Subject>,
     result: RuntimeResult,
+    /// A user's module: the first launch's output, which every launch must give again.
+    output: Option<OutputSummary>,
 }
 
 impl Slot {
@@ -82,6 +88,7 @@ pub fn measure(
         .into_iter()
         .map(|s| prepare(s, kernel, size, plan))
         .collect();
+    agree_on_output(&mut slots, plan.baseline.as_deref());
     let (rounds, stop_reason) = warm_rounds(&mut slots, plan, start, progress);
     if plan.phase_share > 0.0 && !interrupt::requested() {
         phase_rounds(&mut slots, plan, start, progress);
@@ -104,7 +111,16 @@ pub fn measure(
 fn relaunch(slots: &mut [Slot], plan: &Plan) {
     for slot in slots.iter_mut().filter(|s| s.ok()) {
         match slot.subject.relaunch().and_then(|_| slot.subject.prepare()) {
-            Ok(ready) => slot.result.raw.worker_pids.push(ready.pid),
+            Ok(ready) => {
+                slot.result.raw.worker_pids.push(ready.pid);
+                let again = match (&ready.output, &slot.output) {
+                    (Some(now), Some(before)) => now.matches(before),
+                    _ => Ok(()),
+                };
+                if let Err(e) = again {
+                    slot.fail(format!("{MISMATCH} its first launch's: {e}"));
+                }
+            }
             Err(e) => slot.fail(format!("relaunch: {e}")),
         }
     }
@@ -114,12 +130,15 @@ fn relaunch(slots: &mut [Slot], plan: &Plan) {
 fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan) -> Slot {
     let name = subject.name().to_string();
     let mut result = RuntimeResult::failed(&name, kernel, size, String::new());
+    let mut ready_output = None;
     match subject.prepare() {
         Ok(ready) => {
+            ready_output = ready.output.clone();
             result.status = Status::Ok;
             result.error = None;
             result.verified = true;
-            result.baseline = ready.baseline;
+            result.native = ready.baseline;
+            result.baseline = ready.baseline || plan.baseline.as_deref() == Some(name.as_str());
             result.crate_name = ready.crate_name;
             result.crate_version = ready.crate_version;
             result.config = ready.config;
@@ -132,11 +151,49 @@ fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan
         }
         Err(e) => result.error = Some(e),
     }
-    let mut slot = Slot { subject, result };
+    let mut slot = Slot {
+        subject,
+        result,
+        output: ready_output,
+    };
     if let Some(e) = slot.result.error.clone() {
         slot.fail(e);
     }
     slot
+}
+
+/// A user's module: every runtime's output must equal the reference's: the named baseline's,
+/// else the one most runtimes gave (the earliest runtime's among equals). A runtime that
+/// differs is an error row naming the first difference.
+fn agree_on_output(slots: &mut [Slot], baseline: Option<&str>) {
+    let answered = |s: &&Slot| s.ok() && s.output.is_some();
+    let named = slots
+        .iter()
+        .filter(answered)
+        .find(|s| Some(s.result.runtime.as_str()) == baseline);
+    let majority = || {
+        slots.iter().filter(answered).max_by_key(|s| {
+            let same = slots
+                .iter()
+                .filter(|o| o.ok() && o.output == s.output)
+                .count();
+            // Among equal counts, max_by_key keeps the last: rank earlier runtimes higher.
+            let position = slots.iter().position(|o| std::ptr::eq(o, *s)).unwrap_or(0);
+            (same, usize::MAX - position)
+        })
+    };
+    let Some(reference) = named.or_else(majority) else {
+        return;
+    };
+    let (who, expected) = (
+        reference.result.runtime.clone(),
+        reference.output.clone().expect("answered"),
+    );
+    for slot in slots.iter_mut().filter(|s| s.ok()) {
+        if let Some(Err(e)) = slot.output.as_ref().map(|o| o.matches(&expected)) {
+            slot.fail(format!("{MISMATCH} {who}'s ({}): {e}", expected.preview()));
+        }
+    }
 }
 
 fn warm_up(slots: &mut [Slot], plan: &Plan) {
@@ -151,11 +208,33 @@ fn warm_up(slots: &mut [Slot], plan: &Plan) {
     }
 }
 
+/// The slot every ratio is relative to: the baseline, or, where none was named (a user's
+/// module), the fastest so far by median warm time.
+fn base_slot(slots: &[Slot]) -> Option<&Slot> {
+    if let Some(base) = slots.iter().find(|s| s.result.baseline) {
+        return base.ok().then_some(base);
+    }
+    slots
+        .iter()
+        .filter(|s| s.ok() && !s.result.raw.warm_ns.is_empty())
+        .min_by(|a, b| median_warm(&a.result).total_cmp(&median_warm(&b.result)))
+}
+
+/// Median warm time per call, NaN without samples.
+pub fn median_warm(result: &RuntimeResult) -> f64 {
+    if result.raw.warm_ns.is_empty() {
+        return f64::NAN;
+    }
+    let mut sorted = result.raw.warm_ns.clone();
+    sorted.sort_by(f64::total_cmp);
+    stats::percentile(&sorted, 50.0)
+}
+
 /// Worst (largest) relative half-width of the headline ratios; `None` without a baseline.
 fn worst_precision(slots: &[Slot]) -> Option<(f64, String)> {
-    let base = slots.iter().find(|s| s.result.baseline && s.ok())?;
+    let base = base_slot(slots)?;
     let mut worst = (0.0, String::new());
-    for slot in slots.iter().filter(|s| s.ok() && !s.result.baseline) {
+    for slot in slots.iter().filter(|s| s.ok() && !std::ptr::eq(*s, base)) {
         let pairs = reports::analysis::paired(&slot.result, &base.result);
         let precision = reports::analysis::headline_ratio(&pairs)
             .map(|r| r.precision)
@@ -219,7 +298,7 @@ fn warm_rounds(
             round += 1;
             rounds_in_launch += 1;
             let Some((worst, who)) = worst_precision(slots) else {
-                return (round, "the native baseline failed".into());
+                return (round, "the baseline failed".into());
             };
             progress.update(
                 start.elapsed(),

@@ -111,7 +111,7 @@ impl WorkerProcess {
                 self.kill();
                 self.timed_out = true;
                 Err(format!(
-                    "worker gave no answer within {:.0} s during {step} and was killed{}",
+                    "timed out after {:.0} s during {step}: the worker gave no answer and was killed{}",
                     self.timeout.as_secs_f64(),
                     self.stderr_note()
                 ))

@@ -31,6 +31,9 @@ pub enum Response {
         call_estimate_ns: f64,
         /// The worker's process id: each launch is a new process.
         pid: u32,
+        /// A user's module: its output, which the runner compares across runtimes.
+        #[serde(default)]
+        output: Option<OutputSummary>,
     },
     /// Nanoseconds for the whole request (all calls of a warm batch).
     Sample {
@@ -47,4 +50,59 @@ pub enum Response {
         /// Size of the saved compiled module, where the runtime can save one.
         artifact_bytes: Option<u64>,
     },
+}
+
+/// An output as the runner compares it across runtimes: its length and digest, and its start
+/// to name the first difference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputSummary {
+    pub len: u64,
+    pub digest: u64,
+    pub head: Vec<u8>,
+}
+
+impl OutputSummary {
+    /// Bytes of the output kept to show where two outputs differ.
+    pub const HEAD: usize = 4096;
+
+    pub fn of(output: &[u8]) -> Self {
+        Self {
+            len: output.len() as u64,
+            digest: runtimes::digest(output),
+            head: output[..output.len().min(Self::HEAD)].to_vec(),
+        }
+    }
+
+    /// `Err` names where `self` differs from `reference`.
+    pub fn matches(&self, reference: &OutputSummary) -> Result<(), String> {
+        if self == reference {
+            return Ok(());
+        }
+        kernel_embed::same_bytes(&reference.head, &self.head)?;
+        if self.len != reference.len {
+            return Err(format!(
+                "output has {} bytes where {} were expected",
+                self.len, reference.len
+            ));
+        }
+        Err(format!(
+            "the outputs differ after their first {} bytes",
+            Self::HEAD
+        ))
+    }
+
+    /// The output's start, for a person.
+    pub fn preview(&self) -> String {
+        let text = String::from_utf8_lossy(&self.head[..self.head.len().min(60)]);
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        format!(
+            "{} bytes: {}{}",
+            self.len,
+            text.trim_end(),
+            if self.len > 60 { "…" } else { "" }
+        )
+    }
 }

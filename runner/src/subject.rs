@@ -7,7 +7,8 @@ use std::time::Duration;
 use plugbench_data::Phase;
 
 use crate::process::WorkerProcess;
-use crate::protocol::{Request, Response};
+use crate::protocol::{OutputSummary, Request, Response};
+use crate::workload::Workload;
 
 /// Facts a subject reports once it is ready.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +22,8 @@ pub struct Readiness {
     pub call_estimate_ns: f64,
     /// Process id of the worker (0 where there is no process).
     pub pid: u32,
+    /// A user's module: the output to compare across runtimes.
+    pub output: Option<OutputSummary>,
 }
 
 /// Result of one phase sample.
@@ -49,9 +52,7 @@ pub trait Subject {
 pub struct WorkerCommand {
     pub exe: PathBuf,
     pub runtime: String,
-    pub kernel: String,
-    pub size: usize,
-    pub input_seed: u64,
+    pub workload: Workload,
     pub fault: Option<String>,
     pub timeout: Duration,
 }
@@ -64,15 +65,10 @@ pub struct ProcessSubject {
 
 impl ProcessSubject {
     pub fn spawn(cmd: WorkerCommand) -> Result<Self, String> {
-        let mut args: Vec<String> = ["worker", "--runtime", &cmd.runtime, "--kernel", &cmd.kernel]
+        let workload = serde_json::to_string(&cmd.workload).expect("workloads serialize");
+        let mut args: Vec<String> = ["worker", "--runtime", &cmd.runtime, "--workload", &workload]
             .map(String::from)
             .into();
-        args.extend([
-            "--size".into(),
-            cmd.size.to_string(),
-            "--input-seed".into(),
-            cmd.input_seed.to_string(),
-        ]);
         if let Some(fault) = &cmd.fault {
             args.extend(["--inject-fault".into(), fault.clone()]);
         }
@@ -112,6 +108,7 @@ impl Subject for ProcessSubject {
                 first_call_ns,
                 call_estimate_ns,
                 pid,
+                output,
             } => Ok(Readiness {
                 crate_name,
                 crate_version,
@@ -121,6 +118,7 @@ impl Subject for ProcessSubject {
                 first_call_ns,
                 call_estimate_ns,
                 pid,
+                output,
             }),
             other => Err(format!(
                 "during prepare (compile, instantiate, first calls): {}",

@@ -7,20 +7,19 @@ use std::time::Instant;
 
 use kernel_embed::Kernel;
 use plugbench_data::Phase;
-use runtimes::{Compiled, Instance, Runtime, RuntimeError};
+use runtimes::{Compiled, Instance, Invocation, Runtime, RuntimeError};
 
 use crate::fault::Fault;
 use crate::memory;
-use crate::protocol::{Request, Response};
+use crate::protocol::{OutputSummary, Request, Response};
+use crate::workload::{CallWith, ModuleCall, Workload};
 
 /// Bytes that start like a Wasm module and then are not one.
 const GARBAGE_MODULE: &[u8] = b"\0asm\x01\0\0\0this is not a wasm module";
 
 pub struct WorkerOptions {
     pub runtime: String,
-    pub kernel: &'static Kernel,
-    pub size: usize,
-    pub input_seed: u64,
+    pub workload: Workload,
     pub fault: Option<Fault>,
 }
 
@@ -36,26 +35,126 @@ struct Prepared {
     cached_checked: bool,
 }
 
-struct Worker {
-    opts: WorkerOptions,
-    bytes: Vec<u8>,
+/// What every output is checked against.
+enum Reference {
+    /// A kernel's native output, compared by the kernel's own rule.
+    Native(Vec<u8>),
+    /// A user's module: the first call's output on this runtime (the runner compares that one
+    /// across runtimes); `None` until the first call.
+    FirstCall(Option<Vec<u8>>),
+    /// `--no-verify`.
+    Unchecked,
+}
+
+/// The workload as this worker runs it.
+struct Setup {
+    /// What a runtime calls: the kernel, or the user's export.
+    entry: &'static Kernel,
+    /// A numeric export's call (else the byte ABI or a plugin call with `input`).
+    numbers: Option<Invocation>,
+    /// The user's module bytes (else the runtime's build of the kernel).
+    module: Option<Vec<u8>>,
     input: Vec<u8>,
-    expected: Vec<u8>,
+    reference: Reference,
+}
+
+impl Setup {
+    fn new(workload: &Workload) -> anyhow::Result<Setup> {
+        match workload {
+            Workload::Kernel {
+                kernel,
+                size,
+                input_seed,
+            } => {
+                let entry = kernel_embed::kernel(kernel)
+                    .ok_or_else(|| anyhow::anyhow!("unknown kernel `{kernel}`"))?;
+                let input = (entry.make_input)(*size, *input_seed);
+                let expected = entry
+                    .expected_output(&input)
+                    .map_err(|e| anyhow::anyhow!("native kernel failed on its own input: {e}"))?;
+                Ok(Setup {
+                    entry,
+                    numbers: None,
+                    module: None,
+                    input,
+                    reference: Reference::Native(expected),
+                })
+            }
+            Workload::Module(call) => Setup::module(call),
+        }
+    }
+
+    fn module(call: &ModuleCall) -> anyhow::Result<Setup> {
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).map_err(|e| anyhow::anyhow!("read {}: {e}", path.display()))
+        };
+        // The worker lives for one workload: the entry is leaked once, as the kernels are static.
+        let name: &'static str = Box::leak(call.name.clone().into_boxed_str());
+        let export: &'static str = Box::leak(call.export.clone().into_boxed_str());
+        let (numbers, input) = match &call.call {
+            CallWith::Numbers(args) => (
+                Some(Invocation {
+                    export: call.export.clone(),
+                    args: args.clone(),
+                }),
+                Vec::new(),
+            ),
+            CallWith::Input(path) => (
+                None,
+                path.as_deref().map(read).transpose()?.unwrap_or_default(),
+            ),
+        };
+        Ok(Setup {
+            entry: Box::leak(Box::new(Kernel::user_module(name, export))),
+            numbers,
+            module: Some(read(&call.path)?),
+            input,
+            reference: if call.verify {
+                Reference::FirstCall(None)
+            } else {
+                Reference::Unchecked
+            },
+        })
+    }
+
+    fn compile(
+        &self,
+        runtime: &dyn Runtime,
+        bytes: &[u8],
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        match &self.numbers {
+            Some(invocation) => runtimes::compile_invocation(runtime, bytes, invocation),
+            None => runtime.compile(self.entry, bytes),
+        }
+    }
+
+    /// Cached compiles and artifacts exist for the byte-ABI path only (kernels, byte-ABI and
+    /// extism modules); a numeric export reports them as not supported.
+    fn byte_path(&self) -> Result<&'static Kernel, RuntimeError> {
+        match self.numbers {
+            Some(_) => Err(RuntimeError::Unsupported),
+            None => Ok(self.entry),
+        }
+    }
+}
+
+struct Worker {
+    runtime_name: String,
+    workload: Workload,
+    fault: Option<Fault>,
+    setup: Setup,
+    bytes: Vec<u8>,
     prepared: Option<Prepared>,
 }
 
 /// Serves requests from stdin until it closes.
 pub fn serve(opts: WorkerOptions) -> anyhow::Result<()> {
-    let input = (opts.kernel.make_input)(opts.size, opts.input_seed);
-    let expected = opts
-        .kernel
-        .expected_output(&input)
-        .map_err(|e| anyhow::anyhow!("native kernel failed on its own input: {e}"))?;
     let mut worker = Worker {
-        opts,
+        setup: Setup::new(&opts.workload)?,
+        runtime_name: opts.runtime,
+        workload: opts.workload,
+        fault: opts.fault,
         bytes: Vec::new(),
-        input,
-        expected,
         prepared: None,
     };
     let stdin = std::io::stdin();
@@ -84,7 +183,7 @@ impl Worker {
             Request::Phase { phase } => phase.as_str(),
             Request::Memory => "memory",
         };
-        Fault::trigger(self.opts.fault.as_ref(), step);
+        Fault::trigger(self.fault.as_ref(), step);
         let result = match request {
             Request::Prepare => self.prepare(),
             Request::Warm { calls } => self.warm(calls),
@@ -94,43 +193,73 @@ impl Worker {
         result.unwrap_or_else(failed)
     }
 
-    fn check(&self, output: Result<Vec<u8>, RuntimeError>) -> Result<(), String> {
+    fn check(&mut self, output: Result<Vec<u8>, RuntimeError>) -> Result<(), String> {
         let mut output = output.map_err(|e| e.to_string())?;
-        if self.opts.fault == Some(Fault::WrongOutput) {
+        if self.fault == Some(Fault::WrongOutput) {
             if let Some(b) = output.iter_mut().find(|b| b.is_ascii_digit()) {
                 *b = if *b == b'9' { b'1' } else { *b + 1 };
             }
         }
-        (self.opts.kernel.verify)(&self.expected, &output)
-            .map_err(|e| format!("output differs from native: {e}"))
+        match &mut self.setup.reference {
+            Reference::Native(expected) => (self.setup.entry.verify)(expected, &output)
+                .map_err(|e| format!("output differs from native: {e}")),
+            Reference::FirstCall(None) => {
+                self.setup.reference = Reference::FirstCall(Some(output));
+                Ok(())
+            }
+            Reference::FirstCall(Some(expected)) => kernel_embed::same_bytes(expected, &output)
+                .map_err(|e| format!("output differs from this runtime's first call: {e}")),
+            Reference::Unchecked => Ok(()),
+        }
+    }
+
+    /// The output the runner compares across runtimes (a user's module; a kernel is checked
+    /// against native here).
+    fn output_summary(&self) -> Option<OutputSummary> {
+        match &self.setup.reference {
+            Reference::FirstCall(Some(output)) => Some(OutputSummary::of(output)),
+            _ => None,
+        }
+    }
+
+    /// The bytes to compile, after checking that this runtime can load the workload.
+    fn module_bytes(&self, info: &runtimes::RuntimeInfo) -> Result<Vec<u8>, String> {
+        let entry = self.setup.entry;
+        match (&self.workload, &self.setup.module) {
+            (Workload::Module(call), Some(bytes)) => {
+                info.guest
+                    .hosts(call.shape)
+                    .map_err(|why| format!("not supported: {why}"))?;
+                Ok(bytes.clone())
+            }
+            _ if !info.guest.available(entry) => Err(format!(
+                "there is no {} build of `{}`",
+                info.guest.label(),
+                entry.name
+            )),
+            _ => Ok(info.guest.artifact(entry).to_vec()),
+        }
     }
 
     fn prepare(&mut self) -> Result<Response, String> {
-        let runtime = runtimes::create(&self.opts.runtime).map_err(|e| e.to_string())?;
+        let runtime = runtimes::create(&self.runtime_name).map_err(|e| e.to_string())?;
         let info = runtime.info();
-        if !info.guest.available(self.opts.kernel) {
-            return Err(format!(
-                "there is no {} build of `{}`",
-                info.guest.label(),
-                self.opts.kernel.name
-            ));
-        }
-        self.bytes = match self.opts.fault {
+        self.bytes = match self.fault {
             Some(Fault::BadModule) => GARBAGE_MODULE.to_vec(),
-            Some(Fault::Hostile(hostile)) => hostile.module(self.opts.kernel.export),
-            _ => info.guest.artifact(self.opts.kernel).to_vec(),
+            Some(Fault::Hostile(hostile)) => hostile.module(self.setup.entry.export),
+            _ => self.module_bytes(&info)?,
         };
-        let kernel = self.opts.kernel;
-        let compiled = runtime
-            .compile(kernel, &self.bytes)
+        let compiled = self
+            .setup
+            .compile(runtime.as_ref(), &self.bytes)
             .map_err(|e| e.to_string())?;
         let mut instance = compiled.instantiate().map_err(|e| e.to_string())?;
         let start = Instant::now();
-        let first = instance.call(&self.input);
+        let first = instance.call(&self.setup.input);
         let first_call_ns = start.elapsed().as_nanos() as f64;
         self.check(first)?;
         let start = Instant::now();
-        let second = instance.call(&self.input);
+        let second = instance.call(&self.setup.input);
         let call_estimate_ns = start.elapsed().as_nanos() as f64;
         self.check(second)?;
         self.prepared = Some(Prepared {
@@ -151,6 +280,7 @@ impl Worker {
             first_call_ns,
             call_estimate_ns,
             pid: std::process::id(),
+            output: self.output_summary(),
         })
     }
 
@@ -161,7 +291,7 @@ impl Worker {
     }
 
     fn warm(&mut self, calls: u64) -> Result<Response, String> {
-        let input = std::mem::take(&mut self.input);
+        let input = std::mem::take(&mut self.setup.input);
         let prepared = self.prepared()?;
         // The first and the last output of the batch are checked; every other one is dropped
         // as soon as the next call returns, as a host would. Holding a whole batch of outputs
@@ -179,7 +309,7 @@ impl Worker {
             }
         }
         let ns = start.elapsed().as_nanos() as f64;
-        self.input = input;
+        self.setup.input = input;
         for output in first.into_iter().chain(last) {
             self.check(output)?;
         }
@@ -187,11 +317,10 @@ impl Worker {
     }
 
     fn phase(&mut self, phase: Phase) -> Result<Response, String> {
-        let kernel = self.opts.kernel;
-        let input = std::mem::take(&mut self.input);
+        let input = std::mem::take(&mut self.setup.input);
         let bytes = std::mem::take(&mut self.bytes);
-        let result = self.time_phase(phase, kernel, &bytes, &input);
-        self.input = input;
+        let result = self.time_phase(phase, &bytes, &input);
+        self.setup.input = input;
         self.bytes = bytes;
         match result {
             Err(RuntimeError::Unsupported) => Ok(Response::Unsupported),
@@ -209,10 +338,10 @@ impl Worker {
     fn time_phase(
         &mut self,
         phase: Phase,
-        kernel: &Kernel,
         bytes: &[u8],
         input: &[u8],
     ) -> Result<(f64, Option<Vec<u8>>), RuntimeError> {
+        let setup = &self.setup;
         let p = self
             .prepared
             .as_mut()
@@ -221,7 +350,7 @@ impl Worker {
         match phase {
             Phase::Compile => {
                 let start = Instant::now();
-                let compiled = p.runtime.compile(kernel, bytes)?;
+                let compiled = setup.compile(p.runtime.as_ref(), bytes)?;
                 let ns = elapsed(start);
                 drop(compiled);
                 Ok((ns, None))
@@ -241,7 +370,7 @@ impl Worker {
             }
             Phase::ColdStart => {
                 let start = Instant::now();
-                let compiled = p.runtime.compile(kernel, bytes)?;
+                let compiled = setup.compile(p.runtime.as_ref(), bytes)?;
                 let mut instance = compiled.instantiate()?;
                 let output = instance.call(input)?;
                 Ok((elapsed(start), Some(output)))
@@ -259,7 +388,7 @@ impl Worker {
                 }
                 let artifact = p.artifact.as_deref().unwrap_or_default();
                 let start = Instant::now();
-                let loaded = p.runtime.load_artifact(kernel, artifact)?;
+                let loaded = p.runtime.load_artifact(setup.byte_path()?, artifact)?;
                 let ns = elapsed(start);
                 // Prove once that a loaded module computes the right answer (outside the timed region).
                 if p.artifact_checked {
@@ -270,6 +399,7 @@ impl Worker {
                 Ok((ns, Some(output)))
             }
             Phase::CompileCached => {
+                let kernel = setup.byte_path()?;
                 let dir = match &p.cache_dir {
                     Some(dir) => dir.path().to_path_buf(),
                     None => {
@@ -301,8 +431,12 @@ impl Worker {
     /// instances, then the artifact size where the runtime can save one.
     fn memory(&mut self) -> Result<Response, String> {
         let peak_rss_kib = memory::peak_rss_kib();
-        let small_input =
-            (self.opts.kernel.make_input)(memory::INSTANCE_INPUT_SIZE, self.opts.input_seed);
+        let small_input = match self.workload.kernel() {
+            Some(kernel) => {
+                (kernel.make_input)(memory::INSTANCE_INPUT_SIZE, self.workload.input_seed())
+            }
+            None => self.setup.input.clone(),
+        };
         let prepared = self.prepared()?;
         let growth = memory::instances_growth_kib(
             prepared.compiled.as_ref(),

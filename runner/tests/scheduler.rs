@@ -11,6 +11,7 @@ use runner::compare::{assemble, CompareOptions};
 use runner::measure::{measure, Plan};
 use runner::progress::Progress;
 use runner::subject::{PhaseSample, Readiness, Subject};
+use runner::workload::Workload;
 
 const MS: f64 = 1e6;
 
@@ -87,6 +88,7 @@ impl Subject for Scripted {
             first_call_ns: 15.0 * MS,
             call_estimate_ns: 10.0 * MS,
             pid: 1000 + self.launch as u32,
+            output: None,
         })
     }
 
@@ -160,6 +162,7 @@ fn plan(min_rounds: usize, max_rounds: usize, seed: u64) -> Plan {
         min_phase_rounds: 3,
         max_phase_rounds: 3,
         warmup: Duration::ZERO,
+        baseline: None,
     }
 }
 
@@ -167,23 +170,17 @@ fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> RunFile {
     let names: Vec<String> = subjects.iter().map(|s| s.name().to_string()).collect();
     let outcome = measure(subjects, "mock-kernel", 100, &plan, &Progress::hidden());
     let opts = CompareOptions {
+        workload: Workload::Kernel {
+            kernel: "mock-kernel".into(),
+            size: 100,
+            input_seed: 1,
+        },
         runtimes: names,
-        kernel: "mock-kernel".into(),
-        size: 100,
-        input_seed: 1,
         plan,
         phase_timeout: Duration::from_secs(5),
         faults: BTreeMap::new(),
-        sandbox_runtimes: Vec::new(),
-        gap_runtimes: Vec::new(),
     };
-    assemble(
-        &opts,
-        "mock-kernel",
-        Environment::default(),
-        outcome,
-        Vec::new(),
-    )
+    assemble(&opts, Environment::default(), outcome, Vec::new())
 }
 
 /// Native alternates 10 ms and 12 ms by round; the runtime is exactly 2.5x native.

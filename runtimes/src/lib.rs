@@ -8,6 +8,7 @@ mod adapters;
 mod any_module;
 #[allow(dead_code)] // unused when no core-module runtime is built in
 mod core_abi;
+mod invoke;
 mod known;
 mod registry;
 mod simd_guest;
@@ -15,9 +16,10 @@ mod simd_guest;
 use std::fmt::{Debug, Display};
 
 pub use any_module::{digest, AnyInstance, AnyModule};
+pub use invoke::{compile_invocation, results_text, Invocation};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use known::{KnownDifference, Symptom};
-pub use plugbench_data::{Guard, GuardSupport, Value, ValueType};
+pub use plugbench_data::{Guard, GuardSupport, ModuleShape, Value, ValueType};
 pub use registry::{
     all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant,
     known_differences, left_out, names, sandbox_support, simd_support, simd_variant, Configuration,
@@ -58,6 +60,25 @@ impl GuestFormat {
     /// Whether `kernel` is built in this format.
     pub fn available(self, kernel: &Kernel) -> bool {
         self == GuestFormat::Native || !self.artifact(kernel).is_empty()
+    }
+
+    /// Whether a runtime that loads this format can host a user's module of `shape`, or why not.
+    pub fn hosts(self, shape: ModuleShape) -> Result<(), &'static str> {
+        match (self, shape) {
+            (GuestFormat::CoreModule, ModuleShape::Numeric | ModuleShape::ByteAbi) => Ok(()),
+            (GuestFormat::PdkPlugin, ModuleShape::ExtismPlugin) => Ok(()),
+            (GuestFormat::PdkPlugin, _) => Err("it runs extism plugins only"),
+            (GuestFormat::CoreModule, ModuleShape::ExtismPlugin) => {
+                Err("it has no extism kernel (the plugin imports `extism:host/env`)")
+            }
+            (GuestFormat::CoreModule, _) => Err("WASI is not wired into this runtime's adapter"),
+            (GuestFormat::Native | GuestFormat::NativeLibrary { .. }, _) => {
+                Err("it is a native build of the built-in kernels")
+            }
+            (GuestFormat::CoreModuleSimd, _) => {
+                Err("it is the gap measurement's SIMD build of the built-in kernels")
+            }
+        }
     }
 
     pub fn label(self) -> &'static str {

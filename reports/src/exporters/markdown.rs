@@ -19,11 +19,13 @@ impl Exporter for Markdown {
         if run.is_multi_group() {
             return multi_group(run);
         }
-        let s = &run.settings;
-        let mut md = format!("# plugbench: `{}` at size {}\n\n", s.kernel, s.size);
+        let mut md = format!("# plugbench: {}\n\n", run.workload_title());
         md += &interrupted_notice(run);
         if !headline_ratios(run).is_empty() {
-            md += &format!("![ratio to native per runtime]({OVERVIEW_FILE})\n\n");
+            md += &format!(
+                "![ratio to {} per runtime]({OVERVIEW_FILE})\n\n",
+                run.baseline_name()
+            );
         }
         md += &body(run, "##");
         md += &footer(run);
@@ -81,9 +83,14 @@ fn overview(run: &RunFile) -> String {
     if headline_ratios(run).is_empty() {
         return String::new();
     }
+    let of_modules = if run.environment.modules.is_empty() {
+        ""
+    } else {
+        " A user's module is compared with its baseline runtime instead (named in its section)."
+    };
     format!(
         "\n## Ratio to native at a glance\n\nEach runtime's headline ratio to native with its 95% \
-         interval, on each kernel at its largest size (1x = native; further right is slower).\n\n\
+         interval, on each kernel at its largest size (1x = native; further right is slower).{of_modules}\n\n\
          ![ratio to native per runtime]({OVERVIEW_FILE})\n"
     )
 }
@@ -99,11 +106,20 @@ fn multi_group(run: &RunFile) -> String {
             kernels.push(&v.settings.kernel);
         }
     }
+    let what = if run.environment.modules.is_empty() {
+        "Kernels"
+    } else {
+        "Modules"
+    };
     let mut md = format!(
-        "# plugbench: {} workloads\n\nKernels {}; {} (kernel, size) pairs, each measured on its own \
+        "# plugbench: {} workloads\n\n{what} {}; {} workloads, each measured on its own \
          with fresh workers. Failed rows: {}.\n",
         views.len(),
-        kernels.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+        kernels
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
         views.len(),
         run.results.iter().filter(|r| !r.is_ok()).count()
     );
@@ -116,10 +132,7 @@ fn multi_group(run: &RunFile) -> String {
     md += &gap_section(run, "##");
     md += "\n## Results by workload\n";
     for v in &views {
-        md += &format!(
-            "\n### `{}` at size {}\n\n",
-            v.settings.kernel, v.settings.size
-        );
+        md += &format!("\n### {}\n\n", v.workload_title());
         md += &body(v, "####");
     }
     md += &footer(run);
@@ -328,22 +341,23 @@ fn break_even_cell(b: stats::BreakEven) -> String {
 /// `h` is the heading level of its sections.
 fn body(run: &RunFile, h: &str) -> String {
     let s = &run.settings;
+    let base = run.baseline_name();
     let mut md = String::new();
     for r in &run.results {
-        md += &format!("- {}\n", sentence(r));
+        md += &format!("- {}\n", sentence(r, base));
     }
 
     md += &if s.launches > 1 {
         format!(
-                "\n{h} Warm calls\n\nPer call. Ratio to native: each of the {} worker launches gives the median \
-                 of its per-round ratios (each runtime paired with native in the same round); the ratio is their \
+                "\n{h} Warm calls\n\nPer call. Ratio to {base}: each of the {} worker launches gives the median \
+                 of its per-round ratios (each runtime paired with {base} in the same round); the ratio is their \
                  geometric mean, its 95% interval a t interval over launches; p-value: t-test over launches.\n\n",
                 s.launches
             )
     } else {
         format!(
-                "\n{h} Warm calls\n\nPer call. Ratio to native: median of the per-round ratios \
-                 (each runtime paired with native in the same round), distribution-free 95% interval; \
+                "\n{h} Warm calls\n\nPer call. Ratio to {base}: median of the per-round ratios \
+                 (each runtime paired with {base} in the same round), distribution-free 95% interval; \
                  p-value: sign test.\n\n"
             )
     };
@@ -375,6 +389,33 @@ fn body(run: &RunFile, h: &str) -> String {
 }
 
 /// Errors, environment, settings and method: once per report.
+/// Each user's module: the exact file, how it was called, how it was checked, who could not host it.
+fn modules_section(run: &RunFile) -> String {
+    let mut md = String::new();
+    for m in &run.environment.modules {
+        md += &format!(
+            "\n## Module `{}`\n\n- File: `{}`, {} bytes, SHA-256 `{}`\n- Shape: {} (`{}`)\n- Calls: {}\n",
+            m.name,
+            m.path,
+            m.bytes,
+            m.sha256,
+            m.shape.label(),
+            m.shape,
+            m.calls.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+        );
+        md += if m.verified {
+            "- Outputs: every runtime's output equals the reference (the baseline's if named, else \
+             the one most runtimes give), and every call's equals the first.\n"
+        } else {
+            "- Outputs: **not verified** (`--no-verify`): no row's output was checked.\n"
+        };
+        for (runtime, why) in &m.not_hosted {
+            md += &format!("- Not hosted by {runtime}: {why}\n");
+        }
+    }
+    md
+}
+
 fn footer(run: &RunFile) -> String {
     let s = &run.settings;
     let env = &run.environment;
@@ -410,6 +451,7 @@ fn footer(run: &RunFile) -> String {
         md.push('\n');
     }
 
+    md += &modules_section(run);
     md += "\n## Environment\n\n";
     md += &format!("- CPU: {} ({} cores)\n", env.cpu, env.cores);
     md += &format!("- OS: {}\n", env.os);

@@ -32,17 +32,14 @@ impl Exporter for Table {
             return out + &single(run) + &sandbox(run);
         }
         for view in run.views() {
-            out += &format!(
-                "══ {} at size {} ══\n",
-                view.settings.kernel, view.settings.size
-            );
+            out += &format!("══ {} ══\n", view.workload_title());
             out += &single(&view);
             out.push('\n');
         }
         for sweep in sweeps(run) {
             out += &format!("Scaling of {} with size (median per call)\n", sweep.kernel);
             out += &draw(&rows::sweep(&sweep), UTF8_FULL_CONDENSED);
-            out += "\nRatio to native by size\n";
+            out += &format!("\nRatio to {} by size\n", sweep.baseline_name);
             out += &draw(&rows::sweep_ratios(&sweep), UTF8_FULL_CONDENSED);
             out += "\n\n";
         }
@@ -64,13 +61,20 @@ fn sandbox(run: &RunFile) -> String {
 fn single(run: &RunFile) -> String {
     let s = &run.settings;
     let mut out = format!(
-        "kernel {} · size {} · {} rounds over {} worker launch(es) in {:.1} s ({})\n",
-        s.kernel, s.size, s.rounds, s.launches, s.elapsed_s, s.stop_reason
+        "{} · {} rounds over {} worker launch(es) in {:.1} s ({})\n",
+        run.workload_title(),
+        s.rounds,
+        s.launches,
+        s.elapsed_s,
+        s.stop_reason
     );
-    out += if s.launches > 1 {
-        "\nWarm calls (per call; ratio to native paired by round, interval across launches)\n"
+    let base = run.baseline_name();
+    out += &if s.launches > 1 {
+        format!(
+            "\nWarm calls (per call; ratio to {base} paired by round, interval across launches)\n"
+        )
     } else {
-        "\nWarm calls (per call; paired ratio to native)\n"
+        format!("\nWarm calls (per call; paired ratio to {base})\n")
     };
     out += &draw(&rows::warm(run, 60), UTF8_FULL_CONDENSED);
     out += "\n\nPhases (mean ± 95% CI half-width)\n";
@@ -79,7 +83,7 @@ fn single(run: &RunFile) -> String {
     out += &draw(&rows::memory(run), UTF8_FULL_CONDENSED);
     out += "\n\n";
     for r in &run.results {
-        out += &sentence(r);
+        out += &sentence(r, base);
         out.push('\n');
     }
     out

@@ -1,0 +1,50 @@
+//! What kind of module a user brings, read from its imports and exports: it decides how the
+//! module is called and which runtimes can host it.
+
+use crate::words::named;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModuleShape {
+    /// A core module that imports nothing: exports called by name with numbers
+    /// (`--invoke NAME --arg 35`).
+    Numeric,
+    /// plugbench's byte ABI (`alloc` and a `run`-style export over linear memory), bytes in
+    /// and out (`--invoke NAME --input FILE`); it may import the ABI's `plugbench.host_mix`.
+    ByteAbi,
+    /// An extism plugin: imports from `extism:host/env`.
+    ExtismPlugin,
+    /// A WASI preview 1 program with `_start`.
+    WasiCommand,
+    /// A WASI library with `_initialize` and exported functions.
+    WasiReactor,
+    /// A Sightglass-style benchmark: `bench.start` / `bench.end` beside WASI.
+    SightglassBench,
+}
+
+named!("module shape", ModuleShape {
+    Numeric => "numeric",
+    ByteAbi => "byte-abi",
+    ExtismPlugin => "extism-plugin",
+    WasiCommand => "wasi-command",
+    WasiReactor => "wasi-reactor",
+    SightglassBench => "sightglass-bench",
+});
+
+impl ModuleShape {
+    /// What it is, in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            ModuleShape::Numeric => "core module with numeric exports",
+            ModuleShape::ByteAbi => "core module with plugbench's byte ABI",
+            ModuleShape::ExtismPlugin => "extism plugin",
+            ModuleShape::WasiCommand => "WASI preview 1 program",
+            ModuleShape::WasiReactor => "WASI preview 1 reactor",
+            ModuleShape::SightglassBench => "Sightglass-style benchmark",
+        }
+    }
+
+    /// Called with bytes in and bytes out (else with numbers).
+    pub fn takes_bytes(self) -> bool {
+        matches!(self, ModuleShape::ByteAbi | ModuleShape::ExtismPlugin)
+    }
+}

@@ -1,0 +1,284 @@
+//! What a user's module is, read from its bytes with wasmparser: its imports, its exports with
+//! their signatures, and the [`ModuleShape`] that decides how it is called.
+
+use plugbench_data::{ModuleShape, ValueType};
+use wasmparser::{
+    Encoding, ExternalKind, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
+};
+
+/// Import module of the byte ABI's host function (`kernel_wasm::core_abi`).
+const PLUGBENCH_HOST: (&str, &str) = ("plugbench", "host_mix");
+const WASI_P1: &str = "wasi_snapshot_preview1";
+const EXTISM_KERNEL: &str = "extism:host/env";
+const BENCH: &str = "bench";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Export {
+    pub name: String,
+    pub kind: &'static str,
+    /// Parameter and result types of a function whose values are all numbers.
+    pub signature: Option<(Vec<ValueType>, Vec<ValueType>)>,
+    /// The signature in words, for any function.
+    pub signature_text: String,
+}
+
+/// A module that plugbench can call, and what it is.
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    pub shape: ModuleShape,
+    pub imports: Vec<Import>,
+    pub exports: Vec<Export>,
+}
+
+/// Why a file is not a module plugbench can call.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotCallable {
+    #[error("not a WebAssembly module (it does not start with `\\0asm`)")]
+    NotWasm,
+    #[error("a WebAssembly component, not a core module; plugbench runs core modules (a component's core module can be extracted with `wasm-tools component unbundle`)")]
+    Component,
+    #[error("not a valid module: {0}")]
+    Invalid(String),
+    #[error("no host here can satisfy its imports: {}", .0.join(", "))]
+    UnmetImports(Vec<String>),
+}
+
+impl Inspection {
+    pub fn export(&self, name: &str) -> Option<&Export> {
+        self.exports.iter().find(|e| e.name == name)
+    }
+
+    pub fn functions(&self) -> impl Iterator<Item = &Export> {
+        self.exports.iter().filter(|e| e.kind == "func")
+    }
+}
+
+/// Reads and validates `bytes` (every proposal wasmparser knows: whether a runtime has it is
+/// that runtime's answer, in its row).
+pub fn inspect(bytes: &[u8]) -> Result<Inspection, NotCallable> {
+    if !bytes.starts_with(b"\0asm") {
+        return Err(NotCallable::NotWasm);
+    }
+    if Parser::is_component(bytes) {
+        return Err(NotCallable::Component);
+    }
+    Validator::new_with_features(WasmFeatures::all())
+        .validate_all(bytes)
+        .map_err(|e| NotCallable::Invalid(e.to_string()))?;
+    let (imports, exports) = read(bytes).map_err(|e| NotCallable::Invalid(e.to_string()))?;
+    let shape = shape(&imports, &exports)?;
+    Ok(Inspection {
+        shape,
+        imports,
+        exports,
+    })
+}
+
+fn shape(imports: &[Import], exports: &[Export]) -> Result<ModuleShape, NotCallable> {
+    let from = |module: &str| imports.iter().any(|i| i.module == module);
+    let exports_fn = |name: &str| exports.iter().any(|e| e.kind == "func" && e.name == name);
+    let unmet: Vec<String> = imports
+        .iter()
+        .filter(|i| {
+            ![WASI_P1, EXTISM_KERNEL, BENCH].contains(&i.module.as_str())
+                && (i.module.as_str(), i.name.as_str()) != PLUGBENCH_HOST
+        })
+        .map(|i| format!("{}.{} ({})", i.module, i.name, i.kind))
+        .collect();
+    if !unmet.is_empty() {
+        return Err(NotCallable::UnmetImports(unmet));
+    }
+    Ok(if from(EXTISM_KERNEL) {
+        ModuleShape::ExtismPlugin
+    } else if from(BENCH) {
+        ModuleShape::SightglassBench
+    } else if from(WASI_P1) && exports_fn("_start") {
+        ModuleShape::WasiCommand
+    } else if from(WASI_P1) {
+        ModuleShape::WasiReactor
+    } else if exports_fn("alloc") && exports.iter().any(|e| e.kind == "memory") {
+        ModuleShape::ByteAbi
+    } else if imports.is_empty() {
+        ModuleShape::Numeric
+    } else {
+        // Imports only the byte ABI's host function but lacks `alloc`.
+        return Err(NotCallable::UnmetImports(vec![
+            "none, but it imports `plugbench.host_mix` without exporting the byte ABI's `alloc` and memory".into(),
+        ]));
+    })
+}
+
+type Read = (Vec<Import>, Vec<Export>);
+
+fn read(bytes: &[u8]) -> Result<Read, wasmparser::BinaryReaderError> {
+    let mut signatures: Vec<(Vec<ValType>, Vec<ValType>)> = Vec::new();
+    let mut function_types: Vec<u32> = Vec::new();
+    let (mut imports, mut exports) = (Vec::new(), Vec::new());
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload? {
+            Payload::Version {
+                encoding: Encoding::Component,
+                ..
+            } => break,
+            Payload::TypeSection(types) => {
+                for group in types {
+                    for ty in group?.into_types() {
+                        let func = ty.unwrap_func();
+                        signatures.push((func.params().to_vec(), func.results().to_vec()));
+                    }
+                }
+            }
+            Payload::ImportSection(section) => {
+                for import in section.into_imports() {
+                    let import = import?;
+                    if let TypeRef::Func(ty) = import.ty {
+                        function_types.push(ty);
+                    }
+                    imports.push(Import {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                        kind: type_ref_kind(import.ty),
+                    });
+                }
+            }
+            Payload::FunctionSection(funcs) => {
+                for ty in funcs {
+                    function_types.push(ty?);
+                }
+            }
+            Payload::ExportSection(section) => {
+                for export in section {
+                    let export = export?;
+                    let signature = (export.kind == ExternalKind::Func)
+                        .then(|| function_types.get(export.index as usize))
+                        .flatten()
+                        .and_then(|&ty| signatures.get(ty as usize));
+                    exports.push(Export {
+                        name: export.name.to_string(),
+                        kind: external_kind(export.kind),
+                        signature: signature.and_then(|(p, r)| Some((numbers(p)?, numbers(r)?))),
+                        signature_text: signature.map(signature_text).unwrap_or_default(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((imports, exports))
+}
+
+fn numbers(types: &[ValType]) -> Option<Vec<ValueType>> {
+    types
+        .iter()
+        .map(|t| match t {
+            ValType::I32 => Some(ValueType::I32),
+            ValType::I64 => Some(ValueType::I64),
+            ValType::F32 => Some(ValueType::F32),
+            ValType::F64 => Some(ValueType::F64),
+            _ => None,
+        })
+        .collect()
+}
+
+fn signature_text((params, results): &(Vec<ValType>, Vec<ValType>)) -> String {
+    let list = |types: &[ValType]| {
+        types
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!("({}) -> ({})", list(params), list(results))
+}
+
+fn type_ref_kind(ty: TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Func(_) | TypeRef::FuncExact(_) => "func",
+        TypeRef::Table(_) => "table",
+        TypeRef::Memory(_) => "memory",
+        TypeRef::Global(_) => "global",
+        TypeRef::Tag(_) => "tag",
+    }
+}
+
+fn external_kind(kind: ExternalKind) -> &'static str {
+    match kind {
+        ExternalKind::Func | ExternalKind::FuncExact => "func",
+        ExternalKind::Table => "table",
+        ExternalKind::Memory => "memory",
+        ExternalKind::Global => "global",
+        ExternalKind::Tag => "tag",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape_of(wat: &str) -> Result<ModuleShape, NotCallable> {
+        inspect(&wat::parse_str(wat).unwrap()).map(|i| i.shape)
+    }
+
+    #[test]
+    fn shapes_are_read_from_imports_and_exports() {
+        let numeric = r#"(module (func (export "fib") (param i32) (result i64) i64.const 0))"#;
+        assert_eq!(shape_of(numeric), Ok(ModuleShape::Numeric));
+        let bytes = r#"(module (memory (export "memory") 1)
+            (func (export "alloc") (param i32) (result i32) i32.const 0)
+            (func (export "run") (param i32 i32) (result i64) i64.const 0))"#;
+        assert_eq!(shape_of(bytes), Ok(ModuleShape::ByteAbi));
+        let wasi = r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+            (func (export "_start")))"#;
+        assert_eq!(shape_of(wasi), Ok(ModuleShape::WasiCommand));
+        let extism = r#"(module (import "extism:host/env" "input_length" (func (result i64)))
+            (func (export "greet") (result i32) i32.const 0))"#;
+        assert_eq!(shape_of(extism), Ok(ModuleShape::ExtismPlugin));
+        let bench = r#"(module (import "bench" "start" (func)) (import "bench" "end" (func))
+            (func (export "_start")))"#;
+        assert_eq!(shape_of(bench), Ok(ModuleShape::SightglassBench));
+    }
+
+    #[test]
+    fn what_cannot_be_called_says_why() {
+        let env =
+            r#"(module (import "env" "log" (func (param i32))) (import "env" "mem" (memory 1)))"#;
+        assert_eq!(
+            shape_of(env),
+            Err(NotCallable::UnmetImports(vec![
+                "env.log (func)".into(),
+                "env.mem (memory)".into()
+            ]))
+        );
+        assert_eq!(inspect(b"hello").unwrap_err(), NotCallable::NotWasm);
+        let truncated = &wat::parse_str(r#"(module (func (export "f")))"#).unwrap()[..12];
+        assert!(matches!(inspect(truncated), Err(NotCallable::Invalid(_))));
+        let component = wat::parse_str("(component)").unwrap();
+        assert_eq!(inspect(&component).unwrap_err(), NotCallable::Component);
+    }
+
+    #[test]
+    fn numeric_signatures_are_typed() {
+        let m = inspect(
+            &wat::parse_str(
+                r#"(module (func (export "f") (param i32 f64) (result i64) i64.const 0)
+            (func (export "g") (param externref)))"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let f = m.export("f").unwrap();
+        assert_eq!(
+            f.signature,
+            Some((vec![ValueType::I32, ValueType::F64], vec![ValueType::I64]))
+        );
+        assert_eq!(f.signature_text, "(i32, f64) -> (i64)");
+        assert_eq!(m.export("g").unwrap().signature, None);
+    }
+}

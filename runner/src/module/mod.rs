@@ -1,0 +1,318 @@
+//! A user's own module (`compare --module`, `inspect`): read it, decide how to call it and
+//! which runtimes can host it, all before anything is measured.
+
+pub mod inspect;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use plugbench_data::{ModuleShape, Value};
+use sha2::{Digest, Sha256};
+
+pub use inspect::{inspect, Inspection, NotCallable};
+
+use crate::workload::{CallWith, Groups, ModuleCall};
+
+/// A module file, read and inspected.
+pub struct UserModule {
+    pub path: PathBuf,
+    pub name: String,
+    pub bytes: usize,
+    pub sha256: String,
+    pub inspection: Inspection,
+}
+
+/// How the user asked for it to be called.
+#[derive(Debug, Clone, Default)]
+pub struct CallRequest {
+    pub invoke: Option<String>,
+    pub args: Vec<String>,
+    pub inputs: Vec<PathBuf>,
+    pub verify: bool,
+}
+
+/// Every `*.wasm` file named or in a named directory, sorted within each directory.
+pub fn module_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let wasm = |p: &Path| p.extension().is_some_and(|e| e == "wasm");
+    expand(paths, wasm, "*.wasm file")
+}
+
+/// Every input file named or in a named directory.
+pub fn input_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    expand(paths, |_| true, "file")
+}
+
+fn expand(paths: &[PathBuf], keep: impl Fn(&Path) -> bool, what: &str) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("read directory {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && keep(p))
+                .collect();
+            if found.is_empty() {
+                bail!("{} has no {what}", path.display());
+            }
+            found.sort();
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            bail!("{} does not exist", path.display());
+        }
+    }
+    files
+        .into_iter()
+        .map(|p| std::fs::canonicalize(&p).with_context(|| format!("resolve {}", p.display())))
+        .collect()
+}
+
+/// Reads and inspects one module; what plugbench cannot call is an error naming why.
+pub fn load(path: &Path) -> Result<UserModule> {
+    let bytes = std::fs::read(path).with_context(|| format!("read {}", path.display()))?;
+    let inspection = inspect(&bytes).with_context(|| format!("{}", path.display()))?;
+    Ok(UserModule {
+        path: path.to_path_buf(),
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+        bytes: bytes.len(),
+        sha256: format!("{:x}", Sha256::digest(&bytes)),
+        inspection,
+    })
+}
+
+impl UserModule {
+    /// The calls to measure: one per input (bytes in), or the one numeric call.
+    pub fn calls(&self, request: &CallRequest) -> Result<Vec<ModuleCall>> {
+        let shape = self.inspection.shape;
+        measurable(shape).with_context(|| format!("{} is a {}", self.name, shape.label()))?;
+        let export = self.export(request)?;
+        let call = |with: CallWith| ModuleCall {
+            path: self.path.clone(),
+            name: self.name.clone(),
+            shape,
+            export: export.clone(),
+            call: with,
+            verify: request.verify,
+        };
+        if !shape.takes_bytes() {
+            if !request.inputs.is_empty() {
+                bail!(
+                    "`{export}` takes numbers (--arg), not --input: {} is a {}",
+                    self.name,
+                    shape.label()
+                );
+            }
+            return Ok(vec![call(CallWith::Numbers(
+                self.arguments(&export, &request.args)?,
+            ))]);
+        }
+        if !request.args.is_empty() {
+            bail!(
+                "{} is a {}: it takes --input FILE, not --arg",
+                self.name,
+                shape.label()
+            );
+        }
+        let inputs = input_paths(&request.inputs)?;
+        if inputs.is_empty() {
+            return Ok(vec![call(CallWith::Input(None))]);
+        }
+        let calls: Vec<ModuleCall> = inputs
+            .into_iter()
+            .map(|p| call(CallWith::Input(Some(p))))
+            .collect();
+        distinct_sizes(&calls)?;
+        Ok(calls)
+    }
+
+    /// The exports a call can name: every function but the byte ABI's own and the toolchains' hooks.
+    pub fn callable(&self) -> Vec<&str> {
+        const NOT_CALLED: [&str; 4] = ["alloc", "dealloc", "_initialize", "__wasm_call_ctors"];
+        self.inspection
+            .functions()
+            .map(|e| e.name.as_str())
+            .filter(|n| !NOT_CALLED.contains(n))
+            .collect()
+    }
+
+    /// The export to call: the one named, or the only candidate.
+    fn export(&self, request: &CallRequest) -> Result<String> {
+        let functions: Vec<&str> = self
+            .inspection
+            .functions()
+            .map(|e| e.name.as_str())
+            .collect();
+        let callable = self.callable();
+        match &request.invoke {
+            Some(name) if functions.contains(&name.as_str()) => Ok(name.clone()),
+            Some(name) => bail!(
+                "{} exports no function `{name}`; its functions: {}",
+                self.name,
+                functions.join(", ")
+            ),
+            None if callable.len() == 1 => Ok(callable[0].to_string()),
+            None => bail!(
+                "say which export to call with --invoke NAME; {} exports: {}",
+                self.name,
+                callable.join(", ")
+            ),
+        }
+    }
+
+    /// `--arg` values typed by the export's parameters.
+    fn arguments(&self, export: &str, args: &[String]) -> Result<Vec<Value>> {
+        let found = self
+            .inspection
+            .export(export)
+            .context("export found above")?;
+        let Some((params, _)) = &found.signature else {
+            bail!(
+                "`{export}` {} takes or returns a value that is not a number",
+                found.signature_text
+            );
+        };
+        if params.len() != args.len() {
+            let types: Vec<&str> = params.iter().map(|t| t.as_str()).collect();
+            bail!(
+                "`{export}` takes {} argument(s) ({}), got {} --arg",
+                params.len(),
+                types.join(", "),
+                args.len()
+            );
+        }
+        params
+            .iter()
+            .zip(args)
+            .map(|(&ty, text)| Value::parse(ty, text).map_err(anyhow::Error::msg))
+            .collect()
+    }
+}
+
+/// The shapes this build measures; the others are refused before measuring, saying why.
+pub fn measurable(shape: ModuleShape) -> Result<()> {
+    match shape {
+        ModuleShape::Numeric | ModuleShape::ByteAbi | ModuleShape::ExtismPlugin => Ok(()),
+        ModuleShape::WasiCommand | ModuleShape::WasiReactor | ModuleShape::SightglassBench => {
+            bail!(
+            "plugbench does not measure WASI programs yet: no runtime adapter here provides WASI"
+        )
+        }
+    }
+}
+
+/// Inputs are told apart in reports by their size, as kernel sizes are.
+fn distinct_sizes(calls: &[ModuleCall]) -> Result<()> {
+    let size = |c: &ModuleCall| crate::workload::Workload::Module(c.clone()).size();
+    for (i, a) in calls.iter().enumerate() {
+        if let Some(b) = calls[..i].iter().find(|b| size(b) == size(a)) {
+            bail!(
+                "inputs {} and {} have the same size ({} bytes); reports tell inputs apart by size",
+                describe_input(b),
+                describe_input(a),
+                size(a)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn describe_input(call: &ModuleCall) -> String {
+    match &call.call {
+        CallWith::Input(Some(p)) => p.display().to_string(),
+        _ => "(none)".into(),
+    }
+}
+
+/// The runtimes a module is offered to by default: every default one but native code (the
+/// kernels' own native build).
+pub fn default_candidates() -> Vec<String> {
+    let native = runtimes::baseline_name();
+    runtimes::default_names()
+        .into_iter()
+        .filter(|n| Some(n.as_str()) != native)
+        .collect()
+}
+
+/// Which of `candidates` can host a module of `shape`: those that can, and why each other cannot.
+pub fn hosts(shape: ModuleShape, candidates: &[String]) -> (Vec<String>, Vec<(String, String)>) {
+    let mut hosted = Vec::new();
+    let mut not_hosted = Vec::new();
+    for name in candidates {
+        let answer = runtimes::create(name)
+            .map_err(|e| e.to_string())
+            .and_then(|rt| rt.info().guest.hosts(shape).map_err(String::from));
+        match answer {
+            Ok(()) => hosted.push(name.clone()),
+            Err(why) => not_hosted.push((name.clone(), why)),
+        }
+    }
+    (hosted, not_hosted)
+}
+
+/// Every module's workloads (one per call) with the runtimes that host it, and what the report
+/// says about each module. `requested` is `--runtime` (empty: every default runtime); the
+/// sandboxed variants of the hosts join the first workload when `sandbox` is set.
+pub fn plan_modules(
+    paths: &[PathBuf],
+    request: &CallRequest,
+    requested: &[String],
+    baseline: Option<&str>,
+    sandbox: bool,
+) -> Result<(Groups, Vec<reports::ModuleInfo>)> {
+    crate::compare::check_runtime_names(requested)?;
+    let candidates: Vec<String> = if requested.is_empty() {
+        default_candidates()
+    } else {
+        requested.to_vec()
+    };
+    let mut groups = Vec::new();
+    let mut infos = Vec::new();
+    for path in module_paths(paths)? {
+        let module = load(&path)?;
+        let calls = module.calls(request)?;
+        let (hosted, not_hosted) = hosts(module.inspection.shape, &candidates);
+        if hosted.is_empty() {
+            let why: Vec<String> = not_hosted
+                .iter()
+                .map(|(n, w)| format!("{n}: {w}"))
+                .collect();
+            bail!(
+                "no selected runtime can host {} ({}): {}",
+                module.name,
+                module.inspection.shape.label(),
+                why.join("; ")
+            );
+        }
+        if let Some(name) = baseline.filter(|b| !hosted.iter().any(|h| h == b)) {
+            bail!(
+                "--baseline {name} does not host {}; runtimes that do: {}",
+                module.name,
+                hosted.join(", ")
+            );
+        }
+        infos.push(reports::ModuleInfo {
+            name: module.name.clone(),
+            path: module.path.display().to_string(),
+            bytes: module.bytes as u64,
+            sha256: module.sha256.clone(),
+            shape: module.inspection.shape,
+            calls: calls.iter().map(ModuleCall::describe).collect(),
+            verified: request.verify,
+            not_hosted,
+        });
+        for call in calls {
+            groups.push((crate::workload::Workload::Module(call), hosted.clone()));
+        }
+    }
+    if sandbox {
+        if let Some((_, runtimes)) = groups.first_mut() {
+            let variants = crate::compare::sandbox_variants(runtimes);
+            runtimes.extend(variants);
+        }
+    }
+    Ok((groups, infos))
+}

@@ -1,0 +1,99 @@
+//! What a worker runs: a built-in kernel at a size, or a user's module with its call. The
+//! scheduler, the worker protocol and the reports treat both alike; only the worker's setup
+//! (which bytes, which input, what the output is checked against) tells them apart.
+
+use std::path::PathBuf;
+
+use plugbench_data::{ModuleShape, Value};
+use serde::{Deserialize, Serialize};
+
+/// Workloads in run order, each with the runtimes measured on it.
+pub type Groups = Vec<(Workload, Vec<String>)>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Workload {
+    /// A built-in kernel; its input is generated from `size` and `input_seed`, its output is
+    /// checked against the native build.
+    Kernel {
+        kernel: String,
+        size: usize,
+        input_seed: u64,
+    },
+    /// A user's module (`compare --module`).
+    Module(ModuleCall),
+}
+
+/// One call of a user's module, the same on every runtime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModuleCall {
+    pub path: PathBuf,
+    /// The file name, which names the workload in reports.
+    pub name: String,
+    pub shape: ModuleShape,
+    pub export: String,
+    pub call: CallWith,
+    /// Outputs are checked (off for a module whose output legitimately changes between calls).
+    pub verify: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallWith {
+    /// Numbers in, results out.
+    Numbers(Vec<Value>),
+    /// The bytes of this file in (none: no input), bytes out.
+    Input(Option<PathBuf>),
+}
+
+impl Workload {
+    /// Its name in reports: the kernel's, or the module file's (with the input's, if any).
+    pub fn name(&self) -> String {
+        match self {
+            Workload::Kernel { kernel, .. } => kernel.clone(),
+            Workload::Module(m) => m.name.clone(),
+        }
+    }
+
+    /// Its size in reports: the kernel's size, or the input's length in bytes.
+    pub fn size(&self) -> usize {
+        match self {
+            Workload::Kernel { size, .. } => *size,
+            Workload::Module(m) => match &m.call {
+                CallWith::Input(Some(path)) => std::fs::metadata(path)
+                    .map(|m| m.len() as usize)
+                    .unwrap_or(0),
+                _ => 0,
+            },
+        }
+    }
+
+    pub fn input_seed(&self) -> u64 {
+        match self {
+            Workload::Kernel { input_seed, .. } => *input_seed,
+            Workload::Module(_) => 0,
+        }
+    }
+
+    /// The built-in kernel, if it is one.
+    pub fn kernel(&self) -> Option<&'static kernel_embed::Kernel> {
+        match self {
+            Workload::Kernel { kernel, .. } => kernel_embed::kernel(kernel),
+            Workload::Module(_) => None,
+        }
+    }
+}
+
+impl ModuleCall {
+    /// The call as a command line would write it.
+    pub fn describe(&self) -> String {
+        match &self.call {
+            CallWith::Numbers(args) => {
+                let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+                format!("{}({})", self.export, args.join(", "))
+            }
+            CallWith::Input(Some(path)) => format!("{} < {}", self.export, path.display()),
+            CallWith::Input(None) => format!("{} with no input", self.export),
+        }
+    }
+}

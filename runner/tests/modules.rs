@@ -1,0 +1,455 @@
+//! `compare --module` and `inspect` end to end on modules nobody wrote the measurement for:
+//! core modules written here in wat, and the example plugins built from `examples/` by
+//! `scripts/build-examples`. Every shape, every refusal and every fault is a test; nothing
+//! asserts a speed.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use serde_json::Value;
+
+fn plugbench() -> Command {
+    Command::cargo_bin("plugbench").unwrap()
+}
+
+/// The example plugins, built once for every test of this file.
+fn example(file: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let status = std::process::Command::new("bash")
+            .arg(root.join("scripts/build-examples"))
+            .status()
+            .expect("run scripts/build-examples");
+        assert!(status.success(), "scripts/build-examples failed");
+        root.join("target/examples")
+    });
+    dir.join(file)
+}
+
+/// `wat` text as a module file in `dir`.
+fn module(dir: &Path, name: &str, wat: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
+    path
+}
+
+const FIB: &str = r#"(module
+  (func (export "fib") (param $n i32) (result i64)
+    (local $a i64) (local $b i64) (local $t i64)
+    (local.set $b (i64.const 1))
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $t (i64.add (local.get $a) (local.get $b)))
+      (local.set $a (local.get $b))
+      (local.set $b (local.get $t))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $a)))"#;
+
+/// A short measurement of a module with every report written to `dir`.
+fn quick(dir: &Path, module: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    plugbench()
+        .args([
+            "compare",
+            "--budget",
+            "3",
+            "--launches",
+            "2",
+            "--min-rounds",
+            "6",
+        ])
+        .args(["--warmup", "0.02", "--seed", "5"])
+        .arg("--module")
+        .arg(module)
+        .arg("--json")
+        .arg(dir.join("run.json"))
+        .arg("--markdown")
+        .arg(dir.join("report.md"))
+        .args(extra)
+        .assert()
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn results(run: &Value) -> &Vec<Value> {
+    run["results"].as_array().unwrap()
+}
+
+fn result<'a>(run: &'a Value, runtime: &str) -> &'a Value {
+    results(run)
+        .iter()
+        .find(|r| r["runtime"] == runtime)
+        .unwrap_or_else(|| panic!("no result for {runtime}"))
+}
+
+/// Default runtimes that host a core module (everything but native code and extism).
+fn core_hosts() -> Vec<String> {
+    runtimes::default_names()
+        .into_iter()
+        .filter(|n| n != "native" && n != "extism")
+        .collect()
+}
+
+#[test]
+fn a_numeric_export_runs_on_every_core_module_runtime_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let fib = module(dir.path(), "fib.wasm", FIB);
+    let out = quick(dir.path(), &fib, &["--invoke", "fib", "--arg", "50"]).success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(stdout.contains("module fib.wasm · fib(50:i32)"), "{stdout}");
+
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(run["schema"], 3);
+    let m = &run["environment"]["modules"][0];
+    assert_eq!(m["name"], "fib.wasm");
+    assert_eq!(m["shape"], "numeric");
+    assert_eq!(m["calls"][0], "fib(50:i32)");
+    let bytes = std::fs::read(&fib).unwrap();
+    assert_eq!(m["bytes"], bytes.len());
+    assert_eq!(m["sha256"].as_str().unwrap().len(), 64);
+    let not_hosted: Vec<&str> = m["not_hosted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap())
+        .collect();
+    assert_eq!(not_hosted, ["extism"]);
+    assert_eq!(results(&run).len(), core_hosts().len());
+    let baselines: Vec<&Value> = results(&run)
+        .iter()
+        .filter(|r| r["baseline"] == true)
+        .collect();
+    assert_eq!(baselines.len(), 1, "the fastest runtime is the baseline");
+    for name in core_hosts() {
+        let r = result(&run, &name);
+        assert_eq!(r["status"], "ok", "{name}: {}", r["error"]);
+        assert_eq!(r["verified"], true);
+        assert_eq!(r["native"], false);
+        assert!(r["phases"]["cold_start"]["mean_ns"].as_f64().unwrap() > 0.0);
+        if r["baseline"] == false {
+            assert!(
+                r["ratio_to_native"]["value"].as_f64().unwrap() > 0.0,
+                "{name}"
+            );
+        }
+    }
+    let base = baselines[0]["runtime"].as_str().unwrap();
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains(&format!("vs {base} [95% CI]")), "{report}");
+    assert!(report.contains("Not hosted by extism: it runs extism plugins only"));
+    assert!(report.contains(&m["sha256"].as_str().unwrap().to_string()));
+}
+
+#[test]
+fn a_named_baseline_is_every_ratio_s_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let fib = module(dir.path(), "fib.wasm", FIB);
+    let args = [
+        "--arg",
+        "20",
+        "--runtime",
+        "wasmi",
+        "--runtime",
+        "wasmtime",
+        "--baseline",
+        "wasmi",
+    ];
+    quick(dir.path(), &fib, &args).success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(run["settings"]["baseline"], "wasmi");
+    assert_eq!(result(&run, "wasmi")["baseline"], true);
+    assert_eq!(result(&run, "wasmtime")["baseline"], false);
+    assert!(result(&run, "wasmtime")["ratio_to_native"]["value"]
+        .as_f64()
+        .is_some());
+}
+
+#[test]
+fn byte_abi_plugin_inputs_are_workloads_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::write(inputs.join("short.txt"), "the cat and the hat").unwrap();
+    let long = "a plugin host picks a runtime for the plugin it hosts ".repeat(200);
+    std::fs::write(inputs.join("long.txt"), &long).unwrap();
+    let plugin = example("word-freq.wasm");
+    let args = [
+        "--input",
+        inputs.to_str().unwrap(),
+        "--runtime",
+        "wasmtime",
+        "--runtime",
+        "wasmi",
+    ];
+    quick(dir.path(), &plugin, &args).success();
+    let run = read_json(&dir.path().join("run.json"));
+    let groups = run["settings"]["groups"].as_array().unwrap();
+    let sizes: Vec<u64> = groups.iter().map(|g| g["size"].as_u64().unwrap()).collect();
+    assert_eq!(
+        sizes,
+        [long.len() as u64, 19],
+        "one workload per input, by file name"
+    );
+    assert_eq!(run["environment"]["modules"][0]["shape"], "byte-abi");
+    for r in results(&run) {
+        assert_eq!(r["status"], "ok", "{}: {}", r["runtime"], r["error"]);
+        assert_eq!(r["verified"], true);
+    }
+    let bases: Vec<&str> = results(&run)
+        .iter()
+        .filter(|r| r["baseline"] == true)
+        .map(|r| r["runtime"].as_str().unwrap())
+        .collect();
+    assert_eq!(bases.len(), 2);
+    assert_eq!(
+        bases[0], bases[1],
+        "a module's inputs share the first input's baseline"
+    );
+}
+
+#[test]
+fn an_extism_plugin_is_hosted_by_extism_and_refused_by_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("text.txt");
+    std::fs::write(&input, "one two two three three three").unwrap();
+    let plugin = example("word-freq.extism.wasm");
+    let inspect = plugbench().arg("inspect").arg(&plugin).assert().success();
+    let shown = String::from_utf8_lossy(&inspect.get_output().stdout).to_string();
+    assert!(shown.contains("shape: extism plugin"), "{shown}");
+    assert!(shown.contains("extism               hosts it"), "{shown}");
+    assert!(
+        shown.contains("wasmtime             cannot: it has no extism kernel"),
+        "{shown}"
+    );
+
+    quick(dir.path(), &plugin, &["--input", input.to_str().unwrap()]).success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(results(&run).len(), 1);
+    let r = result(&run, "extism");
+    assert_eq!(r["status"], "ok", "{}", r["error"]);
+    assert_eq!(r["baseline"], true);
+}
+
+#[test]
+fn a_runtime_whose_output_differs_is_an_error_row_naming_the_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let fib = module(dir.path(), "fib.wasm", FIB);
+    let args = [
+        "--arg",
+        "30",
+        "--runtime",
+        "wasmtime",
+        "--runtime",
+        "wasmi",
+        "--runtime",
+        "wasmer-cranelift",
+    ];
+    let fault = ["--inject-fault", "wasmi=wrong-output"];
+    let out = quick(dir.path(), &fib, &[&args[..], &fault[..]].concat()).code(3);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("1 runtime(s) failed: wasmi"), "{stderr}");
+    let run = read_json(&dir.path().join("run.json"));
+    let wasmi = result(&run, "wasmi");
+    assert_eq!(wasmi["status"], "error");
+    assert_eq!(wasmi["verified"], false);
+    let error = wasmi["error"].as_str().unwrap();
+    assert!(error.contains("output differs from wasmtime's"), "{error}");
+    assert!(error.contains("first difference at byte 0"), "{error}");
+    assert_eq!(result(&run, "wasmer-cranelift")["status"], "ok");
+}
+
+#[test]
+fn no_verify_marks_every_row_not_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let fib = module(dir.path(), "fib.wasm", FIB);
+    let args = [
+        "--arg",
+        "10",
+        "--runtime",
+        "wasmi",
+        "--no-verify",
+        "--inject-fault",
+        "wasmi=wrong-output",
+    ];
+    let out = quick(dir.path(), &fib, &args).success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(stdout.contains("not verified"), "{stdout}");
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(result(&run, "wasmi")["verified"], false);
+    assert_eq!(run["environment"]["modules"][0]["verified"], false);
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("**not verified**"));
+}
+
+/// Each misbehaving export is an error row per runtime naming the phase; reports are written.
+#[test]
+fn traps_stack_overflow_memory_growth_and_hangs_are_error_rows() {
+    let cases = [
+        ("trap", "(func (export \"go\") (result i32) unreachable)", "prepare"),
+        (
+            "overflow",
+            "(func $f (export \"go\") (result i32) call $f)",
+            "prepare",
+        ),
+        (
+            "grow",
+            "(memory 1) (func (export \"go\") (result i32) (loop $more (br_if $more (i32.ne (memory.grow (i32.const 1024)) (i32.const -1)))) unreachable)",
+            "prepare",
+        ),
+        ("hang", "(func (export \"go\") (result i32) (loop $l (br $l)) i32.const 0)", "timed out after 2 s during prepare"),
+    ];
+    for (name, body, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = module(
+            dir.path(),
+            &format!("{name}.wasm"),
+            &format!("(module {body})"),
+        );
+        let args = [
+            "--runtime",
+            "wasmtime",
+            "--runtime",
+            "wasmi",
+            "--phase-timeout",
+            "2",
+        ];
+        quick(dir.path(), &path, &args).code(3);
+        let run = read_json(&dir.path().join("run.json"));
+        for runtime in ["wasmtime", "wasmi"] {
+            let r = result(&run, runtime);
+            assert_eq!(r["status"], "error", "{name} on {runtime}");
+            let error = r["error"].as_str().unwrap();
+            assert!(error.contains(expected), "{name} on {runtime}: {error}");
+        }
+        assert!(
+            dir.path().join("report.md").exists(),
+            "{name}: report written"
+        );
+    }
+}
+
+#[test]
+fn a_worker_killed_by_a_signal_is_reported_with_its_signal() {
+    let dir = tempfile::tempdir().unwrap();
+    let fib = module(dir.path(), "fib.wasm", FIB);
+    let args = [
+        "--arg",
+        "10",
+        "--runtime",
+        "wasmi",
+        "--runtime",
+        "wasmtime",
+        "--inject-fault",
+        "wasmi=abort@warm",
+    ];
+    quick(dir.path(), &fib, &args).code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    let error = result(&run, "wasmi")["error"].as_str().unwrap().to_string();
+    assert!(error.contains("SIGABRT"), "{error}");
+    assert_eq!(result(&run, "wasmtime")["status"], "ok");
+}
+
+/// What cannot be called is refused before anything is measured, and no report is written.
+#[test]
+fn modules_that_cannot_be_called_are_refused_naming_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_wasm = dir.path().join("notes.wasm");
+    std::fs::write(&not_wasm, "hello").unwrap();
+    let truncated = dir.path().join("truncated.wasm");
+    std::fs::write(&truncated, &wat::parse_str(FIB).unwrap()[..20]).unwrap();
+    let component = dir.path().join("component.wasm");
+    std::fs::write(&component, wat::parse_str("(component)").unwrap()).unwrap();
+    let env = module(
+        dir.path(),
+        "env.wasm",
+        r#"(module (import "env" "log" (func (param i32))))"#,
+    );
+    let wasi = module(
+        dir.path(),
+        "wasi.wasm",
+        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))"#,
+    );
+    let cases: [(&Path, &str); 5] = [
+        (&not_wasm, "not a WebAssembly module"),
+        (&truncated, "not a valid module"),
+        (&component, "a WebAssembly component, not a core module"),
+        (&env, "no host here can satisfy its imports: env.log (func)"),
+        (&wasi, "does not measure WASI programs yet"),
+    ];
+    for (path, expected) in cases {
+        quick(dir.path(), path, &[])
+            .code(1)
+            .stderr(contains(expected));
+        assert!(!dir.path().join("run.json").exists());
+    }
+    plugbench()
+        .arg("inspect")
+        .arg(&env)
+        .assert()
+        .code(1)
+        .stderr(contains("env.log"));
+}
+
+#[test]
+fn calls_that_do_not_fit_the_export_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let fib = module(dir.path(), "fib.wasm", FIB);
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--arg", "1", "--arg", "2"],
+            "`fib` takes 1 argument(s) (i32), got 2 --arg",
+        ),
+        (&["--arg", "2.5"], "`2.5` is not an i32"),
+        (
+            &["--invoke", "fob", "--arg", "1"],
+            "exports no function `fob`; its functions: fib",
+        ),
+        (
+            &["--input", "Cargo.toml"],
+            "takes numbers (--arg), not --input",
+        ),
+        (
+            &["--arg", "1", "--baseline", "extism"],
+            "--baseline extism does not host fib.wasm",
+        ),
+    ];
+    for (args, expected) in cases {
+        quick(dir.path(), &fib, args)
+            .code(1)
+            .stderr(contains(expected));
+    }
+    plugbench()
+        .args(["compare", "--invoke", "fib"])
+        .assert()
+        .code(1)
+        .stderr(contains("--invoke applies to a module of your own"));
+}
+
+#[test]
+fn inspect_shows_shape_exports_and_hosts() {
+    let plugin = example("primes.wasm");
+    let out = plugbench().arg("inspect").arg(&plugin).assert().success();
+    let shown = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        shown.contains("shape: core module with numeric exports (numeric)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("count_primes             func (i32) -> (i32)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("--invoke count_primes --arg VALUE"),
+        "{shown}"
+    );
+    assert!(shown.contains("wasmtime             hosts it"), "{shown}");
+    assert!(
+        shown.contains("extism               cannot: it runs extism plugins only"),
+        "{shown}"
+    );
+}
