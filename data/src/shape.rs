@@ -43,6 +43,14 @@ impl ModuleShape {
         }
     }
 
+    /// A WASI preview 1 program (of any kind).
+    pub fn is_wasi(self) -> bool {
+        matches!(
+            self,
+            ModuleShape::WasiCommand | ModuleShape::WasiReactor | ModuleShape::SightglassBench
+        )
+    }
+
     /// Called with bytes in and bytes out (else with numbers).
     pub fn takes_bytes(self) -> bool {
         matches!(self, ModuleShape::ByteAbi | ModuleShape::ExtismPlugin)

@@ -169,7 +169,8 @@ pub struct CompareArgs {
     /// The export to call (default: the only one there is).
     #[arg(long, value_name = "NAME", help_heading = "Your own module")]
     pub invoke: Option<String>,
-    /// An argument of a numeric export, in order (repeatable), typed by its signature.
+    /// An argument of a numeric export, in order (repeatable), typed by its signature; for a
+    /// WASI program, its command-line arguments.
     #[arg(
         long = "arg",
         value_name = "VALUE",
@@ -177,14 +178,33 @@ pub struct CompareArgs {
         help_heading = "Your own module"
     )]
     pub args: Vec<String>,
-    /// Input bytes of a byte-ABI module or extism plugin (repeatable; a directory adds every
-    /// file in it): each input is a workload of its own.
+    /// Input bytes of a byte-ABI module or extism plugin, or a WASI program's stdin
+    /// (repeatable; a directory adds every file in it): each input is a workload of its own.
     #[arg(
         long = "input",
+        visible_alias = "stdin",
         value_name = "FILE|DIR",
         help_heading = "Your own module"
     )]
     pub inputs: Vec<PathBuf>,
+    /// An environment variable of a WASI program (repeatable).
+    #[arg(
+        long = "env",
+        value_name = "KEY=VALUE",
+        help_heading = "Your own module"
+    )]
+    pub env: Vec<String>,
+    /// A host directory a WASI program may open, at GUEST (default: the same path); read-only
+    /// unless --dir-rw (repeatable).
+    #[arg(
+        long = "dir",
+        value_name = "HOST[::GUEST]",
+        help_heading = "Your own module"
+    )]
+    pub dirs: Vec<String>,
+    /// Let a WASI program write in its --dir directories.
+    #[arg(long, help_heading = "Your own module")]
+    pub dir_rw: bool,
     /// The runtime every ratio is relative to (default: the fastest, named in the report).
     #[arg(long, value_name = "RUNTIME", help_heading = "Your own module")]
     pub baseline: Option<String>,

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
+use plugbench_data::ModuleShape;
 use reports::write::{read_run, write_atomic};
 use reports::{analyze, Csv, Exporter, Json, Markdown, RunFile, Table};
 use runner::checks;
@@ -207,6 +208,17 @@ fn module_groups(args: &CompareArgs) -> Result<(Groups, Vec<reports::ModuleInfo>
         args: args.args.clone(),
         inputs: args.inputs.clone(),
         verify: !args.no_verify,
+        env: args
+            .env
+            .iter()
+            .map(|e| checks::env_pair(e))
+            .collect::<Result<_>>()?,
+        dirs: args
+            .dirs
+            .iter()
+            .map(|d| checks::dir_mapping(d))
+            .collect::<Result<_>>()?,
+        dirs_writable: args.dir_rw,
     };
     module::plan_modules(
         &args.modules,
@@ -233,6 +245,9 @@ fn check_request(args: &CompareArgs, kernels: &[String], sizes: &[usize]) -> Res
         (!args.inputs.is_empty(), "--input"),
         (args.baseline.is_some(), "--baseline"),
         (args.no_verify, "--no-verify"),
+        (!args.env.is_empty(), "--env"),
+        (!args.dirs.is_empty(), "--dir"),
+        (args.dir_rw, "--dir-rw"),
     ];
     if let Some((_, flag)) = module_only
         .iter()
@@ -340,20 +355,17 @@ fn inspect_cmd(path: &Path) -> Result<()> {
         [only] => only.to_string(),
         _ => "NAME".into(),
     };
-    let with = if i.shape.takes_bytes() {
-        "--input FILE"
-    } else {
-        "--arg VALUE ..."
+    let how = match i.shape {
+        ModuleShape::WasiCommand | ModuleShape::SightglassBench => {
+            "[--arg ARG ...] [--stdin FILE] [--env K=V] [--dir HOST[::GUEST]]".to_string()
+        }
+        shape if shape.takes_bytes() => format!("--invoke {export} --input FILE"),
+        _ => format!("--invoke {export} --arg VALUE ..."),
     };
-    match module::measurable(i.shape) {
-        Ok(()) => println!(
-            "  plugbench compare --module {} --invoke {export} {with}",
-            path.display()
-        ),
-        Err(e) => println!("  it cannot yet: {e}"),
-    }
+    println!("  plugbench compare --module {} {how}", path.display());
     println!("\nruntimes:");
-    let (hosted, not_hosted) = module::hosts(i.shape, &module::default_candidates());
+    let wasi = runtimes::WasiSetup::default();
+    let (hosted, not_hosted) = module::hosts(i.shape, &wasi, &module::default_candidates());
     for name in hosted {
         println!("  {name:<20} hosts it");
     }

@@ -52,6 +52,10 @@ struct Setup {
     entry: &'static Kernel,
     /// A numeric export's call (else the byte ABI or a plugin call with `input`).
     numbers: Option<Invocation>,
+    /// A WASI program's start (its stdin is `input`).
+    wasi: Option<runtimes::WasiSetup>,
+    /// The warm figure is the guest's own marked region (a Sightglass-style benchmark).
+    region: bool,
     /// The user's module bytes (else the runtime's build of the kernel).
     module: Option<Vec<u8>>,
     input: Vec<u8>,
@@ -75,6 +79,8 @@ impl Setup {
                 Ok(Setup {
                     entry,
                     numbers: None,
+                    wasi: None,
+                    region: false,
                     module: None,
                     input,
                     reference: Reference::Native(expected),
@@ -91,7 +97,9 @@ impl Setup {
         // The worker lives for one workload: the entry is leaked once, as the kernels are static.
         let name: &'static str = Box::leak(call.name.clone().into_boxed_str());
         let export: &'static str = Box::leak(call.export.clone().into_boxed_str());
+        let wasi = call.wasi_setup();
         let (numbers, input) = match &call.call {
+            CallWith::Numbers(_) if wasi.is_some() => (None, Vec::new()),
             CallWith::Numbers(args) => (
                 Some(Invocation {
                     export: call.export.clone(),
@@ -107,6 +115,8 @@ impl Setup {
         Ok(Setup {
             entry: Box::leak(Box::new(Kernel::user_module(name, export))),
             numbers,
+            wasi,
+            region: call.shape == plugbench_data::ModuleShape::SightglassBench,
             module: Some(read(&call.path)?),
             input,
             reference: if call.verify {
@@ -122,18 +132,19 @@ impl Setup {
         runtime: &dyn Runtime,
         bytes: &[u8],
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        match &self.numbers {
-            Some(invocation) => runtimes::compile_invocation(runtime, bytes, invocation),
-            None => runtime.compile(self.entry, bytes),
+        match (&self.numbers, &self.wasi) {
+            (_, Some(setup)) => runtimes::compile_wasi_call(runtime, bytes, setup),
+            (Some(invocation), None) => runtimes::compile_invocation(runtime, bytes, invocation),
+            (None, None) => runtime.compile(self.entry, bytes),
         }
     }
 
     /// Cached compiles and artifacts exist for the byte-ABI path only (kernels, byte-ABI and
-    /// extism modules); a numeric export reports them as not supported.
+    /// extism modules); a numeric export or a WASI program reports them as not supported.
     fn byte_path(&self) -> Result<&'static Kernel, RuntimeError> {
-        match self.numbers {
-            Some(_) => Err(RuntimeError::Unsupported),
-            None => Ok(self.entry),
+        match (&self.numbers, &self.wasi) {
+            (None, None) => Ok(self.entry),
+            _ => Err(RuntimeError::Unsupported),
         }
     }
 }
@@ -223,12 +234,16 @@ impl Worker {
     }
 
     /// The bytes to compile, after checking that this runtime can load the workload.
-    fn module_bytes(&self, info: &runtimes::RuntimeInfo) -> Result<Vec<u8>, String> {
+    fn module_bytes(
+        &self,
+        runtime: &dyn Runtime,
+        info: &runtimes::RuntimeInfo,
+    ) -> Result<Vec<u8>, String> {
         let entry = self.setup.entry;
         match (&self.workload, &self.setup.module) {
             (Workload::Module(call), Some(bytes)) => {
-                info.guest
-                    .hosts(call.shape)
+                let wasi = call.wasi_setup().unwrap_or_default();
+                runtimes::can_host(runtime, call.shape, &wasi)
                     .map_err(|why| format!("not supported: {why}"))?;
                 Ok(bytes.clone())
             }
@@ -247,7 +262,7 @@ impl Worker {
         self.bytes = match self.fault {
             Some(Fault::BadModule) => GARBAGE_MODULE.to_vec(),
             Some(Fault::Hostile(hostile)) => hostile.module(self.setup.entry.export),
-            _ => self.module_bytes(&info)?,
+            _ => self.module_bytes(runtime.as_ref(), &info)?,
         };
         let compiled = self
             .setup
@@ -299,17 +314,29 @@ impl Worker {
         // allocation-heavy kernels (see README, "Verification").
         let mut first = None;
         let mut last = None;
+        // The guest's own marked time (a Sightglass-style benchmark), summed over the batch.
+        let mut region = Some(0.0);
         let start = Instant::now();
         for i in 0..calls {
             let output = prepared.instance.call(&input);
+            region = region
+                .zip(prepared.instance.region_ns())
+                .map(|(sum, ns)| sum + ns);
             if i == 0 {
                 first = Some(output);
             } else {
                 last = Some(output);
             }
         }
-        let ns = start.elapsed().as_nanos() as f64;
+        let wall = start.elapsed().as_nanos() as f64;
         self.setup.input = input;
+        let ns = match (self.setup.region, region) {
+            (false, _) => wall,
+            (true, Some(region)) => region,
+            (true, None) => {
+                return Err("the benchmark did not call both bench.start and bench.end".into())
+            }
+        };
         for output in first.into_iter().chain(last) {
             self.check(output)?;
         }

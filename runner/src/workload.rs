@@ -35,6 +35,50 @@ pub struct ModuleCall {
     pub call: CallWith,
     /// Outputs are checked (off for a module whose output legitimately changes between calls).
     pub verify: bool,
+    /// A WASI program's start: arguments, environment, directories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasi: Option<WasiStart>,
+}
+
+/// How a WASI program is started (its stdin is the call's input).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WasiStart {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    /// (host directory, guest path).
+    pub dirs: Vec<(PathBuf, String)>,
+    /// Directories are writable (else read-only).
+    pub dirs_writable: bool,
+}
+
+impl ModuleCall {
+    /// The runtime's view of a WASI program's start.
+    pub fn wasi_setup(&self) -> Option<runtimes::WasiSetup> {
+        let start = self.wasi.as_ref()?;
+        Some(runtimes::WasiSetup {
+            program: self.name.clone(),
+            args: start.args.clone(),
+            env: start.env.clone(),
+            dirs: start
+                .dirs
+                .iter()
+                .map(|(host, guest)| runtimes::Preopen {
+                    host: host.clone(),
+                    guest: guest.clone(),
+                    writable: start.dirs_writable,
+                })
+                .collect(),
+            entry: match (&self.call, self.shape) {
+                (CallWith::Numbers(args), ModuleShape::WasiReactor) => {
+                    runtimes::WasiEntry::Reactor {
+                        export: self.export.clone(),
+                        args: args.clone(),
+                    }
+                }
+                _ => runtimes::WasiEntry::Command,
+            },
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +131,13 @@ impl Workload {
 impl ModuleCall {
     /// The call as a command line would write it.
     pub fn describe(&self) -> String {
+        if let (Some(start), CallWith::Input(stdin)) = (&self.wasi, &self.call) {
+            let mut line = format!("{} {}", self.name, start.args.join(" "));
+            if let Some(path) = stdin {
+                line += &format!(" < {}", path.display());
+            }
+            return line.trim_end().to_string();
+        }
         match &self.call {
             CallWith::Numbers(args) => {
                 let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();

@@ -369,17 +369,11 @@ fn modules_that_cannot_be_called_are_refused_naming_why() {
         "env.wasm",
         r#"(module (import "env" "log" (func (param i32))))"#,
     );
-    let wasi = module(
-        dir.path(),
-        "wasi.wasm",
-        r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))"#,
-    );
-    let cases: [(&Path, &str); 5] = [
+    let cases: [(&Path, &str); 4] = [
         (&not_wasm, "not a WebAssembly module"),
         (&truncated, "not a valid module"),
         (&component, "a WebAssembly component, not a core module"),
         (&env, "no host here can satisfy its imports: env.log (func)"),
-        (&wasi, "does not measure WASI programs yet"),
     ];
     for (path, expected) in cases {
         quick(dir.path(), path, &[])
@@ -452,4 +446,215 @@ fn inspect_shows_shape_exports_and_hosts() {
         shown.contains("extism               cannot: it runs extism plugins only"),
         "{shown}"
     );
+}
+
+/// Runtimes whose adapters wire WASI, among the defaults.
+fn wasi_hosts() -> Vec<String> {
+    runtimes::default_names()
+        .into_iter()
+        .filter(|n| {
+            let rt = runtimes::create(n).unwrap();
+            runtimes::can_host(
+                rt.as_ref(),
+                plugbench_data::ModuleShape::WasiCommand,
+                &runtimes::WasiSetup::default(),
+            )
+            .is_ok()
+        })
+        .collect()
+}
+
+#[test]
+fn a_wasi_program_reads_stdin_on_every_runtime_with_wasi_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let stdin = dir.path().join("stdin.txt");
+    std::fs::write(&stdin, "one two two\nthree three three\n").unwrap();
+    let program = example("text-stats.wasm");
+    quick(dir.path(), &program, &["--stdin", stdin.to_str().unwrap()]).success();
+    let run = read_json(&dir.path().join("run.json"));
+    let m = &run["environment"]["modules"][0];
+    assert_eq!(m["shape"], "wasi-command");
+    let not_hosted: Vec<&str> = m["not_hosted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap())
+        .collect();
+    assert!(not_hosted.contains(&"extism"), "{not_hosted:?}");
+    let hosts = wasi_hosts();
+    assert!(hosts.len() >= 2, "{hosts:?}");
+    assert_eq!(results(&run).len(), hosts.len());
+    for r in results(&run) {
+        assert_eq!(r["status"], "ok", "{}: {}", r["runtime"], r["error"]);
+        assert_eq!(r["verified"], true);
+    }
+}
+
+#[test]
+fn wasi_arguments_environment_and_directories_reach_the_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("a.txt"), "alpha beta beta\n").unwrap();
+    let program = example("text-stats.wasm");
+    let mapping = format!("{}::/data", data.display());
+    let args = ["--arg", "/data/a.txt", "--dir", &mapping, "--env", "LANG=C"];
+    quick(dir.path(), &program, &args).success();
+    let run = read_json(&dir.path().join("run.json"));
+    let m = &run["environment"]["modules"][0];
+    assert_eq!(m["calls"][0], "text-stats.wasm /data/a.txt");
+    // A read-only directory: a runtime whose WASI cannot open one read-only says so.
+    let said: Vec<String> = m["not_hosted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{}: {}", p[0].as_str().unwrap(), p[1].as_str().unwrap()))
+        .collect();
+    assert!(
+        said.iter()
+            .any(|s| s.starts_with("wasmi: wasmi_wasi (wasi-common) cannot preopen")),
+        "{said:?}"
+    );
+    for r in results(&run) {
+        assert_eq!(r["status"], "ok", "{}: {}", r["runtime"], r["error"]);
+    }
+    // With --dir-rw every runtime with WASI hosts it.
+    let rw = [&args[..], &["--dir-rw"]].concat();
+    quick(dir.path(), &program, &rw).success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(results(&run).len(), wasi_hosts().len());
+    // A file the program cannot reach: it exits 1, an error row saying so.
+    let missing = [
+        "--arg",
+        "/data/missing.txt",
+        "--dir",
+        &mapping,
+        "--runtime",
+        "wasmtime",
+    ];
+    quick(dir.path(), &program, &missing).code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    let error = result(&run, "wasmtime")["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("the program exited with code 1"), "{error}");
+    assert!(error.contains("/data/missing.txt"), "{error}");
+}
+
+/// A WASI program that writes 64 KiB blocks to stdout until the host refuses.
+const FLOOD: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 2)
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 1024))
+    (i32.store (i32.const 4) (i32.const 65536))
+    (loop $more
+      (br_if $more (i32.eqz (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))))"#;
+
+#[test]
+fn a_program_that_floods_stdout_is_capped_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let flood = module(dir.path(), "flood.wasm", FLOOD);
+    quick(
+        dir.path(),
+        &flood,
+        &["--runtime", "wasmtime", "--runtime", "wasmi"],
+    )
+    .code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    for runtime in ["wasmtime", "wasmi"] {
+        let error = result(&run, runtime)["error"].as_str().unwrap().to_string();
+        assert!(
+            error.contains("wrote more than 64 MiB to stdout (capped"),
+            "{runtime}: {error}"
+        );
+    }
+}
+
+#[test]
+fn a_sightglass_benchmark_is_timed_between_its_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    // Work outside the markers (a long loop) and inside them (a short one).
+    let bench = module(
+        dir.path(),
+        "bench.wasm",
+        r#"(module
+          (import "bench" "start" (func $start))
+          (import "bench" "end" (func $end))
+          (func $spin (param $n i32)
+            (loop $l (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+          (func (export "_start")
+            (call $spin (i32.const 2000000))
+            (call $start)
+            (call $spin (i32.const 1000))
+            (call $end)))"#,
+    );
+    quick(dir.path(), &bench, &["--runtime", "wasmi", "--no-phases"]).success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(
+        run["environment"]["modules"][0]["shape"],
+        "sightglass-bench"
+    );
+    let r = result(&run, "wasmi");
+    assert_eq!(r["status"], "ok", "{}", r["error"]);
+    // The warm figure is the marked region, far below the whole call (first call includes the long loop).
+    let warm = r["warm"]["median_ns"].as_f64().unwrap();
+    let first = r["first_call_ns"].as_f64().unwrap();
+    assert!(
+        warm * 20.0 < first,
+        "warm {warm} ns vs first call {first} ns"
+    );
+
+    let unmarked = module(
+        dir.path(),
+        "unmarked.wasm",
+        r#"(module
+          (import "bench" "start" (func $start))
+          (import "bench" "end" (func $end))
+          (func (export "_start")))"#,
+    );
+    quick(
+        dir.path(),
+        &unmarked,
+        &["--runtime", "wasmi", "--no-phases"],
+    )
+    .code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    let error = result(&run, "wasmi")["error"].as_str().unwrap().to_string();
+    assert!(
+        error.contains("did not call both bench.start and bench.end"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_wasi_reactor_export_is_called_after_initialize() {
+    let dir = tempfile::tempdir().unwrap();
+    let reactor = module(
+        dir.path(),
+        "reactor.wasm",
+        r#"(module
+          (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+          (global $base (mut i32) (i32.const 0))
+          (func (export "_initialize") (global.set $base (i32.const 100)))
+          (func (export "add") (param i32) (result i32) (i32.add (global.get $base) (local.get 0))))"#,
+    );
+    let args = [
+        "--invoke",
+        "add",
+        "--arg",
+        "5",
+        "--runtime",
+        "wasmtime",
+        "--runtime",
+        "wasmi",
+    ];
+    quick(dir.path(), &reactor, &args).success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(run["environment"]["modules"][0]["shape"], "wasi-reactor");
+    for r in results(&run) {
+        assert_eq!(r["status"], "ok", "{}: {}", r["runtime"], r["error"]);
+        assert_eq!(r["verified"], true);
+    }
 }

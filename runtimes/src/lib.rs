@@ -12,6 +12,7 @@ mod invoke;
 mod known;
 mod registry;
 mod simd_guest;
+mod wasi;
 
 use std::fmt::{Debug, Display};
 
@@ -24,6 +25,10 @@ pub use registry::{
     all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant,
     known_differences, left_out, names, sandbox_support, simd_support, simd_variant, Configuration,
     RuntimeEntry, SandboxSupport,
+};
+pub use wasi::{
+    capped, compile_wasi_call, exit_code, outcome_bytes, Preopen, WasiEntry, WasiInstance,
+    WasiOutcome, WasiProgram, WasiSetup, BENCH_MODULE, STREAM_CAP,
 };
 
 /// Which build of the kernel a runtime loads.
@@ -67,11 +72,17 @@ impl GuestFormat {
         match (self, shape) {
             (GuestFormat::CoreModule, ModuleShape::Numeric | ModuleShape::ByteAbi) => Ok(()),
             (GuestFormat::PdkPlugin, ModuleShape::ExtismPlugin) => Ok(()),
+            (GuestFormat::PdkPlugin, shape) if shape.is_wasi() => Err(
+                "extism's WASI switch gives a plugin no arguments or stdin, and its stdout and \
+                 stderr go nowhere (or to the host process's own), so a program's output cannot be \
+                 captured or checked",
+            ),
             (GuestFormat::PdkPlugin, _) => Err("it runs extism plugins only"),
             (GuestFormat::CoreModule, ModuleShape::ExtismPlugin) => {
                 Err("it has no extism kernel (the plugin imports `extism:host/env`)")
             }
-            (GuestFormat::CoreModule, _) => Err("WASI is not wired into this runtime's adapter"),
+            // Whether its adapter has WASI is the runtime's answer (`Runtime::wasi_support`).
+            (GuestFormat::CoreModule, _) => Ok(()),
             (GuestFormat::Native | GuestFormat::NativeLibrary { .. }, _) => {
                 Err("it is a native build of the built-in kernels")
             }
@@ -97,6 +108,16 @@ impl std::fmt::Display for GuestFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())
     }
+}
+
+/// Whether `runtime` can host a user's module of `shape` started as `wasi` says (for a WASI
+/// program), or why not.
+pub fn can_host(runtime: &dyn Runtime, shape: ModuleShape, wasi: &WasiSetup) -> Result<(), String> {
+    runtime.info().guest.hosts(shape).map_err(String::from)?;
+    if shape.is_wasi() {
+        runtime.wasi_support(wasi)?;
+    }
+    Ok(())
 }
 
 /// Fuel given to a fuel-metered instance: never exhausted by a benchmark, so what is
@@ -211,6 +232,16 @@ pub trait Runtime {
     fn compile_any(&self, _bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
         Err(RuntimeError::Unsupported)
     }
+
+    /// Whether it can run a WASI program started as `setup` says, or why not.
+    fn wasi_support(&self, _setup: &WasiSetup) -> Result<(), String> {
+        Err("its adapter does not wire a WASI implementation".into())
+    }
+
+    /// Compiles a WASI preview 1 program (see [`wasi_support`](Runtime::wasi_support)).
+    fn compile_wasi(&self, _bytes: &[u8]) -> Result<Box<dyn WasiProgram>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
 }
 
 /// A compiled module, ready to be instantiated any number of times.
@@ -228,4 +259,10 @@ pub trait Compiled {
 pub trait Instance {
     /// Phase 3: one call of the kernel. Input bytes in, output bytes out (owned by the host).
     fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError>;
+
+    /// The time the guest itself marked in the last call (a Sightglass-style benchmark's
+    /// `bench.start` to `bench.end`), which then is the warm figure instead of the whole call.
+    fn region_ns(&self) -> Option<f64> {
+        None
+    }
 }

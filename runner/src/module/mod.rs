@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 pub use inspect::{inspect, Inspection, NotCallable};
 
-use crate::workload::{CallWith, Groups, ModuleCall};
+use crate::workload::{CallWith, Groups, ModuleCall, WasiStart};
 
 /// A module file, read and inspected.
 pub struct UserModule {
@@ -29,6 +29,10 @@ pub struct CallRequest {
     pub args: Vec<String>,
     pub inputs: Vec<PathBuf>,
     pub verify: bool,
+    /// A WASI program's environment and directories (its `args` are `args`).
+    pub env: Vec<(String, String)>,
+    pub dirs: Vec<(PathBuf, String)>,
+    pub dirs_writable: bool,
 }
 
 /// Every `*.wasm` file named or in a named directory, sorted within each directory.
@@ -88,8 +92,13 @@ impl UserModule {
     /// The calls to measure: one per input (bytes in), or the one numeric call.
     pub fn calls(&self, request: &CallRequest) -> Result<Vec<ModuleCall>> {
         let shape = self.inspection.shape;
-        measurable(shape).with_context(|| format!("{} is a {}", self.name, shape.label()))?;
-        let export = self.export(request)?;
+        let wasi = self.wasi_start(request)?;
+        let export = match shape {
+            ModuleShape::WasiCommand | ModuleShape::SightglassBench => {
+                self.command_entry(request)?
+            }
+            _ => self.export(request)?,
+        };
         let call = |with: CallWith| ModuleCall {
             path: self.path.clone(),
             name: self.name.clone(),
@@ -97,7 +106,14 @@ impl UserModule {
             export: export.clone(),
             call: with,
             verify: request.verify,
+            wasi: wasi.clone(),
         };
+        if matches!(
+            shape,
+            ModuleShape::WasiCommand | ModuleShape::SightglassBench
+        ) {
+            return self.inputs(request, call);
+        }
         if !shape.takes_bytes() {
             if !request.inputs.is_empty() {
                 bail!(
@@ -117,6 +133,15 @@ impl UserModule {
                 shape.label()
             );
         }
+        self.inputs(request, call)
+    }
+
+    /// One call per input (bytes in, or a WASI program's stdin), or one without input.
+    fn inputs(
+        &self,
+        request: &CallRequest,
+        call: impl Fn(CallWith) -> ModuleCall,
+    ) -> Result<Vec<ModuleCall>> {
         let inputs = input_paths(&request.inputs)?;
         if inputs.is_empty() {
             return Ok(vec![call(CallWith::Input(None))]);
@@ -127,6 +152,45 @@ impl UserModule {
             .collect();
         distinct_sizes(&calls)?;
         Ok(calls)
+    }
+
+    /// A WASI program's start; the WASI options refused for any other module.
+    fn wasi_start(&self, request: &CallRequest) -> Result<Option<WasiStart>> {
+        let shape = self.inspection.shape;
+        if !shape.is_wasi() {
+            if !request.env.is_empty() || !request.dirs.is_empty() {
+                bail!(
+                    "--env and --dir are for WASI programs; {} is a {}",
+                    self.name,
+                    shape.label()
+                );
+            }
+            return Ok(None);
+        }
+        let command = shape != ModuleShape::WasiReactor;
+        Ok(Some(WasiStart {
+            // A command's --arg values are its arguments; a reactor's are the export's numbers.
+            args: if command {
+                request.args.clone()
+            } else {
+                Vec::new()
+            },
+            env: request.env.clone(),
+            dirs: request.dirs.clone(),
+            dirs_writable: request.dirs_writable,
+        }))
+    }
+
+    /// A command runs `_start`; `--invoke` may only name it.
+    fn command_entry(&self, request: &CallRequest) -> Result<String> {
+        match request.invoke.as_deref() {
+            None | Some("_start") => Ok("_start".into()),
+            Some(other) => bail!(
+                "{} is a {}: it runs `_start` (with --arg as its arguments), not `{other}`",
+                self.name,
+                self.inspection.shape.label()
+            ),
+        }
     }
 
     /// The exports a call can name: every function but the byte ABI's own and the toolchains' hooks.
@@ -192,18 +256,6 @@ impl UserModule {
     }
 }
 
-/// The shapes this build measures; the others are refused before measuring, saying why.
-pub fn measurable(shape: ModuleShape) -> Result<()> {
-    match shape {
-        ModuleShape::Numeric | ModuleShape::ByteAbi | ModuleShape::ExtismPlugin => Ok(()),
-        ModuleShape::WasiCommand | ModuleShape::WasiReactor | ModuleShape::SightglassBench => {
-            bail!(
-            "plugbench does not measure WASI programs yet: no runtime adapter here provides WASI"
-        )
-        }
-    }
-}
-
 /// Inputs are told apart in reports by their size, as kernel sizes are.
 fn distinct_sizes(calls: &[ModuleCall]) -> Result<()> {
     let size = |c: &ModuleCall| crate::workload::Workload::Module(c.clone()).size();
@@ -237,14 +289,19 @@ pub fn default_candidates() -> Vec<String> {
         .collect()
 }
 
-/// Which of `candidates` can host a module of `shape`: those that can, and why each other cannot.
-pub fn hosts(shape: ModuleShape, candidates: &[String]) -> (Vec<String>, Vec<(String, String)>) {
+/// Which of `candidates` can host a module of `shape` (a WASI program started as `wasi` says):
+/// those that can, and why each other cannot.
+pub fn hosts(
+    shape: ModuleShape,
+    wasi: &runtimes::WasiSetup,
+    candidates: &[String],
+) -> (Vec<String>, Vec<(String, String)>) {
     let mut hosted = Vec::new();
     let mut not_hosted = Vec::new();
     for name in candidates {
         let answer = runtimes::create(name)
             .map_err(|e| e.to_string())
-            .and_then(|rt| rt.info().guest.hosts(shape).map_err(String::from));
+            .and_then(|rt| runtimes::can_host(rt.as_ref(), shape, wasi));
         match answer {
             Ok(()) => hosted.push(name.clone()),
             Err(why) => not_hosted.push((name.clone(), why)),
@@ -274,7 +331,8 @@ pub fn plan_modules(
     for path in module_paths(paths)? {
         let module = load(&path)?;
         let calls = module.calls(request)?;
-        let (hosted, not_hosted) = hosts(module.inspection.shape, &candidates);
+        let wasi = calls[0].wasi_setup().unwrap_or_default();
+        let (hosted, not_hosted) = hosts(module.inspection.shape, &wasi, &candidates);
         if hosted.is_empty() {
             let why: Vec<String> = not_hosted
                 .iter()

@@ -8,6 +8,8 @@ pub mod native;
 pub mod native_library;
 #[cfg(feature = "tinywasm")]
 pub mod tinywasm;
+#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+mod wasi_bench;
 #[cfg(any(
     feature = "wasmer-cranelift",
     feature = "wasmer-singlepass",
@@ -16,5 +18,9 @@ pub mod tinywasm;
 pub mod wasmer;
 #[cfg(feature = "wasmi")]
 pub mod wasmi;
+#[cfg(feature = "wasmi")]
+mod wasmi_wasi;
 #[cfg(feature = "wasmtime")]
 pub mod wasmtime;
+#[cfg(feature = "wasmtime")]
+mod wasmtime_wasi;

@@ -148,9 +148,25 @@ impl Runtime for Wasmi {
     fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
         Ok(Box::new(self.code(bytes)?))
     }
+
+    fn wasi_support(&self, setup: &crate::WasiSetup) -> Result<(), String> {
+        Self::wasi_support_for(setup)
+    }
+
+    fn compile_wasi(&self, bytes: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
+        self.compile_wasi_program(bytes)
+    }
 }
 
 impl Wasmi {
+    pub(super) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub(super) fn sandbox(&self) -> Option<Guard> {
+        self.sandbox
+    }
+
     fn code(&self, bytes: &[u8]) -> Result<WiCode, RuntimeError> {
         Ok(WiCode {
             sandbox: self.sandbox,
@@ -259,7 +275,7 @@ struct WiAnyInstance {
     instance: wasmi::Instance,
 }
 
-fn to_val(value: &Value) -> Val {
+pub(super) fn to_val(value: &Value) -> Val {
     match *value {
         Value::I32(v) => Val::I32(v),
         Value::I64(v) => Val::I64(v),
@@ -268,7 +284,7 @@ fn to_val(value: &Value) -> Val {
     }
 }
 
-fn from_val(val: &Val) -> Option<Value> {
+pub(super) fn from_val(val: &Val) -> Option<Value> {
     match val {
         Val::I32(v) => Some(Value::I32(*v)),
         Val::I64(v) => Some(Value::I64(*v)),

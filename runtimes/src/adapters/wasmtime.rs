@@ -165,6 +165,14 @@ impl Wasmtime {
         Ok(config)
     }
 
+    pub(super) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub(super) fn sandbox(&self) -> Option<Guard> {
+        self.sandbox
+    }
+
     fn engine_with_cache(&self, dir: &Path) -> Result<(Engine, Linker<HostState>), RuntimeError> {
         let mut slot = self.cached_engine.borrow_mut();
         if let Some((_, engine, linker)) = slot.as_ref().filter(|(d, _, _)| d == dir) {
@@ -261,6 +269,14 @@ impl Runtime for Wasmtime {
     fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
         let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
         Ok(Box::new(self.code(module)))
+    }
+
+    fn wasi_support(&self, _setup: &crate::WasiSetup) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn compile_wasi(&self, bytes: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
+        self.compile_wasi_program(bytes)
     }
 }
 
@@ -368,7 +384,7 @@ struct WtAnyInstance {
     instance: wasmtime::Instance,
 }
 
-fn to_val(value: &Value) -> Val {
+pub(super) fn to_val(value: &Value) -> Val {
     match *value {
         Value::I32(v) => Val::I32(v),
         Value::I64(v) => Val::I64(v),
@@ -377,7 +393,7 @@ fn to_val(value: &Value) -> Val {
     }
 }
 
-fn from_val(val: &Val) -> Option<Value> {
+pub(super) fn from_val(val: &Val) -> Option<Value> {
     match *val {
         Val::I32(v) => Some(Value::I32(v)),
         Val::I64(v) => Some(Value::I64(v)),

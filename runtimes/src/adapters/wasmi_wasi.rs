@@ -1,0 +1,228 @@
+//! WASI preview 1 on wasmi, through `wasmi_wasi` (wasi-common's implementation): both wasmi
+//! configurations run WASI programs with their own engine and guard.
+
+use std::io::Write;
+use std::sync::{Arc, RwLock};
+
+use wasmi::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder};
+use wasmi_wasi::sync::{ambient_authority, Dir, WasiCtxBuilder};
+use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
+use wasmi_wasi::WasiCtx;
+
+use super::wasi_bench::Bench;
+use super::wasmi::Wasmi;
+use crate::{
+    Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup,
+    BENCH_MODULE, FUEL, MEMORY_LIMIT_BYTES, STREAM_CAP,
+};
+
+struct WasiState {
+    wasi: WasiCtx,
+    limits: StoreLimits,
+    bench: Bench,
+}
+
+impl Wasmi {
+    /// wasi-common opens a preopened directory read-write; there is no read-only switch.
+    pub(super) fn wasi_support_for(setup: &WasiSetup) -> Result<(), String> {
+        match setup.dirs.iter().find(|d| !d.writable) {
+            Some(dir) => Err(format!(
+                "wasmi_wasi (wasi-common) cannot preopen {} read-only; --dir-rw lets wasmi host it",
+                dir.host.display()
+            )),
+            None => Ok(()),
+        }
+    }
+
+    pub(super) fn compile_wasi_program(
+        &self,
+        bytes: &[u8],
+    ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
+        let engine = self.engine().clone();
+        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
+        let mut linker: Linker<WasiState> = Linker::new(&engine);
+        wasmi_wasi::add_to_linker(&mut linker, |s| &mut s.wasi).map_err(RuntimeError::setup)?;
+        linker
+            .func_wrap(
+                BENCH_MODULE,
+                "start",
+                |mut c: wasmi::Caller<'_, WasiState>| c.data_mut().bench.start(),
+            )
+            .map_err(RuntimeError::setup)?;
+        linker
+            .func_wrap(
+                BENCH_MODULE,
+                "end",
+                |mut c: wasmi::Caller<'_, WasiState>| c.data_mut().bench.end(),
+            )
+            .map_err(RuntimeError::setup)?;
+        Ok(Box::new(WiWasiProgram {
+            engine,
+            linker,
+            module,
+            sandbox: self.sandbox(),
+        }))
+    }
+}
+
+struct WiWasiProgram {
+    engine: Engine,
+    linker: Linker<WasiState>,
+    module: Module,
+    sandbox: Option<Guard>,
+}
+
+/// An in-memory stream that refuses to grow past [`STREAM_CAP`].
+#[derive(Default)]
+struct Capped {
+    bytes: Vec<u8>,
+    full: bool,
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > STREAM_CAP {
+            self.full = true;
+            return Err(std::io::Error::other("stream capped"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+type Stream = Arc<RwLock<Capped>>;
+
+fn context(setup: &WasiSetup, stdin: &[u8]) -> Result<(WasiCtx, [Stream; 2]), RuntimeError> {
+    let streams: [Stream; 2] = Default::default();
+    let mut builder = WasiCtxBuilder::new();
+    let mut argv = vec![setup.program.clone()];
+    argv.extend(setup.args.iter().cloned());
+    builder
+        .args(&argv)
+        .and_then(|b| b.envs(&setup.env))
+        .map_err(|e| RuntimeError::Instantiate(format!("arguments or environment: {e}")))?;
+    builder
+        .stdin(Box::new(ReadPipe::from(stdin)))
+        .stdout(Box::new(WritePipe::from_shared(streams[0].clone())))
+        .stderr(Box::new(WritePipe::from_shared(streams[1].clone())));
+    for dir in &setup.dirs {
+        let opened = Dir::open_ambient_dir(&dir.host, ambient_authority())
+            .map_err(|e| RuntimeError::Instantiate(format!("--dir {}: {e}", dir.host.display())))?;
+        builder
+            .preopened_dir(opened, &dir.guest)
+            .map_err(|e| RuntimeError::Instantiate(format!("--dir {}: {e}", dir.host.display())))?;
+    }
+    Ok((builder.build(), streams))
+}
+
+impl WasiProgram for WiWasiProgram {
+    fn instantiate(
+        &self,
+        setup: &WasiSetup,
+        stdin: &[u8],
+    ) -> Result<Box<dyn WasiInstance>, RuntimeError> {
+        let (wasi, streams) = context(setup, stdin)?;
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(MEMORY_LIMIT_BYTES)
+            .build();
+        let mut store = Store::new(
+            &self.engine,
+            WasiState {
+                wasi,
+                limits,
+                bench: Bench::default(),
+            },
+        );
+        match self.sandbox {
+            Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
+            Some(Guard::MemoryLimit) => store.limiter(|state| &mut state.limits),
+            None | Some(Guard::Deadline) => {}
+        }
+        let instance = self
+            .linker
+            .instantiate_and_start(&mut store, &self.module)
+            .map_err(RuntimeError::instantiate)?;
+        let mut live = WiWasiInstance {
+            store,
+            instance,
+            streams,
+            read: [0, 0],
+        };
+        if let WasiEntry::Reactor { .. } = setup.entry {
+            if let Some(init) = live.instance.get_func(&live.store, "_initialize") {
+                init.call(&mut live.store, &[], &mut [])
+                    .map_err(RuntimeError::instantiate)?;
+            }
+        }
+        Ok(Box::new(live))
+    }
+}
+
+struct WiWasiInstance {
+    store: Store<WasiState>,
+    instance: wasmi::Instance,
+    streams: [Stream; 2],
+    read: [usize; 2],
+}
+
+impl WiWasiInstance {
+    fn call(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, wasmi::Error> {
+        let func = self
+            .instance
+            .get_func(&self.store, export)
+            .ok_or_else(|| wasmi::Error::new(format!("no exported function `{export}`")))?;
+        let mut out = vec![wasmi::Val::I32(0); func.ty(&self.store).results().len()];
+        let args: Vec<wasmi::Val> = args.iter().map(super::wasmi::to_val).collect();
+        func.call(&mut self.store, &args, &mut out)?;
+        out.iter()
+            .map(|v| {
+                super::wasmi::from_val(v)
+                    .ok_or_else(|| wasmi::Error::new("a result is not a number"))
+            })
+            .collect()
+    }
+
+    fn drain(&mut self) -> Result<[Vec<u8>; 2], RuntimeError> {
+        let mut out = [Vec::new(), Vec::new()];
+        for (i, name) in ["stdout", "stderr"].iter().enumerate() {
+            let stream = self.streams[i]
+                .read()
+                .expect("no writer panicked holding it");
+            if stream.full {
+                return Err(crate::capped(name));
+            }
+            out[i] = stream.bytes[self.read[i]..].to_vec();
+            self.read[i] = stream.bytes.len();
+        }
+        Ok(out)
+    }
+}
+
+impl WasiInstance for WiWasiInstance {
+    fn run(&mut self, entry: &WasiEntry) -> Result<WasiOutcome, RuntimeError> {
+        self.store.data_mut().bench = Bench::default();
+        let (result, results) = match entry {
+            WasiEntry::Command => (self.call("_start", &[]).map(|_| ()), Vec::new()),
+            WasiEntry::Reactor { export, args } => match self.call(export, args) {
+                Ok(values) => (Ok(()), values),
+                Err(e) => (Err(e), Vec::new()),
+            },
+        };
+        let exit = result
+            .as_ref()
+            .err()
+            .and_then(wasmi::Error::i32_exit_status);
+        let [stdout, stderr] = self.drain()?;
+        let exit_code = crate::exit_code(result.map_err(RuntimeError::call), exit)?;
+        Ok(WasiOutcome {
+            exit_code,
+            stdout,
+            stderr,
+            results,
+            bench_ns: self.store.data().bench.ns,
+        })
+    }
+}

@@ -1,0 +1,203 @@
+//! WASI preview 1 on wasmtime, through `wasmtime-wasi` (its p1 layer over WASIp2): every
+//! wasmtime configuration runs WASI programs with its own engine and guard.
+
+use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::p1::{self, WasiP1Ctx};
+use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
+
+use super::wasi_bench::Bench;
+use super::wasmtime::Wasmtime;
+use crate::{
+    Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup,
+    BENCH_MODULE, FUEL, MEMORY_LIMIT_BYTES, STREAM_CAP,
+};
+
+/// What a WASI program's store carries.
+struct WasiState {
+    wasi: WasiP1Ctx,
+    limits: StoreLimits,
+    bench: Bench,
+}
+
+impl Wasmtime {
+    pub(super) fn compile_wasi_program(
+        &self,
+        bytes: &[u8],
+    ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
+        let engine = self.engine().clone();
+        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
+        let mut linker: Linker<WasiState> = Linker::new(&engine);
+        p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi).map_err(RuntimeError::setup)?;
+        linker
+            .func_wrap(
+                BENCH_MODULE,
+                "start",
+                |mut c: wasmtime::Caller<'_, WasiState>| c.data_mut().bench.start(),
+            )
+            .and_then(|l| {
+                l.func_wrap(
+                    BENCH_MODULE,
+                    "end",
+                    |mut c: wasmtime::Caller<'_, WasiState>| c.data_mut().bench.end(),
+                )
+            })
+            .map_err(RuntimeError::setup)?;
+        Ok(Box::new(WtWasiProgram {
+            engine,
+            linker,
+            module,
+            sandbox: self.sandbox(),
+        }))
+    }
+}
+
+struct WtWasiProgram {
+    engine: Engine,
+    linker: Linker<WasiState>,
+    module: Module,
+    sandbox: Option<Guard>,
+}
+
+fn context(
+    setup: &WasiSetup,
+    stdin: &[u8],
+) -> Result<(WasiP1Ctx, [MemoryOutputPipe; 2]), RuntimeError> {
+    let streams = [
+        MemoryOutputPipe::new(STREAM_CAP),
+        MemoryOutputPipe::new(STREAM_CAP),
+    ];
+    let mut builder = WasiCtxBuilder::new();
+    builder
+        .arg(&setup.program)
+        .args(&setup.args)
+        .envs(&setup.env)
+        .stdin(MemoryInputPipe::new(stdin.to_vec()))
+        .stdout(streams[0].clone())
+        .stderr(streams[1].clone());
+    for dir in &setup.dirs {
+        let perms = if dir.writable {
+            FsPerms::ReadWrite
+        } else {
+            FsPerms::ReadOnly
+        };
+        builder
+            .preopened_dir(&dir.host, &dir.guest, perms)
+            .map_err(|e| {
+                RuntimeError::Instantiate(format!("--dir {}: {e:#}", dir.host.display()))
+            })?;
+    }
+    Ok((builder.build_p1(), streams))
+}
+
+impl WasiProgram for WtWasiProgram {
+    fn instantiate(
+        &self,
+        setup: &WasiSetup,
+        stdin: &[u8],
+    ) -> Result<Box<dyn WasiInstance>, RuntimeError> {
+        let (wasi, streams) = context(setup, stdin)?;
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(MEMORY_LIMIT_BYTES)
+            .build();
+        let mut store = Store::new(
+            &self.engine,
+            WasiState {
+                wasi,
+                limits,
+                bench: Bench::default(),
+            },
+        );
+        match self.sandbox {
+            Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
+            Some(Guard::Deadline) => store.set_epoch_deadline(u64::MAX / 2),
+            Some(Guard::MemoryLimit) => store.limiter(|state| &mut state.limits),
+            None => {}
+        }
+        let instance = self
+            .linker
+            .instantiate(&mut store, &self.module)
+            .map_err(RuntimeError::instantiate)?;
+        let mut live = WtWasiInstance {
+            store,
+            instance,
+            streams,
+            read: [0, 0],
+        };
+        if let WasiEntry::Reactor { .. } = setup.entry {
+            if let Some(init) = live.instance.get_func(&mut live.store, "_initialize") {
+                init.call(&mut live.store, &[], &mut [])
+                    .map_err(RuntimeError::instantiate)?;
+            }
+        }
+        Ok(Box::new(live))
+    }
+}
+
+struct WtWasiInstance {
+    store: Store<WasiState>,
+    instance: wasmtime::Instance,
+    streams: [MemoryOutputPipe; 2],
+    /// Bytes of each stream already returned by an earlier run of this instance.
+    read: [usize; 2],
+}
+
+impl WtWasiInstance {
+    fn call(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, wasmtime::Error> {
+        let func = self
+            .instance
+            .get_func(&mut self.store, export)
+            .ok_or_else(|| wasmtime::Error::msg(format!("no exported function `{export}`")))?;
+        let mut out = vec![wasmtime::Val::I32(0); func.ty(&self.store).results().len()];
+        let args: Vec<wasmtime::Val> = args.iter().map(super::wasmtime::to_val).collect();
+        func.call(&mut self.store, &args, &mut out)?;
+        out.iter()
+            .map(|v| {
+                super::wasmtime::from_val(v)
+                    .ok_or_else(|| wasmtime::Error::msg("a result is not a number"))
+            })
+            .collect()
+    }
+
+    /// What each stream got since the last run, or the error of a full one.
+    fn drain(&mut self) -> Result<[Vec<u8>; 2], RuntimeError> {
+        let mut out = [Vec::new(), Vec::new()];
+        for (i, name) in ["stdout", "stderr"].iter().enumerate() {
+            let all = self.streams[i].contents();
+            if all.len() >= STREAM_CAP {
+                return Err(crate::capped(name));
+            }
+            out[i] = all[self.read[i]..].to_vec();
+            self.read[i] = all.len();
+        }
+        Ok(out)
+    }
+}
+
+impl WasiInstance for WtWasiInstance {
+    fn run(&mut self, entry: &WasiEntry) -> Result<WasiOutcome, RuntimeError> {
+        self.store.data_mut().bench = Bench::default();
+        let (result, results) = match entry {
+            WasiEntry::Command => (self.call("_start", &[]).map(|_| ()), Vec::new()),
+            WasiEntry::Reactor { export, args } => match self.call(export, args) {
+                Ok(values) => (Ok(()), values),
+                Err(e) => (Err(e), Vec::new()),
+            },
+        };
+        let exit = result
+            .as_ref()
+            .err()
+            .and_then(|e| e.downcast_ref::<I32Exit>())
+            .map(|e| e.0);
+        // A full stream is the reason a run failed, whatever the guest made of the error.
+        let [stdout, stderr] = self.drain()?;
+        let exit_code = crate::exit_code(result.map_err(RuntimeError::call), exit)?;
+        Ok(WasiOutcome {
+            exit_code,
+            stdout,
+            stderr,
+            results,
+            bench_ns: self.store.data().bench.ns,
+        })
+    }
+}

@@ -1,0 +1,184 @@
+//! WASI preview 1 programs: what a program is given (arguments, environment, stdin,
+//! directories), what a run gives back (exit code, stdout, stderr, and the time between the
+//! Sightglass-style `bench.start` / `bench.end` calls), and the [`Compiled`] that runs one, so a
+//! WASI program goes through the same phases and workers as every other workload.
+//!
+//! A runtime provides WASI through [`Runtime::compile_wasi`] (each in its own adapter file,
+//! wiring its own WASI implementation).
+
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use crate::{Compiled, Instance, Runtime, RuntimeError, Value};
+
+/// Bytes kept of each of stdout and stderr per run; a guest that writes more is stopped and
+/// its row says so.
+pub const STREAM_CAP: usize = 64 << 20;
+
+/// The import module of the Sightglass-style benchmark markers.
+pub const BENCH_MODULE: &str = "bench";
+
+/// What a WASI program is started with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WasiSetup {
+    /// `argv[0]`.
+    pub program: String,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub dirs: Vec<Preopen>,
+    pub entry: WasiEntry,
+}
+
+/// A host directory the guest may open.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preopen {
+    pub host: PathBuf,
+    pub guest: String,
+    pub writable: bool,
+}
+
+/// Where a run starts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum WasiEntry {
+    /// A command: `_start`, once per instance (each call is a fresh instance).
+    #[default]
+    Command,
+    /// A reactor: `_initialize` once per instance, then this export on every call.
+    Reactor { export: String, args: Vec<Value> },
+}
+
+/// What one run gave back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WasiOutcome {
+    pub exit_code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// A reactor's results.
+    pub results: Vec<Value>,
+    /// Time between `bench.start` and `bench.end`, if the program called them.
+    pub bench_ns: Option<f64>,
+}
+
+/// A compiled WASI program.
+pub trait WasiProgram {
+    /// A fresh instance with its own WASI context, stdin holding `stdin` (a reactor's
+    /// `_initialize` runs here).
+    fn instantiate(
+        &self,
+        setup: &WasiSetup,
+        stdin: &[u8],
+    ) -> Result<Box<dyn WasiInstance>, RuntimeError>;
+}
+
+/// A live instance of a WASI program.
+pub trait WasiInstance {
+    /// Runs the entry; stdout and stderr are what this run wrote.
+    fn run(&mut self, entry: &WasiEntry) -> Result<WasiOutcome, RuntimeError>;
+}
+
+/// The exit of a run: `Ok` for a return or `proc_exit(0)`, the code for another exit, and the
+/// error otherwise.
+pub fn exit_code(result: Result<(), RuntimeError>, exit: Option<i32>) -> Result<i32, RuntimeError> {
+    match (result, exit) {
+        (Ok(()), _) => Ok(0),
+        (Err(_), Some(code)) => Ok(code),
+        (Err(e), None) => Err(e),
+    }
+}
+
+/// The error for a stream that reached [`STREAM_CAP`].
+pub fn capped(stream: &str) -> RuntimeError {
+    RuntimeError::Call(format!(
+        "the guest wrote more than {} MiB to {stream} (capped, run stopped)",
+        STREAM_CAP >> 20
+    ))
+}
+
+/// Compiles a WASI program to be run as `setup` says; each call's input is its stdin and its
+/// output the exit code, results, stdout and stderr (see [`outcome_bytes`]).
+pub fn compile_wasi_call(
+    runtime: &dyn Runtime,
+    bytes: &[u8],
+    setup: &WasiSetup,
+) -> Result<Box<dyn Compiled>, RuntimeError> {
+    Ok(Box::new(WasiCompiled {
+        program: Rc::from(runtime.compile_wasi(bytes)?),
+        setup: Rc::new(setup.clone()),
+    }))
+}
+
+struct WasiCompiled {
+    program: Rc<dyn WasiProgram>,
+    setup: Rc<WasiSetup>,
+}
+
+impl Compiled for WasiCompiled {
+    /// An instance for the first call (with no stdin yet: a command's stdin is given per call,
+    /// so a command's instance is made again in each call with it).
+    fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
+        let ready = self.program.instantiate(&self.setup, &[])?;
+        Ok(Box::new(WasiCall {
+            program: self.program.clone(),
+            setup: self.setup.clone(),
+            ready: Some(ready),
+            bench_ns: None,
+        }))
+    }
+}
+
+struct WasiCall {
+    program: Rc<dyn WasiProgram>,
+    setup: Rc<WasiSetup>,
+    /// A reactor's instance for every call; a command's last one.
+    ready: Option<Box<dyn WasiInstance>>,
+    bench_ns: Option<f64>,
+}
+
+impl Instance for WasiCall {
+    fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
+        let outcome = match &self.setup.entry {
+            WasiEntry::Command => {
+                // `_start` runs once per instance: every call starts one, with its stdin, and
+                // keeps it (finished) until the next, so memory figures see a live instance.
+                self.ready = None;
+                let instance = self
+                    .ready
+                    .insert(self.program.instantiate(&self.setup, input)?);
+                instance.run(&self.setup.entry)?
+            }
+            entry @ WasiEntry::Reactor { .. } => {
+                let instance = match &mut self.ready {
+                    Some(instance) => instance,
+                    slot => slot.insert(self.program.instantiate(&self.setup, input)?),
+                };
+                instance.run(entry)?
+            }
+        };
+        if outcome.exit_code != 0 {
+            return Err(RuntimeError::Guest(format!(
+                "the program exited with code {}; stderr: {}",
+                outcome.exit_code,
+                String::from_utf8_lossy(&outcome.stderr[..outcome.stderr.len().min(500)]).trim()
+            )));
+        }
+        self.bench_ns = outcome.bench_ns;
+        Ok(outcome_bytes(&outcome))
+    }
+
+    fn region_ns(&self) -> Option<f64> {
+        self.bench_ns
+    }
+}
+
+/// A run's output as bytes, compared across runtimes: exit code, results, then each stream
+/// with its length.
+pub fn outcome_bytes(outcome: &WasiOutcome) -> Vec<u8> {
+    let mut out = format!("exit code {}\n", outcome.exit_code).into_bytes();
+    out.extend(crate::results_text(&outcome.results).into_bytes());
+    for (name, stream) in [("stdout", &outcome.stdout), ("stderr", &outcome.stderr)] {
+        out.extend(format!("{name}: {} bytes\n", stream.len()).into_bytes());
+        out.extend_from_slice(stream);
+        out.push(b'\n');
+    }
+    out
+}
