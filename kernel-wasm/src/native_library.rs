@@ -4,7 +4,10 @@
 //!
 //! | export | signature | meaning |
 //! |---|---|---|
-//! | `plugbench_kernel` | `(input: *const u8, len: usize, out_len: *mut usize) -> *const u8` | runs the kernel |
+//! | the kernel's export name (`run` for the seed kernel) | `(input: *const u8, len: usize, out_len: *mut usize) -> *const u8` | runs the kernel |
+//!
+//! This is the native form of the byte ABI (docs/extending.md): a user's native build of a
+//! byte-ABI plugin (`compare --module ... --native LIB.so`) exports its function the same way.
 //!
 //! The output starts with the status byte of the core ABI ([`crate::CORE_STATUS_OK`] or
 //! [`crate::CORE_STATUS_ERR`] then a message) and stays valid until the next call in the
@@ -18,33 +21,45 @@ thread_local! {
     static LAST_OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-#[cfg(guest_kernel = "pairwise-json")]
-const KERNEL: ByteKernel = crate::pairwise::pairwise_json;
-#[cfg(guest_kernel = "pairwise-raw")]
-const KERNEL: ByteKernel = crate::pairwise::pairwise_raw;
-#[cfg(guest_kernel = "echo")]
-const KERNEL: ByteKernel = crate::echo::echo;
-#[cfg(guest_kernel = "webhook")]
-const KERNEL: ByteKernel = crate::webhook::webhook;
-#[cfg(guest_kernel = "host-calls")]
-const KERNEL: ByteKernel = crate::host_calls::host_calls_native;
+/// Exports the kernel under its export name.
+macro_rules! export {
+    ($kernel:literal, $export:ident, $function:path) => {
+        #[cfg(guest_kernel = $kernel)]
+        /// Runs the kernel on `len` bytes at `input`; see the module docs.
+        ///
+        /// # Safety
+        /// `input` must point to `len` readable bytes and `out_len` to a writable `usize`.
+        #[no_mangle]
+        pub unsafe extern "C" fn $export(
+            input: *const u8,
+            len: usize,
+            out_len: *mut usize,
+        ) -> *const u8 {
+            call($function, input, len, out_len)
+        }
+    };
+}
 
-/// Runs the kernel on `len` bytes at `input`; see the module docs.
-///
+export!("pairwise-json", run, crate::pairwise::pairwise_json);
+export!("pairwise-raw", pairwise_raw, crate::pairwise::pairwise_raw);
+export!("echo", echo, crate::echo::echo);
+export!("webhook", webhook, crate::webhook::webhook);
+export!(
+    "host-calls",
+    host_calls,
+    crate::host_calls::host_calls_native
+);
+
 /// # Safety
-/// `input` must point to `len` readable bytes and `out_len` to a writable `usize`.
-#[no_mangle]
-pub unsafe extern "C" fn plugbench_kernel(
-    input: *const u8,
-    len: usize,
-    out_len: *mut usize,
-) -> *const u8 {
+/// See the exports above.
+#[allow(dead_code)] // only the kernel of this build calls it
+unsafe fn call(kernel: ByteKernel, input: *const u8, len: usize, out_len: *mut usize) -> *const u8 {
     let input = std::slice::from_raw_parts(input, len);
     LAST_OUTPUT.with(|last| {
         let mut out = last.borrow_mut();
         out.clear();
         out.push(CORE_STATUS_OK);
-        if let Err(KernelError(message)) = KERNEL(input, &mut out) {
+        if let Err(KernelError(message)) = kernel(input, &mut out) {
             out.clear();
             out.push(CORE_STATUS_ERR);
             out.extend_from_slice(message.as_bytes());

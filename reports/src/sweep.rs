@@ -70,7 +70,7 @@ fn sweep(run: &RunFile, kernel: &str, sizes: Vec<usize>) -> Sweep {
     for r in run
         .results
         .iter()
-        .filter(|r| r.kernel == kernel && (r.is_choice() || r.native))
+        .filter(|r| r.kernel == kernel && (r.is_choice() || r.native) && !r.gap_variant)
     {
         if !runtimes.iter().any(|(n, _)| *n == r.runtime) {
             runtimes.push((&r.runtime, r.baseline));

@@ -202,6 +202,11 @@ pub struct CompareArgs {
         help_heading = "Your own module"
     )]
     pub dirs: Vec<String>,
+    /// Your native build of the same plugin (a shared library exporting the invoked function:
+    /// the same numeric signature, or the native byte ABI of docs/extending.md): measured as the
+    /// native row, every ratio relative to it.
+    #[arg(long, value_name = "LIB.so", help_heading = "Your own module")]
+    pub native: Option<PathBuf>,
     /// Let a WASI program write in its --dir directories.
     #[arg(long, help_heading = "Your own module")]
     pub dir_rw: bool,

@@ -96,7 +96,12 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         min_phase_rounds: 3,
         max_phase_rounds: 30,
         warmup: Duration::from_secs_f64(args.warmup),
-        baseline: args.baseline.clone(),
+        // The user's native build is every ratio's reference, as native code is the kernels'.
+        baseline: args.baseline.clone().or_else(|| {
+            args.native
+                .as_ref()
+                .map(|_| module::NATIVE_LIBRARY.to_string())
+        }),
     };
     let mut environment = environment;
     let (groups, modules) = if args.modules.is_empty() {
@@ -219,6 +224,11 @@ fn module_groups(args: &CompareArgs) -> Result<(Groups, Vec<reports::ModuleInfo>
             .map(|d| checks::dir_mapping(d))
             .collect::<Result<_>>()?,
         dirs_writable: args.dir_rw,
+        native: args
+            .native
+            .as_deref()
+            .map(|p| std::fs::canonicalize(p).with_context(|| format!("--native {}", p.display())))
+            .transpose()?,
     };
     module::plan_modules(
         &args.modules,
@@ -248,6 +258,7 @@ fn check_request(args: &CompareArgs, kernels: &[String], sizes: &[usize]) -> Res
         (!args.env.is_empty(), "--env"),
         (!args.dirs.is_empty(), "--dir"),
         (args.dir_rw, "--dir-rw"),
+        (args.native.is_some(), "--native"),
     ];
     if let Some((_, flag)) = module_only
         .iter()

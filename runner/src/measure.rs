@@ -137,7 +137,7 @@ fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan
             result.status = Status::Ok;
             result.error = None;
             result.verified = true;
-            result.native = ready.baseline;
+            result.native = ready.native;
             result.baseline = ready.baseline || plan.baseline.as_deref() == Some(name.as_str());
             result.crate_name = ready.crate_name;
             result.crate_version = ready.crate_version;

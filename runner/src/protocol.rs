@@ -26,6 +26,9 @@ pub enum Response {
         config: String,
         guest: String,
         baseline: bool,
+        /// Native code (the kernel linked in, or a native library), not a Wasm runtime.
+        #[serde(default)]
+        native: bool,
         first_call_ns: f64,
         /// Time of a second call, to size warm batches.
         call_estimate_ns: f64,

@@ -18,6 +18,8 @@ pub struct Readiness {
     pub config: String,
     pub guest: String,
     pub baseline: bool,
+    /// Native code, not a Wasm runtime.
+    pub native: bool,
     pub first_call_ns: f64,
     pub call_estimate_ns: f64,
     /// Process id of the worker (0 where there is no process).
@@ -105,6 +107,7 @@ impl Subject for ProcessSubject {
                 config,
                 guest,
                 baseline,
+                native,
                 first_call_ns,
                 call_estimate_ns,
                 pid,
@@ -115,6 +118,7 @@ impl Subject for ProcessSubject {
                 config,
                 guest,
                 baseline,
+                native,
                 first_call_ns,
                 call_estimate_ns,
                 pid,

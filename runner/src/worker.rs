@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use kernel_embed::Kernel;
 use plugbench_data::Phase;
-use runtimes::{Compiled, Instance, Invocation, Runtime, RuntimeError};
+use runtimes::{Compiled, GuestFormat, Instance, Invocation, Runtime, RuntimeError};
 
 use crate::fault::Fault;
 use crate::memory;
@@ -104,6 +104,7 @@ impl Setup {
                 Some(Invocation {
                     export: call.export.clone(),
                     args: args.clone(),
+                    results: call.results.clone(),
                 }),
                 Vec::new(),
             ),
@@ -134,7 +135,7 @@ impl Setup {
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
         match (&self.numbers, &self.wasi) {
             (_, Some(setup)) => runtimes::compile_wasi_call(runtime, bytes, setup),
-            (Some(invocation), None) => runtimes::compile_invocation(runtime, bytes, invocation),
+            (Some(invocation), None) => runtime.compile_invocation(bytes, invocation),
             (None, None) => runtime.compile(self.entry, bytes),
         }
     }
@@ -245,7 +246,11 @@ impl Worker {
                 let wasi = call.wasi_setup().unwrap_or_default();
                 runtimes::can_host(runtime, call.shape, &wasi)
                     .map_err(|why| format!("not supported: {why}"))?;
-                Ok(bytes.clone())
+                match (&call.native, info.guest) {
+                    (Some(library), GuestFormat::NativeLibrary { .. }) => std::fs::read(library)
+                        .map_err(|e| format!("read {}: {e}", library.display())),
+                    _ => Ok(bytes.clone()),
+                }
             }
             _ if !info.guest.available(entry) => Err(format!(
                 "there is no {} build of `{}`",
@@ -291,7 +296,11 @@ impl Worker {
             crate_version: info.crate_version.into(),
             config: info.config,
             guest: info.guest.label().into(),
-            baseline: info.guest == runtimes::GuestFormat::Native,
+            baseline: info.guest == GuestFormat::Native,
+            native: matches!(
+                info.guest,
+                GuestFormat::Native | GuestFormat::NativeLibrary { .. }
+            ),
             first_call_ns,
             call_estimate_ns,
             pid: std::process::id(),

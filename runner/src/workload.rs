@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use plugbench_data::{ModuleShape, Value};
+use plugbench_data::{ModuleShape, Value, ValueType};
 use serde::{Deserialize, Serialize};
 
 /// Workloads in run order, each with the runtimes measured on it.
@@ -38,6 +38,12 @@ pub struct ModuleCall {
     /// A WASI program's start: arguments, environment, directories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wasi: Option<WasiStart>,
+    /// A numeric export's result types (what a native build of it returns).
+    #[serde(default)]
+    pub results: Vec<ValueType>,
+    /// The user's native build of the same plugin (`--native`): the native row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native: Option<PathBuf>,
 }
 
 /// How a WASI program is started (its stdin is the call's input).

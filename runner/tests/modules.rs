@@ -658,3 +658,80 @@ fn a_wasi_reactor_export_is_called_after_initialize() {
         assert_eq!(r["verified"], true);
     }
 }
+
+#[test]
+fn the_plugin_s_own_native_build_is_the_baseline_with_native() {
+    let dir = tempfile::tempdir().unwrap();
+    let primes_so = example("primes.so");
+    let numeric = ["--arg", "20000", "--native", primes_so.to_str().unwrap()];
+    let args = [
+        &numeric[..],
+        &["--runtime", "wasmtime", "--runtime", "wasmi"],
+    ]
+    .concat();
+    quick(dir.path(), &example("primes.wasm"), &args).success();
+    let run = read_json(&dir.path().join("run.json"));
+    let native = result(&run, "native-library");
+    assert_eq!(native["status"], "ok", "{}", native["error"]);
+    assert_eq!(
+        (native["baseline"].as_bool(), native["native"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(run["settings"]["baseline"], "native-library");
+    for runtime in ["wasmtime", "wasmi"] {
+        let r = result(&run, runtime);
+        assert_eq!(r["verified"], true, "{runtime}: {}", r["error"]);
+        assert!(r["ratio_to_native"]["value"].as_f64().is_some());
+    }
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("vs native-library [95% CI]"));
+
+    let input = dir.path().join("text.txt");
+    std::fs::write(
+        &input,
+        "the native build of the plugin is the baseline ".repeat(50),
+    )
+    .unwrap();
+    let word_freq_so = example("word-freq.so");
+    let bytes = [
+        "--input",
+        input.to_str().unwrap(),
+        "--native",
+        word_freq_so.to_str().unwrap(),
+    ];
+    quick(
+        dir.path(),
+        &example("word-freq.wasm"),
+        &[&bytes[..], &["--runtime", "wasmtime"]].concat(),
+    )
+    .success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(result(&run, "native-library")["baseline"], true);
+    assert_eq!(result(&run, "wasmtime")["verified"], true);
+}
+
+#[test]
+fn a_native_build_without_the_function_is_an_error_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = example("word-freq.so");
+    let args = [
+        "--arg",
+        "100",
+        "--native",
+        wrong.to_str().unwrap(),
+        "--runtime",
+        "wasmtime",
+    ];
+    quick(dir.path(), &example("primes.wasm"), &args).code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    let error = result(&run, "native-library")["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(error.contains("count_primes"), "{error}");
+    assert_eq!(result(&run, "wasmtime")["status"], "ok");
+    let missing = ["--arg", "100", "--native", "no-such.so"];
+    quick(dir.path(), &example("primes.wasm"), &missing)
+        .code(1)
+        .stderr(contains("--native no-such.so"));
+}

@@ -85,6 +85,7 @@ impl Subject for Scripted {
             config: "scripted".into(),
             guest: "mock".into(),
             baseline: self.baseline,
+            native: self.baseline,
             first_call_ns: 15.0 * MS,
             call_estimate_ns: 10.0 * MS,
             pid: 1000 + self.launch as u32,

@@ -3,26 +3,24 @@
 //! byte-ABI kernels go through (compile, instantiate, first call, cold start, warm calls)
 //! measures a user's numeric export the same way.
 
-use crate::{AnyInstance, AnyModule, Compiled, Instance, Runtime, RuntimeError, Value};
+use crate::{AnyInstance, AnyModule, Compiled, Instance, RuntimeError, Value, ValueType};
 
 /// What to call on each instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invocation {
     pub export: String,
     pub args: Vec<Value>,
+    /// The export's result types (what a native build of it returns).
+    pub results: Vec<ValueType>,
 }
 
-/// Compiles `bytes` with [`Runtime::compile_any`], to be called as `invocation` says.
-pub fn compile_invocation(
-    runtime: &dyn Runtime,
-    bytes: &[u8],
-    invocation: &Invocation,
-) -> Result<Box<dyn Compiled>, RuntimeError> {
-    let module = runtime.compile_any(bytes)?;
-    Ok(Box::new(Invoked {
+/// A module compiled with [`crate::Runtime::compile_any`], called as `invocation` says (what
+/// [`crate::Runtime::compile_invocation`] does for a runtime that hosts any core module).
+pub(crate) fn invoked(module: Box<dyn AnyModule>, invocation: &Invocation) -> Box<dyn Compiled> {
+    Box::new(Invoked {
         module,
         invocation: invocation.clone(),
-    }))
+    })
 }
 
 struct Invoked {
@@ -47,7 +45,7 @@ struct InvokedInstance {
 impl Instance for InvokedInstance {
     /// The results, one `value:type` per line (floats with their bits, so outputs compare exactly).
     fn call(&mut self, _input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
-        let Invocation { export, args } = &self.invocation;
+        let Invocation { export, args, .. } = &self.invocation;
         let results = self.instance.invoke(export, args)?;
         Ok(results_text(&results).into_bytes())
     }

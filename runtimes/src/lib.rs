@@ -17,7 +17,7 @@ mod wasi;
 use std::fmt::{Debug, Display};
 
 pub use any_module::{digest, AnyInstance, AnyModule};
-pub use invoke::{compile_invocation, results_text, Invocation};
+pub use invoke::{results_text, Invocation};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use known::{KnownDifference, Symptom};
 pub use plugbench_data::{Guard, GuardSupport, ModuleShape, Value, ValueType};
@@ -83,9 +83,14 @@ impl GuestFormat {
             }
             // Whether its adapter has WASI is the runtime's answer (`Runtime::wasi_support`).
             (GuestFormat::CoreModule, _) => Ok(()),
-            (GuestFormat::Native | GuestFormat::NativeLibrary { .. }, _) => {
-                Err("it is a native build of the built-in kernels")
+            (
+                GuestFormat::NativeLibrary { .. },
+                ModuleShape::Numeric | ModuleShape::ByteAbi | ModuleShape::ExtismPlugin,
+            ) => Ok(()),
+            (GuestFormat::NativeLibrary { .. }, _) => {
+                Err("a native library is called by function, not run as a WASI program")
             }
+            (GuestFormat::Native, _) => Err("it is the built-in kernels' native build"),
             (GuestFormat::CoreModuleSimd, _) => {
                 Err("it is the gap measurement's SIMD build of the built-in kernels")
             }
@@ -231,6 +236,15 @@ pub trait Runtime {
     /// [`RuntimeError::Unsupported`].
     fn compile_any(&self, _bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
         Err(RuntimeError::Unsupported)
+    }
+
+    /// Compiles a module whose numeric export is called as `invocation` says, on every call.
+    fn compile_invocation(
+        &self,
+        bytes: &[u8],
+        invocation: &Invocation,
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        Ok(invoke::invoked(self.compile_any(bytes)?, invocation))
     }
 
     /// Whether it can run a WASI program started as `setup` says, or why not.

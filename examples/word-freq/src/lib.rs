@@ -1,7 +1,8 @@
 //! A text filter plugin: UTF-8 text in, its ten most frequent words out, one `count word` per
 //! line. The same function is built twice by `scripts/build-examples`: with plugbench's byte ABI
 //! (feature `byte-abi`, hosted by every core-module runtime) and as an extism plugin (feature
-//! `extism`), so the two plugin styles can be compared on the same code.
+//! `extism`), so the two plugin styles can be compared on the same code; and natively (feature
+//! `native`, the native byte ABI) as the baseline they are compared with.
 
 use std::collections::HashMap;
 
@@ -9,6 +10,8 @@ use std::collections::HashMap;
 mod byte_abi;
 #[cfg(feature = "extism")]
 mod extism;
+#[cfg(feature = "native")]
+mod native;
 
 /// The ten most frequent words (lower-cased, letters and digits), most frequent first, ties
 /// alphabetical.

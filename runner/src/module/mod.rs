@@ -33,6 +33,8 @@ pub struct CallRequest {
     pub env: Vec<(String, String)>,
     pub dirs: Vec<(PathBuf, String)>,
     pub dirs_writable: bool,
+    /// The user's native build of the module (`--native`).
+    pub native: Option<PathBuf>,
 }
 
 /// Every `*.wasm` file named or in a named directory, sorted within each directory.
@@ -107,6 +109,8 @@ impl UserModule {
             call: with,
             verify: request.verify,
             wasi: wasi.clone(),
+            results: self.results(&export),
+            native: request.native.clone(),
         };
         if matches!(
             shape,
@@ -193,6 +197,15 @@ impl UserModule {
         }
     }
 
+    /// A numeric export's result types (none for any other export).
+    fn results(&self, export: &str) -> Vec<plugbench_data::ValueType> {
+        self.inspection
+            .export(export)
+            .and_then(|e| e.signature.clone())
+            .map(|(_, results)| results)
+            .unwrap_or_default()
+    }
+
     /// The exports a call can name: every function but the byte ABI's own and the toolchains' hooks.
     pub fn callable(&self) -> Vec<&str> {
         const NOT_CALLED: [&str; 4] = ["alloc", "dealloc", "_initialize", "__wasm_call_ctors"];
@@ -255,6 +268,9 @@ impl UserModule {
             .collect()
     }
 }
+
+/// The runtime that loads a native library (the user's native build, with `--native`).
+pub const NATIVE_LIBRARY: &str = "native-library";
 
 /// Inputs are told apart in reports by their size, as kernel sizes are.
 fn distinct_sizes(calls: &[ModuleCall]) -> Result<()> {
@@ -328,11 +344,35 @@ pub fn plan_modules(
     };
     let mut groups = Vec::new();
     let mut infos = Vec::new();
-    for path in module_paths(paths)? {
+    let paths = module_paths(paths)?;
+    if let Some(library) = &request.native {
+        if paths.len() > 1 {
+            bail!(
+                "--native {} is the native build of one module; {} modules are named",
+                library.display(),
+                paths.len()
+            );
+        }
+        if baseline.is_some() {
+            bail!("--native makes the native build every ratio's baseline; leave out --baseline");
+        }
+    }
+    for path in paths {
         let module = load(&path)?;
         let calls = module.calls(request)?;
         let wasi = calls[0].wasi_setup().unwrap_or_default();
+        let mut candidates = candidates.clone();
+        if request.native.is_some() {
+            candidates.push(NATIVE_LIBRARY.to_string());
+        }
         let (hosted, not_hosted) = hosts(module.inspection.shape, &wasi, &candidates);
+        if request.native.is_some() && !hosted.iter().any(|h| h == NATIVE_LIBRARY) {
+            bail!(
+                "--native: {} is a {}, which a native library cannot stand for",
+                module.name,
+                module.inspection.shape.label()
+            );
+        }
         if hosted.is_empty() {
             let why: Vec<String> = not_hosted
                 .iter()

@@ -1,8 +1,8 @@
-//! The kernel as a one-kernel native shared library (`kernel_wasm::native_library`), loaded
-//! with `dlopen`: the native rows of the gap measurement. Built the way the Wasm modules are
-//! (one kernel per library, the host build's profile), once with the compiler's defaults and
-//! once without auto-vectorization, so the report can say how much of the gap to native is
-//! vectorization and how much is the build.
+//! A native shared library loaded with `dlopen`: the kernel as a one-kernel library
+//! (`kernel_wasm::native_library`, the native rows of the gap measurement: built the way the
+//! Wasm modules are, once with the compiler's defaults and once without auto-vectorization), or
+//! a user's native build of their plugin (`compare --module ... --native LIB.so`), called by
+//! the export's name with the native byte ABI or with numbers.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,7 +11,12 @@ use kernel_embed::Kernel;
 
 use kernel_embed::{CORE_STATUS_ERR, CORE_STATUS_OK};
 
-use crate::{Compiled, Configuration, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo};
+use crate::{
+    Compiled, Configuration, GuestFormat, Instance, Invocation, Runtime, RuntimeError, RuntimeInfo,
+};
+
+#[path = "native_numeric.rs"]
+mod numeric;
 
 type KernelFn = unsafe extern "C" fn(*const u8, usize, *mut usize) -> *const u8;
 
@@ -49,24 +54,39 @@ impl Runtime for NativeLibrary {
     }
 
     /// Writes the library to a file and loads it.
-    fn compile(&self, _kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let file = tempfile::Builder::new()
-            .prefix("plugbench-kernel-")
-            .suffix(".so")
-            .tempfile()
-            .map_err(RuntimeError::setup)?;
-        std::fs::write(file.path(), bytes).map_err(RuntimeError::setup)?;
-        let path: PathBuf = file.path().to_path_buf();
-        // SAFETY: the library is kernel-wasm built by this project's build script; its
-        // initialisers only set up Rust's runtime.
-        let library = unsafe { libloading::Library::new(&path) }.map_err(RuntimeError::compile)?;
-        // SAFETY: the symbol has this signature (`kernel_wasm::native_library`).
-        let run: KernelFn = *unsafe { library.get::<KernelFn>(b"plugbench_kernel\0") }
+    fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
+        let library = load(bytes)?;
+        // SAFETY: a byte-ABI export has this signature (`kernel_wasm::native_library`,
+        // docs/extending.md).
+        let run: KernelFn = *unsafe { library.get::<KernelFn>(kernel.export.as_bytes()) }
             .map_err(RuntimeError::compile)?;
-        // Never unloaded: a Rust library's thread-local destructors must outlive the thread.
-        std::mem::forget(library);
         Ok(Box::new(Loaded(Arc::new(run))))
     }
+
+    fn compile_invocation(
+        &self,
+        bytes: &[u8],
+        invocation: &Invocation,
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        let library = load(bytes)?;
+        Ok(Box::new(numeric::NativeCall::new(library, invocation)?))
+    }
+}
+
+/// Writes the library to a file and loads it, never to be unloaded (a Rust library's
+/// thread-local destructors must outlive the thread).
+fn load(bytes: &[u8]) -> Result<&'static libloading::Library, RuntimeError> {
+    let file = tempfile::Builder::new()
+        .prefix("plugbench-native-")
+        .suffix(".so")
+        .tempfile()
+        .map_err(RuntimeError::setup)?;
+    std::fs::write(file.path(), bytes).map_err(RuntimeError::setup)?;
+    let path: PathBuf = file.path().to_path_buf();
+    // SAFETY: the library is the project's own kernel build or the user's native build of the
+    // plugin they measure; loading it runs its initialisers, as their host would.
+    let library = unsafe { libloading::Library::new(&path) }.map_err(RuntimeError::compile)?;
+    Ok(Box::leak(Box::new(library)))
 }
 
 struct Loaded(Arc<KernelFn>);
