@@ -117,6 +117,27 @@ pub fn builds_exist(runtimes: &[String], kernel: &Kernel) -> Result<()> {
     Ok(())
 }
 
+/// `KEY=VALUE` of `--env`.
+pub fn env_pair(text: &str) -> Result<(String, String)> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
+        _ => bail!("--env {text}: expected KEY=VALUE"),
+    }
+}
+
+/// `HOST[::GUEST]` of `--dir`: an existing host directory, and where the guest sees it.
+pub fn dir_mapping(text: &str) -> Result<(std::path::PathBuf, String)> {
+    let (host, guest) = match text.split_once("::") {
+        Some((host, guest)) => (host, guest.to_string()),
+        None => (text, text.to_string()),
+    };
+    let host = std::fs::canonicalize(host).with_context(|| format!("--dir {host}"))?;
+    if !host.is_dir() {
+        bail!("--dir {}: not a directory", host.display());
+    }
+    Ok((host, guest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,25 +182,4 @@ mod tests {
             "{err:#}"
         );
     }
-}
-
-/// `KEY=VALUE` of `--env`.
-pub fn env_pair(text: &str) -> Result<(String, String)> {
-    match text.split_once('=') {
-        Some((key, value)) if !key.is_empty() => Ok((key.to_string(), value.to_string())),
-        _ => bail!("--env {text}: expected KEY=VALUE"),
-    }
-}
-
-/// `HOST[::GUEST]` of `--dir`: an existing host directory, and where the guest sees it.
-pub fn dir_mapping(text: &str) -> Result<(std::path::PathBuf, String)> {
-    let (host, guest) = match text.split_once("::") {
-        Some((host, guest)) => (host, guest.to_string()),
-        None => (text, text.to_string()),
-    };
-    let host = std::fs::canonicalize(host).with_context(|| format!("--dir {host}"))?;
-    if !host.is_dir() {
-        bail!("--dir {}: not a directory", host.display());
-    }
-    Ok((host, guest))
 }

@@ -43,7 +43,7 @@ plugbench compare --kernel all --sizes 10,100,1000 --budget 10 --markdown sweep.
 plugbench compare --module fib.wasm --invoke fib --arg 30
   \
 plugbench compare --module filter.wasm --invoke run --input inputs/ --markdown report.md")]
-    Compare(CompareArgs),
+    Compare(Box<CompareArgs>),
     /// List the runtimes and kernels built into this binary.
     List,
     /// What a module is (imports, exports, shape), how plugbench calls it and which runtimes can host it.

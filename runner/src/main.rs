@@ -20,7 +20,7 @@ use runner::{environment, fuzz, interrupt, module, worker};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Compare(args) => compare_cmd(args),
+        Command::Compare(args) => compare_cmd(*args),
         Command::List => list_cmd().map(|_| ExitCode::SUCCESS),
         Command::Inspect { module } => inspect_cmd(&module).map(|_| ExitCode::SUCCESS),
         Command::Report(args) => report_cmd(args).map(|_| ExitCode::SUCCESS),

@@ -134,18 +134,44 @@ impl Setup {
         bytes: &[u8],
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
         match (&self.numbers, &self.wasi) {
-            (_, Some(setup)) => runtimes::compile_wasi_call(runtime, bytes, setup),
+            (_, Some(setup)) => Ok(runtimes::wasi_call(runtime.compile_wasi(bytes)?, setup)),
             (Some(invocation), None) => runtime.compile_invocation(bytes, invocation),
             (None, None) => runtime.compile(self.entry, bytes),
         }
     }
 
-    /// Cached compiles and artifacts exist for the byte-ABI path only (kernels, byte-ABI and
-    /// extism modules); a numeric export or a WASI program reports them as not supported.
-    fn byte_path(&self) -> Result<&'static Kernel, RuntimeError> {
+    /// Loads what [`Compiled::serialize`] saved, for the same call.
+    fn load(
+        &self,
+        runtime: &dyn Runtime,
+        artifact: &[u8],
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
         match (&self.numbers, &self.wasi) {
-            (None, None) => Ok(self.entry),
-            _ => Err(RuntimeError::Unsupported),
+            (_, Some(setup)) => Ok(runtimes::wasi_call(runtime.load_wasi(artifact)?, setup)),
+            (Some(invocation), None) => {
+                Ok(runtimes::invoked(runtime.load_any(artifact)?, invocation))
+            }
+            (None, None) => runtime.load_artifact(self.entry, artifact),
+        }
+    }
+
+    /// [`Setup::compile`] with the runtime's compilation cache in `dir`.
+    fn compile_cached(
+        &self,
+        runtime: &dyn Runtime,
+        bytes: &[u8],
+        dir: &std::path::Path,
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        match (&self.numbers, &self.wasi) {
+            (_, Some(setup)) => Ok(runtimes::wasi_call(
+                runtime.compile_wasi_cached(bytes, dir)?,
+                setup,
+            )),
+            (Some(invocation), None) => Ok(runtimes::invoked(
+                runtime.compile_any_cached(bytes, dir)?,
+                invocation,
+            )),
+            (None, None) => runtime.compile_cached(self.entry, bytes, dir),
         }
     }
 }
@@ -424,7 +450,7 @@ impl Worker {
                 }
                 let artifact = p.artifact.as_deref().unwrap_or_default();
                 let start = Instant::now();
-                let loaded = p.runtime.load_artifact(setup.byte_path()?, artifact)?;
+                let loaded = setup.load(p.runtime.as_ref(), artifact)?;
                 let ns = elapsed(start);
                 // Prove once that a loaded module computes the right answer (outside the timed region).
                 if p.artifact_checked {
@@ -435,7 +461,6 @@ impl Worker {
                 Ok((ns, Some(output)))
             }
             Phase::CompileCached => {
-                let kernel = setup.byte_path()?;
                 let dir = match &p.cache_dir {
                     Some(dir) => dir.path().to_path_buf(),
                     None => {
@@ -443,7 +468,7 @@ impl Worker {
                             .map_err(|e| RuntimeError::Setup(format!("cache directory: {e}")))?;
                         let path = dir.path().to_path_buf();
                         // The first compile fills the cache; only hits are timed.
-                        match p.runtime.compile_cached(kernel, bytes, &path) {
+                        match setup.compile_cached(p.runtime.as_ref(), bytes, &path) {
                             Ok(_) => p.cache_dir = Some(dir),
                             Err(e) => return Err(e),
                         }
@@ -451,7 +476,7 @@ impl Worker {
                     }
                 };
                 let start = Instant::now();
-                let compiled = p.runtime.compile_cached(kernel, bytes, &dir)?;
+                let compiled = setup.compile_cached(p.runtime.as_ref(), bytes, &dir)?;
                 let ns = elapsed(start);
                 if p.cached_checked {
                     return Ok((ns, None));

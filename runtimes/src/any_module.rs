@@ -8,6 +8,11 @@ use crate::{RuntimeError, Value};
 pub trait AnyModule {
     /// A fresh instance; a start function runs here.
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError>;
+
+    /// Saves the compiled code so [`crate::Runtime::load_any`] can skip compilation.
+    fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
 }
 
 /// A live instance of any module.

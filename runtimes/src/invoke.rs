@@ -16,7 +16,7 @@ pub struct Invocation {
 
 /// A module compiled with [`crate::Runtime::compile_any`], called as `invocation` says (what
 /// [`crate::Runtime::compile_invocation`] does for a runtime that hosts any core module).
-pub(crate) fn invoked(module: Box<dyn AnyModule>, invocation: &Invocation) -> Box<dyn Compiled> {
+pub fn invoked(module: Box<dyn AnyModule>, invocation: &Invocation) -> Box<dyn Compiled> {
     Box::new(Invoked {
         module,
         invocation: invocation.clone(),
@@ -34,6 +34,10 @@ impl Compiled for Invoked {
             instance: self.module.instantiate()?,
             invocation: self.invocation.clone(),
         }))
+    }
+
+    fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        self.module.serialize()
     }
 }
 

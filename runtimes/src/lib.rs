@@ -17,7 +17,7 @@ mod wasi;
 use std::fmt::{Debug, Display};
 
 pub use any_module::{digest, AnyInstance, AnyModule};
-pub use invoke::{results_text, Invocation};
+pub use invoke::{invoked, results_text, Invocation};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use known::{KnownDifference, Symptom};
 pub use plugbench_data::{Guard, GuardSupport, ModuleShape, Value, ValueType};
@@ -27,8 +27,8 @@ pub use registry::{
     RuntimeEntry, SandboxSupport,
 };
 pub use wasi::{
-    capped, compile_wasi_call, exit_code, outcome_bytes, Preopen, WasiEntry, WasiInstance,
-    WasiOutcome, WasiProgram, WasiSetup, BENCH_MODULE, STREAM_CAP,
+    capped, exit_code, outcome_bytes, wasi_call, Preopen, WasiEntry, WasiInstance, WasiOutcome,
+    WasiProgram, WasiSetup, BENCH_MODULE, STREAM_CAP,
 };
 
 /// Which build of the kernel a runtime loads.
@@ -238,6 +238,20 @@ pub trait Runtime {
         Err(RuntimeError::Unsupported)
     }
 
+    /// Loads a module saved by [`AnyModule::serialize`].
+    fn load_any(&self, _artifact: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
+
+    /// [`Runtime::compile_any`] with the runtime's compilation cache under `cache_dir`.
+    fn compile_any_cached(
+        &self,
+        _bytes: &[u8],
+        _cache_dir: &std::path::Path,
+    ) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
+
     /// Compiles a module whose numeric export is called as `invocation` says, on every call.
     fn compile_invocation(
         &self,
@@ -254,6 +268,20 @@ pub trait Runtime {
 
     /// Compiles a WASI preview 1 program (see [`wasi_support`](Runtime::wasi_support)).
     fn compile_wasi(&self, _bytes: &[u8]) -> Result<Box<dyn WasiProgram>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
+
+    /// Loads a WASI program saved by [`WasiProgram::serialize`].
+    fn load_wasi(&self, _artifact: &[u8]) -> Result<Box<dyn WasiProgram>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
+
+    /// [`Runtime::compile_wasi`] with the runtime's compilation cache under `cache_dir`.
+    fn compile_wasi_cached(
+        &self,
+        _bytes: &[u8],
+        _cache_dir: &std::path::Path,
+    ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
         Err(RuntimeError::Unsupported)
     }
 }

@@ -3,13 +3,13 @@
 //! Sightglass-style `bench.start` / `bench.end` calls), and the [`Compiled`] that runs one, so a
 //! WASI program goes through the same phases and workers as every other workload.
 //!
-//! A runtime provides WASI through [`Runtime::compile_wasi`] (each in its own adapter file,
-//! wiring its own WASI implementation).
+//! A runtime provides WASI through [`crate::Runtime::compile_wasi`] (each in its own adapter
+//! file, wiring its own WASI implementation).
 
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use crate::{Compiled, Instance, Runtime, RuntimeError, Value};
+use crate::{Compiled, Instance, RuntimeError, Value};
 
 /// Bytes kept of each of stdout and stderr per run; a guest that writes more is stopped and
 /// its row says so.
@@ -61,6 +61,11 @@ pub struct WasiOutcome {
 
 /// A compiled WASI program.
 pub trait WasiProgram {
+    /// Saves the compiled code so [`crate::Runtime::load_wasi`] can skip compilation.
+    fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
+
     /// A fresh instance with its own WASI context, stdin holding `stdin` (a reactor's
     /// `_initialize` runs here).
     fn instantiate(
@@ -94,17 +99,13 @@ pub fn capped(stream: &str) -> RuntimeError {
     ))
 }
 
-/// Compiles a WASI program to be run as `setup` says; each call's input is its stdin and its
+/// A compiled WASI program to be run as `setup` says; each call's input is its stdin and its
 /// output the exit code, results, stdout and stderr (see [`outcome_bytes`]).
-pub fn compile_wasi_call(
-    runtime: &dyn Runtime,
-    bytes: &[u8],
-    setup: &WasiSetup,
-) -> Result<Box<dyn Compiled>, RuntimeError> {
-    Ok(Box::new(WasiCompiled {
-        program: Rc::from(runtime.compile_wasi(bytes)?),
+pub fn wasi_call(program: Box<dyn WasiProgram>, setup: &WasiSetup) -> Box<dyn Compiled> {
+    Box::new(WasiCompiled {
+        program: Rc::from(program),
         setup: Rc::new(setup.clone()),
-    }))
+    })
 }
 
 struct WasiCompiled {
@@ -113,6 +114,10 @@ struct WasiCompiled {
 }
 
 impl Compiled for WasiCompiled {
+    fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        self.program.serialize()
+    }
+
     /// An instance for the first call (with no stdin yet: a command's stdin is given per call,
     /// so a command's instance is made again in each call with it).
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {

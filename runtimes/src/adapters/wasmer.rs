@@ -256,7 +256,11 @@ impl Runtime for Wasmer {
             self.engine.clone()
         };
         let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
-        Ok(Box::new(WmCode { engine, module }))
+        Ok(Box::new(WmCode {
+            engine,
+            module,
+            metered: self.metered,
+        }))
     }
 
     fn load_artifact(
@@ -264,13 +268,27 @@ impl Runtime for Wasmer {
         kernel: &Kernel,
         artifact: &[u8],
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        Ok(self.compiled(kernel, self.deserialize(artifact)?))
+    }
+
+    fn load_any(&self, artifact: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        Ok(Box::new(WmCode {
+            engine: self.engine.clone(),
+            module: self.deserialize(artifact)?,
+            metered: false,
+        }))
+    }
+}
+
+impl Wasmer {
+    /// A metered artifact would need the engine of the compile that made it.
+    fn deserialize(&self, artifact: &[u8]) -> Result<Module, RuntimeError> {
         if self.metered {
             return Err(RuntimeError::Unsupported);
         }
         // SAFETY: the artifact was produced by `serialize` on this engine in this process.
-        let module = unsafe { Module::deserialize(&self.engine, artifact.to_vec()) }
-            .map_err(RuntimeError::compile)?;
-        Ok(self.compiled(kernel, module))
+        unsafe { Module::deserialize(&self.engine, artifact.to_vec()) }
+            .map_err(RuntimeError::compile)
     }
 }
 
@@ -333,13 +351,7 @@ impl Compiled for WmModule {
     }
 
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
-        if self.metered {
-            return Err(RuntimeError::Unsupported);
-        }
-        self.module
-            .serialize()
-            .map(|b| b.to_vec())
-            .map_err(RuntimeError::compile)
+        serialize(&self.module, self.metered)
     }
 }
 
@@ -387,6 +399,7 @@ impl Instance for WmInstanceState {
 struct WmCode {
     engine: Engine,
     module: Module,
+    metered: bool,
 }
 
 impl AnyModule for WmCode {
@@ -394,6 +407,21 @@ impl AnyModule for WmCode {
         let (store, instance) = start(&self.engine, &self.module)?;
         Ok(Box::new(WmAnyInstance { store, instance }))
     }
+
+    fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        serialize(&self.module, self.metered)
+    }
+}
+
+/// A metered module's artifact could only be loaded by the engine of the compile that made it.
+fn serialize(module: &Module, metered: bool) -> Result<Vec<u8>, RuntimeError> {
+    if metered {
+        return Err(RuntimeError::Unsupported);
+    }
+    module
+        .serialize()
+        .map(|b| b.to_vec())
+        .map_err(RuntimeError::compile)
 }
 
 struct WmAnyInstance {

@@ -165,12 +165,13 @@ impl Wasmtime {
         Ok(config)
     }
 
-    pub(super) fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
     pub(super) fn sandbox(&self) -> Option<Guard> {
         self.sandbox
+    }
+
+    fn deserialize(&self, artifact: &[u8]) -> Result<Module, RuntimeError> {
+        // SAFETY: the artifact was produced by `serialize` on this engine in this process.
+        unsafe { Module::deserialize(&self.engine, artifact) }.map_err(RuntimeError::compile)
     }
 
     fn engine_with_cache(&self, dir: &Path) -> Result<(Engine, Linker<HostState>), RuntimeError> {
@@ -260,10 +261,7 @@ impl Runtime for Wasmtime {
         kernel: &Kernel,
         artifact: &[u8],
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        // SAFETY: the artifact was produced by `serialize` on this engine in this process.
-        let module = unsafe { Module::deserialize(&self.engine, artifact) }
-            .map_err(RuntimeError::compile)?;
-        Ok(self.compiled(kernel, module))
+        Ok(self.compiled(kernel, self.deserialize(artifact)?))
     }
 
     fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
@@ -271,12 +269,46 @@ impl Runtime for Wasmtime {
         Ok(Box::new(self.code(module)))
     }
 
+    fn load_any(&self, artifact: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        Ok(Box::new(self.code(self.deserialize(artifact)?)))
+    }
+
+    fn compile_any_cached(
+        &self,
+        bytes: &[u8],
+        cache_dir: &Path,
+    ) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        let (engine, linker) = self.engine_with_cache(cache_dir)?;
+        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
+        Ok(Box::new(WtCode {
+            sandbox: self.sandbox,
+            engine,
+            linker,
+            module,
+        }))
+    }
+
     fn wasi_support(&self, _setup: &crate::WasiSetup) -> Result<(), String> {
         Ok(())
     }
 
     fn compile_wasi(&self, bytes: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        self.compile_wasi_program(bytes)
+        let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
+        self.wasi_program(self.engine.clone(), module)
+    }
+
+    fn load_wasi(&self, artifact: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
+        self.wasi_program(self.engine.clone(), self.deserialize(artifact)?)
+    }
+
+    fn compile_wasi_cached(
+        &self,
+        bytes: &[u8],
+        cache_dir: &Path,
+    ) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
+        let (engine, _) = self.engine_with_cache(cache_dir)?;
+        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
+        self.wasi_program(engine, module)
     }
 }
 
@@ -376,6 +408,10 @@ impl AnyModule for WtCode {
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
         let (store, instance) = self.start()?;
         Ok(Box::new(WtAnyInstance { store, instance }))
+    }
+
+    fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        self.module.serialize().map_err(RuntimeError::compile)
     }
 }
 

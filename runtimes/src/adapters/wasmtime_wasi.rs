@@ -21,12 +21,12 @@ struct WasiState {
 }
 
 impl Wasmtime {
-    pub(super) fn compile_wasi_program(
+    /// A compiled module as a WASI program: a linker with WASI p1 and the benchmark markers.
+    pub(super) fn wasi_program(
         &self,
-        bytes: &[u8],
+        engine: Engine,
+        module: Module,
     ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
-        let engine = self.engine().clone();
-        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
         let mut linker: Linker<WasiState> = Linker::new(&engine);
         p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi).map_err(RuntimeError::setup)?;
         linker
@@ -91,6 +91,10 @@ fn context(
 }
 
 impl WasiProgram for WtWasiProgram {
+    fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        self.module.serialize().map_err(RuntimeError::compile)
+    }
+
     fn instantiate(
         &self,
         setup: &WasiSetup,
