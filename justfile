@@ -21,6 +21,14 @@ fuzz *ARGS:
     cargo build --release --locked -p runner --features wasmer-llvm
     ./target/release/plugbench fuzz --modules 10000 --json results/fuzz.json --markdown results/fuzz.md {{ARGS}}
 
+# The example plugins (examples/) built to target/examples/, and one measured: the walk-through
+# of the README's "Measure your own plugin".
+example *ARGS:
+    bash scripts/build-examples
+    bash scripts/install-llvm
+    cargo build --profile release-lto --locked -p runner --features wasmer-llvm
+    ./target/release-lto/plugbench compare --module target/examples/word-freq.wasm --native target/examples/word-freq.so --input docs --budget 10 --json results/example.json --markdown results/example.md {{ARGS}}
+
 # The test suite, exactly as CI runs it.
 test:
     bash scripts/install-llvm

@@ -81,3 +81,27 @@ fn every_number_of_the_v1_report_is_in_the_rebuilt_one() {
         .collect();
     assert!(missing.is_empty(), "figures lost: {missing:?}");
 }
+
+/// Every exporter on the same fixed run, against its reviewed snapshot (`cargo insta review`
+/// after an intended change of layout).
+#[test]
+fn every_exporter_renders_the_fixed_run_as_reviewed() {
+    let mut run = read_run(&fixture("run-v1.json")).unwrap();
+    analyze(&mut run);
+    insta::assert_snapshot!("table", reports::Table.render(&run));
+    insta::assert_snapshot!("markdown", Markdown.render(&run));
+    insta::assert_snapshot!("csv", reports::Csv.render(&run));
+}
+
+#[test]
+fn the_csv_has_a_column_per_phase_and_a_row_per_result() {
+    let mut run = read_run(&fixture("run-v1.json")).unwrap();
+    analyze(&mut run);
+    let csv = reports::Csv.render(&run);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for phase in plugbench_data::Phase::ALL {
+        let column = format!("{}_ns", phase.as_str());
+        assert!(header.contains(&column.as_str()), "no column {column}");
+    }
+    assert_eq!(csv.lines().count(), run.results.len() + 1);
+}

@@ -1,75 +1,100 @@
-use super::Exporter;
-use crate::model::{PhaseResult, RunFile};
+use plugbench_data::Phase;
+use serde::Serialize;
 
-/// One row per runtime, warm statistics and phase means, for spreadsheets.
+use super::Exporter;
+use crate::model::{PhaseResult, RunFile, RuntimeResult};
+
+/// One row per runtime and workload, warm statistics and phase means, for spreadsheets.
 pub struct Csv;
 
-const HEADER: &str = "runtime,kernel,size,status,verified,mean_ns,median_ns,p90_ns,p99_ns,stddev_ns,ci95_lo_ns,\
-ci95_hi_ns,samples,throughput_per_s,ratio,ratio_ci95_lo,ratio_ci95_hi,p_value,compile_ns,instantiate_ns,\
-first_call_ns,cold_start_ns,serialize_ns,load_artifact_ns,peak_rss_kib,per_instance_kib,artifact_bytes,error";
-
-fn num(x: Option<f64>) -> String {
-    x.map(|v| format!("{v}")).unwrap_or_default()
+/// A CSV row; its field names are the header. One `*_ns` column per [`Phase`] (a test holds
+/// the two lists together).
+#[derive(Serialize)]
+struct Row<'a> {
+    runtime: &'a str,
+    kernel: &'a str,
+    size: usize,
+    status: &'static str,
+    verified: bool,
+    baseline: bool,
+    mean_ns: Option<f64>,
+    median_ns: Option<f64>,
+    p90_ns: Option<f64>,
+    p99_ns: Option<f64>,
+    stddev_ns: Option<f64>,
+    ci95_lo_ns: Option<f64>,
+    ci95_hi_ns: Option<f64>,
+    samples: Option<usize>,
+    throughput_per_s: Option<f64>,
+    ratio: Option<f64>,
+    ratio_ci95_lo: Option<f64>,
+    ratio_ci95_hi: Option<f64>,
+    p_value: Option<f64>,
+    compile_ns: Option<f64>,
+    instantiate_ns: Option<f64>,
+    first_call_ns: Option<f64>,
+    cold_start_ns: Option<f64>,
+    serialize_ns: Option<f64>,
+    load_artifact_ns: Option<f64>,
+    compile_cached_ns: Option<f64>,
+    peak_rss_kib: Option<u64>,
+    per_instance_kib: Option<f64>,
+    artifact_bytes: Option<u64>,
+    error: &'a str,
 }
 
-fn quote(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+impl<'a> Row<'a> {
+    fn of(r: &'a RuntimeResult) -> Self {
+        let w = r.warm.as_ref();
+        let ratio = r.ratio_to_native.as_ref();
+        let phase = |phase: Phase| match r.phases.get(phase.as_str()) {
+            Some(PhaseResult::Measured(s)) => Some(s.mean_ns),
+            _ => None,
+        };
+        Row {
+            runtime: &r.runtime,
+            kernel: &r.kernel,
+            size: r.size,
+            status: if r.is_ok() { "ok" } else { "error" },
+            verified: r.verified,
+            baseline: r.baseline,
+            mean_ns: w.map(|w| w.mean_ns),
+            median_ns: w.map(|w| w.median_ns),
+            p90_ns: w.map(|w| w.p90_ns),
+            p99_ns: w.map(|w| w.p99_ns),
+            stddev_ns: w.map(|w| w.stddev_ns),
+            ci95_lo_ns: w.map(|w| w.ci95_ns[0]),
+            ci95_hi_ns: w.map(|w| w.ci95_ns[1]),
+            samples: w.map(|w| w.samples),
+            throughput_per_s: w.map(|w| w.throughput_per_s),
+            ratio: ratio.map(|q| q.value),
+            ratio_ci95_lo: ratio.map(|q| q.ci95[0]),
+            ratio_ci95_hi: ratio.map(|q| q.ci95[1]),
+            p_value: ratio.map(|q| q.p_value),
+            compile_ns: phase(Phase::Compile),
+            instantiate_ns: phase(Phase::Instantiate),
+            first_call_ns: phase(Phase::FirstCall),
+            cold_start_ns: phase(Phase::ColdStart),
+            serialize_ns: phase(Phase::Serialize),
+            load_artifact_ns: phase(Phase::LoadArtifact),
+            compile_cached_ns: phase(Phase::CompileCached),
+            peak_rss_kib: r.memory.peak_rss_kib,
+            per_instance_kib: r.memory.per_instance_kib,
+            artifact_bytes: r.memory.artifact_bytes,
+            error: r.error.as_deref().unwrap_or(""),
+        }
     }
 }
 
 impl Exporter for Csv {
     fn render(&self, run: &RunFile) -> String {
-        let mut out = String::from(HEADER);
-        out.push('\n');
+        let mut writer = csv::Writer::from_writer(Vec::new());
         for r in &run.results {
-            let w = r.warm.as_ref();
-            let ratio = r.ratio_to_native.as_ref();
-            let phase = |name: &str| match r.phases.get(name) {
-                Some(PhaseResult::Measured(s)) => Some(s.mean_ns),
-                _ => None,
-            };
-            let fields = [
-                quote(&r.runtime),
-                quote(&r.kernel),
-                r.size.to_string(),
-                if r.is_ok() { "ok" } else { "error" }.into(),
-                r.verified.to_string(),
-                num(w.map(|w| w.mean_ns)),
-                num(w.map(|w| w.median_ns)),
-                num(w.map(|w| w.p90_ns)),
-                num(w.map(|w| w.p99_ns)),
-                num(w.map(|w| w.stddev_ns)),
-                num(w.map(|w| w.ci95_ns[0])),
-                num(w.map(|w| w.ci95_ns[1])),
-                w.map(|w| w.samples.to_string()).unwrap_or_default(),
-                num(w.map(|w| w.throughput_per_s)),
-                num(ratio.map(|r| r.value)),
-                num(ratio.map(|r| r.ci95[0])),
-                num(ratio.map(|r| r.ci95[1])),
-                num(ratio.map(|r| r.p_value)),
-                num(phase("compile")),
-                num(phase("instantiate")),
-                num(phase("first_call")),
-                num(phase("cold_start")),
-                num(phase("serialize")),
-                num(phase("load_artifact")),
-                r.memory
-                    .peak_rss_kib
-                    .map(|k| k.to_string())
-                    .unwrap_or_default(),
-                num(r.memory.per_instance_kib),
-                r.memory
-                    .artifact_bytes
-                    .map(|b| b.to_string())
-                    .unwrap_or_default(),
-                quote(r.error.as_deref().unwrap_or("")),
-            ];
-            out.push_str(&fields.join(","));
-            out.push('\n');
+            writer
+                .serialize(Row::of(r))
+                .expect("a row of numbers and strings serializes");
         }
-        out
+        let bytes = writer.into_inner().expect("writing to memory cannot fail");
+        String::from_utf8(bytes).expect("every field is UTF-8")
     }
 }
