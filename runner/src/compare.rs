@@ -232,8 +232,10 @@ pub fn assemble(
 ) -> RunFile {
     let mut results = outcome.results;
     results.extend(failed_to_start);
+    // The gap measurement's rows belong to the kernels; a module's native library is its baseline.
+    let kernel = matches!(opts.workload, Workload::Kernel { .. });
     for r in &mut results {
-        r.gap_variant = runtimes::is_gap_variant(&r.runtime);
+        r.gap_variant = kernel && runtimes::is_gap_variant(&r.runtime);
     }
     if let Workload::Module(module) = &opts.workload {
         if !results.iter().any(|r| r.baseline) {

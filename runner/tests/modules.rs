@@ -735,3 +735,65 @@ fn a_native_build_without_the_function_is_an_error_row() {
         .code(1)
         .stderr(contains("--native no-such.so"));
 }
+
+/// A proposal a runtime lacks is that runtime's error row at compile; the others run it.
+#[test]
+fn a_proposal_a_runtime_lacks_is_its_error_row_and_the_others_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let simd = module(
+        dir.path(),
+        "simd.wasm",
+        r#"(module (func (export "lane") (result i32)
+            (i32x4.extract_lane 2 (i32x4.splat (i32.const 7)))))"#,
+    );
+    let args = [
+        "--runtime",
+        "wasmtime",
+        "--runtime",
+        "wasmi",
+        "--runtime",
+        "wasmer-singlepass",
+    ];
+    quick(dir.path(), &simd, &args).code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(result(&run, "wasmtime")["status"], "ok");
+    for runtime in ["wasmi", "wasmer-singlepass"] {
+        let error = result(&run, runtime)["error"].as_str().unwrap().to_string();
+        assert!(error.contains("compile failed"), "{runtime}: {error}");
+    }
+}
+
+#[test]
+fn a_trap_in_the_start_function_is_an_instantiate_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = module(
+        dir.path(),
+        "start.wasm",
+        r#"(module (func $boom unreachable) (start $boom) (func (export "f") (result i32) i32.const 1))"#,
+    );
+    quick(
+        dir.path(),
+        &start,
+        &["--runtime", "wasmtime", "--runtime", "wasmi"],
+    )
+    .code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    for runtime in ["wasmtime", "wasmi"] {
+        let error = result(&run, runtime)["error"].as_str().unwrap().to_string();
+        assert!(error.contains("instantiate failed"), "{runtime}: {error}");
+    }
+}
+
+#[test]
+fn a_plugin_for_the_old_extism_abi_is_refused_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = module(
+        dir.path(),
+        "old.wasm",
+        r#"(module (import "env" "extism_input_length" (func (result i64)))
+            (func (export "count") (result i32) i32.const 0))"#,
+    );
+    quick(dir.path(), &old, &[])
+        .code(1)
+        .stderr(contains("an extism plugin for the ABI before extism 1.0"));
+}

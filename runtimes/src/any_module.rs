@@ -38,3 +38,20 @@ pub fn digest(bytes: &[u8]) -> u64 {
 pub(crate) fn not_a_number(what: impl std::fmt::Debug) -> RuntimeError {
     RuntimeError::Call(format!("result is not a number: {what:?}"))
 }
+
+/// The function an export names, looked up on the first call and kept for the next ones, as a
+/// host keeps its function handles (a lookup by name on every call would be timed with it).
+#[allow(dead_code)] // unused when no core-module runtime is built in
+pub(crate) fn resolved<F: Clone>(
+    slot: &mut Option<(String, F)>,
+    export: &str,
+    look_up: impl FnOnce() -> Result<F, RuntimeError>,
+) -> Result<F, RuntimeError> {
+    if let Some((name, func)) = slot.as_ref().filter(|(name, _)| name == export) {
+        debug_assert_eq!(name, export);
+        return Ok(func.clone());
+    }
+    let func = look_up()?;
+    *slot = Some((export.to_string(), func.clone()));
+    Ok(func)
+}

@@ -11,6 +11,9 @@ const PLUGBENCH_HOST: (&str, &str) = ("plugbench", "host_mix");
 const WASI_P1: &str = "wasi_snapshot_preview1";
 const EXTISM_KERNEL: &str = "extism:host/env";
 const BENCH: &str = "bench";
+/// What the old ABI's imports start with (module `env`).
+const OLD_EXTISM_PREFIX: &str = "extism_";
+const EXTISM_VERSION_HINT: &str = "1.x";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Import {
@@ -48,6 +51,8 @@ pub enum NotCallable {
     Invalid(String),
     #[error("no host here can satisfy its imports: {}", .0.join(", "))]
     UnmetImports(Vec<String>),
+    #[error("an extism plugin for the ABI before extism 1.0 (it imports `env.{0}`); extism {EXTISM_VERSION_HINT} hosts plugins that import `extism:host/env`: rebuild it with a current extism PDK")]
+    OldExtismAbi(String),
 }
 
 impl Inspection {
@@ -82,6 +87,12 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, NotCallable> {
 }
 
 fn shape(imports: &[Import], exports: &[Export]) -> Result<ModuleShape, NotCallable> {
+    if let Some(old) = imports
+        .iter()
+        .find(|i| i.module == "env" && i.name.starts_with(OLD_EXTISM_PREFIX))
+    {
+        return Err(NotCallable::OldExtismAbi(old.name.clone()));
+    }
     let from = |module: &str| imports.iter().any(|i| i.module == module);
     let exports_fn = |name: &str| exports.iter().any(|e| e.kind == "func" && e.name == name);
     let unmet: Vec<String> = imports

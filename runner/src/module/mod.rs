@@ -150,11 +150,13 @@ impl UserModule {
         if inputs.is_empty() {
             return Ok(vec![call(CallWith::Input(None))]);
         }
-        let calls: Vec<ModuleCall> = inputs
+        let mut calls: Vec<ModuleCall> = inputs
             .into_iter()
             .map(|p| call(CallWith::Input(Some(p))))
             .collect();
         distinct_sizes(&calls)?;
+        // Smallest first, as a size sweep runs.
+        calls.sort_by_key(|c| crate::workload::Workload::Module(c.clone()).size());
         Ok(calls)
     }
 

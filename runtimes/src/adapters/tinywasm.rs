@@ -234,13 +234,19 @@ struct TwAnyModule(Module);
 impl AnyModule for TwAnyModule {
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
         let (store, instance) = start(&self.0)?;
-        Ok(Box::new(TwAnyInstance { store, instance }))
+        Ok(Box::new(TwAnyInstance {
+            store,
+            instance,
+            func: None,
+        }))
     }
 }
 
 struct TwAnyInstance {
     store: Store,
     instance: ModuleInstance,
+    /// The last export called.
+    func: Option<(String, tinywasm::Function)>,
 }
 
 fn to_wasm(value: &Value) -> WasmValue {
@@ -264,10 +270,12 @@ fn from_wasm(value: &WasmValue) -> Option<Value> {
 
 impl AnyInstance for TwAnyInstance {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
-        let func = self
-            .instance
-            .func_untyped(&self.store, export)
-            .map_err(RuntimeError::call)?;
+        let (instance, store) = (&self.instance, &self.store);
+        let func = crate::any_module::resolved(&mut self.func, export, || {
+            instance
+                .func_untyped(store, export)
+                .map_err(RuntimeError::call)
+        })?;
         let args: Vec<WasmValue> = args.iter().map(to_wasm).collect();
         let results = func
             .call(&mut self.store, &args)

@@ -405,7 +405,11 @@ struct WmCode {
 impl AnyModule for WmCode {
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
         let (store, instance) = start(&self.engine, &self.module)?;
-        Ok(Box::new(WmAnyInstance { store, instance }))
+        Ok(Box::new(WmAnyInstance {
+            store,
+            instance,
+            func: None,
+        }))
     }
 
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
@@ -427,6 +431,8 @@ fn serialize(module: &Module, metered: bool) -> Result<Vec<u8>, RuntimeError> {
 struct WmAnyInstance {
     store: Store,
     instance: WmInstance,
+    /// The last export called.
+    func: Option<(String, wasmer::Function)>,
 }
 
 fn to_value(value: &Value) -> WmValue {
@@ -450,11 +456,13 @@ fn from_value(value: &WmValue) -> Option<Value> {
 
 impl AnyInstance for WmAnyInstance {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
-        let func = self
-            .instance
-            .exports
-            .get_function(export)
-            .map_err(RuntimeError::call)?;
+        let exports = &self.instance.exports;
+        let func = crate::any_module::resolved(&mut self.func, export, || {
+            exports
+                .get_function(export)
+                .cloned()
+                .map_err(RuntimeError::call)
+        })?;
         let args: Vec<WmValue> = args.iter().map(to_value).collect();
         let results = func
             .call(&mut self.store, &args)

@@ -266,13 +266,19 @@ impl Instance for WiInstance {
 impl AnyModule for WiCode {
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
         let (store, instance) = self.start()?;
-        Ok(Box::new(WiAnyInstance { store, instance }))
+        Ok(Box::new(WiAnyInstance {
+            store,
+            instance,
+            func: None,
+        }))
     }
 }
 
 struct WiAnyInstance {
     store: Store<HostState>,
     instance: wasmi::Instance,
+    /// The last export called, with its number of results.
+    func: Option<(String, (wasmi::Func, usize))>,
 }
 
 pub(super) fn to_val(value: &Value) -> Val {
@@ -296,11 +302,13 @@ pub(super) fn from_val(val: &Val) -> Option<Value> {
 
 impl AnyInstance for WiAnyInstance {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
-        let func = self
-            .instance
-            .get_func(&self.store, export)
-            .ok_or_else(|| RuntimeError::Call(format!("no exported function `{export}`")))?;
-        let results = func.ty(&self.store).results().len();
+        let (instance, store) = (self.instance, &self.store);
+        let (func, results) = crate::any_module::resolved(&mut self.func, export, || {
+            let func = instance
+                .get_func(store, export)
+                .ok_or_else(|| RuntimeError::Call(format!("no exported function `{export}`")))?;
+            Ok((func, func.ty(store).results().len()))
+        })?;
         let mut out = vec![Val::I32(0); results];
         let args: Vec<Val> = args.iter().map(to_val).collect();
         func.call(&mut self.store, &args, &mut out)

@@ -407,7 +407,11 @@ impl Instance for WtInstanceState {
 impl AnyModule for WtCode {
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
         let (store, instance) = self.start()?;
-        Ok(Box::new(WtAnyInstance { store, instance }))
+        Ok(Box::new(WtAnyInstance {
+            store,
+            instance,
+            func: None,
+        }))
     }
 
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
@@ -418,6 +422,8 @@ impl AnyModule for WtCode {
 struct WtAnyInstance {
     store: Store<HostState>,
     instance: wasmtime::Instance,
+    /// The last export called, with its number of results.
+    func: Option<(String, (wasmtime::Func, usize))>,
 }
 
 pub(super) fn to_val(value: &Value) -> Val {
@@ -441,11 +447,13 @@ pub(super) fn from_val(val: &Val) -> Option<Value> {
 
 impl AnyInstance for WtAnyInstance {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
-        let func = self
-            .instance
-            .get_func(&mut self.store, export)
-            .ok_or_else(|| RuntimeError::Call(format!("no exported function `{export}`")))?;
-        let results = func.ty(&self.store).results().len();
+        let (instance, store) = (self.instance, &mut self.store);
+        let (func, results) = crate::any_module::resolved(&mut self.func, export, || {
+            let func = instance
+                .get_func(&mut *store, export)
+                .ok_or_else(|| RuntimeError::Call(format!("no exported function `{export}`")))?;
+            Ok((func, func.ty(&*store).results().len()))
+        })?;
         let mut out = vec![Val::I32(0); results];
         let args: Vec<Val> = args.iter().map(to_val).collect();
         func.call(&mut self.store, &args, &mut out)
