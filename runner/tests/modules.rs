@@ -192,8 +192,8 @@ fn byte_abi_plugin_inputs_are_workloads_of_their_own() {
     let sizes: Vec<u64> = groups.iter().map(|g| g["size"].as_u64().unwrap()).collect();
     assert_eq!(
         sizes,
-        [long.len() as u64, 19],
-        "one workload per input, by file name"
+        [19, long.len() as u64],
+        "one workload per input, smallest first"
     );
     assert_eq!(run["environment"]["modules"][0]["shape"], "byte-abi");
     for r in results(&run) {
