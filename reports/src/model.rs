@@ -380,11 +380,22 @@ impl RunFile {
         self.environment.modules.iter().find(|m| m.name == workload)
     }
 
+    /// A single-group run's workload as a markdown heading: `` `kernel` at size N ``, or the
+    /// module and its call.
+    pub fn workload_heading(&self) -> String {
+        let s = &self.settings;
+        match self.module(&s.kernel) {
+            Some(_) => self.workload_title(),
+            None => format!("`{}` at size {}", s.kernel, s.size),
+        }
+    }
+
     /// A single-group run's workload in words: the kernel at its size, or the module and its call.
     pub fn workload_title(&self) -> String {
         let s = &self.settings;
         match self.module(&s.kernel) {
-            Some(m) if m.shape.takes_bytes() => {
+            // Several calls are several inputs, told apart by size.
+            Some(m) if m.shape.takes_bytes() || m.calls.len() > 1 => {
                 format!("module {} · input of {} bytes", m.name, s.size)
             }
             Some(m) => format!("module {} · {}", m.name, m.calls.join(", ")),

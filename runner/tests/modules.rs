@@ -797,3 +797,24 @@ fn a_plugin_for_the_old_extism_abi_is_refused_saying_so() {
         .code(1)
         .stderr(contains("an extism plugin for the ABI before extism 1.0"));
 }
+
+#[test]
+fn a_directory_of_modules_is_a_workload_per_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let modules = dir.path().join("modules");
+    std::fs::create_dir(&modules).unwrap();
+    module(&modules, "a.wasm", FIB);
+    module(&modules, "b.wasm", FIB);
+    std::fs::write(modules.join("notes.txt"), "not a module").unwrap();
+    let args = ["--arg", "10", "--runtime", "wasmi"];
+    quick(dir.path(), &modules, &args).success();
+    let run = read_json(&dir.path().join("run.json"));
+    let names: Vec<&str> = run["environment"]["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["a.wasm", "b.wasm"]);
+    assert_eq!(results(&run).len(), 2);
+}

@@ -19,7 +19,7 @@ impl Exporter for Markdown {
         if run.is_multi_group() {
             return multi_group(run);
         }
-        let mut md = format!("# plugbench: {}\n\n", run.workload_title());
+        let mut md = format!("# plugbench: {}\n\n", run.workload_heading());
         md += &interrupted_notice(run);
         if !headline_ratios(run).is_empty() {
             md += &format!(
@@ -132,7 +132,7 @@ fn multi_group(run: &RunFile) -> String {
     md += &gap_section(run, "##");
     md += "\n## Results by workload\n";
     for v in &views {
-        md += &format!("\n### {}\n\n", v.workload_title());
+        md += &format!("\n### {}\n\n", v.workload_heading());
         md += &body(v, "####");
     }
     md += &footer(run);
