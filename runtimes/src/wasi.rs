@@ -81,14 +81,43 @@ pub trait WasiInstance {
     fn run(&mut self, entry: &WasiEntry) -> Result<WasiOutcome, RuntimeError>;
 }
 
-/// The exit of a run: `Ok` for a return or `proc_exit(0)`, the code for another exit, and the
-/// error otherwise.
-pub fn exit_code(result: Result<(), RuntimeError>, exit: Option<i32>) -> Result<i32, RuntimeError> {
-    match (result, exit) {
-        (Ok(()), _) => Ok(0),
-        (Err(_), Some(code)) => Ok(code),
-        (Err(e), None) => Err(e),
+/// How a call of an export ended, as an adapter reports it.
+pub enum Ended {
+    Returned(Vec<Value>),
+    /// `proc_exit` with this code.
+    Exited(i32),
+    Failed(RuntimeError),
+}
+
+impl WasiEntry {
+    /// The export a run calls, with its arguments.
+    pub fn call(&self) -> (&str, &[Value]) {
+        match self {
+            WasiEntry::Command => ("_start", &[]),
+            WasiEntry::Reactor { export, args } => (export, args),
+        }
     }
+}
+
+/// One run's outcome from how its call ended and what the streams got (a full stream is the
+/// reason a run failed, whatever the guest made of the error), without its benchmark time.
+pub fn outcome(
+    ended: Ended,
+    streams: Result<[Vec<u8>; 2], RuntimeError>,
+) -> Result<WasiOutcome, RuntimeError> {
+    let [stdout, stderr] = streams?;
+    let (exit_code, results) = match ended {
+        Ended::Returned(values) => (0, values),
+        Ended::Exited(code) => (code, Vec::new()),
+        Ended::Failed(e) => return Err(e),
+    };
+    Ok(WasiOutcome {
+        exit_code,
+        stdout,
+        stderr,
+        results,
+        bench_ns: None,
+    })
 }
 
 /// The error for a stream that reached [`STREAM_CAP`].

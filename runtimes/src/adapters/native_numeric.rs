@@ -14,38 +14,9 @@ const FLOAT_REGISTERS: usize = 8;
 
 type Ints = [i64; INT_REGISTERS];
 type Floats = [f64; FLOAT_REGISTERS];
-type IntResult = unsafe extern "C" fn(
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-) -> i64;
-type FloatResult = unsafe extern "C" fn(
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-) -> f64;
+/// Every integer and floating-point argument register, and a result of type `R`.
+type Call<R> =
+    unsafe extern "C" fn(i64, i64, i64, i64, i64, i64, f64, f64, f64, f64, f64, f64, f64, f64) -> R;
 
 /// The export, its arguments in registers, and the type of its one result.
 #[derive(Clone)]
@@ -133,7 +104,7 @@ impl Instance for NativeCall {
         let value = unsafe {
             match self.result {
                 Some(ValueType::F32 | ValueType::F64) => {
-                    let call: FloatResult = std::mem::transmute(self.function);
+                    let call: Call<f64> = std::mem::transmute(self.function);
                     let bits = call(a, b, c, d, e, f, g, h, i, j, k, l, m, n).to_bits();
                     Some(match self.result {
                         Some(ValueType::F32) => Value::F32(bits as u32),
@@ -141,7 +112,7 @@ impl Instance for NativeCall {
                     })
                 }
                 result => {
-                    let call: IntResult = std::mem::transmute(self.function);
+                    let call: Call<i64> = std::mem::transmute(self.function);
                     let v = call(a, b, c, d, e, f, g, h, i, j, k, l, m, n);
                     match result {
                         Some(ValueType::I32) => Some(Value::I32(v as i32)),

@@ -177,6 +177,25 @@ impl Wasmi {
     }
 }
 
+/// A store holding `state` (made with the memory limits), with `sandbox` switched on.
+pub(super) fn guarded_store<T: 'static>(
+    engine: &Engine,
+    sandbox: Option<Guard>,
+    state: impl FnOnce(StoreLimits) -> T,
+    limits: fn(&mut T) -> &mut StoreLimits,
+) -> Result<Store<T>, RuntimeError> {
+    let memory = StoreLimitsBuilder::new()
+        .memory_size(MEMORY_LIMIT_BYTES)
+        .build();
+    let mut store = Store::new(engine, state(memory));
+    match sandbox {
+        Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
+        Some(Guard::MemoryLimit) => store.limiter(move |s| limits(s)),
+        None | Some(Guard::Deadline) => {}
+    }
+    Ok(store)
+}
+
 /// A compiled module with the engine and guard it runs under.
 struct WiCode {
     sandbox: Option<Guard>,
@@ -188,15 +207,12 @@ struct WiCode {
 impl WiCode {
     /// A store with the guard switched on, and the module instantiated (and started) in it.
     fn start(&self) -> Result<(Store<HostState>, wasmi::Instance), RuntimeError> {
-        let limits = StoreLimitsBuilder::new()
-            .memory_size(MEMORY_LIMIT_BYTES)
-            .build();
-        let mut store = Store::new(&self.engine, HostState { limits });
-        match self.sandbox {
-            Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
-            Some(Guard::MemoryLimit) => store.limiter(|state| &mut state.limits),
-            None | Some(Guard::Deadline) => {}
-        }
+        let mut store = guarded_store(
+            &self.engine,
+            self.sandbox,
+            |limits| HostState { limits },
+            |s| &mut s.limits,
+        )?;
         let instance = self
             .linker
             .instantiate_and_start(&mut store, &self.module)

@@ -4,16 +4,16 @@
 use std::io::Write;
 use std::sync::{Arc, RwLock};
 
-use wasmi::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder};
+use wasmi::{Engine, Linker, Module, Store, StoreLimits};
 use wasmi_wasi::sync::{ambient_authority, Dir, WasiCtxBuilder};
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::WasiCtx;
 
 use super::wasi_bench::Bench;
-use super::wasmi::Wasmi;
+use super::wasmi::{guarded_store, Wasmi};
 use crate::{
-    Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup,
-    BENCH_MODULE, FUEL, MEMORY_LIMIT_BYTES, STREAM_CAP,
+    Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
+    WasiSetup, BENCH_MODULE, STREAM_CAP,
 };
 
 struct WasiState {
@@ -125,22 +125,12 @@ impl WasiProgram for WiWasiProgram {
         stdin: &[u8],
     ) -> Result<Box<dyn WasiInstance>, RuntimeError> {
         let (wasi, streams) = context(setup, stdin)?;
-        let limits = StoreLimitsBuilder::new()
-            .memory_size(MEMORY_LIMIT_BYTES)
-            .build();
-        let mut store = Store::new(
-            &self.engine,
-            WasiState {
-                wasi,
-                limits,
-                bench: Bench::default(),
-            },
-        );
-        match self.sandbox {
-            Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
-            Some(Guard::MemoryLimit) => store.limiter(|state| &mut state.limits),
-            None | Some(Guard::Deadline) => {}
-        }
+        let state = |limits| WasiState {
+            wasi,
+            limits,
+            bench: Bench::default(),
+        };
+        let mut store = guarded_store(&self.engine, self.sandbox, state, |s| &mut s.limits)?;
         let instance = self
             .linker
             .instantiate_and_start(&mut store, &self.module)
@@ -204,25 +194,18 @@ impl WiWasiInstance {
 impl WasiInstance for WiWasiInstance {
     fn run(&mut self, entry: &WasiEntry) -> Result<WasiOutcome, RuntimeError> {
         self.store.data_mut().bench = Bench::default();
-        let (result, results) = match entry {
-            WasiEntry::Command => (self.call("_start", &[]).map(|_| ()), Vec::new()),
-            WasiEntry::Reactor { export, args } => match self.call(export, args) {
-                Ok(values) => (Ok(()), values),
-                Err(e) => (Err(e), Vec::new()),
+        let (export, args) = entry.call();
+        let ended = match self.call(export, args) {
+            Ok(values) => Ended::Returned(values),
+            Err(e) => match e.i32_exit_status() {
+                Some(code) => Ended::Exited(code),
+                None => Ended::Failed(RuntimeError::call(e)),
             },
         };
-        let exit = result
-            .as_ref()
-            .err()
-            .and_then(wasmi::Error::i32_exit_status);
-        let [stdout, stderr] = self.drain()?;
-        let exit_code = crate::exit_code(result.map_err(RuntimeError::call), exit)?;
+        let outcome = crate::outcome(ended, self.drain());
         Ok(WasiOutcome {
-            exit_code,
-            stdout,
-            stderr,
-            results,
             bench_ns: self.store.data().bench.ns,
+            ..outcome?
         })
     }
 }

@@ -312,6 +312,27 @@ impl Runtime for Wasmtime {
     }
 }
 
+/// A store holding `state` (made with the memory limits), with `sandbox` switched on.
+pub(super) fn guarded_store<T: 'static>(
+    engine: &Engine,
+    sandbox: Option<Guard>,
+    state: impl FnOnce(StoreLimits) -> T,
+    limits: fn(&mut T) -> &mut StoreLimits,
+) -> Result<Store<T>, RuntimeError> {
+    let memory = StoreLimitsBuilder::new()
+        .memory_size(MEMORY_LIMIT_BYTES)
+        .build();
+    let mut store = Store::new(engine, state(memory));
+    match sandbox {
+        Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
+        // Ticks beyond the current epoch; nothing advances the epoch, so only the checks run.
+        Some(Guard::Deadline) => store.set_epoch_deadline(u64::MAX / 2),
+        Some(Guard::MemoryLimit) => store.limiter(move |s| limits(s)),
+        None => {}
+    }
+    Ok(store)
+}
+
 /// A compiled module with the engine and guard it runs under.
 struct WtCode {
     sandbox: Option<Guard>,
@@ -323,17 +344,12 @@ struct WtCode {
 impl WtCode {
     /// A store with the guard switched on, and the module instantiated in it.
     fn start(&self) -> Result<(Store<HostState>, wasmtime::Instance), RuntimeError> {
-        let limits = StoreLimitsBuilder::new()
-            .memory_size(MEMORY_LIMIT_BYTES)
-            .build();
-        let mut store = Store::new(&self.engine, HostState { limits });
-        match self.sandbox {
-            Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
-            // Ticks beyond the current epoch; nothing advances the epoch, so only the checks run.
-            Some(Guard::Deadline) => store.set_epoch_deadline(u64::MAX / 2),
-            Some(Guard::MemoryLimit) => store.limiter(|state| &mut state.limits),
-            None => {}
-        }
+        let mut store = guarded_store(
+            &self.engine,
+            self.sandbox,
+            |limits| HostState { limits },
+            |s| &mut s.limits,
+        )?;
         let instance = self
             .linker
             .instantiate(&mut store, &self.module)

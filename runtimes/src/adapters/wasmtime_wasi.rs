@@ -1,16 +1,16 @@
 //! WASI preview 1 on wasmtime, through `wasmtime-wasi` (its p1 layer over WASIp2): every
 //! wasmtime configuration runs WASI programs with its own engine and guard.
 
-use wasmtime::{Engine, Linker, Module, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime::{Engine, Linker, Module, Store, StoreLimits};
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use super::wasi_bench::Bench;
-use super::wasmtime::Wasmtime;
+use super::wasmtime::{guarded_store, Wasmtime};
 use crate::{
-    Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup,
-    BENCH_MODULE, FUEL, MEMORY_LIMIT_BYTES, STREAM_CAP,
+    Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
+    WasiSetup, BENCH_MODULE, STREAM_CAP,
 };
 
 /// What a WASI program's store carries.
@@ -101,23 +101,12 @@ impl WasiProgram for WtWasiProgram {
         stdin: &[u8],
     ) -> Result<Box<dyn WasiInstance>, RuntimeError> {
         let (wasi, streams) = context(setup, stdin)?;
-        let limits = StoreLimitsBuilder::new()
-            .memory_size(MEMORY_LIMIT_BYTES)
-            .build();
-        let mut store = Store::new(
-            &self.engine,
-            WasiState {
-                wasi,
-                limits,
-                bench: Bench::default(),
-            },
-        );
-        match self.sandbox {
-            Some(Guard::Fuel) => store.set_fuel(FUEL).map_err(RuntimeError::instantiate)?,
-            Some(Guard::Deadline) => store.set_epoch_deadline(u64::MAX / 2),
-            Some(Guard::MemoryLimit) => store.limiter(|state| &mut state.limits),
-            None => {}
-        }
+        let state = |limits| WasiState {
+            wasi,
+            limits,
+            bench: Bench::default(),
+        };
+        let mut store = guarded_store(&self.engine, self.sandbox, state, |s| &mut s.limits)?;
         let instance = self
             .linker
             .instantiate(&mut store, &self.module)
@@ -181,27 +170,18 @@ impl WtWasiInstance {
 impl WasiInstance for WtWasiInstance {
     fn run(&mut self, entry: &WasiEntry) -> Result<WasiOutcome, RuntimeError> {
         self.store.data_mut().bench = Bench::default();
-        let (result, results) = match entry {
-            WasiEntry::Command => (self.call("_start", &[]).map(|_| ()), Vec::new()),
-            WasiEntry::Reactor { export, args } => match self.call(export, args) {
-                Ok(values) => (Ok(()), values),
-                Err(e) => (Err(e), Vec::new()),
+        let (export, args) = entry.call();
+        let ended = match self.call(export, args) {
+            Ok(values) => Ended::Returned(values),
+            Err(e) => match e.downcast_ref::<I32Exit>() {
+                Some(exit) => Ended::Exited(exit.0),
+                None => Ended::Failed(RuntimeError::call(e)),
             },
         };
-        let exit = result
-            .as_ref()
-            .err()
-            .and_then(|e| e.downcast_ref::<I32Exit>())
-            .map(|e| e.0);
-        // A full stream is the reason a run failed, whatever the guest made of the error.
-        let [stdout, stderr] = self.drain()?;
-        let exit_code = crate::exit_code(result.map_err(RuntimeError::call), exit)?;
+        let outcome = crate::outcome(ended, self.drain());
         Ok(WasiOutcome {
-            exit_code,
-            stdout,
-            stderr,
-            results,
             bench_ns: self.store.data().bench.ns,
+            ..outcome?
         })
     }
 }
