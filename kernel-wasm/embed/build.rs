@@ -60,10 +60,12 @@ fn main() {
         "/// (kernel, core module, Extism plugin) for every kernel of the catalog.\n\
          pub static ARTIFACTS: &[(&str, &[u8], &[u8])] = &[\n",
     );
+    let builds_dir = shared_builds_dir(&out_dir);
     let builder = Builder {
         cargo: &cargo,
         kernel_dir: &kernel_dir,
         out_dir: &out_dir,
+        builds_dir: &builds_dir,
         profile: &profile,
     };
     for kernel in kernel_wasm::catalog::KERNELS {
@@ -125,13 +127,15 @@ struct Builder<'a> {
     cargo: &'a str,
     kernel_dir: &'a Path,
     out_dir: &'a Path,
+    /// Where the inner cargo builds go (see `shared_builds_dir`).
+    builds_dir: &'a Path,
     profile: &'a str,
 }
 
 impl Builder<'_> {
     /// One `cargo rustc` of kernel-wasm as a cdylib exporting `kernel`, copied to
-    /// `<out>/<kernel>.<suffix>`. Each set of flags gets its own target directory, so the
-    /// builds do not invalidate each other.
+    /// `<out>/<kernel>.<suffix>`. Each target and set of flags gets its own target directory,
+    /// so the builds do not invalidate each other.
     fn build(&self, kernel: &str, build: &Build, suffix: &str) -> PathBuf {
         let flags = build.flags.join("\x1f");
         let flavour = format!(
@@ -139,7 +143,7 @@ impl Builder<'_> {
             build.target,
             build.flags.concat().replace(['-', '=', '+'], "_")
         );
-        let target_dir = self.out_dir.join("kernel-builds").join(flavour);
+        let target_dir = self.builds_dir.join(flavour);
         let file = self.out_dir.join(format!("{kernel}.{suffix}"));
         build_one(self, kernel, build, &flags, &target_dir);
         let built = target_dir
@@ -191,6 +195,19 @@ fn build_one(b: &Builder, kernel: &str, build: &Build, flags: &str, target_dir: 
         build.feature,
         build.flags
     );
+}
+
+/// `<target>/kernel-builds`: one place for the guest builds of every build of this package.
+/// Cargo runs this script once per way the workspace is built (`cargo clippy` and `cargo test`
+/// each get their own OUT_DIR), and a private directory each would compile every kernel twice
+/// and keep two copies on disk (about 235 MB and a few minutes each). The inner cargo locks the
+/// directory while it builds and rebuilds only what changed, so sharing it is safe. Cargo marks
+/// its target directory with CACHEDIR.TAG; without one (an unusual layout) OUT_DIR is used.
+fn shared_builds_dir(out_dir: &Path) -> PathBuf {
+    let target = out_dir
+        .ancestors()
+        .find(|dir| dir.join("CACHEDIR.TAG").is_file());
+    target.unwrap_or(out_dir).join("kernel-builds")
 }
 
 /// The cargo profile for the Wasm builds: the host build's own profile, so the guest gets
