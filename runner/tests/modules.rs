@@ -448,6 +448,11 @@ fn inspect_shows_shape_exports_and_hosts() {
     );
 }
 
+/// `--runtime NAME` for each of `names`.
+fn runtime_args<'a>(names: &[&'a str]) -> Vec<&'a str> {
+    names.iter().flat_map(|name| ["--runtime", name]).collect()
+}
+
 /// Runtimes whose adapters wire WASI, among the defaults.
 fn wasi_hosts() -> Vec<String> {
     runtimes::default_names()
@@ -542,6 +547,74 @@ fn wasi_arguments_environment_and_directories_reach_the_program() {
     assert!(error.contains("/data/missing.txt"), "{error}");
 }
 
+/// A WASI program that creates `made.txt` in the preopened directory whose name ends in
+/// `out`: exit code 0, else the errno (100: no such directory).
+const CREATE_FILE: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $prestat (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $dirname (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "made.txt")
+  ;; The preopen whose name ends in "out" ("/out" or "out"): prestat at 0 (name length at 4),
+  ;; its name at 32.
+  (func $find (result i32) (local $fd i32) (local $len i32)
+    (local.set $fd (i32.const 3))
+    (block $none
+      (loop $next
+        (br_if $none (call $prestat (local.get $fd) (i32.const 0)))
+        (local.set $len (i32.load (i32.const 4)))
+        (if (i32.and (i32.ge_u (local.get $len) (i32.const 3)) (i32.le_u (local.get $len) (i32.const 16)))
+          (then
+            (drop (call $dirname (local.get $fd) (i32.const 32) (local.get $len)))
+            (if (i32.and
+                  (i32.and
+                    (i32.eq (i32.load8_u (i32.add (i32.const 29) (local.get $len))) (i32.const 0x6f))
+                    (i32.eq (i32.load8_u (i32.add (i32.const 30) (local.get $len))) (i32.const 0x75)))
+                  (i32.eq (i32.load8_u (i32.add (i32.const 31) (local.get $len))) (i32.const 0x74)))
+              (then (return (local.get $fd))))))
+        (local.set $fd (i32.add (local.get $fd) (i32.const 1)))
+        (br $next)))
+    (i32.const -1))
+  ;; Creates made.txt in it for writing: exit code 0, else the errno (100: no such preopen).
+  (func (export "_start") (local $dir i32)
+    (local.set $dir (call $find))
+    (if (i32.lt_s (local.get $dir) (i32.const 0)) (then (call $exit (i32.const 100))))
+    (call $exit (call $open (local.get $dir) (i32.const 0) (i32.const 64) (i32.const 8)
+      (i32.const 1) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 8)))))"#;
+
+#[test]
+fn a_read_only_directory_stays_unwritten_on_every_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let program = module(dir.path(), "create.wasm", CREATE_FILE);
+    let mapping = format!("{}::/out", out.display());
+    quick(dir.path(), &program, &["--dir", &mapping]).code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    let refused: Vec<&Value> = results(&run)
+        .iter()
+        .filter(|r| r["status"] != "ok")
+        .collect();
+    // Every runtime that offers read-only directories ran it and was refused the file.
+    assert!(refused.len() >= 2, "{:?}", results(&run));
+    for r in &refused {
+        let error = r["error"].as_str().unwrap();
+        assert!(
+            error.contains("the program exited with code"),
+            "{}: {error}",
+            r["runtime"]
+        );
+    }
+    assert_eq!(refused.len(), results(&run).len(), "{:?}", results(&run));
+    assert!(!out.join("made.txt").exists());
+
+    quick(dir.path(), &program, &["--dir", &mapping, "--dir-rw"]).success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(results(&run).len(), wasi_hosts().len());
+    assert!(out.join("made.txt").exists());
+}
+
 /// A WASI program that writes 64 KiB blocks to stdout until the host refuses.
 const FLOOD: &str = r#"(module
   (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
@@ -556,14 +629,10 @@ const FLOOD: &str = r#"(module
 fn a_program_that_floods_stdout_is_capped_and_said_so() {
     let dir = tempfile::tempdir().unwrap();
     let flood = module(dir.path(), "flood.wasm", FLOOD);
-    quick(
-        dir.path(),
-        &flood,
-        &["--runtime", "wasmtime", "--runtime", "wasmi"],
-    )
-    .code(3);
+    let hosts = ["wasmtime", "wasmi", "wasmer-cranelift"];
+    quick(dir.path(), &flood, &runtime_args(&hosts)).code(3);
     let run = read_json(&dir.path().join("run.json"));
-    for runtime in ["wasmtime", "wasmi"] {
+    for runtime in hosts {
         let error = result(&run, runtime)["error"].as_str().unwrap().to_string();
         assert!(
             error.contains("wrote more than 64 MiB to stdout (capped"),
@@ -590,21 +659,26 @@ fn a_sightglass_benchmark_is_timed_between_its_markers() {
             (call $spin (i32.const 1000))
             (call $end)))"#,
     );
-    quick(dir.path(), &bench, &["--runtime", "wasmi", "--no-phases"]).success();
+    let hosts = ["wasmi", "wasmer-singlepass"];
+    let args = [runtime_args(&hosts), vec!["--no-phases"]].concat();
+    quick(dir.path(), &bench, &args).success();
     let run = read_json(&dir.path().join("run.json"));
     assert_eq!(
         run["environment"]["modules"][0]["shape"],
         "sightglass-bench"
     );
-    let r = result(&run, "wasmi");
-    assert_eq!(r["status"], "ok", "{}", r["error"]);
-    // The warm figure is the marked region, far below the whole call (first call includes the long loop).
-    let warm = r["warm"]["median_ns"].as_f64().unwrap();
-    let first = r["first_call_ns"].as_f64().unwrap();
-    assert!(
-        warm * 20.0 < first,
-        "warm {warm} ns vs first call {first} ns"
-    );
+    for runtime in hosts {
+        let r = result(&run, runtime);
+        assert_eq!(r["status"], "ok", "{runtime}: {}", r["error"]);
+        // The warm figure is the marked region, far below the whole call (the first call
+        // includes the long loop).
+        let warm = r["warm"]["median_ns"].as_f64().unwrap();
+        let first = r["first_call_ns"].as_f64().unwrap();
+        assert!(
+            warm * 20.0 < first,
+            "{runtime}: warm {warm} ns vs first call {first} ns"
+        );
+    }
 
     let unmarked = module(
         dir.path(),
@@ -614,18 +688,15 @@ fn a_sightglass_benchmark_is_timed_between_its_markers() {
           (import "bench" "end" (func $end))
           (func (export "_start")))"#,
     );
-    quick(
-        dir.path(),
-        &unmarked,
-        &["--runtime", "wasmi", "--no-phases"],
-    )
-    .code(3);
+    quick(dir.path(), &unmarked, &args).code(3);
     let run = read_json(&dir.path().join("run.json"));
-    let error = result(&run, "wasmi")["error"].as_str().unwrap().to_string();
-    assert!(
-        error.contains("did not call both bench.start and bench.end"),
-        "{error}"
-    );
+    for runtime in hosts {
+        let error = result(&run, runtime)["error"].as_str().unwrap().to_string();
+        assert!(
+            error.contains("did not call both bench.start and bench.end"),
+            "{runtime}: {error}"
+        );
+    }
 }
 
 #[test]
@@ -640,16 +711,9 @@ fn a_wasi_reactor_export_is_called_after_initialize() {
           (func (export "_initialize") (global.set $base (i32.const 100)))
           (func (export "add") (param i32) (result i32) (i32.add (global.get $base) (local.get 0))))"#,
     );
-    let args = [
-        "--invoke",
-        "add",
-        "--arg",
-        "5",
-        "--runtime",
-        "wasmtime",
-        "--runtime",
-        "wasmi",
-    ];
+    // No memory: wasmer-wasix wants one, the others do not care.
+    let hosts = ["wasmtime", "wasmi", "wasmer-cranelift"];
+    let args = [vec!["--invoke", "add", "--arg", "5"], runtime_args(&hosts)].concat();
     quick(dir.path(), &reactor, &args).success();
     let run = read_json(&dir.path().join("run.json"));
     assert_eq!(run["environment"]["modules"][0]["shape"], "wasi-reactor");

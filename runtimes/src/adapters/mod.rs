@@ -8,14 +8,12 @@ pub mod native;
 pub mod native_library;
 #[cfg(feature = "tinywasm")]
 pub mod tinywasm;
-#[cfg(any(feature = "wasmtime", feature = "wasmi"))]
+#[cfg(any(feature = "wasmtime", feature = "wasmi", feature = "wasmer-common"))]
 mod wasi_bench;
-#[cfg(any(
-    feature = "wasmer-cranelift",
-    feature = "wasmer-singlepass",
-    feature = "wasmer-llvm"
-))]
+#[cfg(feature = "wasmer-common")]
 pub mod wasmer;
+#[cfg(feature = "wasmer-common")]
+mod wasmer_wasi;
 #[cfg(feature = "wasmi")]
 pub mod wasmi;
 #[cfg(feature = "wasmi")]

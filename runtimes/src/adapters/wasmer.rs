@@ -211,6 +211,7 @@ impl Wasmer {
         engine
     }
 
+    /// An artifact's module, compiled by this runtime's (unmetered) engine.
     fn compiled(&self, kernel: &Kernel, module: Module) -> Box<dyn Compiled> {
         Box::new(WmModule {
             engine: self.engine.clone(),
@@ -234,27 +235,18 @@ impl Runtime for Wasmer {
     }
 
     fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
-        if self.metered {
-            let engine = Self::engine(self.compiler, true, false);
-            let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
-            return Ok(Box::new(WmModule {
-                engine,
-                module,
-                export: kernel.export,
-                metered: true,
-            }));
-        }
-        let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
-        Ok(self.compiled(kernel, module))
+        let engine = self.compile_engine();
+        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
+        Ok(Box::new(WmModule {
+            engine,
+            module,
+            export: kernel.export,
+            metered: self.metered,
+        }))
     }
 
     fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
-        // The metering middleware is per module, so a metered compile gets its own engine.
-        let engine = if self.metered {
-            Self::engine(self.compiler, true, false)
-        } else {
-            self.engine.clone()
-        };
+        let engine = self.compile_engine();
         let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
         Ok(Box::new(WmCode {
             engine,
@@ -278,9 +270,33 @@ impl Runtime for Wasmer {
             metered: false,
         }))
     }
+
+    fn wasi_support(&self, _setup: &crate::WasiSetup) -> Result<(), String> {
+        Ok(())
+    }
+
+    fn compile_wasi(&self, bytes: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
+        let engine = self.compile_engine();
+        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
+        Self::wasi_program(engine, module, self.metered)
+    }
+
+    fn load_wasi(&self, artifact: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
+        Self::wasi_program(self.engine.clone(), self.deserialize(artifact)?, false)
+    }
 }
 
 impl Wasmer {
+    /// The engine for one compile: the metering middleware is per module, so a metered compile
+    /// gets its own engine.
+    fn compile_engine(&self) -> Engine {
+        if self.metered {
+            Self::engine(self.compiler, true, false)
+        } else {
+            self.engine.clone()
+        }
+    }
+
     /// A metered artifact would need the engine of the compile that made it.
     fn deserialize(&self, artifact: &[u8]) -> Result<Module, RuntimeError> {
         if self.metered {
@@ -418,7 +434,7 @@ impl AnyModule for WmCode {
 }
 
 /// A metered module's artifact could only be loaded by the engine of the compile that made it.
-fn serialize(module: &Module, metered: bool) -> Result<Vec<u8>, RuntimeError> {
+pub(super) fn serialize(module: &Module, metered: bool) -> Result<Vec<u8>, RuntimeError> {
     if metered {
         return Err(RuntimeError::Unsupported);
     }
@@ -435,7 +451,7 @@ struct WmAnyInstance {
     func: Option<(String, wasmer::Function)>,
 }
 
-fn to_value(value: &Value) -> WmValue {
+pub(super) fn to_value(value: &Value) -> WmValue {
     match *value {
         Value::I32(v) => WmValue::I32(v),
         Value::I64(v) => WmValue::I64(v),
@@ -444,7 +460,7 @@ fn to_value(value: &Value) -> WmValue {
     }
 }
 
-fn from_value(value: &WmValue) -> Option<Value> {
+pub(super) fn from_value(value: &WmValue) -> Option<Value> {
     match *value {
         WmValue::I32(v) => Some(Value::I32(v)),
         WmValue::I64(v) => Some(Value::I64(v)),
