@@ -29,10 +29,11 @@ impl Exporter for Table {
             out += &format!("{}\n", crate::INTERRUPTED_NOTICE);
         }
         if !run.is_multi_group() {
-            return out + &single(run) + &sandbox(run);
+            return out + &format!("{} · ", run.workload_title()) + &single(run) + &sandbox(run);
         }
         for view in run.views() {
             out += &format!("══ {} ══\n", view.workload_title());
+            // The heading names the workload, so the summary under it does not again.
             out += &single(&view);
             out.push('\n');
         }
@@ -58,11 +59,11 @@ fn sandbox(run: &RunFile) -> String {
     )
 }
 
+/// One workload's tables, after a line naming the workload (the caller's).
 fn single(run: &RunFile) -> String {
     let s = &run.settings;
     let mut out = format!(
-        "{} · {} rounds over {} worker launch(es) in {:.1} s ({})\n",
-        run.workload_title(),
+        "{} rounds over {} worker launch(es) in {:.1} s ({})\n",
         s.rounds,
         s.launches,
         s.elapsed_s,
