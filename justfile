@@ -2,17 +2,19 @@
 # runtime and natively, plus each runtime's sandbox guards on the seed kernel.
 # Reports land in results/ (JSON with every raw sample, markdown with SVG charts, CSV).
 # Profile release-lto (fat LTO, codegen-units = 1, host and guest); why: README, "Build profile".
-# wasmer's LLVM compiler needs LLVM 22, installed first where it is missing.
+# wasmer's LLVM compiler needs LLVM 22, installed first where it is missing. The kernels are
+# core modules, so the engines are built without the WASI layers that would slow their calls
+# (docs/calibration.md, "WASI built in"); the report's environment names each build's settings.
 compare-all *ARGS:
     bash scripts/install-llvm
-    cargo build --profile release-lto --locked -p runner --features wasmer-llvm
+    cargo build --profile release-lto --locked -p runner --no-default-features --features engines-only,wasmer-llvm
     ./target/release-lto/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --gap --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
 
 # The seed kernel alone with default settings (45 s budget): the measurement behind the
 # precision and repeatability figures in the README.
 compare-seed *ARGS:
     bash scripts/install-llvm
-    cargo build --profile release-lto --locked -p runner --features wasmer-llvm
+    cargo build --profile release-lto --locked -p runner --no-default-features --features engines-only,wasmer-llvm
     ./target/release-lto/plugbench compare --json results/seed.json --markdown results/seed.md --csv results/seed.csv {{ARGS}}
 
 # Differential fuzzing of every runtime: 10,000 modules (docs/fuzzing.md).
@@ -26,7 +28,7 @@ fuzz *ARGS:
 example *ARGS:
     bash scripts/build-examples
     bash scripts/install-llvm
-    cargo build --profile release-lto --locked -p runner --features wasmer-llvm
+    cargo build --profile release-lto --locked -p runner --no-default-features --features engines-only,wasmer-llvm
     ./target/release-lto/plugbench compare --module target/examples/word-freq.wasm --native target/examples/word-freq.so --input docs --budget 10 --json results/example.json --markdown results/example.md {{ARGS}}
 
 # The test suite, exactly as CI runs it.

@@ -1,19 +1,16 @@
 //! The `plugbench` binary end to end, with real worker processes on a small input.
 //! Nothing here asserts a speed: only that figures exist, agree and are reported.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::{plugbench, read_json, result};
 use predicates::str::contains;
-use serde_json::Value;
 
 /// What `compare` runs by default: every configuration in the registry, without guards.
 fn all() -> Vec<String> {
     runtimes::default_names()
-}
-
-fn plugbench() -> Command {
-    Command::cargo_bin("plugbench").unwrap()
 }
 
 /// A short measurement: small input, few rounds, all the usual outputs.
@@ -41,19 +38,6 @@ fn quick_compare(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
         cmd.args(["--budget", "8"]);
     }
     cmd.assert()
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn result<'a>(run: &'a Value, runtime: &str) -> &'a Value {
-    run["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["runtime"] == runtime)
-        .unwrap_or_else(|| panic!("no result for {runtime}"))
 }
 
 #[test]

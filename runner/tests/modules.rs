@@ -3,16 +3,14 @@
 //! `scripts/build-examples`. Every shape, every refusal and every fault is a test; nothing
 //! asserts a speed.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
+use common::{plugbench, read_json, result, results};
 use predicates::str::contains;
 use serde_json::Value;
-
-fn plugbench() -> Command {
-    Command::cargo_bin("plugbench").unwrap()
-}
 
 /// The example plugins, built once for every test of this file.
 fn example(file: &str) -> PathBuf {
@@ -70,21 +68,6 @@ fn quick(dir: &Path, module: &Path, extra: &[&str]) -> assert_cmd::assert::Asser
         .arg(dir.join("report.md"))
         .args(extra)
         .assert()
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn results(run: &Value) -> &Vec<Value> {
-    run["results"].as_array().unwrap()
-}
-
-fn result<'a>(run: &'a Value, runtime: &str) -> &'a Value {
-    results(run)
-        .iter()
-        .find(|r| r["runtime"] == runtime)
-        .unwrap_or_else(|| panic!("no result for {runtime}"))
 }
 
 /// Default runtimes that host a core module (everything but native code and extism).

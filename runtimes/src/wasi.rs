@@ -216,3 +216,23 @@ pub fn outcome_bytes(outcome: &WasiOutcome) -> Vec<u8> {
     }
     out
 }
+
+/// A runtime's answer to [`crate::Runtime::wasi_support`] when its WASI layer is a cargo
+/// feature: built in, or the feature that adds it.
+pub fn wasi_built_in(built: bool, feature: &str) -> Result<(), String> {
+    match built {
+        true => Ok(()),
+        false => Err(format!(
+            "built without its WASI layer (cargo feature `{feature}`)"
+        )),
+    }
+}
+
+/// What a configuration's description says of a WASI layer that changes the engine's own
+/// build (features it turns on for every call, kernels included).
+pub fn wasi_build_note(built: bool, what: &str) -> String {
+    match built {
+        true => format!("; WASI built in ({what})"),
+        false => String::new(),
+    }
+}

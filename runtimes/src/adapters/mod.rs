@@ -8,11 +8,11 @@ pub mod native;
 pub mod native_library;
 #[cfg(feature = "tinywasm")]
 pub mod tinywasm;
-#[cfg(any(feature = "wasmtime", feature = "wasmi", feature = "wasmer-common"))]
+#[cfg(any(feature = "wasmtime-wasi", feature = "wasmi", feature = "wasmer-wasi"))]
 mod wasi_bench;
 #[cfg(feature = "wasmer-common")]
 pub mod wasmer;
-#[cfg(feature = "wasmer-common")]
+#[cfg(feature = "wasmer-wasi")]
 mod wasmer_wasi;
 #[cfg(feature = "wasmi")]
 pub mod wasmi;
@@ -20,5 +20,5 @@ pub mod wasmi;
 mod wasmi_wasi;
 #[cfg(feature = "wasmtime")]
 pub mod wasmtime;
-#[cfg(feature = "wasmtime")]
+#[cfg(feature = "wasmtime-wasi")]
 mod wasmtime_wasi;

@@ -186,7 +186,14 @@ impl Wasmer {
             Some(Guard::Deadline) => unreachable!("refused above"),
         };
         Ok(Self {
-            config: format!("{}{guard}", compiler.description()),
+            config: format!(
+                "{}{}{guard}",
+                compiler.description(),
+                crate::wasi_build_note(
+                    cfg!(feature = "wasmer-wasi"),
+                    "wasmer-wasix: experimental-async on"
+                )
+            ),
             compiler,
             metered,
             engine: Self::engine(compiler, metered, limited),
@@ -272,15 +279,17 @@ impl Runtime for Wasmer {
     }
 
     fn wasi_support(&self, _setup: &crate::WasiSetup) -> Result<(), String> {
-        Ok(())
+        crate::wasi_built_in(cfg!(feature = "wasmer-wasi"), "wasmer-wasi")
     }
 
+    #[cfg(feature = "wasmer-wasi")]
     fn compile_wasi(&self, bytes: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
         let engine = self.compile_engine();
         let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
         Self::wasi_program(engine, module, self.metered)
     }
 
+    #[cfg(feature = "wasmer-wasi")]
     fn load_wasi(&self, artifact: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
         Self::wasi_program(self.engine.clone(), self.deserialize(artifact)?, false)
     }

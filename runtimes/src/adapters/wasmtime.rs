@@ -165,6 +165,7 @@ impl Wasmtime {
         Ok(config)
     }
 
+    #[cfg(feature = "wasmtime-wasi")]
     pub(super) fn sandbox(&self) -> Option<Guard> {
         self.sandbox
     }
@@ -224,8 +225,12 @@ impl Runtime for Wasmtime {
             crate_name: "wasmtime",
             crate_version: env!("PLUGBENCH_DEP_WASMTIME"),
             config: format!(
-                "{}, compilation cache off (on only for `compile (cached)`){guard}",
-                self.flavor.description()
+                "{}, compilation cache off (on only for `compile (cached)`){}{guard}",
+                self.flavor.description(),
+                crate::wasi_build_note(
+                    cfg!(feature = "wasmtime-wasi"),
+                    "wasmtime-wasi: component-model and async on"
+                )
             ),
             guest: GuestFormat::CoreModule,
             supports_artifacts: true,
@@ -289,18 +294,21 @@ impl Runtime for Wasmtime {
     }
 
     fn wasi_support(&self, _setup: &crate::WasiSetup) -> Result<(), String> {
-        Ok(())
+        crate::wasi_built_in(cfg!(feature = "wasmtime-wasi"), "wasmtime-wasi")
     }
 
+    #[cfg(feature = "wasmtime-wasi")]
     fn compile_wasi(&self, bytes: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
         let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
         self.wasi_program(self.engine.clone(), module)
     }
 
+    #[cfg(feature = "wasmtime-wasi")]
     fn load_wasi(&self, artifact: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
         self.wasi_program(self.engine.clone(), self.deserialize(artifact)?)
     }
 
+    #[cfg(feature = "wasmtime-wasi")]
     fn compile_wasi_cached(
         &self,
         bytes: &[u8],
