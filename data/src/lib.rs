@@ -1,16 +1,25 @@
 //! plugbench's vocabulary, shared by the runtimes, the runner and the reports: what the code
 //! branches on is one of these types, never a string. Each has its name in files and on the
 //! command line (`serde`, [`std::fmt::Display`], [`std::str::FromStr`] agree) and a label for people.
+//! The results file ([`schema`]) lives here too, so the measuring side writes it without
+//! depending on the reporting side.
 
 mod guard;
+mod pairing;
 mod phase;
+pub mod schema;
 mod shape;
 mod stop;
 mod value;
 mod words;
 
 pub use guard::{Guard, GuardSupport};
+pub use pairing::{headline_ratio, paired, Pairs};
 pub use phase::Phase;
+pub use schema::{
+    ArtifactInfo, Environment, Group, Memory, ModuleInfo, PhaseResult, PhaseStats, RawSamples,
+    RunFile, RuntimeResult, SandboxInfo, Settings, SimdInfo, Status, SCHEMA_VERSION,
+};
 pub use shape::ModuleShape;
 pub use stop::StopReason;
 pub use value::{Value, ValueType};

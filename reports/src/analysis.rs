@@ -1,14 +1,12 @@
 //! Derives every statistic in a [`RunFile`] from its raw samples. Run after measuring and
 //! again by `plugbench report`, so a saved file always rebuilds the same figures.
 
-use std::collections::BTreeMap;
-
 use stats::{
-    classify_outliers, paired_launch_ratio, paired_log_ratio, paired_median_ratio, unpaired_ratio,
-    welch_t_test, RatioEstimate, Summary,
+    classify_outliers, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, Summary,
 };
 
 use crate::model::{phase, PhaseResult, PhaseStats, RunFile, RuntimeResult};
+pub use plugbench_data::{headline_ratio, paired, Pairs};
 
 /// A warm coefficient of variation above this flags the runtime's row as noisy.
 pub const NOISY_CV: f64 = 0.05;
@@ -29,46 +27,6 @@ pub fn phase_stats(samples: &[f64]) -> Option<PhaseStats> {
         throughput_per_s: 1e9 / s.mean,
         outliers: classify_outliers(samples),
     })
-}
-
-/// Samples of `a` and `b` taken in the same rounds, in round order, with the launch each
-/// round belongs to (0 for files written before launches were recorded).
-pub struct Pairs {
-    pub a: Vec<f64>,
-    pub b: Vec<f64>,
-    pub launch: Vec<usize>,
-}
-
-pub fn paired(a: &RuntimeResult, b: &RuntimeResult) -> Pairs {
-    let by_round: BTreeMap<usize, f64> = b
-        .raw
-        .warm_rounds
-        .iter()
-        .copied()
-        .zip(b.raw.warm_ns.iter().copied())
-        .collect();
-    let mut pairs = Pairs {
-        a: Vec::new(),
-        b: Vec::new(),
-        launch: Vec::new(),
-    };
-    for (i, (round, &x)) in a.raw.warm_rounds.iter().zip(&a.raw.warm_ns).enumerate() {
-        if let Some(&y) = by_round.get(round) {
-            pairs.a.push(x);
-            pairs.b.push(y);
-            pairs
-                .launch
-                .push(a.raw.warm_launches.get(i).copied().unwrap_or(0));
-        }
-    }
-    pairs
-}
-
-/// The ratio to quote: across worker launches when the run had several (so differences
-/// between processes are in the interval), else the median of per-round ratios.
-pub fn headline_ratio(pairs: &Pairs) -> Option<RatioEstimate> {
-    paired_launch_ratio(&pairs.a, &pairs.b, &pairs.launch)
-        .or_else(|| paired_median_ratio(&pairs.a, &pairs.b))
 }
 
 /// Fills in every derived field of every result, each against the baseline of its own

@@ -1,5 +1,5 @@
-//! Results in, reports out: the results model, the analysis that derives every statistic
-//! from raw samples, and exporters for the terminal, markdown, JSON and CSV.
+//! Results in, reports out: the analysis that derives every statistic from raw samples, and
+//! exporters for the terminal, markdown, JSON and CSV (the results file is `plugbench-data`'s).
 
 pub mod analysis;
 pub mod chart;
@@ -8,7 +8,6 @@ pub mod diff;
 pub mod exporters;
 pub mod format;
 pub mod gap;
-pub mod model;
 pub mod overview;
 mod rows;
 pub mod sandbox;
@@ -19,6 +18,9 @@ pub mod write;
 pub use analysis::analyze;
 pub use exporters::{Csv, Exporter, Json, Markdown, Table};
 pub use model::*;
+/// The results file this crate renders (it lives in `plugbench-data`, shared with the
+/// measuring side).
+pub use plugbench_data::schema as model;
 
 /// What every report of an interrupted run says first.
 pub const INTERRUPTED_NOTICE: &str = "Interrupted (SIGINT or SIGTERM): these are the figures \

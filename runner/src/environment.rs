@@ -2,7 +2,7 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use reports::{ArtifactInfo, Environment, SandboxInfo, SimdInfo};
+use plugbench_data::{ArtifactInfo, Environment, SandboxInfo, SimdInfo};
 use runtimes::GuestFormat;
 
 pub fn collect() -> Environment {

@@ -11,10 +11,10 @@
 use std::time::{Duration, Instant};
 
 use plugbench_data::Phase;
+use plugbench_data::{RuntimeResult, Status};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use reports::{RuntimeResult, Status};
 
 use crate::interrupt;
 use crate::progress::Progress;
@@ -235,8 +235,8 @@ fn worst_precision(slots: &[Slot]) -> Option<(f64, String)> {
     let base = base_slot(slots)?;
     let mut worst = (0.0, String::new());
     for slot in slots.iter().filter(|s| s.ok() && !std::ptr::eq(*s, base)) {
-        let pairs = reports::analysis::paired(&slot.result, &base.result);
-        let precision = reports::analysis::headline_ratio(&pairs)
+        let pairs = plugbench_data::paired(&slot.result, &base.result);
+        let precision = plugbench_data::headline_ratio(&pairs)
             .map(|r| r.precision)
             .unwrap_or(f64::INFINITY);
         // A NaN precision (no ratio yet) counts as the widest.

@@ -42,7 +42,7 @@ pub trait Subject {
     fn warm(&mut self, calls: u64) -> Result<f64, String>;
     fn phase(&mut self, phase: Phase) -> Result<PhaseSample, String>;
     /// Peak RSS, memory per extra instance and artifact size (`None` if unavailable).
-    fn memory(&mut self) -> Option<reports::Memory>;
+    fn memory(&mut self) -> Option<plugbench_data::Memory>;
     /// After a failure: is the subject still able to answer (only the request failed)?
     fn alive(&self) -> bool;
     /// Replace the subject by a fresh one (a new process); `prepare` follows.
@@ -146,13 +146,13 @@ impl Subject for ProcessSubject {
         }
     }
 
-    fn memory(&mut self) -> Option<reports::Memory> {
+    fn memory(&mut self) -> Option<plugbench_data::Memory> {
         match self.request(&Request::Memory, "memory") {
             Ok(Response::Memory {
                 peak_rss_kib,
                 instance_kib,
                 artifact_bytes,
-            }) => Some(reports::Memory {
+            }) => Some(plugbench_data::Memory {
                 peak_rss_kib,
                 per_instance_kib: instance_kib,
                 instances: crate::memory::INSTANCES,

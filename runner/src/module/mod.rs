@@ -337,7 +337,7 @@ pub fn plan_modules(
     requested: &[String],
     baseline: Option<&str>,
     sandbox: bool,
-) -> Result<(Groups, Vec<reports::ModuleInfo>)> {
+) -> Result<(Groups, Vec<plugbench_data::ModuleInfo>)> {
     crate::compare::check_runtime_names(requested)?;
     let candidates: Vec<String> = if requested.is_empty() {
         default_candidates()
@@ -394,7 +394,7 @@ pub fn plan_modules(
                 hosted.join(", ")
             );
         }
-        infos.push(reports::ModuleInfo {
+        infos.push(plugbench_data::ModuleInfo {
             name: module.name.clone(),
             path: module.path.display().to_string(),
             bytes: module.bytes as u64,

@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use plugbench_data::{Guard, GuardSupport, ModuleShape};
+use crate::{Guard, GuardSupport, ModuleShape};
 use serde::{Deserialize, Serialize};
 use stats::{Outliers, RatioEstimate, WelchTest};
 
 /// 2: sandbox guards typed (`guard` is its name, `support` says offered with `how` or
 /// not offered with `why`); `interrupted`; artifacts per kernel. Files of version 1 are
-/// upgraded on reading (`crate::write::read_run`).
+/// upgraded on reading (`reports::write::read_run`).
 /// 3: a user's modules (`environment.modules`: file, size, SHA-256, shape, calls, which
 /// runtimes could not host it and why); a workload's baseline may be a runtime, not native
 /// (`settings.baseline`). Files of version 2 read as they are (no modules).
