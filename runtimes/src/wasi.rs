@@ -223,7 +223,7 @@ pub fn wasi_built_in(built: bool, feature: &str) -> Result<(), String> {
     match built {
         true => Ok(()),
         false => Err(format!(
-            "built without its WASI layer (cargo feature `{feature}`)"
+            "built without its WASI layer (cargo feature `runtimes/{feature}`, in the default build)"
         )),
     }
 }
