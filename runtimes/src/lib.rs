@@ -27,8 +27,9 @@ pub use registry::{
     RuntimeEntry, SandboxSupport,
 };
 pub use wasi::{
-    capped, outcome, outcome_bytes, wasi_build_note, wasi_built_in, wasi_call, Ended, Preopen,
-    WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup, BENCH_MODULE, STREAM_CAP,
+    capped, drain, outcome, outcome_bytes, wasi_build_note, wasi_built_in, wasi_call, Captured,
+    Ended, Preopen, WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup, BENCH_MODULE,
+    STREAM_CAP,
 };
 
 /// Which build of the kernel a runtime loads.

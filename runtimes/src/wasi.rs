@@ -120,6 +120,51 @@ pub fn outcome(
     })
 }
 
+/// What a guest wrote to stdout or stderr, in memory, refusing to grow past [`STREAM_CAP`].
+#[derive(Debug, Default)]
+pub struct Captured {
+    bytes: Vec<u8>,
+    full: bool,
+}
+
+impl Captured {
+    /// The bytes written after the first `from`, with the length so far; `None` once the
+    /// stream reached its cap.
+    pub fn since(&self, from: usize) -> Option<(Vec<u8>, usize)> {
+        (!self.full).then(|| (self.bytes[from..].to_vec(), self.bytes.len()))
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > STREAM_CAP {
+            self.full = true;
+            return Err(std::io::Error::other("stream capped"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What stdout and stderr got since the last run of an instance, or the error of a full one.
+/// `read` holds how much of each earlier runs returned; `since(i, from)` reads stream `i`
+/// (0 stdout, 1 stderr) as [`Captured::since`] does.
+pub fn drain(
+    read: &mut [usize; 2],
+    since: impl Fn(usize, usize) -> Option<(Vec<u8>, usize)>,
+) -> Result<[Vec<u8>; 2], RuntimeError> {
+    let mut out = [Vec::new(), Vec::new()];
+    for (i, name) in ["stdout", "stderr"].iter().enumerate() {
+        let (bytes, len) = since(i, read[i]).ok_or_else(|| capped(name))?;
+        out[i] = bytes;
+        read[i] = len;
+    }
+    Ok(out)
+}
+
 /// The error for a stream that reached [`STREAM_CAP`].
 pub fn capped(stream: &str) -> RuntimeError {
     RuntimeError::Call(format!(

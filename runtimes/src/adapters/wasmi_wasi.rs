@@ -1,7 +1,6 @@
 //! WASI preview 1 on wasmi, through `wasmi_wasi` (wasi-common's implementation): both wasmi
 //! configurations run WASI programs with their own engine and guard.
 
-use std::io::Write;
 use std::sync::{Arc, RwLock};
 
 use wasmi::{Engine, Linker, Module, Store, StoreLimits};
@@ -12,8 +11,8 @@ use wasmi_wasi::WasiCtx;
 use super::wasi_bench::Bench;
 use super::wasmi::{guarded_store, Wasmi};
 use crate::{
-    Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
-    WasiSetup, BENCH_MODULE, STREAM_CAP,
+    Captured, Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
+    WasiSetup, BENCH_MODULE,
 };
 
 struct WasiState {
@@ -72,28 +71,7 @@ struct WiWasiProgram {
     sandbox: Option<Guard>,
 }
 
-/// An in-memory stream that refuses to grow past [`STREAM_CAP`].
-#[derive(Default)]
-struct Capped {
-    bytes: Vec<u8>,
-    full: bool,
-}
-
-impl Write for Capped {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.bytes.len() + buf.len() > STREAM_CAP {
-            self.full = true;
-            return Err(std::io::Error::other("stream capped"));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-type Stream = Arc<RwLock<Capped>>;
+type Stream = Arc<RwLock<Captured>>;
 
 fn context(setup: &WasiSetup, stdin: &[u8]) -> Result<(WasiCtx, [Stream; 2]), RuntimeError> {
     let streams: [Stream; 2] = Default::default();
@@ -176,18 +154,11 @@ impl WiWasiInstance {
     }
 
     fn drain(&mut self) -> Result<[Vec<u8>; 2], RuntimeError> {
-        let mut out = [Vec::new(), Vec::new()];
-        for (i, name) in ["stdout", "stderr"].iter().enumerate() {
-            let stream = self.streams[i]
-                .read()
-                .expect("no writer panicked holding it");
-            if stream.full {
-                return Err(crate::capped(name));
-            }
-            out[i] = stream.bytes[self.read[i]..].to_vec();
-            self.read[i] = stream.bytes.len();
-        }
-        Ok(out)
+        let streams = &self.streams;
+        crate::drain(&mut self.read, |i, from| {
+            let stream = streams[i].read().expect("no writer panicked holding it");
+            stream.since(from)
+        })
     }
 }
 

@@ -154,16 +154,11 @@ impl WtWasiInstance {
 
     /// What each stream got since the last run, or the error of a full one.
     fn drain(&mut self) -> Result<[Vec<u8>; 2], RuntimeError> {
-        let mut out = [Vec::new(), Vec::new()];
-        for (i, name) in ["stdout", "stderr"].iter().enumerate() {
-            let all = self.streams[i].contents();
-            if all.len() >= STREAM_CAP {
-                return Err(crate::capped(name));
-            }
-            out[i] = all[self.read[i]..].to_vec();
-            self.read[i] = all.len();
-        }
-        Ok(out)
+        let streams = &self.streams;
+        crate::drain(&mut self.read, |i, from| {
+            let all = streams[i].contents();
+            (all.len() < STREAM_CAP).then(|| (all[from..].to_vec(), all.len()))
+        })
     }
 }
 

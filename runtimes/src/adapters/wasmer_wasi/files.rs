@@ -13,14 +13,7 @@ use wasmer_wasix::virtual_fs::{
     OpenOptionsConfig, ReadBuf, ReadDir, VirtualFile,
 };
 
-use crate::STREAM_CAP;
-
-/// What a guest wrote to one stream.
-#[derive(Debug, Default)]
-struct Captured {
-    bytes: Vec<u8>,
-    full: bool,
-}
+use crate::{Captured, STREAM_CAP};
 
 /// An in-memory stdout or stderr that refuses to grow past [`STREAM_CAP`].
 #[derive(Debug, Clone, Default)]
@@ -30,8 +23,10 @@ impl Output {
     /// The bytes written after the first `from`, with the length so far; `None` once the
     /// stream reached its cap.
     pub(super) fn since(&self, from: usize) -> Option<(Vec<u8>, usize)> {
-        let stream = self.0.lock().expect("no writer panicked holding it");
-        (!stream.full).then(|| (stream.bytes[from..].to_vec(), stream.bytes.len()))
+        self.0
+            .lock()
+            .expect("no writer panicked holding it")
+            .since(from)
     }
 }
 
@@ -42,12 +37,7 @@ impl AsyncWrite for Output {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let mut stream = self.0.lock().expect("no writer panicked holding it");
-        if stream.bytes.len() + buf.len() > STREAM_CAP {
-            stream.full = true;
-            return Poll::Ready(Err(io::Error::other("stream capped")));
-        }
-        stream.bytes.extend_from_slice(buf);
-        Poll::Ready(Ok(buf.len()))
+        Poll::Ready(io::Write::write(&mut *stream, buf))
     }
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(Ok(()))

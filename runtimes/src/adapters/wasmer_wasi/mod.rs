@@ -227,15 +227,8 @@ impl WmWasiInstance {
     }
 
     fn drain(&mut self) -> Result<[Vec<u8>; 2], RuntimeError> {
-        let mut out = [Vec::new(), Vec::new()];
-        for (i, name) in ["stdout", "stderr"].iter().enumerate() {
-            let (bytes, len) = self.streams[i]
-                .since(self.read[i])
-                .ok_or_else(|| crate::capped(name))?;
-            out[i] = bytes;
-            self.read[i] = len;
-        }
-        Ok(out)
+        let streams = &self.streams;
+        crate::drain(&mut self.read, |i, from| streams[i].since(from))
     }
 }
 
