@@ -13,7 +13,9 @@ use stats::{Outliers, RatioEstimate, WelchTest};
 /// 3: a user's modules (`environment.modules`: file, size, SHA-256, shape, calls, which
 /// runtimes could not host it and why); a workload's baseline may be a runtime, not native
 /// (`settings.baseline`). Files of version 2 read as they are (no modules).
-pub const SCHEMA_VERSION: u32 = 3;
+/// 4: `derived` (what the reports derive: choices, guard costs, sweeps), which reading ignores
+/// and derives again; `settings.max_launches` and launches beyond `settings.launches`.
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunFile {
@@ -117,6 +119,10 @@ pub struct Settings {
     /// Worker processes started per runtime over the warm rounds (fresh memory layout each).
     #[serde(default = "one")]
     pub launches: usize,
+    /// Launches at most: runtimes whose ratio stayed wider than the target, and the baseline,
+    /// got further launches up to this many (0 in files written before there were any).
+    #[serde(default)]
+    pub max_launches: usize,
     /// Minimum time of one warm sample; calls are batched to reach it.
     pub min_sample_ns: f64,
     pub phase_timeout_s: f64,

@@ -2,19 +2,21 @@
 //! much, and after how many calls a runtime that compiles overtakes the one that starts
 //! fastest. Everything is derived from the run's measurements; nothing names a runtime.
 
+use serde::Serialize;
 use stats::{break_even, BreakEven};
 
 use crate::model::{phase, PhaseResult, RunFile, RuntimeResult};
 
 /// How a scenario's figure is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Unit {
     Nanoseconds,
     Kibibytes,
 }
 
 /// The winner of one scenario and the runner-up it is compared with.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Choice {
     pub scenario: &'static str,
     /// What was compared, in words.
@@ -226,7 +228,7 @@ pub fn situations(views: &[RunFile]) -> Vec<(Situation, usize, Choice)> {
 }
 
 /// A compiling runtime against the runtime that is ready soonest.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Overtake {
     pub runtime: String,
     /// compile + instantiate, ns.
@@ -309,6 +311,7 @@ pub(crate) mod tests {
                 min_rounds: 1,
                 max_rounds: 1,
                 launches: 1,
+                max_launches: 1,
                 min_sample_ns: 1.0,
                 phase_timeout_s: 1.0,
                 runtimes: vec![],

@@ -85,8 +85,10 @@ pub fn phases(run: &RunFile) -> Grid {
 }
 
 /// Median warm time per call in each worker launch: the spread the headline interval carries.
+/// A runtime that sat out a further launch (its ratio was already within the target) shows a
+/// dash there.
 pub fn launches(run: &RunFile) -> Grid {
-    let count = run.settings.launches.max(1);
+    let count = launch_count(run);
     let mut header = vec!["Runtime".to_string()];
     header.extend((1..=count).map(|l| format!("Launch {l}")));
     let rows = run
@@ -118,6 +120,32 @@ pub fn launches(run: &RunFile) -> Grid {
         })
         .collect();
     Grid { header, rows }
+}
+
+/// Launches the run had: the first launches and any further ones.
+pub fn launch_count(run: &RunFile) -> usize {
+    let recorded = run
+        .results
+        .iter()
+        .flat_map(|r| r.raw.warm_launches.iter().map(|l| l + 1))
+        .max()
+        .unwrap_or(0);
+    recorded.max(run.settings.launches).max(1)
+}
+
+/// The worker launches of a run: every runtime's first ones, and the further ones of
+/// runtimes whose ratio stayed wider than the target.
+pub fn launches_phrase(run: &RunFile) -> String {
+    let first = run.settings.launches.max(1);
+    let further = launch_count(run) - first;
+    let first = format!(
+        "{first} worker launch{}",
+        if first == 1 { "" } else { "es" }
+    );
+    match further {
+        0 => first,
+        n => format!("{first} of every runtime, {n} further of those still wider than the target"),
+    }
 }
 
 /// Peak RSS, memory per extra live instance, artifact size.

@@ -8,10 +8,11 @@ use crate::analysis::{headline_ratio, paired};
 use crate::model::{phase, RunFile, RuntimeResult};
 
 /// One guard of one runtime.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GuardCost {
     pub runtime: String,
     pub guard: Guard,
+    #[serde(flatten)]
     pub support: GuardSupport,
     /// The variant measured, if the runtime offers the guard here.
     pub variant: Option<String>,

@@ -6,7 +6,7 @@ use stats::{overhead_crossover, power_fit, Crossover, PowerFit};
 use crate::model::RunFile;
 
 /// One kernel across its sizes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Sweep {
     pub kernel: String,
     /// What the ratios are relative to: `native`, or a user's module's baseline runtime.
@@ -17,7 +17,7 @@ pub struct Sweep {
 }
 
 /// One runtime's figures at each of [`Sweep::sizes`] (`None` where its row failed).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SweepLine {
     pub runtime: String,
     pub baseline: bool,

@@ -105,3 +105,57 @@ fn the_csv_has_a_column_per_phase_and_a_row_per_result() {
     }
     assert_eq!(csv.lines().count(), run.results.len() + 1);
 }
+
+/// The JSON carries what the reports derive (the answers of "Choosing a runtime", every
+/// scenario's ranking, guard costs, size sweeps), the same as the report's own functions give,
+/// and a file read back is the same run.
+#[test]
+fn the_json_carries_the_reports_answers_and_reads_back_as_the_same_run() {
+    let mut run = read_run(&fixture("run-v1.json")).unwrap();
+    analyze(&mut run);
+    let text = reports::Json.render(&run);
+    let json: Value = serde_json::from_str(&text).unwrap();
+    let derived = &json["derived"];
+
+    let views = run.views();
+    let answers = reports::choose::situations(&views);
+    let written = derived["situations"].as_array().unwrap();
+    assert!(!answers.is_empty());
+    assert_eq!(written.len(), answers.len());
+    for ((situation, size, choice), json) in answers.iter().zip(written) {
+        assert_eq!(json["question"], situation.question);
+        assert_eq!(json["size"], *size);
+        assert_eq!(json["ranking"][0][0], choice.winner().0);
+        assert_eq!(json["ranking"][0][1], choice.winner().1);
+        assert_eq!(json["tied"].as_array().unwrap().len(), choice.tied().len());
+        assert_eq!(json["margin"].as_f64(), choice.margin());
+    }
+    assert_eq!(derived["choices"].as_array().unwrap().len(), views.len());
+
+    let costs = reports::sandbox::guard_costs(&run);
+    let written = derived["guard_costs"].as_array().unwrap();
+    assert_eq!(written.len(), costs.len());
+    let measured = costs.iter().zip(written).filter(|(c, _)| c.warm.is_some());
+    assert!(measured.clone().count() > 0, "the fixture measures guards");
+    for (cost, json) in measured {
+        assert_eq!(json["warm"]["value"], cost.warm.as_ref().unwrap().value);
+    }
+
+    let sweeps = reports::sweep::sweeps(&run);
+    let written = derived["sweeps"].as_array().unwrap();
+    assert!(
+        !sweeps.is_empty(),
+        "the fixture has kernels at several sizes"
+    );
+    for (sweep, json) in sweeps.iter().zip(written) {
+        assert_eq!(json["kernel"], sweep.kernel.as_str());
+        assert_eq!(json["lines"].as_array().unwrap().len(), sweep.lines.len());
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.json");
+    std::fs::write(&path, &text).unwrap();
+    let mut again = read_run(&path).unwrap();
+    analyze(&mut again);
+    assert_eq!(reports::Json.render(&again), text);
+}

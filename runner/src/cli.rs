@@ -147,11 +147,16 @@ pub struct CompareArgs {
     /// Upper bound on warm rounds.
     #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(2..))]
     pub max_rounds: u32,
-    /// Worker processes started per runtime over the warm rounds. Each launch has fresh
+    /// Worker launches of every runtime over the warm rounds. Each launch has fresh
     /// memory addresses; with 2 or more the ratio's interval spans the differences between
     /// launches, which a single process cannot show.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub launches: u32,
+    /// Launches at most (counting --launches). After the first --launches (2 or more),
+    /// runtimes whose ratio is still wider than --precision, and the baseline, get further
+    /// launches while the budget lasts; the first launches then take half of it.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_launches: u32,
     /// Also measure each selected runtime with each sandbox guard it offers (fuel/metering,
     /// deadline, memory limit), on the first kernel at the largest selected size up to 1000, to report
     /// what each costs.

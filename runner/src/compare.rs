@@ -261,6 +261,7 @@ pub fn assemble(
             min_rounds: plan.min_rounds,
             max_rounds: plan.max_rounds,
             launches: plan.launches,
+            max_launches: plan.max_launches,
             min_sample_ns: plan.min_sample_ns,
             phase_timeout_s: opts.phase_timeout.as_secs_f64(),
             runtimes: opts.runtimes.clone(),

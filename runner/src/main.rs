@@ -89,6 +89,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         min_rounds: args.min_rounds as usize,
         max_rounds: args.max_rounds as usize,
         launches: args.launches as usize,
+        max_launches: args.max_launches as usize,
         seed,
         // Timer overhead under 0.1% of every sample, and never below 10 µs.
         min_sample_ns: (environment.timer_overhead_ns * 1000.0).max(10_000.0),

@@ -7,6 +7,8 @@
 //! afresh (a new worker process, hence new addresses for code, heap and stack) and warmed up
 //! again. A process's layout can shift its speed by a few percent for its whole life, which
 //! no number of rounds inside it averages out; launches make that visible in the interval.
+//! Where the first launches leave a ratio wider than the target, that runtime and the
+//! baseline get further launches while the budget lasts (docs/method.md, "Launches").
 
 use std::time::{Duration, Instant};
 
@@ -19,7 +21,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::interrupt;
 use crate::progress::Progress;
 use crate::protocol::OutputSummary;
-use crate::subject::{PhaseSample, Subject};
+use crate::subject::{PhaseSample, Readiness, Subject};
 
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -27,8 +29,12 @@ pub struct Plan {
     pub target_precision: f64,
     pub min_rounds: usize,
     pub max_rounds: usize,
-    /// Worker launches over the warm rounds (1 keeps one process per subject throughout).
+    /// Worker launches over the warm rounds for every subject (1 keeps one process per
+    /// subject throughout).
     pub launches: usize,
+    /// Launches at most: with 2 or more `launches`, subjects whose ratio is still wider than
+    /// the target, and the baseline, get further launches while the budget lasts.
+    pub max_launches: usize,
     pub seed: u64,
     pub min_sample_ns: f64,
     /// Share of the budget kept for compile/instantiate/... rounds (0 skips them).
@@ -60,11 +66,39 @@ struct Slot {
     result: RuntimeResult,
     /// A user's module: the first launch's output, which every launch must give again.
     output: Option<OutputSummary>,
+    /// The calls of the latest launch's preparation (the first call and the one that
+    /// estimated a call's time), which count towards its warm-up.
+    prepare_calls: Duration,
+    /// Expected time of one warm sample (a batch of calls).
+    sample_ns: f64,
 }
 
 impl Slot {
     fn ok(&self) -> bool {
         self.result.status == Status::Ok
+    }
+
+    /// Fewest samples this subject takes in each launch: enough for a median that a stall
+    /// cannot move, where a stall is a sizeable part of a sample.
+    fn launch_floor(&self) -> usize {
+        if self.sample_ns >= LONG_SAMPLE_NS {
+            1
+        } else {
+            MIN_ROUNDS_PER_LAUNCH
+        }
+    }
+
+    /// What a launch costs this subject at least: its preparation's calls and its floor of
+    /// samples.
+    fn launch_cost(&self) -> Duration {
+        let floor = self.sample_ns * self.launch_floor() as f64;
+        self.prepare_calls + Duration::from_nanos(floor as u64)
+    }
+
+    fn ready(&mut self, ready: &Readiness) {
+        self.prepare_calls =
+            Duration::from_nanos((ready.first_call_ns + ready.call_estimate_ns) as u64);
+        self.result.raw.worker_pids.push(ready.pid);
     }
 
     fn fail(&mut self, message: String) {
@@ -107,12 +141,16 @@ pub fn measure(
     }
 }
 
-/// Starts every live subject afresh for the next launch and warms it up again.
-fn relaunch(slots: &mut [Slot], plan: &Plan) {
-    for slot in slots.iter_mut().filter(|s| s.ok()) {
+/// Starts the taking-part subjects afresh for the next launch and warms them up again.
+fn relaunch(slots: &mut [Slot], taking_part: &[usize], plan: &Plan) {
+    for &i in taking_part {
+        let slot = &mut slots[i];
+        if !slot.ok() {
+            continue;
+        }
         match slot.subject.relaunch().and_then(|_| slot.subject.prepare()) {
             Ok(ready) => {
-                slot.result.raw.worker_pids.push(ready.pid);
+                slot.ready(&ready);
                 let again = match (&ready.output, &slot.output) {
                     (Some(now), Some(before)) => now.matches(before),
                     _ => Ok(()),
@@ -124,41 +162,45 @@ fn relaunch(slots: &mut [Slot], plan: &Plan) {
             Err(e) => slot.fail(format!("relaunch: {e}")),
         }
     }
-    warm_up(slots, plan);
+    warm_up(slots, taking_part, plan);
 }
 
 fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan) -> Slot {
     let name = subject.name().to_string();
-    let mut result = RuntimeResult::failed(&name, kernel, size, String::new());
-    let mut ready_output = None;
-    match subject.prepare() {
-        Ok(ready) => {
-            ready_output = ready.output.clone();
-            result.status = Status::Ok;
-            result.error = None;
-            result.verified = true;
-            result.native = ready.native;
-            result.baseline = ready.baseline || plan.baseline.as_deref() == Some(name.as_str());
-            result.crate_name = ready.crate_name;
-            result.crate_version = ready.crate_version;
-            result.config = ready.config;
-            result.guest = ready.guest;
-            result.first_call_ns = Some(ready.first_call_ns);
-            result.raw.worker_pids.push(ready.pid);
-            result.batch = (plan.min_sample_ns / ready.call_estimate_ns.max(1.0))
-                .ceil()
-                .max(1.0) as u64;
-        }
-        Err(e) => result.error = Some(e),
-    }
+    let prepared = subject.prepare();
     let mut slot = Slot {
         subject,
-        result,
-        output: ready_output,
+        result: RuntimeResult::failed(&name, kernel, size, String::new()),
+        output: None,
+        prepare_calls: Duration::ZERO,
+        sample_ns: 0.0,
     };
-    if let Some(e) = slot.result.error.clone() {
-        slot.fail(e);
-    }
+    let ready = match prepared {
+        Ok(ready) => ready,
+        Err(e) => {
+            slot.result.error = None;
+            slot.fail(e);
+            return slot;
+        }
+    };
+    slot.ready(&ready);
+    let batch = (plan.min_sample_ns / ready.call_estimate_ns.max(1.0))
+        .ceil()
+        .max(1.0) as u64;
+    slot.sample_ns = ready.call_estimate_ns * batch as f64;
+    let result = &mut slot.result;
+    result.status = Status::Ok;
+    result.error = None;
+    result.verified = true;
+    result.native = ready.native;
+    result.baseline = ready.baseline || plan.baseline.as_deref() == Some(name.as_str());
+    result.first_call_ns = Some(ready.first_call_ns);
+    result.batch = batch;
+    result.crate_name = ready.crate_name;
+    result.crate_version = ready.crate_version;
+    result.config = ready.config;
+    result.guest = ready.guest;
+    slot.output = ready.output;
     slot
 }
 
@@ -196,10 +238,15 @@ fn agree_on_output(slots: &mut [Slot], baseline: Option<&str>) {
     }
 }
 
-fn warm_up(slots: &mut [Slot], plan: &Plan) {
-    for slot in slots.iter_mut().filter(|s| s.ok()) {
+fn warm_up(slots: &mut [Slot], taking_part: &[usize], plan: &Plan) {
+    for &i in taking_part {
+        let slot = &mut slots[i];
+        if !slot.ok() {
+            continue;
+        }
+        // The preparation's calls (output check, time estimate) were warm-up already.
         let begun = Instant::now();
-        while begun.elapsed() < plan.warmup {
+        while begun.elapsed() + slot.prepare_calls < plan.warmup {
             if let Err(e) = slot.subject.warm(slot.result.batch) {
                 slot.fail(e);
                 break;
@@ -230,103 +277,324 @@ pub fn median_warm(result: &RuntimeResult) -> f64 {
     stats::percentile(&sorted, 50.0)
 }
 
-/// Worst (largest) relative half-width of the headline ratios; `None` without a baseline.
-fn worst_precision(slots: &[Slot]) -> Option<(f64, String)> {
+/// Each live non-baseline subject's relative half-width of its headline ratio (infinite while
+/// it has none), and the baseline's index; `None` without a baseline.
+fn precisions(slots: &[Slot]) -> Option<(usize, Vec<(usize, f64)>)> {
     let base = base_slot(slots)?;
-    let mut worst = (0.0, String::new());
-    for slot in slots.iter().filter(|s| s.ok() && !std::ptr::eq(*s, base)) {
-        let pairs = plugbench_data::paired(&slot.result, &base.result);
-        let precision = plugbench_data::headline_ratio(&pairs)
-            .map(|r| r.precision)
-            .unwrap_or(f64::INFINITY);
-        // A NaN precision (no ratio yet) counts as the widest.
-        if precision.is_nan() || precision > worst.0 {
-            worst = (precision, slot.result.runtime.clone());
-        }
-    }
-    Some(worst)
+    let base_index = slots.iter().position(|s| std::ptr::eq(s, base))?;
+    let widths = (0..slots.len())
+        .filter(|&i| slots[i].ok() && i != base_index)
+        .map(|i| {
+            let pairs = plugbench_data::paired(&slots[i].result, &base.result);
+            let precision = plugbench_data::headline_ratio(&pairs)
+                .map(|r| r.precision)
+                .filter(|p| !p.is_nan())
+                .unwrap_or(f64::INFINITY);
+            (i, precision)
+        })
+        .collect();
+    Some((base_index, widths))
 }
 
-/// Rounds of one warm sample per live subject, launch after launch. Each launch has an
-/// equal share of the warm budget and of `max_rounds` (its restart and warm-up included) and
-/// at least `MIN_ROUNDS_PER_LAUNCH` rounds; the precision target is checked after each round once
-/// every launch has run, or after each round of the only launch.
+/// Worst (largest) relative half-width of the headline ratios and whose it is; `None`
+/// without a baseline.
+fn worst_precision(slots: &[Slot]) -> Option<(f64, String)> {
+    let (_, widths) = precisions(slots)?;
+    let worst = widths.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
+    Some(worst.map_or((0.0, String::new()), |(i, p)| {
+        (p, slots[i].result.runtime.clone())
+    }))
+}
+
+/// The subjects a further launch takes, given the time it has: of those whose ratio is still
+/// wider than the target, cheapest first, each whose launch cost fits its share of that time
+/// (a restart buys an interpreter at a second per call nothing within a few seconds), and the
+/// baseline they are paired with. Nothing when no ratio is wider or none fits.
+fn further_launch(slots: &[Slot], target: f64, time: Duration) -> Vec<usize> {
+    let Some((base, widths)) = precisions(slots) else {
+        return Vec::new();
+    };
+    let mut wide: Vec<(usize, Duration)> = widths
+        .into_iter()
+        .filter(|&(_, p)| p > target)
+        .map(|(i, _)| (i, slots[i].launch_cost()))
+        .collect();
+    wide.sort_by_key(|&(_, cost)| cost);
+    let mut chosen = Vec::new();
+    for (i, cost) in wide {
+        // Its share: the launch's time over the subjects so far, itself and the baseline.
+        if cost * (chosen.len() as u32 + 2) > time {
+            break;
+        }
+        chosen.push(i);
+    }
+    if !chosen.is_empty() {
+        chosen.push(base);
+        chosen.sort_unstable();
+    }
+    chosen
+}
+
+/// How the warm budget and `max_rounds` are shared between launches. Each first launch gets
+/// the same slice (its restart and warm-up included). Where further launches are allowed, the
+/// first launches share half the budget and further launches have half a slice each: a
+/// ratio's interval narrows with the number of launches more than with rounds in one.
+struct Schedule {
+    warm_budget: Duration,
+    slice: Duration,
+    further_slice: Duration,
+    rounds_per_launch: usize,
+    first_launches: usize,
+    max_launches: usize,
+}
+
+impl Schedule {
+    fn new(plan: &Plan) -> Self {
+        let first_launches = plan.launches.max(1);
+        // One launch has no interval over launches for further ones to narrow.
+        let max_launches = if first_launches > 1 {
+            plan.max_launches.max(first_launches)
+        } else {
+            1
+        };
+        let shares = if max_launches > first_launches {
+            2 * first_launches
+        } else {
+            first_launches
+        };
+        let warm_budget = plan.budget.mul_f64(1.0 - plan.phase_share);
+        Schedule {
+            warm_budget,
+            slice: warm_budget / shares as u32,
+            further_slice: warm_budget / (2 * shares) as u32,
+            rounds_per_launch: plan.max_rounds.div_ceil(shares),
+            first_launches,
+            max_launches,
+        }
+    }
+}
+
+/// Rounds of one warm sample per taking-part subject, launch after launch. The first
+/// launches take every subject. After them, while the budget and `max_launches` allow,
+/// further launches take only the subjects whose ratio is still wider than the target, and
+/// the baseline: a ratio's interval is a t interval over launches, so only more launches
+/// narrow what differences between processes add to it. The target is checked once the
+/// first launches have run, after each round that completes a launch's minimum.
 fn warm_rounds(
     slots: &mut [Slot],
     plan: &Plan,
     start: Instant,
     progress: &Progress,
 ) -> (usize, String) {
-    let warm_budget = plan.budget.mul_f64(1.0 - plan.phase_share);
-    let launches = plan.launches.max(1);
-    let mut rng = ChaCha8Rng::seed_from_u64(plan.seed);
-    let rounds_per_launch = plan.max_rounds.div_ceil(launches);
-    let mut round = 0;
-    for launch in 0..launches {
+    let schedule = Schedule::new(plan);
+    let mut rounds = WarmRounds {
+        plan,
+        progress,
+        start,
+        rng: ChaCha8Rng::seed_from_u64(plan.seed),
+        round: 0,
+    };
+    for launch in 0..schedule.max_launches {
+        let launch_start = start.elapsed();
+        let first = launch < schedule.first_launches;
+        let time = if first {
+            schedule.slice
+        } else {
+            schedule
+                .further_slice
+                .min(schedule.warm_budget.saturating_sub(launch_start))
+        };
+        let taking_part: Vec<usize> = if first {
+            (0..slots.len()).filter(|&i| slots[i].ok()).collect()
+        } else {
+            further_launch(slots, plan.target_precision, time)
+        };
+        if taking_part.is_empty() && first {
+            return (rounds.round, "no runtime left to measure".into());
+        }
+        if taking_part.is_empty() {
+            break;
+        }
         if launch == 0 {
-            warm_up(slots, plan);
+            warm_up(slots, &taking_part, plan);
         } else {
             progress.update(
-                start.elapsed(),
-                format!("launch {}/{launches}: restarting workers", launch + 1),
+                launch_start,
+                format!(
+                    "launch {}: restarting {} workers",
+                    launch + 1,
+                    taking_part.len()
+                ),
             );
-            relaunch(slots, plan);
+            relaunch(slots, &taking_part, plan);
         }
-        let launch_end = warm_budget.mul_f64((launch + 1) as f64 / launches as f64);
+        let launch_end = if first {
+            schedule.slice * (launch as u32 + 1)
+        } else {
+            launch_start + time
+        };
+        let checking = launch + 1 >= schedule.first_launches;
+        if let Some(stop) = rounds.launch(
+            slots,
+            &taking_part,
+            launch,
+            (time, launch_end),
+            checking,
+            &schedule,
+        ) {
+            return (rounds.round, stop);
+        }
+    }
+    (rounds.round, "budget exhausted".into())
+}
+
+/// The state of the warm rounds across launches.
+struct WarmRounds<'a> {
+    plan: &'a Plan,
+    progress: &'a Progress,
+    start: Instant,
+    rng: ChaCha8Rng,
+    round: usize,
+}
+
+impl WarmRounds<'_> {
+    /// One launch's rounds, until no subject but the baseline takes part any more, or the
+    /// launch's share of rounds or of the budget is used (once every subject has its
+    /// floor), or a reason to stop the warm rounds, returned.
+    fn launch(
+        &mut self,
+        slots: &mut [Slot],
+        taking_part: &[usize],
+        launch: usize,
+        (time, launch_end): (Duration, Duration),
+        checking: bool,
+        schedule: &Schedule,
+    ) -> Option<String> {
+        let mut turns = Turns::new(slots.len(), time / taking_part.len().max(1) as u32);
         let mut rounds_in_launch = 0;
         loop {
             if interrupt::requested() {
-                return (round, INTERRUPTED.into());
+                return Some(INTERRUPTED.into());
             }
-            let mut order: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].ok()).collect();
+            if !taking_part.iter().any(|&i| slots[i].ok()) {
+                return Some("no runtime left to measure".into());
+            }
+            let mut order = turns.order(slots, taking_part);
             if order.is_empty() {
-                return (round, "no runtime left to measure".into());
+                return None;
             }
-            order.shuffle(&mut rng);
+            order.shuffle(&mut self.rng);
             for i in order {
-                let slot = &mut slots[i];
-                match slot.subject.warm(slot.result.batch) {
-                    Ok(ns) => {
-                        let raw = &mut slot.result.raw;
-                        raw.warm_ns.push(ns / slot.result.batch as f64);
-                        raw.warm_rounds.push(round);
-                        raw.warm_launches.push(launch);
-                    }
-                    Err(e) => slot.fail(e),
-                }
+                turns.took(i, sample(&mut slots[i], self.round, launch));
             }
-            round += 1;
+            self.round += 1;
             rounds_in_launch += 1;
             let Some((worst, who)) = worst_precision(slots) else {
-                return (round, "the baseline failed".into());
+                return Some("the baseline failed".into());
             };
-            progress.update(
-                start.elapsed(),
+            self.progress.update(
+                self.start.elapsed(),
                 format!(
-                    "launch {}/{launches} · warm round {round} · widest ratio CI ±{:.2}% ({who})",
+                    "launch {} · warm round {} · widest ratio CI ±{:.2}% ({who})",
                     launch + 1,
+                    self.round,
                     worst * 100.0
                 ),
             );
-            let last_launch = launch + 1 == launches;
-            if last_launch && round >= plan.min_rounds && worst <= plan.target_precision {
-                return (round, "precision reached".into());
-            }
-            if round >= plan.max_rounds {
-                return (round, "max rounds reached".into());
-            }
-            if rounds_in_launch >= rounds_per_launch
-                || (rounds_in_launch >= MIN_ROUNDS_PER_LAUNCH && start.elapsed() >= launch_end)
+            let floors_met = turns.floors_met(slots, taking_part);
+            if checking
+                && floors_met
+                && self.round >= self.plan.min_rounds
+                && worst <= self.plan.target_precision
             {
-                break;
+                return Some("precision reached".into());
+            }
+            if self.round >= self.plan.max_rounds {
+                return Some("max rounds reached".into());
+            }
+            if rounds_in_launch >= schedule.rounds_per_launch
+                || (floors_met && self.start.elapsed() >= launch_end)
+            {
+                return None;
             }
         }
     }
-    (round, "budget exhausted".into())
 }
 
-/// Fewest rounds a launch contributes, so its median means something.
+/// Who takes part in a launch's next round: every subject until it has its floor of samples
+/// and has used its share of the launch's time, so that a slow interpreter does not hold the
+/// cheap subjects to its few rounds. Precision plays no part inside a launch (only in who
+/// gets a further one), so a ratio is never cut short by an interval that is narrow for a
+/// moment. The baseline takes part whenever another subject does: every ratio is paired with
+/// it by round.
+struct Turns {
+    taken: Vec<usize>,
+    spent: Vec<Duration>,
+    share: Duration,
+}
+
+impl Turns {
+    fn new(subjects: usize, share: Duration) -> Self {
+        Turns {
+            taken: vec![0; subjects],
+            spent: vec![Duration::ZERO; subjects],
+            share,
+        }
+    }
+
+    fn order(&self, slots: &[Slot], taking_part: &[usize]) -> Vec<usize> {
+        let live = taking_part.iter().copied().filter(|&i| slots[i].ok());
+        let Some(base) =
+            base_slot(slots).and_then(|b| slots.iter().position(|s| std::ptr::eq(s, b)))
+        else {
+            // No baseline sample yet (a user's module, whose baseline is the fastest).
+            return live.collect();
+        };
+        let mut order: Vec<usize> = live
+            .filter(|&i| i != base)
+            .filter(|&i| self.taken[i] < slots[i].launch_floor() || self.spent[i] < self.share)
+            .collect();
+        if !order.is_empty() && taking_part.contains(&base) && slots[base].ok() {
+            order.push(base);
+        }
+        order
+    }
+
+    fn took(&mut self, i: usize, spent: Duration) {
+        self.taken[i] += 1;
+        self.spent[i] += spent;
+    }
+
+    fn floors_met(&self, slots: &[Slot], taking_part: &[usize]) -> bool {
+        taking_part
+            .iter()
+            .all(|&i| !slots[i].ok() || self.taken[i] >= slots[i].launch_floor())
+    }
+}
+
+/// One warm sample of `slot` in `round` of `launch`; the time it took.
+fn sample(slot: &mut Slot, round: usize, launch: usize) -> Duration {
+    match slot.subject.warm(slot.result.batch) {
+        Ok(ns) => {
+            let raw = &mut slot.result.raw;
+            raw.warm_ns.push(ns / slot.result.batch as f64);
+            raw.warm_rounds.push(round);
+            raw.warm_launches.push(launch);
+            Duration::from_nanos(ns as u64)
+        }
+        Err(e) => {
+            slot.fail(e);
+            Duration::ZERO
+        }
+    }
+}
+
+/// Fewest samples of a subject in a launch, so its median means something.
 const MIN_ROUNDS_PER_LAUNCH: usize = 3;
+
+/// A sample this long is its launch's value alone: a stall of a millisecond moves it by
+/// 1% at most, so no median of three is needed.
+const LONG_SAMPLE_NS: f64 = 100e6;
 
 fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Progress) {
     let mut rng = ChaCha8Rng::seed_from_u64(plan.seed ^ 0x9e37_79b9);

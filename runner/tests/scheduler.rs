@@ -34,6 +34,8 @@ struct Scripted {
     prepared: usize,
     /// The relaunch (1-based) that fails to start, like a worker that dies on startup.
     fails_at_relaunch: Option<usize>,
+    /// What the subject says one call takes when it is prepared.
+    call_estimate_ns: f64,
 }
 
 impl Scripted {
@@ -55,6 +57,7 @@ impl Scripted {
             launch: 0,
             prepared: 0,
             fails_at_relaunch: None,
+            call_estimate_ns: 10.0 * MS,
         }
     }
 
@@ -87,7 +90,7 @@ impl Subject for Scripted {
             baseline: self.baseline,
             native: self.baseline,
             first_call_ns: 15.0 * MS,
-            call_estimate_ns: 10.0 * MS,
+            call_estimate_ns: self.call_estimate_ns,
             pid: 1000 + self.launch as u32,
             output: None,
         })
@@ -157,6 +160,7 @@ fn plan(min_rounds: usize, max_rounds: usize, seed: u64) -> Plan {
         min_rounds,
         max_rounds,
         launches: 1,
+        max_launches: 1,
         seed,
         min_sample_ns: 1.0,
         phase_share: 0.0,
@@ -593,13 +597,126 @@ fn a_subject_that_fails_to_relaunch_is_an_error_row_and_the_others_finish_every_
     assert_eq!(flaky.raw.warm_ns.len(), 20);
     let steady = run.results.iter().find(|r| r.runtime == "steady").unwrap();
     assert_eq!(steady.status, Status::Ok);
-    // Launches 1 and 2 ran their 10 rounds each; in the last one an exact ratio meets the
-    // precision target at once.
-    assert_eq!(
-        steady.raw.warm_launches.iter().filter(|&&l| l < 2).count(),
-        20
-    );
+    // Launches 1 and 2 ran their 10 rounds each; in the last one the exact ratio meets the
+    // precision target as soon as the launch has its floor of 3 rounds.
+    let in_launch = |l: usize| steady.raw.warm_launches.iter().filter(|&&x| x == l).count();
+    assert_eq!([in_launch(0), in_launch(1), in_launch(2)], [10, 10, 3]);
     assert!(steady.raw.warm_launches.contains(&2));
     assert_eq!(run.settings.stop_reason, "precision reached");
     assert_eq!(steady.ratio_to_native.as_ref().unwrap().value, 2.0);
+}
+
+#[test]
+fn a_ratio_wider_than_the_target_gets_further_launches_with_the_baseline_only() {
+    // "shifty" lands on a layout 1.00, 1.04, 0.98 or 1.02 times as fast in each of its
+    // processes; "steady" is exactly 2x native in every process, so after the first two
+    // launches its ratio is within the target and it sits the further launches out.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let subjects: Vec<Box<dyn Subject>> = vec![
+        Box::new(Scripted::new("native", &log, |_| Ok(10.0 * MS))),
+        Box::new(Scripted::new("steady", &log, |_| Ok(20.0 * MS))),
+        Box::new(
+            Scripted::new("shifty", &log, |_| Ok(20.0 * MS))
+                .launch_factors(&[1.0, 1.04, 0.98, 1.02]),
+        ),
+    ];
+    let mut p = plan(10, 40, 3);
+    p.launches = 2;
+    p.max_launches = 4;
+    let run = run(subjects, p);
+    assert_eq!(run.settings.launches, 2);
+    assert_eq!(run.settings.max_launches, 4);
+    // With further launches allowed, each launch has a quarter of max_rounds: 10 rounds.
+    assert_eq!(run.settings.rounds, 40);
+    assert_eq!(run.settings.stop_reason, "max rounds reached");
+
+    let relaunches = |name: &str| {
+        log.borrow()
+            .iter()
+            .filter(|e| e.starts_with(&format!("relaunch {name} #")))
+            .count()
+    };
+    assert_eq!(
+        [
+            relaunches("native"),
+            relaunches("steady"),
+            relaunches("shifty")
+        ],
+        [3, 1, 3]
+    );
+    let result = |name: &str| run.results.iter().find(|r| r.runtime == name).unwrap();
+    let launches_of = |name: &str| {
+        let mut l = result(name).raw.warm_launches.clone();
+        l.dedup();
+        l
+    };
+    assert_eq!(launches_of("steady"), [0, 1]);
+    assert_eq!(launches_of("shifty"), [0, 1, 2, 3]);
+    assert_eq!(launches_of("native"), [0, 1, 2, 3]);
+    assert_eq!(result("native").raw.warm_ns.len(), 40);
+    assert_eq!(result("steady").raw.warm_ns.len(), 20);
+    assert_eq!(
+        result("steady").ratio_to_native.as_ref().unwrap().value,
+        2.0
+    );
+
+    // Launch medians 2.00, 2.08, 1.96, 2.04: geometric mean and t(3) interval (numpy/scipy),
+    // the same figures as four launches of every runtime give.
+    let shifty = result("shifty").ratio_to_native.as_ref().unwrap();
+    assert!(
+        (shifty.value - 2.019_504_812_113_954_7).abs() < 1e-12,
+        "{shifty:?}"
+    );
+    assert!(
+        (shifty.ci95[0] - 1.938_978_748_587_450_3).abs() < 1e-9,
+        "{shifty:?}"
+    );
+
+    // The launch table has a column per launch; steady's further ones are dashes.
+    let md = Markdown.render(&run);
+    let steady_row = md
+        .lines()
+        .find(|l| l.starts_with("| steady") && l.contains("(10)"))
+        .unwrap_or_else(|| panic!("no launch row in\n{md}"));
+    assert_eq!(
+        cells(steady_row, "steady")[1..],
+        ["20.00 ms (10)", "20.00 ms (10)", "-", "-"]
+    );
+    assert!(
+        md.contains("2 worker launches of every runtime, 2 further of those still wider"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_further_launch_leaves_out_a_subject_whose_launch_alone_exceeds_its_share() {
+    // Both runtimes differ from launch to launch, so both stay wider than the target. With
+    // 8 s of warm budget, 2 first launches and further ones allowed, a further launch has 1 s:
+    // "slow" (3 s a call, so its preparation and one sample cost over 6 s) cannot have one,
+    // "shifty" (10 ms a call) can.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let mut slow = Scripted::new("slow", &log, |_| Ok(3000.0 * MS)).launch_factors(&[1.0, 1.05]);
+    slow.call_estimate_ns = 3000.0 * MS;
+    let subjects: Vec<Box<dyn Subject>> = vec![
+        Box::new(Scripted::new("native", &log, |_| Ok(10.0 * MS))),
+        Box::new(slow),
+        Box::new(
+            Scripted::new("shifty", &log, |_| Ok(20.0 * MS))
+                .launch_factors(&[1.0, 1.04, 0.98, 1.02]),
+        ),
+    ];
+    let mut p = plan(4, 40, 11);
+    p.budget = Duration::from_secs(8);
+    p.launches = 2;
+    p.max_launches = 4;
+    let run = run(subjects, p);
+    let launches_of = |name: &str| {
+        let r = run.results.iter().find(|r| r.runtime == name).unwrap();
+        let mut l = r.raw.warm_launches.clone();
+        l.dedup();
+        l
+    };
+    assert_eq!(launches_of("slow"), [0, 1]);
+    assert_eq!(launches_of("shifty"), [0, 1, 2, 3]);
+    assert_eq!(launches_of("native"), [0, 1, 2, 3]);
 }

@@ -349,10 +349,10 @@ fn body(run: &RunFile, h: &str) -> String {
 
     md += &if s.launches > 1 {
         format!(
-                "\n{h} Warm calls\n\nPer call. Ratio to {base}: each of the {} worker launches gives the median \
+                "\n{h} Warm calls\n\nPer call, over {}. Ratio to {base}: each launch gives the median \
                  of its per-round ratios (each runtime paired with {base} in the same round); the ratio is their \
                  geometric mean, its 95% interval a t interval over launches; p-value: t-test over launches.\n\n",
-                s.launches
+                rows::launches_phrase(run)
             )
     } else {
         format!(
@@ -510,13 +510,17 @@ fn footer(run: &RunFile) -> String {
     );
     if multi {
         md += &format!(
-            "- {} worker launch(es) per runtime per kernel and size; {:.1} s in all\n",
-            s.launches, s.elapsed_s
+            "- {} per kernel and size; {:.1} s in all\n",
+            rows::launches_phrase(run),
+            s.elapsed_s
         );
     } else {
         md += &format!(
-            "- Ran {} rounds over {} worker launch(es) in {:.1} s; stopped: {}\n",
-            s.rounds, s.launches, s.elapsed_s, s.stop_reason
+            "- Ran {} rounds over {} in {:.1} s; stopped: {}\n",
+            s.rounds,
+            rows::launches_phrase(run),
+            s.elapsed_s,
+            s.stop_reason
         );
     }
     md += &format!(
@@ -540,8 +544,9 @@ fn footer(run: &RunFile) -> String {
             short stalls a shared machine inflicts on a few samples cannot move it. The warm rounds are \
             split over several launches, each a fresh set of worker processes: a process's memory layout \
             can shift its speed by a few percent for its whole life, so the quoted ratio is the geometric \
-            mean of the launch medians with a t interval over launches, which carries that spread. With a \
-            single launch the interval comes from order statistics (sign test). \
+            mean of the launch medians with a t interval over launches, which carries that spread. Where the \
+            first launches leave a ratio wider than the target, that runtime and the baseline get further \
+            launches while the budget lasts (the others sit them out). With a single launch the interval comes from order statistics (sign test). \
             Sampling stops when every interval is within the target precision or the budget is spent. \
             Outputs are checked value for value against native outside the timed region: every output of \
             the preparation and phase calls, and the first and last of every warm batch (the others are dropped \

@@ -63,8 +63,11 @@ fn sandbox(run: &RunFile) -> String {
 fn single(run: &RunFile) -> String {
     let s = &run.settings;
     let mut out = format!(
-        "{} rounds over {} worker launch(es) in {:.1} s ({})\n",
-        s.rounds, s.launches, s.elapsed_s, s.stop_reason
+        "{} rounds over {} in {:.1} s ({})\n",
+        s.rounds,
+        rows::launches_phrase(run),
+        s.elapsed_s,
+        s.stop_reason
     );
     let base = run.baseline_name();
     out += &if s.launches > 1 {
