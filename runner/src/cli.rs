@@ -154,7 +154,8 @@ pub struct CompareArgs {
     pub launches: u32,
     /// Launches at most (counting --launches). After the first --launches (2 or more),
     /// runtimes whose ratio is still wider than --precision, and the baseline, get further
-    /// launches while the budget lasts; the first launches then take half of it.
+    /// launches while the budget lasts (the first launches then take half of it, where a
+    /// launch's restart and warm-up leave them room to).
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub max_launches: u32,
     /// Also measure each selected runtime with each sandbox guard it offers (fuel/metering,

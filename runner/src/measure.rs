@@ -8,7 +8,7 @@
 //! again. A process's layout can shift its speed by a few percent for its whole life, which
 //! no number of rounds inside it averages out; launches make that visible in the interval.
 //! Where the first launches leave a ratio wider than the target, that runtime and the
-//! baseline get further launches while the budget lasts (docs/method.md, "Launches").
+//! baseline get further launches while the budget lasts (docs/method.md, "Worker launches").
 
 use std::time::{Duration, Instant};
 
@@ -336,9 +336,12 @@ fn further_launch(slots: &[Slot], target: f64, time: Duration) -> Vec<usize> {
 }
 
 /// How the warm budget and `max_rounds` are shared between launches. Each first launch gets
-/// the same slice (its restart and warm-up included). Where further launches are allowed, the
-/// first launches share half the budget and further launches have half a slice each: a
-/// ratio's interval narrows with the number of launches more than with rounds in one.
+/// the same slice (its restart and warm-up included). Where further launches are allowed and
+/// a launch's restart and warm-up cost no more than half a slice would be (see [`settle`]), the
+/// first launches share half the budget and further launches have half a slice each: a ratio's
+/// interval narrows with the number of launches more than with rounds in one.
+///
+/// [`settle`]: Schedule::settle
 struct Schedule {
     warm_budget: Duration,
     slice: Duration,
@@ -346,6 +349,7 @@ struct Schedule {
     rounds_per_launch: usize,
     first_launches: usize,
     max_launches: usize,
+    max_rounds: usize,
 }
 
 impl Schedule {
@@ -357,19 +361,30 @@ impl Schedule {
         } else {
             1
         };
-        let shares = if max_launches > first_launches {
-            2 * first_launches
-        } else {
-            first_launches
-        };
         let warm_budget = plan.budget.mul_f64(1.0 - plan.phase_share);
+        let slice = warm_budget / first_launches as u32;
         Schedule {
             warm_budget,
-            slice: warm_budget / shares as u32,
-            further_slice: warm_budget / (2 * shares) as u32,
-            rounds_per_launch: plan.max_rounds.div_ceil(shares),
+            slice,
+            further_slice: slice / 2,
+            rounds_per_launch: plan.max_rounds.div_ceil(first_launches),
             first_launches,
             max_launches,
+            max_rounds: plan.max_rounds,
+        }
+    }
+
+    /// Once the first launch is ready: keep half the budget for further launches only where
+    /// what a launch costs before its rounds (`overhead`: start, compile, first calls,
+    /// warm-up) fits in half a slice. Where it does not (a short budget over many runtimes),
+    /// halving the slices would leave the first launches no rounds beyond their floor.
+    fn settle(&mut self, overhead: Duration) {
+        let halves = 2 * self.first_launches;
+        let half_slice = self.warm_budget / halves as u32;
+        if self.max_launches > self.first_launches && overhead <= half_slice {
+            self.slice = half_slice;
+            self.further_slice = half_slice / 2;
+            self.rounds_per_launch = self.max_rounds.div_ceil(halves);
         }
     }
 }
@@ -386,7 +401,7 @@ fn warm_rounds(
     start: Instant,
     progress: &Progress,
 ) -> (usize, String) {
-    let schedule = Schedule::new(plan);
+    let mut schedule = Schedule::new(plan);
     let mut rounds = WarmRounds {
         plan,
         progress,
@@ -417,6 +432,7 @@ fn warm_rounds(
         }
         if launch == 0 {
             warm_up(slots, &taking_part, plan);
+            schedule.settle(start.elapsed());
         } else {
             progress.update(
                 launch_start,
@@ -428,10 +444,11 @@ fn warm_rounds(
             );
             relaunch(slots, &taking_part, plan);
         }
-        let launch_end = if first {
-            schedule.slice * (launch as u32 + 1)
+        // A first launch's time is known once the first launch is ready (`settle`).
+        let (time, launch_end) = if first {
+            (schedule.slice, schedule.slice * (launch as u32 + 1))
         } else {
-            launch_start + time
+            (time, launch_start + time)
         };
         let checking = launch + 1 >= schedule.first_launches;
         if let Some(stop) = rounds.launch(

@@ -720,3 +720,30 @@ fn a_further_launch_leaves_out_a_subject_whose_launch_alone_exceeds_its_share() 
     assert_eq!(launches_of("shifty"), [0, 1, 2, 3]);
     assert_eq!(launches_of("native"), [0, 1, 2, 3]);
 }
+
+#[test]
+fn where_a_launch_costs_more_than_half_a_slice_the_first_launches_keep_the_whole_budget() {
+    // 2 s of budget over 2 first launches, and 0.3 s of warm-up for each of three subjects:
+    // the first launch is ready after about 0.8 s, more than the 0.5 s half a slice would be,
+    // so the slices stay whole (1 s). Each runtime then samples until its share of a launch
+    // (1 s / 3) is used: 17 samples of 20 ms. Halved slices would have given each launch 10
+    // rounds at most (a quarter of max_rounds) and each runtime 9 samples.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let subjects: Vec<Box<dyn Subject>> = vec![
+        Box::new(Scripted::new("native", &log, |_| Ok(10.0 * MS))),
+        Box::new(Scripted::new("steady", &log, |_| Ok(20.0 * MS))),
+        Box::new(
+            Scripted::new("shifty", &log, |_| Ok(20.0 * MS))
+                .launch_factors(&[1.0, 1.04, 0.98, 1.02]),
+        ),
+    ];
+    let mut p = plan(4, 40, 13);
+    p.budget = Duration::from_secs(2);
+    p.warmup = Duration::from_millis(300);
+    p.launches = 2;
+    p.max_launches = 4;
+    let run = run(subjects, p);
+    let shifty = run.results.iter().find(|r| r.runtime == "shifty").unwrap();
+    let in_launch = |l: usize| shifty.raw.warm_launches.iter().filter(|&&x| x == l).count();
+    assert_eq!([in_launch(0), in_launch(1)], [17, 17]);
+}
