@@ -606,20 +606,26 @@ fn a_subject_that_fails_to_relaunch_is_an_error_row_and_the_others_finish_every_
     assert_eq!(steady.ratio_to_native.as_ref().unwrap().value, 2.0);
 }
 
+/// Native at 10 ms a call; "steady" exactly 2x native in every process; "shifty" 2x native
+/// times 1.00, 1.04, 0.98 or 1.02 in its first four processes (the layout each landed on).
+fn steady_and_shifty(log: &Rc<RefCell<Vec<String>>>) -> Vec<Box<dyn Subject>> {
+    vec![
+        Box::new(Scripted::new("native", log, |_| Ok(10.0 * MS))),
+        Box::new(Scripted::new("steady", log, |_| Ok(20.0 * MS))),
+        Box::new(
+            Scripted::new("shifty", log, |_| Ok(20.0 * MS))
+                .launch_factors(&[1.0, 1.04, 0.98, 1.02]),
+        ),
+    ]
+}
+
 #[test]
 fn a_ratio_wider_than_the_target_gets_further_launches_with_the_baseline_only() {
     // "shifty" lands on a layout 1.00, 1.04, 0.98 or 1.02 times as fast in each of its
     // processes; "steady" is exactly 2x native in every process, so after the first two
     // launches its ratio is within the target and it sits the further launches out.
     let log = Rc::new(RefCell::new(Vec::new()));
-    let subjects: Vec<Box<dyn Subject>> = vec![
-        Box::new(Scripted::new("native", &log, |_| Ok(10.0 * MS))),
-        Box::new(Scripted::new("steady", &log, |_| Ok(20.0 * MS))),
-        Box::new(
-            Scripted::new("shifty", &log, |_| Ok(20.0 * MS))
-                .launch_factors(&[1.0, 1.04, 0.98, 1.02]),
-        ),
-    ];
+    let subjects = steady_and_shifty(&log);
     let mut p = plan(10, 40, 3);
     p.launches = 2;
     p.max_launches = 4;
@@ -729,14 +735,7 @@ fn where_a_launch_costs_more_than_half_a_slice_the_first_launches_keep_the_whole
     // (1 s / 3) is used: 17 samples of 20 ms. Halved slices would have given each launch 10
     // rounds at most (a quarter of max_rounds) and each runtime 9 samples.
     let log = Rc::new(RefCell::new(Vec::new()));
-    let subjects: Vec<Box<dyn Subject>> = vec![
-        Box::new(Scripted::new("native", &log, |_| Ok(10.0 * MS))),
-        Box::new(Scripted::new("steady", &log, |_| Ok(20.0 * MS))),
-        Box::new(
-            Scripted::new("shifty", &log, |_| Ok(20.0 * MS))
-                .launch_factors(&[1.0, 1.04, 0.98, 1.02]),
-        ),
-    ];
+    let subjects = steady_and_shifty(&log);
     let mut p = plan(4, 40, 13);
     p.budget = Duration::from_secs(2);
     p.warmup = Duration::from_millis(300);
