@@ -87,7 +87,7 @@ fn a_numeric_export_runs_on_every_core_module_runtime_verified() {
     assert!(stdout.contains("module fib.wasm · fib(50:i32)"), "{stdout}");
 
     let run = read_json(&dir.path().join("run.json"));
-    assert_eq!(run["schema"], 3);
+    assert_eq!(run["schema"], plugbench_data::SCHEMA_VERSION);
     let m = &run["environment"]["modules"][0];
     assert_eq!(m["name"], "fib.wasm");
     assert_eq!(m["shape"], "numeric");
