@@ -526,14 +526,7 @@ fn launches_restart_every_subject_and_their_spread_enters_the_interval() {
 
     // Launch medians 2.00, 2.08, 1.96, 2.04: geometric mean and t(3) interval (numpy/scipy).
     let headline = wasm.ratio_to_native.as_ref().unwrap();
-    assert!(
-        (headline.value - 2.019_504_812_113_954_7).abs() < 1e-12,
-        "{headline:?}"
-    );
-    assert!(
-        (headline.ci95[0] - 1.938_978_748_587_450_3).abs() < 1e-9,
-        "{headline:?}"
-    );
+    assert_launch_medians_2_00_2_08_1_96_2_04(headline);
     assert!(
         (headline.ci95[1] - 2.103_375_134_525_090_4).abs() < 1e-9,
         "{headline:?}"
@@ -668,15 +661,7 @@ fn a_ratio_wider_than_the_target_gets_further_launches_with_the_baseline_only() 
 
     // Launch medians 2.00, 2.08, 1.96, 2.04: geometric mean and t(3) interval (numpy/scipy),
     // the same figures as four launches of every runtime give.
-    let shifty = result("shifty").ratio_to_native.as_ref().unwrap();
-    assert!(
-        (shifty.value - 2.019_504_812_113_954_7).abs() < 1e-12,
-        "{shifty:?}"
-    );
-    assert!(
-        (shifty.ci95[0] - 1.938_978_748_587_450_3).abs() < 1e-9,
-        "{shifty:?}"
-    );
+    assert_launch_medians_2_00_2_08_1_96_2_04(result("shifty").ratio_to_native.as_ref().unwrap());
 
     // The launch table has a column per launch; steady's further ones are dashes.
     let md = Markdown.render(&run);
@@ -745,4 +730,17 @@ fn where_a_launch_costs_more_than_half_a_slice_the_first_launches_keep_the_whole
     let shifty = run.results.iter().find(|r| r.runtime == "shifty").unwrap();
     let in_launch = |l: usize| shifty.raw.warm_launches.iter().filter(|&&x| x == l).count();
     assert_eq!([in_launch(0), in_launch(1)], [17, 17]);
+}
+
+/// The ratio of four launches whose medians are 2.00, 2.08, 1.96 and 2.04: their geometric
+/// mean and the lower end of its t(3) interval (numpy/scipy).
+fn assert_launch_medians_2_00_2_08_1_96_2_04(ratio: &stats::RatioEstimate) {
+    assert!(
+        (ratio.value - 2.019_504_812_113_954_7).abs() < 1e-12,
+        "{ratio:?}"
+    );
+    assert!(
+        (ratio.ci95[0] - 1.938_978_748_587_450_3).abs() < 1e-9,
+        "{ratio:?}"
+    );
 }
