@@ -3,11 +3,11 @@ use comfy_table::presets::ASCII_MARKDOWN;
 use super::table::draw;
 use super::Exporter;
 use crate::chart::{sweep_file_name, OVERVIEW_FILE};
-use crate::choose::{break_evens, choices, situations, Choice, Unit};
+use crate::choose::{break_evens, choices, situations, Choice, Overtake};
 use crate::format::{duration, percent, sentence};
 use crate::model::{PhaseResult, RunFile};
 use crate::overview::headline_ratios;
-use crate::rows;
+use crate::rows::{self, figure};
 use crate::sandbox;
 use crate::sweep::sweeps;
 
@@ -169,12 +169,7 @@ fn sweep_section(run: &RunFile) -> String {
 /// Each workload's winner per scenario, then break-even per workload.
 fn choosing_across(views: &[RunFile]) -> String {
     let picks: Vec<(&RunFile, Vec<Choice>)> = views.iter().map(|v| (v, choices(v))).collect();
-    let mut scenarios: Vec<&str> = Vec::new();
-    for c in picks.iter().flat_map(|(_, c)| c) {
-        if !scenarios.contains(&c.scenario) {
-            scenarios.push(c.scenario);
-        }
-    }
+    let scenarios = first_seen(picks.iter().flat_map(|(_, c)| c).map(|c| c.scenario));
     if scenarios.is_empty() {
         return String::new();
     }
@@ -183,90 +178,72 @@ fn choosing_across(views: &[RunFile]) -> String {
          in this run and how many times better it is than the next runtime (a runtime ties the best when its figure is within 0.5% of it or their 95% intervals overlap). \
          What each scenario measures, and the figures behind every pick, are in the workload's own section below.\n\n",
     );
-    let answers = situations(views);
-    if !answers.is_empty() {
-        for (s, size, c) in &answers {
-            let (_, best) = c.winner();
-            let runner_up = match (c.runner_up(), c.margin()) {
-                (Some((name, y)), Some(m)) => {
-                    format!("; next {name} ({}), {m:.2}x", figure(c.unit, *y))
-                }
-                _ => String::new(),
-            };
-            md += &format!(
-                "- **For {}**: {} ({}{runner_up}). Measured on `{}` at size {size} as {}.\n",
-                s.question,
-                c.tied().join(" = "),
-                figure(c.unit, *best),
-                s.kernel,
-                c.measure
-            );
+    md += &situation_answers(views);
+    md += &draw(&rows::choices_across(&picks, &scenarios), ASCII_MARKDOWN);
+    md.push('\n');
+    md += &break_evens_across(views);
+    md
+}
+
+/// The names in the order they first appear, each once.
+fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if !seen.contains(&name) {
+            seen.push(name);
         }
-        md += "\nEvery workload, every scenario:\n\n";
     }
-    md += &format!(
-        "| Workload | {} |\n|---|{}\n",
-        scenarios.join(" | "),
-        "---|".repeat(scenarios.len())
-    );
-    for (view, choices) in &picks {
-        let cells: Vec<String> = scenarios
-            .iter()
-            .map(|s| match choices.iter().find(|c| c.scenario == *s) {
-                Some(c) => {
-                    let margin = c
-                        .margin()
-                        .map(|m| format!(" ({m:.2}x)"))
-                        .unwrap_or_default();
-                    format!("{}{margin}", c.tied().join(" = "))
-                }
-                None => "-".into(),
-            })
-            .collect();
+    seen
+}
+
+/// The situations this run answers, one line each, before the table of every workload.
+fn situation_answers(views: &[RunFile]) -> String {
+    let answers = situations(views);
+    if answers.is_empty() {
+        return String::new();
+    }
+    let mut md = String::new();
+    for (s, size, c) in &answers {
+        let (_, best) = c.winner();
+        let runner_up = match (c.runner_up(), c.margin()) {
+            (Some((name, y)), Some(m)) => {
+                format!("; next {name} ({}), {m:.2}x", figure(c.unit, *y))
+            }
+            _ => String::new(),
+        };
         md += &format!(
-            "| `{}` @ {} | {} |\n",
-            view.settings.kernel,
-            view.settings.size,
-            cells.join(" | ")
+            "- **For {}**: {} ({}{runner_up}). Measured on `{}` at size {size} as {}.\n",
+            s.question,
+            c.tied().join(" = "),
+            figure(c.unit, *best),
+            s.kernel,
+            c.measure
         );
     }
-    let evens: Vec<(&RunFile, String, Vec<crate::choose::Overtake>)> = views
+    md + "\nEvery workload, every scenario:\n\n"
+}
+
+/// Break-even per workload against each workload's runtime ready soonest.
+fn break_evens_across(views: &[RunFile]) -> String {
+    let evens: Vec<(&RunFile, String, Vec<Overtake>)> = views
         .iter()
         .filter_map(|v| break_evens(v).map(|(r, o)| (v, r, o)))
         .collect();
-    let mut runtimes: Vec<&str> = Vec::new();
-    for o in evens.iter().flat_map(|(_, _, o)| o) {
-        if !runtimes.contains(&o.runtime.as_str()) {
-            runtimes.push(&o.runtime);
-        }
+    if evens.is_empty() {
+        return String::new();
     }
-    if !evens.is_empty() {
-        md += "\nBreak-even per workload: against the runtime ready soonest (smallest compile + instantiate, \
-               typically the interpreter), the call from which each other runtime has cost less in total \
-               (compile + instantiate + warm mean per call).\n\n";
-        md += &format!(
-            "| Workload | Ready soonest | {} |\n|---|---|{}\n",
-            runtimes.join(" | "),
-            "---|".repeat(runtimes.len())
-        );
-        for (view, reference, overtakes) in &evens {
-            let cells: Vec<String> = runtimes
-                .iter()
-                .map(|name| match overtakes.iter().find(|o| o.runtime == *name) {
-                    Some(o) => break_even_cell(o.result),
-                    None if name == reference => "(reference)".into(),
-                    None => "-".into(),
-                })
-                .collect();
-            md += &format!(
-                "| `{}` @ {} | {reference} | {} |\n",
-                view.settings.kernel,
-                view.settings.size,
-                cells.join(" | ")
-            );
-        }
-    }
-    md
+    let runtimes = first_seen(
+        evens
+            .iter()
+            .flat_map(|(_, _, o)| o)
+            .map(|o| o.runtime.as_str()),
+    );
+    format!(
+        "\nBreak-even per workload: against the runtime ready soonest (smallest compile + instantiate, \
+         typically the interpreter), the call from which each other runtime has cost less in total \
+         (compile + instantiate + warm mean per call).\n\n{}\n",
+        draw(&rows::break_evens_across(&evens, &runtimes), ASCII_MARKDOWN)
+    )
 }
 
 /// Every guard of every runtime: how it is offered and what it costs, or why there is no figure.
@@ -317,24 +294,6 @@ fn gap_section(run: &RunFile, h: &str) -> String {
         md.push('\n');
     }
     md
-}
-
-/// A scenario's figure in its unit.
-fn figure(unit: Unit, x: f64) -> String {
-    match unit {
-        Unit::Nanoseconds => duration(x),
-        Unit::Kibibytes if x < 1024.0 => format!("{x:.0} KiB"),
-        Unit::Kibibytes => format!("{:.1} MiB", x / 1024.0),
-    }
-}
-
-fn break_even_cell(b: stats::BreakEven) -> String {
-    match b {
-        stats::BreakEven::FromStart => "the start".to_string(),
-        stats::BreakEven::AfterCalls(1) => "the first call".to_string(),
-        stats::BreakEven::AfterCalls(n) => format!("call {n}"),
-        stats::BreakEven::Never => "never (dearer up front and per call)".to_string(),
-    }
 }
 
 /// Sentences, warm calls, phases, memory and choosing a runtime for one (kernel, size);
@@ -417,9 +376,11 @@ fn modules_section(run: &RunFile) -> String {
 }
 
 fn footer(run: &RunFile) -> String {
-    let s = &run.settings;
-    let env = &run.environment;
-    let mut md = String::new();
+    errors(run) + &modules_section(run) + &environment(run) + &settings(run) + METHOD
+}
+
+/// Every failed row and failed phase, named.
+fn errors(run: &RunFile) -> String {
     let multi = run.is_multi_group();
     let who = |r: &crate::model::RuntimeResult| {
         if multi {
@@ -428,31 +389,25 @@ fn footer(run: &RunFile) -> String {
             format!("{}**", r.runtime)
         }
     };
-
-    let errors: Vec<String> = run
-        .results
-        .iter()
-        .flat_map(|r| {
-            let name = who(r);
-            let row = r.error.iter().map({
-                let name = name.clone();
-                move |e| format!("- **{name}: {e}")
-            });
-            let phases = r.phases.iter().filter_map(move |(phase, p)| match p {
-                PhaseResult::Error { message } => Some(format!("- **{name} {phase}: {message}")),
-                _ => None,
-            });
-            row.chain(phases)
-        })
-        .collect();
-    if !errors.is_empty() {
-        md += "\n## Errors\n\n";
-        md += &errors.join("\n");
-        md.push('\n');
+    let mut lines: Vec<String> = Vec::new();
+    for r in &run.results {
+        let name = who(r);
+        lines.extend(r.error.iter().map(|e| format!("- **{name}: {e}")));
+        lines.extend(r.phases.iter().filter_map(|(phase, p)| match p {
+            PhaseResult::Error { message } => Some(format!("- **{name} {phase}: {message}")),
+            _ => None,
+        }));
     }
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!("\n## Errors\n\n{}\n", lines.join("\n"))
+}
 
-    md += &modules_section(run);
-    md += "\n## Environment\n\n";
+/// The machine, the build, the artifacts loaded and each runtime's crate and configuration.
+fn environment(run: &RunFile) -> String {
+    let env = &run.environment;
+    let mut md = String::from("\n## Environment\n\n");
     md += &format!("- CPU: {} ({} cores)\n", env.cpu, env.cores);
     md += &format!("- OS: {}\n", env.os);
     md += &format!("- rustc: {}\n", env.rustc);
@@ -471,34 +426,18 @@ fn footer(run: &RunFile) -> String {
             a.fingerprint
         );
     }
-    md += "\n| Runtime | Crate | Version | Loads | Configuration |\n|---|---|---|---|---|\n";
-    let mut listed: Vec<&str> = Vec::new();
-    for r in run.results.iter().filter(|r| !r.crate_name.is_empty()) {
-        if listed.contains(&r.runtime.as_str()) {
-            continue;
-        }
-        listed.push(&r.runtime);
-        md += &format!(
-            "| {} | {} | {} | {} | {} |\n",
-            r.runtime, r.crate_name, r.crate_version, r.guest, r.config
-        );
-    }
+    md += "\n";
+    md += &draw(&rows::runtimes(run), ASCII_MARKDOWN);
+    md.push('\n');
+    md
+}
 
-    md += "\n## Settings\n\n";
-    if multi {
-        md += &format!("- Input seed {}; each kernel at each size measured in turn, with its own workers and budget:\n", s.input_seed);
-        for g in run.groups() {
-            md += &format!(
-                "  - `{}` size {}: {} rounds in {:.1} s, stopped: {}\n",
-                g.kernel, g.size, g.rounds, g.elapsed_s, g.stop_reason
-            );
-        }
-    } else {
-        md += &format!(
-            "- Kernel `{}`, input size {}, input seed {}\n",
-            s.kernel, s.size, s.input_seed
-        );
-    }
+/// What was asked for and how sampling went.
+fn settings(run: &RunFile) -> String {
+    let s = &run.settings;
+    let multi = run.is_multi_group();
+    let mut md = String::from("\n## Settings\n\n");
+    md += &workloads_settings(run);
     md += &format!("- Runtimes: {}\n", s.runtimes.join(", "));
     md += &format!(
         "- Budget {:.0} s, target precision ±{} on every ratio, {}-{} rounds, shuffle seed {}\n",
@@ -508,21 +447,21 @@ fn footer(run: &RunFile) -> String {
         s.max_rounds,
         s.seed
     );
-    if multi {
-        md += &format!(
+    md += &if multi {
+        format!(
             "- {} per kernel and size; {:.1} s in all\n",
             rows::launches_phrase(run),
             s.elapsed_s
-        );
+        )
     } else {
-        md += &format!(
+        format!(
             "- Ran {} rounds over {} in {:.1} s; stopped: {}\n",
             s.rounds,
             rows::launches_phrase(run),
             s.elapsed_s,
             s.stop_reason
-        );
-    }
+        )
+    };
     md += &format!(
         "- Minimum sample {}, phase time limit {:.0} s\n",
         duration(s.min_sample_ns),
@@ -537,7 +476,33 @@ fn footer(run: &RunFile) -> String {
             .collect();
         md += &format!("- Calls per warm sample: {}\n", batches.join(", "));
     }
-    md += "\n## Method\n\n\
+    md
+}
+
+/// The kernel, size and input of one workload, or how each of several went.
+fn workloads_settings(run: &RunFile) -> String {
+    let s = &run.settings;
+    if !run.is_multi_group() {
+        return format!(
+            "- Kernel `{}`, input size {}, input seed {}\n",
+            s.kernel, s.size, s.input_seed
+        );
+    }
+    let mut md = format!(
+        "- Input seed {}; each kernel at each size measured in turn, with its own workers and budget:\n",
+        s.input_seed
+    );
+    for g in run.groups() {
+        md += &format!(
+            "  - `{}` size {}: {} rounds in {:.1} s, stopped: {}\n",
+            g.kernel, g.size, g.rounds, g.elapsed_s, g.stop_reason
+        );
+    }
+    md
+}
+
+/// How every figure is measured, in brief (docs/method.md has it in full).
+const METHOD: &str = "\n## Method\n\n\
             Each runtime runs in its own worker process. In every round each runtime, native \
             included, takes one warm sample, in a freshly shuffled order. Within a launch the ratio to \
             native is the median of the per-round ratios, so slow drift of the machine cancels and the \
@@ -554,8 +519,6 @@ fn footer(run: &RunFile) -> String {
             Outliers (Tukey fences) are counted, never dropped: the mean, standard deviation and p99 \
             include them. The pooled median over all rounds (order-statistic interval), the geometric-mean \
             ratio (t interval), the unpaired ratio of means and Welch's t-test are in the JSON file.\n";
-    md
-}
 
 /// The "Choosing a runtime" section: this run's winner per scenario, then break-even.
 fn choosing(run: &RunFile, h: &str) -> String {
@@ -567,50 +530,18 @@ fn choosing(run: &RunFile, h: &str) -> String {
         "\n{h} Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better; a runtime \
          ties the best when its figure is within 0.5% of it or their 95% intervals overlap (the run cannot \
          tell them apart); the margin is to the best runtime that does not tie. Only runtimes without errors \
-         are ranked.\n\n\
-         | Scenario | Best | Its figure | Runner-up | Runner-up's figure | Margin | Measured as |\n\
-         |---|---|---|---|---|---|---|\n",
-        run.settings.kernel, run.settings.size
+         are ranked.\n\n{}\n",
+        run.settings.kernel,
+        run.settings.size,
+        draw(&rows::choices(&picks), ASCII_MARKDOWN)
     );
-    for c in &picks {
-        let (_, x) = c.winner();
-        let tied = c.tied();
-        let best = if tied.len() > 1 {
-            format!("**{}** (tie)", tied.join("**, **"))
-        } else {
-            format!("**{}**", tied[0])
-        };
-        let (second, y) = c
-            .runner_up()
-            .map(|(n, y)| (n.as_str(), figure(c.unit, *y)))
-            .unwrap_or(("-", "-".into()));
-        let margin = c
-            .margin()
-            .map(|m| format!("{m:.2}x"))
-            .unwrap_or_else(|| "-".into());
-        md += &format!(
-            "| {} | {best} | {} | {second} | {y} | {margin} | {} |\n",
-            c.scenario,
-            figure(c.unit, *x),
-            c.measure
-        );
-    }
     if let Some((reference, overtakes)) = break_evens(run) {
         md += &format!(
             "\nBreak-even against **{reference}**, the runtime ready soonest (compile + instantiate): \
              after how many calls on one instance each other runtime has cost less in total \
-             (one-off compile + instantiate, plus warm mean per call).\n\n\
-             | Runtime | Compile + instantiate | Per call | Cheaper than {reference} from |\n|---|---|---|---|\n"
+             (one-off compile + instantiate, plus warm mean per call).\n\n{}\n",
+            draw(&rows::break_even(&reference, &overtakes), ASCII_MARKDOWN)
         );
-        for o in overtakes {
-            let when = break_even_cell(o.result);
-            md += &format!(
-                "| {} | {} | {} | {when} |\n",
-                o.runtime,
-                duration(o.fixed_ns),
-                duration(o.per_call_ns)
-            );
-        }
     }
     md
 }

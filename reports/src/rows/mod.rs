@@ -4,6 +4,10 @@ use crate::format::{self, duration, phase_cell};
 use crate::model::{phase, RunFile};
 use plugbench_data::GuardSupport;
 
+mod choosing;
+
+pub use choosing::{break_even, break_evens_across, choices, choices_across, figure};
+
 pub struct Grid {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -325,5 +329,28 @@ pub fn gap(table: &crate::gap::GapTable) -> Grid {
             ]
         })
         .collect();
+    Grid { header, rows }
+}
+
+/// Each runtime of the run once: the crate and version behind it, what it loads, how it is set up.
+pub fn runtimes(run: &RunFile) -> Grid {
+    let header = ["Runtime", "Crate", "Version", "Loads", "Configuration"]
+        .map(String::from)
+        .to_vec();
+    let mut listed: Vec<&str> = Vec::new();
+    let mut rows = Vec::new();
+    for r in run.results.iter().filter(|r| !r.crate_name.is_empty()) {
+        if listed.contains(&r.runtime.as_str()) {
+            continue;
+        }
+        listed.push(&r.runtime);
+        rows.push(vec![
+            r.runtime.clone(),
+            r.crate_name.clone(),
+            r.crate_version.clone(),
+            r.guest.clone(),
+            r.config.clone(),
+        ]);
+    }
     Grid { header, rows }
 }
