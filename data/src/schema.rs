@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Guard, GuardSupport, ModuleShape};
+use crate::{Guard, GuardSupport, ModuleShape, StopReason};
 use serde::{Deserialize, Serialize};
 use stats::{Outliers, RatioEstimate, WelchTest};
 
@@ -131,9 +131,9 @@ pub struct Settings {
     /// without a native build, the fastest runtime is the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
-    /// Why sampling stopped: "precision reached", "budget exhausted", "max rounds".
+    /// Why sampling stopped.
     #[serde(default)]
-    pub stop_reason: String,
+    pub stop_reason: StopReason,
     #[serde(default)]
     pub rounds: usize,
     #[serde(default)]
@@ -150,7 +150,7 @@ pub struct Group {
     pub kernel: String,
     pub size: usize,
     pub rounds: usize,
-    pub stop_reason: String,
+    pub stop_reason: StopReason,
     pub elapsed_s: f64,
 }
 
@@ -419,7 +419,7 @@ impl RunFile {
             kernel: s.kernel.clone(),
             size: s.size,
             rounds: s.rounds,
-            stop_reason: s.stop_reason.clone(),
+            stop_reason: s.stop_reason,
             elapsed_s: s.elapsed_s,
         }]
     }
@@ -434,7 +434,7 @@ impl RunFile {
         settings.kernel = group.kernel.clone();
         settings.size = group.size;
         settings.rounds = group.rounds;
-        settings.stop_reason = group.stop_reason.clone();
+        settings.stop_reason = group.stop_reason;
         settings.elapsed_s = group.elapsed_s;
         settings.groups = Vec::new();
         RunFile {

@@ -25,8 +25,11 @@ named!("stop reason", StopReason {
     BudgetExhausted => "budget exhausted",
     MaxRounds => "max rounds reached",
     NoRuntimeLeft => "no runtime left to measure",
-    BaselineFailed => "the native baseline failed",
+    BaselineFailed => "the baseline failed",
     Interrupted => "interrupted",
+} aliases {
+    // Written until the baseline could be a runtime (schema 3).
+    "the native baseline failed" => BaselineFailed,
 });
 
 #[cfg(test)]
@@ -37,6 +40,8 @@ mod tests {
     fn stop_reasons_read_as_older_files_wrote_them() {
         let reason: StopReason = serde_json::from_str("\"budget exhausted\"").unwrap();
         assert_eq!(reason, StopReason::BudgetExhausted);
+        let reason: StopReason = serde_json::from_str("\"the native baseline failed\"").unwrap();
+        assert_eq!(reason, StopReason::BaselineFailed);
         for &r in StopReason::ALL {
             assert_eq!(r.to_string().parse::<StopReason>(), Ok(r));
         }

@@ -23,9 +23,11 @@ impl std::fmt::Display for UnknownName {
 impl std::error::Error for UnknownName {}
 
 /// Gives a fieldless enum its name (`as_str`), its parser (`FromStr`), `Display` and serde as
-/// that name, and `ALL` in declaration order.
+/// that name, and `ALL` in declaration order. `aliases` are further names that parse (what
+/// older files wrote), never written.
 macro_rules! named {
-    ($kind:literal, $ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+    ($kind:literal, $ty:ident { $($variant:ident => $name:literal),+ $(,)? }
+     $(aliases { $($alias:literal => $aliased:ident),+ $(,)? })?) => {
         impl $ty {
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
@@ -42,6 +44,7 @@ macro_rules! named {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($name => Ok($ty::$variant),)+
+                    $($($alias => Ok($ty::$aliased),)+)?
                     _ => Err($crate::UnknownName {
                         kind: $kind,
                         name: s.to_string(),

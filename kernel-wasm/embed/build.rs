@@ -30,26 +30,7 @@ fn main() {
     let workspace_dir = kernel_dir.parent().unwrap().to_path_buf();
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
 
-    println!(
-        "cargo:rerun-if-changed={}",
-        kernel_dir.join("src").display()
-    );
-    println!(
-        "cargo:rerun-if-changed={}",
-        kernel_dir.join("Cargo.toml").display()
-    );
-    println!(
-        "cargo:rerun-if-changed={}",
-        kernel_dir.join("build.rs").display()
-    );
-    println!(
-        "cargo:rerun-if-changed={}",
-        workspace_dir.join("Cargo.lock").display()
-    );
-    println!(
-        "cargo:rerun-if-changed={}",
-        workspace_dir.join("Cargo.toml").display()
-    );
+    watch(&kernel_dir, &workspace_dir);
 
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     ensure_wasm_target(&rustc);
@@ -86,6 +67,21 @@ fn main() {
     listing.push_str("];\n");
     listing.push_str(&gap_listing(&builder));
     std::fs::write(out_dir.join("artifacts.rs"), listing).expect("write artifacts.rs");
+}
+
+/// The guest builds depend on the kernel crate's sources and manifest and on the workspace's
+/// dependency versions, none of which cargo sees as this package's inputs.
+fn watch(kernel_dir: &Path, workspace_dir: &Path) {
+    let inputs = [
+        kernel_dir.join("src"),
+        kernel_dir.join("Cargo.toml"),
+        kernel_dir.join("build.rs"),
+        workspace_dir.join("Cargo.lock"),
+        workspace_dir.join("Cargo.toml"),
+    ];
+    for input in inputs {
+        println!("cargo:rerun-if-changed={}", input.display());
+    }
 }
 
 /// The gap kernels' extra builds: the core module with Wasm SIMD, and the native shared library

@@ -2,7 +2,10 @@
 //! per call against size (log-log). Axis labels are written as a person would: sizes as 10,
 //! 100, 1k; times and ratios with no more digits than the ticks need.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+
+use crate::first_seen;
 
 use crate::overview::{headline_ratios, RatioPoint};
 use crate::sweep::Sweep;
@@ -15,8 +18,23 @@ pub fn sweep_file_name(kernel: &str) -> String {
     format!("plugbench-sweep-{kernel}.svg")
 }
 
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("no {0} to draw")]
+    Empty(&'static str),
+    #[error("drawing the chart failed: {0}")]
+    Draw(String),
+}
+
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        ChartError::Draw(e.to_string())
+    }
+}
+
 /// Every chart the markdown report of `run` embeds: (file name, SVG or why it failed).
-pub fn report_charts(run: &crate::model::RunFile) -> Vec<(String, Result<String, String>)> {
+pub fn report_charts(run: &crate::model::RunFile) -> Vec<(String, Result<String, ChartError>)> {
     let ratios = headline_ratios(run);
     let overview = (!ratios.is_empty()).then(|| (OVERVIEW_FILE.to_string(), overview_svg(&ratios)));
     overview
@@ -52,26 +70,18 @@ fn short(x: f64) -> String {
 
 /// Runtimes down the side, ratio to native (log) across, one dot per workload with its 95%
 /// interval as whiskers.
-pub fn overview_svg(points: &[RatioPoint]) -> Result<String, String> {
-    let mut runtimes: Vec<&str> = Vec::new();
-    let mut workloads: Vec<&str> = Vec::new();
-    for p in points {
-        if !runtimes.contains(&p.runtime.as_str()) {
-            runtimes.push(&p.runtime);
-        }
-        if !workloads.contains(&p.workload.as_str()) {
-            workloads.push(&p.workload);
-        }
-    }
+pub fn overview_svg(points: &[RatioPoint]) -> Result<String, ChartError> {
+    let runtimes = first_seen(points.iter().map(|p| p.runtime.as_str()));
+    let workloads = first_seen(points.iter().map(|p| p.workload.as_str()));
     let (lo, hi) = bounds(points.iter().flat_map(|p| p.ci95))
         .map(|(lo, hi)| (lo.min(1.0), hi.max(1.0)))
-        .ok_or("no ratios to draw")?;
+        .ok_or(ChartError::Empty("ratios"))?;
     let rows = runtimes.len() as f64;
     let height = 120 + 34 * runtimes.len() as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (1000, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        root.fill(&WHITE)?;
         // The legend gets its own column, so it never covers a point.
         let (plot, legend) = root.split_horizontally(800);
         let mut chart = ChartBuilder::on(&plot)
@@ -82,83 +92,107 @@ pub fn overview_svg(points: &[RatioPoint]) -> Result<String, String> {
             .margin(16)
             .x_label_area_size(40)
             .y_label_area_size(150)
-            .build_cartesian_2d((lo / 1.3..hi * 1.3).log_scale(), -0.5..rows - 0.5)
-            .map_err(|e| e.to_string())?;
-        // Row i from the top is runtime i.
-        let name_of = |y: &f64| {
-            let i = rows - 1.0 - y.round();
-            if (y - y.round()).abs() < 1e-9 && i >= 0.0 && (i as usize) < runtimes.len() {
-                runtimes[i as usize].to_string()
-            } else {
-                String::new()
-            }
-        };
-        chart
-            .configure_mesh()
-            .y_labels(runtimes.len() * 2 + 1)
-            .y_label_formatter(&name_of)
-            .x_label_formatter(&|x| format!("{}x", short(*x)))
-            .x_desc("times native's time per call (1x = native)")
-            .disable_y_mesh()
-            .draw()
-            .map_err(|e| e.to_string())?;
-        chart
-            .draw_series(LineSeries::new(
-                [(1.0, -0.5), (1.0, rows - 0.5)],
-                BLACK.stroke_width(1),
-            ))
-            .map_err(|e| e.to_string())?;
+            .build_cartesian_2d((lo / 1.3..hi * 1.3).log_scale(), -0.5..rows - 0.5)?;
+        draw_axes(&mut chart, &runtimes)?;
         let step = 0.6 / workloads.len().max(1) as f64;
         for (j, workload) in workloads.iter().enumerate() {
             let color = Palette99::pick(j).to_rgba();
+            // Row i from the top is runtime i; each workload's dots sit a little apart in it.
             let offset = 0.3 - step * (j as f64 + 0.5);
-            let at = |p: &RatioPoint| {
+            let row_of = |p: &RatioPoint| {
                 let row = runtimes.iter().position(|r| *r == p.runtime).unwrap_or(0);
                 rows - 1.0 - row as f64 + offset
             };
-            let mine: Vec<&RatioPoint> =
-                points.iter().filter(|p| p.workload == *workload).collect();
-            chart
-                .draw_series(mine.iter().map(|p| {
-                    PathElement::new(
-                        vec![(p.ci95[0], at(p)), (p.ci95[1], at(p))],
-                        color.stroke_width(2),
-                    )
-                }))
-                .map_err(|e| e.to_string())?;
-            chart
-                .draw_series(
-                    mine.iter()
-                        .map(|p| Circle::new((p.value, at(p)), 4, color.filled())),
-                )
-                .map_err(|e| e.to_string())?;
-            let y = 60 + 22 * j as i32;
-            legend
-                .draw(&Circle::new((12, y), 4, color.filled()))
-                .map_err(|e| e.to_string())?;
-            legend
-                .draw(&Text::new(
-                    workload.to_string(),
-                    (22, y - 7),
-                    ("sans-serif", 13),
-                ))
-                .map_err(|e| e.to_string())?;
+            let mine: Vec<(&RatioPoint, f64)> = points
+                .iter()
+                .filter(|p| p.workload == *workload)
+                .map(|p| (p, row_of(p)))
+                .collect();
+            draw_ratios(&mut chart, &mine, color)?;
+            legend_entry(&legend, j, workload, color)?;
         }
-        root.present().map_err(|e| e.to_string())?;
+        root.present()?;
     }
     Ok(svg)
 }
 
+type RatioChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<LogCoord<f64>, RangedCoordf64>>;
+
+/// The runtimes' names down the side (row i from the top is runtime i), the ratio across, and
+/// a line at 1x.
+fn draw_axes(chart: &mut RatioChart, runtimes: &[&str]) -> Result<(), ChartError> {
+    let rows = runtimes.len() as f64;
+    let name_of = |y: &f64| {
+        let i = rows - 1.0 - y.round();
+        if (y - y.round()).abs() < 1e-9 && i >= 0.0 && (i as usize) < runtimes.len() {
+            runtimes[i as usize].to_string()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .y_labels(runtimes.len() * 2 + 1)
+        .y_label_formatter(&name_of)
+        .x_label_formatter(&|x| format!("{}x", short(*x)))
+        .x_desc("times native's time per call (1x = native)")
+        .disable_y_mesh()
+        .draw()?;
+    chart.draw_series(LineSeries::new(
+        [(1.0, -0.5), (1.0, rows - 0.5)],
+        BLACK.stroke_width(1),
+    ))?;
+    Ok(())
+}
+
+/// One workload's ratios at their rows: the 95% interval as whiskers, the ratio as a dot.
+fn draw_ratios(
+    chart: &mut RatioChart,
+    points: &[(&RatioPoint, f64)],
+    color: RGBAColor,
+) -> Result<(), ChartError> {
+    chart.draw_series(points.iter().map(|(p, y)| {
+        PathElement::new(
+            vec![(p.ci95[0], *y), (p.ci95[1], *y)],
+            color.stroke_width(2),
+        )
+    }))?;
+    chart.draw_series(
+        points
+            .iter()
+            .map(|(p, y)| Circle::new((p.value, *y), 4, color.filled())),
+    )?;
+    Ok(())
+}
+
+/// The `j`th workload's dot and name in the legend column.
+fn legend_entry(
+    legend: &DrawingArea<SVGBackend, plotters::coord::Shift>,
+    j: usize,
+    workload: &str,
+    color: RGBAColor,
+) -> Result<(), ChartError> {
+    let y = 60 + 22 * j as i32;
+    legend.draw(&Circle::new((12, y), 4, color.filled()))?;
+    legend.draw(&Text::new(
+        workload.to_string(),
+        (22, y - 7),
+        ("sans-serif", 13),
+    ))?;
+    Ok(())
+}
+
 /// Time per call (median) against input size for every runtime, both axes logarithmic.
-pub fn sweep_svg(sweep: &Sweep) -> Result<String, String> {
+pub fn sweep_svg(sweep: &Sweep) -> Result<String, ChartError> {
     let points: Vec<Vec<(f64, f64)>> = sweep.lines.iter().map(|l| l.points(&sweep.sizes)).collect();
     let all = points.iter().flatten();
-    let (x_min, x_max) = bounds(all.clone().map(|p| p.0)).ok_or("no points to draw")?;
-    let (y_min, y_max) = bounds(all.map(|p| p.1)).ok_or("no points to draw")?;
+    let (x_min, x_max) = bounds(all.clone().map(|p| p.0)).ok_or(ChartError::Empty("points"))?;
+    let (y_min, y_max) = bounds(all.map(|p| p.1)).ok_or(ChartError::Empty("points"))?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, 440)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        root.fill(&WHITE)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
                 format!("{}: time per call against size (log-log)", sweep.kernel),
@@ -170,16 +204,14 @@ pub fn sweep_svg(sweep: &Sweep) -> Result<String, String> {
             .build_cartesian_2d(
                 (x_min / 1.5..x_max * 1.5).log_scale(),
                 (y_min / 2.0..y_max * 2.0).log_scale(),
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
         chart
             .configure_mesh()
             .x_desc("input size")
             .y_desc("time per call")
             .x_label_formatter(&|x| size_label(*x))
             .y_label_formatter(&|y| time_label(*y))
-            .draw()
-            .map_err(|e| e.to_string())?;
+            .draw()?;
         for (i, (line, pts)) in sweep.lines.iter().zip(&points).enumerate() {
             let color = Palette99::pick(i).to_rgba();
             let style = if line.baseline {
@@ -188,22 +220,18 @@ pub fn sweep_svg(sweep: &Sweep) -> Result<String, String> {
                 color.stroke_width(2)
             };
             chart
-                .draw_series(LineSeries::new(pts.iter().copied(), style))
-                .map_err(|e| e.to_string())?
+                .draw_series(LineSeries::new(pts.iter().copied(), style))?
                 .label(line.runtime.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color));
-            chart
-                .draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))
-                .map_err(|e| e.to_string())?;
+            chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
         }
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
-            .draw()
-            .map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
+            .draw()?;
+        root.present()?;
     }
     Ok(svg)
 }

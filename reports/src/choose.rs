@@ -316,7 +316,7 @@ pub(crate) mod tests {
                 phase_timeout_s: 1.0,
                 runtimes: vec![],
                 baseline: None,
-                stop_reason: String::new(),
+                stop_reason: Default::default(),
                 rounds: 1,
                 elapsed_s: 1.0,
                 groups: vec![],

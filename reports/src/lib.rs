@@ -25,3 +25,14 @@ pub use plugbench_data::schema as model;
 /// What every report of an interrupted run says first.
 pub const INTERRUPTED_NOTICE: &str = "Interrupted (SIGINT or SIGTERM): these are the figures \
     measured until then; workloads not reached are missing and the last one may have fewer rounds.";
+
+/// The names in the order they first appear, each once.
+pub(crate) fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    seen
+}

@@ -145,7 +145,7 @@ mod tests {
                 kernel: "k".into(),
                 size,
                 rounds: 1,
-                stop_reason: String::new(),
+                stop_reason: Default::default(),
                 elapsed_s: 1.0,
             })
             .collect();

@@ -248,7 +248,7 @@ pub fn assemble(
     let plan = &opts.plan;
     let mut run = RunFile {
         schema: SCHEMA_VERSION,
-        interrupted: outcome.stop_reason == crate::measure::INTERRUPTED,
+        interrupted: outcome.stop_reason == plugbench_data::StopReason::Interrupted,
         tool: format!("plugbench {}", env!("CARGO_PKG_VERSION")),
         environment,
         settings: Settings {

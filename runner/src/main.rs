@@ -68,7 +68,7 @@ fn export(
         files.extend(
             reports::chart::report_charts(run)
                 .into_iter()
-                .map(|(name, svg)| (dir.join(name), svg.map_err(anyhow::Error::msg))),
+                .map(|(name, svg)| (dir.join(name), svg.map_err(anyhow::Error::from))),
         );
     }
     write_files(files)
@@ -81,30 +81,8 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     sizes.dedup();
     check_request(&args, &kernels, &sizes)?;
     let faults = parse_faults(&args.inject_fault)?;
-    let environment = environment::collect();
-    let seed = args.seed.unwrap_or_else(clock_seed);
-    let plan = Plan {
-        budget: Duration::from_secs_f64(args.budget),
-        target_precision: args.precision / 100.0,
-        min_rounds: args.min_rounds as usize,
-        max_rounds: args.max_rounds as usize,
-        launches: args.launches as usize,
-        max_launches: args.max_launches as usize,
-        seed,
-        // Timer overhead under 0.1% of every sample, and never below 10 µs.
-        min_sample_ns: (environment.timer_overhead_ns * 1000.0).max(10_000.0),
-        phase_share: if args.no_phases { 0.0 } else { 0.2 },
-        min_phase_rounds: 3,
-        max_phase_rounds: 30,
-        warmup: Duration::from_secs_f64(args.warmup),
-        // The user's native build is every ratio's reference, as native code is the kernels'.
-        baseline: args.baseline.clone().or_else(|| {
-            args.native
-                .as_ref()
-                .map(|_| module::NATIVE_LIBRARY.to_string())
-        }),
-    };
-    let mut environment = environment;
+    let mut environment = environment::collect();
+    let plan = plan(&args, environment.timer_overhead_ns);
     let (groups, modules) = if args.modules.is_empty() {
         (
             kernel_groups(&args, &kernels, &sizes, &mut environment)?,
@@ -145,9 +123,39 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         ],
         args.markdown.as_ref(),
     )?;
+    Ok(exit_code(&run))
+}
+
+/// How every workload is sampled, from the command line.
+fn plan(args: &CompareArgs, timer_overhead_ns: f64) -> Plan {
+    Plan {
+        budget: Duration::from_secs_f64(args.budget),
+        target_precision: args.precision / 100.0,
+        min_rounds: args.min_rounds as usize,
+        max_rounds: args.max_rounds as usize,
+        launches: args.launches as usize,
+        max_launches: args.max_launches as usize,
+        seed: args.seed.unwrap_or_else(clock_seed),
+        // Timer overhead under 0.1% of every sample, and never below 10 µs.
+        min_sample_ns: (timer_overhead_ns * 1000.0).max(10_000.0),
+        phase_share: if args.no_phases { 0.0 } else { 0.2 },
+        min_phase_rounds: 3,
+        max_phase_rounds: 30,
+        warmup: Duration::from_secs_f64(args.warmup),
+        // The user's native build is every ratio's reference, as native code is the kernels'.
+        baseline: args.baseline.clone().or_else(|| {
+            args.native
+                .as_ref()
+                .map(|_| module::NATIVE_LIBRARY.to_string())
+        }),
+    }
+}
+
+/// Success, interrupted, or 3 when some rows are errors (the reports are written either way).
+fn exit_code(run: &reports::RunFile) -> ExitCode {
     if run.interrupted {
         eprintln!("interrupted: the reports hold what was measured until the signal");
-        return Ok(ExitCode::from(interrupt::EXIT_CODE));
+        return ExitCode::from(interrupt::EXIT_CODE);
     }
     let failed: Vec<&str> = run
         .results
@@ -156,16 +164,15 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         .map(|r| r.runtime.as_str())
         .collect();
     if failed.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!(
-            "{} runtime(s) failed: {} (see the ERROR rows)",
-            failed.len(),
-            failed.join(", ")
-        );
-        // 3, apart from clap's 2 for a usage error: the reports were written, some rows are errors.
-        Ok(ExitCode::from(3))
+        return ExitCode::SUCCESS;
     }
+    eprintln!(
+        "{} runtime(s) failed: {} (see the ERROR rows)",
+        failed.len(),
+        failed.join(", ")
+    );
+    // 3, apart from clap's 2 for a usage error: the reports were written, some rows are errors.
+    ExitCode::from(3)
 }
 
 /// Each kernel at each size on the selected runtimes (native always), with the sandboxed

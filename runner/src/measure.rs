@@ -13,7 +13,7 @@
 use std::time::{Duration, Instant};
 
 use plugbench_data::Phase;
-use plugbench_data::{RuntimeResult, Status};
+use plugbench_data::{RuntimeResult, Status, StopReason};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -51,12 +51,9 @@ pub struct Plan {
 pub struct Outcome {
     pub results: Vec<RuntimeResult>,
     pub rounds: usize,
-    pub stop_reason: String,
+    pub stop_reason: StopReason,
     pub elapsed: Duration,
 }
-
-/// Stop reason of a measurement cut short by SIGINT or SIGTERM.
-pub const INTERRUPTED: &str = "interrupted";
 
 /// Output mismatches make the whole row an error, wherever they are found.
 const MISMATCH: &str = "output differs from";
@@ -400,7 +397,7 @@ fn warm_rounds(
     plan: &Plan,
     start: Instant,
     progress: &Progress,
-) -> (usize, String) {
+) -> (usize, StopReason) {
     let mut schedule = Schedule::new(plan);
     let mut rounds = WarmRounds {
         plan,
@@ -412,20 +409,9 @@ fn warm_rounds(
     for launch in 0..schedule.max_launches {
         let launch_start = start.elapsed();
         let first = launch < schedule.first_launches;
-        let time = if first {
-            schedule.slice
-        } else {
-            schedule
-                .further_slice
-                .min(schedule.warm_budget.saturating_sub(launch_start))
-        };
-        let taking_part: Vec<usize> = if first {
-            (0..slots.len()).filter(|&i| slots[i].ok()).collect()
-        } else {
-            further_launch(slots, plan.target_precision, time)
-        };
+        let (taking_part, time) = launch_subjects(slots, plan, &schedule, launch, launch_start);
         if taking_part.is_empty() && first {
-            return (rounds.round, "no runtime left to measure".into());
+            return (rounds.round, StopReason::NoRuntimeLeft);
         }
         if taking_part.is_empty() {
             break;
@@ -434,14 +420,12 @@ fn warm_rounds(
             warm_up(slots, &taking_part, plan);
             schedule.settle(start.elapsed());
         } else {
-            progress.update(
-                launch_start,
-                format!(
-                    "launch {}: restarting {} workers",
-                    launch + 1,
-                    taking_part.len()
-                ),
+            let what = format!(
+                "launch {}: restarting {} workers",
+                launch + 1,
+                taking_part.len()
             );
+            progress.update(launch_start, what);
             relaunch(slots, &taking_part, plan);
         }
         // A first launch's time is known once the first launch is ready (`settle`).
@@ -462,7 +446,27 @@ fn warm_rounds(
             return (rounds.round, stop);
         }
     }
-    (rounds.round, "budget exhausted".into())
+    (rounds.round, StopReason::BudgetExhausted)
+}
+
+/// Who takes part in `launch`, and for how long: every subject still running in a first
+/// launch; in a further one, those still wider than the target (and the baseline), for half a
+/// first launch's time or what is left of the budget.
+fn launch_subjects(
+    slots: &[Slot],
+    plan: &Plan,
+    schedule: &Schedule,
+    launch: usize,
+    launch_start: Duration,
+) -> (Vec<usize>, Duration) {
+    if launch < schedule.first_launches {
+        let all = (0..slots.len()).filter(|&i| slots[i].ok()).collect();
+        return (all, schedule.slice);
+    }
+    let time = schedule
+        .further_slice
+        .min(schedule.warm_budget.saturating_sub(launch_start));
+    (further_launch(slots, plan.target_precision, time), time)
 }
 
 /// The state of the warm rounds across launches.
@@ -486,15 +490,15 @@ impl WarmRounds<'_> {
         (time, launch_end): (Duration, Duration),
         checking: bool,
         schedule: &Schedule,
-    ) -> Option<String> {
+    ) -> Option<StopReason> {
         let mut turns = Turns::new(slots.len(), time / taking_part.len().max(1) as u32);
         let mut rounds_in_launch = 0;
         loop {
             if interrupt::requested() {
-                return Some(INTERRUPTED.into());
+                return Some(StopReason::Interrupted);
             }
             if !taking_part.iter().any(|&i| slots[i].ok()) {
-                return Some("no runtime left to measure".into());
+                return Some(StopReason::NoRuntimeLeft);
             }
             let mut order = turns.order(slots, taking_part);
             if order.is_empty() {
@@ -507,7 +511,7 @@ impl WarmRounds<'_> {
             self.round += 1;
             rounds_in_launch += 1;
             let Some((worst, who)) = worst_precision(slots) else {
-                return Some("the baseline failed".into());
+                return Some(StopReason::BaselineFailed);
             };
             self.progress.update(
                 self.start.elapsed(),
@@ -524,10 +528,10 @@ impl WarmRounds<'_> {
                 && self.round >= self.plan.min_rounds
                 && worst <= self.plan.target_precision
             {
-                return Some("precision reached".into());
+                return Some(StopReason::PrecisionReached);
             }
             if self.round >= self.plan.max_rounds {
-                return Some("max rounds reached".into());
+                return Some(StopReason::MaxRounds);
             }
             if rounds_in_launch >= schedule.rounds_per_launch
                 || (floors_met && self.start.elapsed() >= launch_end)

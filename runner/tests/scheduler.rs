@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
+use plugbench_data::StopReason;
 use reports::{Environment, Exporter, Markdown, PhaseResult, RunFile, Status, Table};
 use runner::compare::{assemble, CompareOptions};
 use runner::measure::{measure, Plan};
@@ -219,7 +220,7 @@ fn fixed_timings_give_exact_table_cells() {
 
     // Every per-round ratio is exactly 2.5, so the precision target is met at min_rounds.
     assert_eq!(run.settings.rounds, 10);
-    assert_eq!(run.settings.stop_reason, "precision reached");
+    assert_eq!(run.settings.stop_reason, StopReason::PrecisionReached);
     let table = Table.render(&run);
 
     // mean 11 ms; sd sqrt(10/9) = 1.0541 ms; 95% CI half-width t(9)=2.2622 x sd/sqrt(10)
@@ -595,7 +596,7 @@ fn a_subject_that_fails_to_relaunch_is_an_error_row_and_the_others_finish_every_
     let in_launch = |l: usize| steady.raw.warm_launches.iter().filter(|&&x| x == l).count();
     assert_eq!([in_launch(0), in_launch(1), in_launch(2)], [10, 10, 3]);
     assert!(steady.raw.warm_launches.contains(&2));
-    assert_eq!(run.settings.stop_reason, "precision reached");
+    assert_eq!(run.settings.stop_reason, StopReason::PrecisionReached);
     assert_eq!(steady.ratio_to_native.as_ref().unwrap().value, 2.0);
 }
 
@@ -627,7 +628,7 @@ fn a_ratio_wider_than_the_target_gets_further_launches_with_the_baseline_only() 
     assert_eq!(run.settings.max_launches, 4);
     // With further launches allowed, each launch has a quarter of max_rounds: 10 rounds.
     assert_eq!(run.settings.rounds, 40);
-    assert_eq!(run.settings.stop_reason, "max rounds reached");
+    assert_eq!(run.settings.stop_reason, StopReason::MaxRounds);
 
     let relaunches = |name: &str| {
         log.borrow()

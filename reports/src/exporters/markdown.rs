@@ -4,6 +4,7 @@ use super::table::draw;
 use super::Exporter;
 use crate::chart::{sweep_file_name, OVERVIEW_FILE};
 use crate::choose::{break_evens, choices, situations, Choice, Overtake};
+use crate::first_seen;
 use crate::format::{duration, percent, sentence};
 use crate::model::{PhaseResult, RunFile};
 use crate::overview::headline_ratios;
@@ -183,17 +184,6 @@ fn choosing_across(views: &[RunFile]) -> String {
     md.push('\n');
     md += &break_evens_across(views);
     md
-}
-
-/// The names in the order they first appear, each once.
-fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut seen: Vec<&str> = Vec::new();
-    for name in names {
-        if !seen.contains(&name) {
-            seen.push(name);
-        }
-    }
-    seen
 }
 
 /// The situations this run answers, one line each, before the table of every workload.

@@ -328,6 +328,60 @@ pub fn hosts(
     (hosted, not_hosted)
 }
 
+/// `--native` names the native build of exactly one module, and is then its baseline.
+fn check_native(request: &CallRequest, paths: &[PathBuf], baseline: Option<&str>) -> Result<()> {
+    let Some(library) = &request.native else {
+        return Ok(());
+    };
+    if paths.len() > 1 {
+        bail!(
+            "--native {} is the native build of one module; {} modules are named",
+            library.display(),
+            paths.len()
+        );
+    }
+    if baseline.is_some() {
+        bail!("--native makes the native build every ratio's baseline; leave out --baseline");
+    }
+    Ok(())
+}
+
+/// A module is measured only where someone hosts it, the native build and the baseline among them.
+fn check_hosts(
+    module: &UserModule,
+    hosted: &[String],
+    not_hosted: &[(String, String)],
+    request: &CallRequest,
+    baseline: Option<&str>,
+) -> Result<()> {
+    let shape = module.inspection.shape.label();
+    if request.native.is_some() && !hosted.iter().any(|h| h == NATIVE_LIBRARY) {
+        bail!(
+            "--native: {} is a {shape}, which a native library cannot stand for",
+            module.name
+        );
+    }
+    if hosted.is_empty() {
+        let why: Vec<String> = not_hosted
+            .iter()
+            .map(|(n, w)| format!("{n}: {w}"))
+            .collect();
+        bail!(
+            "no selected runtime can host {} ({shape}): {}",
+            module.name,
+            why.join("; ")
+        );
+    }
+    if let Some(name) = baseline.filter(|b| !hosted.iter().any(|h| h == b)) {
+        bail!(
+            "--baseline {name} does not host {}; runtimes that do: {}",
+            module.name,
+            hosted.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// Every module's workloads (one per call) with the runtimes that host it, and what the report
 /// says about each module. `requested` is `--runtime` (empty: every default runtime); the
 /// sandboxed variants of the hosts join the first workload when `sandbox` is set.
@@ -347,18 +401,7 @@ pub fn plan_modules(
     let mut groups = Vec::new();
     let mut infos = Vec::new();
     let paths = module_paths(paths)?;
-    if let Some(library) = &request.native {
-        if paths.len() > 1 {
-            bail!(
-                "--native {} is the native build of one module; {} modules are named",
-                library.display(),
-                paths.len()
-            );
-        }
-        if baseline.is_some() {
-            bail!("--native makes the native build every ratio's baseline; leave out --baseline");
-        }
-    }
+    check_native(request, &paths, baseline)?;
     for path in paths {
         let module = load(&path)?;
         let calls = module.calls(request)?;
@@ -368,32 +411,7 @@ pub fn plan_modules(
             candidates.push(NATIVE_LIBRARY.to_string());
         }
         let (hosted, not_hosted) = hosts(module.inspection.shape, &wasi, &candidates);
-        if request.native.is_some() && !hosted.iter().any(|h| h == NATIVE_LIBRARY) {
-            bail!(
-                "--native: {} is a {}, which a native library cannot stand for",
-                module.name,
-                module.inspection.shape.label()
-            );
-        }
-        if hosted.is_empty() {
-            let why: Vec<String> = not_hosted
-                .iter()
-                .map(|(n, w)| format!("{n}: {w}"))
-                .collect();
-            bail!(
-                "no selected runtime can host {} ({}): {}",
-                module.name,
-                module.inspection.shape.label(),
-                why.join("; ")
-            );
-        }
-        if let Some(name) = baseline.filter(|b| !hosted.iter().any(|h| h == b)) {
-            bail!(
-                "--baseline {name} does not host {}; runtimes that do: {}",
-                module.name,
-                hosted.join(", ")
-            );
-        }
+        check_hosts(&module, &hosted, &not_hosted, request, baseline)?;
         infos.push(plugbench_data::ModuleInfo {
             name: module.name.clone(),
             path: module.path.display().to_string(),
