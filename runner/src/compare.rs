@@ -200,7 +200,7 @@ pub fn run(
         };
         match ProcessSubject::spawn(cmd) {
             Ok(s) => subjects.push(Box::new(s)),
-            Err(e) => failed_to_start.push(RuntimeResult::failed(runtime, &name, size, e)),
+            Err(e) => failed_to_start.push(RuntimeResult::failed(runtime, &name, size, e.message)),
         }
     }
     let outcome = measure(subjects, &name, size, &opts.plan, progress);

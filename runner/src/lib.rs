@@ -4,6 +4,7 @@ pub mod checks;
 pub mod cli;
 pub mod compare;
 pub mod environment;
+pub mod failure;
 pub mod fault;
 pub mod fuzz;
 pub mod interrupt;

@@ -18,6 +18,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::failure::Failure;
 use crate::interrupt;
 use crate::progress::Progress;
 use crate::protocol::OutputSummary;
@@ -54,9 +55,6 @@ pub struct Outcome {
     pub stop_reason: StopReason,
     pub elapsed: Duration,
 }
-
-/// Output mismatches make the whole row an error, wherever they are found.
-const MISMATCH: &str = "output differs from";
 
 struct Slot {
     subject: Box<dyn Subject>,
@@ -98,12 +96,14 @@ impl Slot {
         self.result.raw.worker_pids.push(ready.pid);
     }
 
-    fn fail(&mut self, message: String) {
+    /// The row becomes an error (its first failure is the one it shows); a wrong output,
+    /// wherever it is found, also makes it not verified.
+    fn fail(&mut self, failure: Failure) {
         self.result.status = Status::Error;
-        if message.contains(MISMATCH) {
+        if failure.is_mismatch() {
             self.result.verified = false;
         }
-        self.result.error.get_or_insert(message);
+        self.result.error.get_or_insert(failure.message);
     }
 }
 
@@ -153,10 +153,10 @@ fn relaunch(slots: &mut [Slot], taking_part: &[usize], plan: &Plan) {
                     _ => Ok(()),
                 };
                 if let Err(e) = again {
-                    slot.fail(format!("{MISMATCH} its first launch's: {e}"));
+                    slot.fail(Failure::mismatch(format!("its first launch's: {e}")));
                 }
             }
-            Err(e) => slot.fail(format!("relaunch: {e}")),
+            Err(e) => slot.fail(e.during("relaunch")),
         }
     }
     warm_up(slots, taking_part, plan);
@@ -230,7 +230,10 @@ fn agree_on_output(slots: &mut [Slot], baseline: Option<&str>) {
     );
     for slot in slots.iter_mut().filter(|s| s.ok()) {
         if let Some(Err(e)) = slot.output.as_ref().map(|o| o.matches(&expected)) {
-            slot.fail(format!("{MISMATCH} {who}'s ({}): {e}", expected.preview()));
+            slot.fail(Failure::mismatch(format!(
+                "{who}'s ({}): {e}",
+                expected.preview()
+            )));
         }
     }
 }
@@ -657,10 +660,13 @@ fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Prog
                         .push(ns),
                     Ok(PhaseSample::Unsupported) => slot.result.raw.unsupported.push(name.into()),
                     Err(e) => {
-                        if !slot.subject.alive() || e.contains(MISMATCH) {
-                            slot.fail(format!("{}: {e}", phase.label()));
+                        slot.result
+                            .raw
+                            .phase_errors
+                            .insert(name.into(), e.to_string());
+                        if !slot.subject.alive() || e.is_mismatch() {
+                            slot.fail(e.during(phase.label()));
                         }
-                        slot.result.raw.phase_errors.insert(name.into(), e);
                     }
                 }
             }

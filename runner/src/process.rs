@@ -17,6 +17,34 @@ pub const MAX_LINE_BYTES: usize = 16 << 20;
 const MAX_STDERR_LINE_BYTES: usize = 2000;
 const STDERR_LINES_KEPT: usize = 8;
 
+/// Why an exchange with a worker process failed; the process is gone after any of these.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProcessError {
+    #[error("could not start worker: {0}")]
+    Spawn(String),
+    #[error("worker is no longer running")]
+    Gone,
+    #[error(
+        "worker wrote more than {} MiB without a line break during {step} (output flood) and was killed",
+        MAX_LINE_BYTES >> 20
+    )]
+    Flooded { step: String },
+    #[error("timed out after {seconds:.0} s during {step}: the worker gave no answer and was killed{stderr}")]
+    TimedOut {
+        step: String,
+        seconds: f64,
+        /// `; worker stderr: ...`, or empty.
+        stderr: String,
+    },
+    #[error("worker {how} during {step}{stderr}")]
+    Died {
+        step: String,
+        /// "exited with status 1", "was killed by signal 6 (SIGABRT)", "closed its output".
+        how: String,
+        stderr: String,
+    },
+}
+
 /// What the stdout reader passes on.
 enum Line {
     Text(String),
@@ -31,14 +59,12 @@ pub struct WorkerProcess {
     stderr_tail: Arc<Mutex<StderrTail>>,
     timeout: Duration,
     dead: bool,
-    /// The last exchange ended because the time limit ran out.
-    timed_out: bool,
 }
 
 impl WorkerProcess {
     /// Starts `exe args...` in its own process group: a Ctrl-C at the terminal reaches
     /// plugbench only, which then ends its workers itself.
-    pub fn spawn(exe: &Path, args: &[String], timeout: Duration) -> Result<Self, String> {
+    pub fn spawn(exe: &Path, args: &[String], timeout: Duration) -> Result<Self, ProcessError> {
         let mut child = Command::new(exe)
             .args(args)
             .stdin(Stdio::piped())
@@ -46,7 +72,7 @@ impl WorkerProcess {
             .stderr(Stdio::piped())
             .process_group(0)
             .spawn()
-            .map_err(|e| format!("could not start worker: {e}"))?;
+            .map_err(|e| ProcessError::Spawn(e.to_string()))?;
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
         let stderr = child.stderr.take().expect("piped");
@@ -62,7 +88,6 @@ impl WorkerProcess {
             stderr_tail,
             timeout,
             dead: false,
-            timed_out: false,
         })
     }
 
@@ -70,19 +95,14 @@ impl WorkerProcess {
         !self.dead
     }
 
-    /// Did the worker die because it gave no answer in time (rather than crash)?
-    pub fn timed_out(&self) -> bool {
-        self.timed_out
-    }
-
     pub fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = timeout;
     }
 
     /// Sends `line` and waits for the answer line; `step` names the request in errors.
-    pub fn exchange(&mut self, line: &str, step: &str) -> Result<String, String> {
+    pub fn exchange(&mut self, line: &str, step: &str) -> Result<String, ProcessError> {
         if self.dead {
-            return Err("worker is no longer running".into());
+            return Err(ProcessError::Gone);
         }
         let sent = self
             .stdin
@@ -96,25 +116,22 @@ impl WorkerProcess {
     }
 
     /// The next line the worker sends without being asked (its greeting).
-    pub fn answer(&mut self, step: &str) -> Result<String, String> {
+    pub fn answer(&mut self, step: &str) -> Result<String, ProcessError> {
+        let step = step.to_string();
         match self.lines.recv_timeout(self.timeout) {
             Ok(Line::Text(line)) => Ok(line),
             Ok(Line::Flooded) => {
                 self.kill();
-                Err(format!(
-                    "worker wrote more than {} MiB without a line break during {step} (output flood) and was killed",
-                    MAX_LINE_BYTES >> 20
-                ))
+                Err(ProcessError::Flooded { step })
             }
-            Err(RecvTimeoutError::Disconnected) => Err(self.died(step)),
+            Err(RecvTimeoutError::Disconnected) => Err(self.died(&step)),
             Err(RecvTimeoutError::Timeout) => {
                 self.kill();
-                self.timed_out = true;
-                Err(format!(
-                    "timed out after {:.0} s during {step}: the worker gave no answer and was killed{}",
-                    self.timeout.as_secs_f64(),
-                    self.stderr_note()
-                ))
+                Err(ProcessError::TimedOut {
+                    step,
+                    seconds: self.timeout.as_secs_f64(),
+                    stderr: self.stderr_note(),
+                })
             }
         }
     }
@@ -125,7 +142,7 @@ impl WorkerProcess {
         let _ = self.child.wait();
     }
 
-    fn died(&mut self, step: &str) -> String {
+    fn died(&mut self, step: &str) -> ProcessError {
         self.dead = true;
         let status = match self.child.try_wait() {
             Ok(Some(status)) => Some(status),
@@ -138,7 +155,11 @@ impl WorkerProcess {
             Some(status) => describe_exit(status),
             None => "closed its output".into(),
         };
-        format!("worker {how} during {step}{}", self.stderr_note())
+        ProcessError::Died {
+            step: step.to_string(),
+            how,
+            stderr: self.stderr_note(),
+        }
     }
 
     fn stderr_note(&self) -> String {

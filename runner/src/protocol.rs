@@ -4,6 +4,8 @@
 use plugbench_data::Phase;
 use serde::{Deserialize, Serialize};
 
+use crate::failure::Failure;
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
@@ -43,9 +45,7 @@ pub enum Response {
         ns: f64,
     },
     Unsupported,
-    Failed {
-        message: String,
-    },
+    Failed(Failure),
     Memory {
         peak_rss_kib: Option<u64>,
         /// Resident memory per extra live instance (each called once).

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use plugbench_data::Phase;
 
+use crate::failure::Failure;
 use crate::process::WorkerProcess;
 use crate::protocol::{OutputSummary, Request, Response};
 use crate::workload::Workload;
@@ -37,16 +38,16 @@ pub enum PhaseSample {
 
 pub trait Subject {
     fn name(&self) -> &str;
-    fn prepare(&mut self) -> Result<Readiness, String>;
+    fn prepare(&mut self) -> Result<Readiness, Failure>;
     /// Total nanoseconds for `calls` warm calls.
-    fn warm(&mut self, calls: u64) -> Result<f64, String>;
-    fn phase(&mut self, phase: Phase) -> Result<PhaseSample, String>;
+    fn warm(&mut self, calls: u64) -> Result<f64, Failure>;
+    fn phase(&mut self, phase: Phase) -> Result<PhaseSample, Failure>;
     /// Peak RSS, memory per extra instance and artifact size (`None` if unavailable).
     fn memory(&mut self) -> Option<plugbench_data::Memory>;
     /// After a failure: is the subject still able to answer (only the request failed)?
     fn alive(&self) -> bool;
     /// Replace the subject by a fresh one (a new process); `prepare` follows.
-    fn relaunch(&mut self) -> Result<(), String>;
+    fn relaunch(&mut self) -> Result<(), Failure>;
 }
 
 /// How to start a worker process.
@@ -66,7 +67,7 @@ pub struct ProcessSubject {
 }
 
 impl ProcessSubject {
-    pub fn spawn(cmd: WorkerCommand) -> Result<Self, String> {
+    pub fn spawn(cmd: WorkerCommand) -> Result<Self, Failure> {
         let workload = serde_json::to_string(&cmd.workload).expect("workloads serialize");
         let mut args: Vec<String> = ["worker", "--runtime", &cmd.runtime, "--workload", &workload]
             .map(String::from)
@@ -80,17 +81,19 @@ impl ProcessSubject {
         })
     }
 
-    fn request(&mut self, request: &Request, step: &str) -> Result<Response, String> {
+    fn request(&mut self, request: &Request, step: &str) -> Result<Response, Failure> {
         let line = serde_json::to_string(request).expect("requests serialize");
         let answer = self.process.exchange(&line, step)?;
-        serde_json::from_str(&answer).map_err(|e| format!("bad answer from worker ({e}): {answer}"))
+        serde_json::from_str(&answer)
+            .map_err(|e| Failure::worker(format!("bad answer from worker ({e}): {answer}")))
     }
 }
 
-fn unexpected(r: Response) -> String {
+/// The worker's own failure, or the protocol broken.
+fn unexpected(r: Response) -> Failure {
     match r {
-        Response::Failed { message } => message,
-        other => format!("unexpected answer from worker: {other:?}"),
+        Response::Failed(failure) => failure,
+        other => Failure::worker(format!("unexpected answer from worker: {other:?}")),
     }
 }
 
@@ -99,7 +102,7 @@ impl Subject for ProcessSubject {
         &self.command.runtime
     }
 
-    fn prepare(&mut self) -> Result<Readiness, String> {
+    fn prepare(&mut self) -> Result<Readiness, Failure> {
         match self.request(&Request::Prepare, "prepare")? {
             Response::Ready {
                 crate_name,
@@ -124,21 +127,20 @@ impl Subject for ProcessSubject {
                 pid,
                 output,
             }),
-            other => Err(format!(
-                "during prepare (compile, instantiate, first calls): {}",
-                unexpected(other)
-            )),
+            other => {
+                Err(unexpected(other).during("during prepare (compile, instantiate, first calls)"))
+            }
         }
     }
 
-    fn warm(&mut self, calls: u64) -> Result<f64, String> {
+    fn warm(&mut self, calls: u64) -> Result<f64, Failure> {
         match self.request(&Request::Warm { calls }, "warm calls")? {
             Response::Sample { ns } => Ok(ns),
-            other => Err(format!("during warm calls: {}", unexpected(other))),
+            other => Err(unexpected(other).during("during warm calls")),
         }
     }
 
-    fn phase(&mut self, phase: Phase) -> Result<PhaseSample, String> {
+    fn phase(&mut self, phase: Phase) -> Result<PhaseSample, Failure> {
         match self.request(&Request::Phase { phase }, phase.as_str())? {
             Response::Sample { ns } => Ok(PhaseSample::Ns(ns)),
             Response::Unsupported => Ok(PhaseSample::Unsupported),
@@ -166,7 +168,7 @@ impl Subject for ProcessSubject {
         self.process.alive()
     }
 
-    fn relaunch(&mut self) -> Result<(), String> {
+    fn relaunch(&mut self) -> Result<(), Failure> {
         // Dropping the old subject kills and reaps its process.
         *self = ProcessSubject::spawn(self.command.clone())?;
         Ok(())

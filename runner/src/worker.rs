@@ -9,6 +9,7 @@ use kernel_embed::Kernel;
 use plugbench_data::Phase;
 use runtimes::{Compiled, GuestFormat, Instance, Invocation, Runtime, RuntimeError};
 
+use crate::failure::Failure;
 use crate::fault::Fault;
 use crate::memory;
 use crate::protocol::{OutputSummary, Request, Response};
@@ -207,12 +208,6 @@ pub fn serve(opts: WorkerOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn failed(e: impl std::fmt::Display) -> Response {
-    Response::Failed {
-        message: e.to_string(),
-    }
-}
-
 impl Worker {
     fn handle(&mut self, request: Request) -> Response {
         let step = match &request {
@@ -228,11 +223,11 @@ impl Worker {
             Request::Phase { phase } => self.phase(phase),
             Request::Memory => self.memory(),
         };
-        result.unwrap_or_else(failed)
+        result.unwrap_or_else(Response::Failed)
     }
 
-    fn check(&mut self, output: Result<Vec<u8>, RuntimeError>) -> Result<(), String> {
-        let mut output = output.map_err(|e| e.to_string())?;
+    fn check(&mut self, output: Result<Vec<u8>, RuntimeError>) -> Result<(), Failure> {
+        let mut output = output?;
         if self.fault == Some(Fault::WrongOutput) {
             if let Some(b) = output.iter_mut().find(|b| b.is_ascii_digit()) {
                 *b = if *b == b'9' { b'1' } else { *b + 1 };
@@ -240,13 +235,13 @@ impl Worker {
         }
         match &mut self.setup.reference {
             Reference::Native(expected) => (self.setup.entry.verify)(expected, &output)
-                .map_err(|e| format!("output differs from native: {e}")),
+                .map_err(|e| Failure::mismatch(format!("native: {e}"))),
             Reference::FirstCall(None) => {
                 self.setup.reference = Reference::FirstCall(Some(output));
                 Ok(())
             }
             Reference::FirstCall(Some(expected)) => kernel_embed::same_bytes(expected, &output)
-                .map_err(|e| format!("output differs from this runtime's first call: {e}")),
+                .map_err(|e| Failure::mismatch(format!("this runtime's first call: {e}"))),
             Reference::Unchecked => Ok(()),
         }
     }
@@ -265,41 +260,38 @@ impl Worker {
         &self,
         runtime: &dyn Runtime,
         info: &runtimes::RuntimeInfo,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<Vec<u8>, Failure> {
         let entry = self.setup.entry;
         match (&self.workload, &self.setup.module) {
             (Workload::Module(call), Some(bytes)) => {
                 let wasi = call.wasi_setup().unwrap_or_default();
                 runtimes::can_host(runtime, call.shape, &wasi)
-                    .map_err(|why| format!("not supported: {why}"))?;
+                    .map_err(|why| Failure::runtime(format!("not supported: {why}")))?;
                 match (&call.native, info.guest) {
                     (Some(library), GuestFormat::NativeLibrary { .. }) => std::fs::read(library)
-                        .map_err(|e| format!("read {}: {e}", library.display())),
+                        .map_err(|e| Failure::runtime(format!("read {}: {e}", library.display()))),
                     _ => Ok(bytes.clone()),
                 }
             }
-            _ if !info.guest.available(entry) => Err(format!(
+            _ if !info.guest.available(entry) => Err(Failure::runtime(format!(
                 "there is no {} build of `{}`",
                 info.guest.label(),
                 entry.name
-            )),
+            ))),
             _ => Ok(info.guest.artifact(entry).to_vec()),
         }
     }
 
-    fn prepare(&mut self) -> Result<Response, String> {
-        let runtime = runtimes::create(&self.runtime_name).map_err(|e| e.to_string())?;
+    fn prepare(&mut self) -> Result<Response, Failure> {
+        let runtime = runtimes::create(&self.runtime_name)?;
         let info = runtime.info();
         self.bytes = match self.fault {
             Some(Fault::BadModule) => GARBAGE_MODULE.to_vec(),
             Some(Fault::Hostile(hostile)) => hostile.module(self.setup.entry.export),
             _ => self.module_bytes(runtime.as_ref(), &info)?,
         };
-        let compiled = self
-            .setup
-            .compile(runtime.as_ref(), &self.bytes)
-            .map_err(|e| e.to_string())?;
-        let mut instance = compiled.instantiate().map_err(|e| e.to_string())?;
+        let compiled = self.setup.compile(runtime.as_ref(), &self.bytes)?;
+        let mut instance = compiled.instantiate()?;
         let start = Instant::now();
         let first = instance.call(&self.setup.input);
         let first_call_ns = start.elapsed().as_nanos() as f64;
@@ -334,13 +326,13 @@ impl Worker {
         })
     }
 
-    fn prepared(&mut self) -> Result<&mut Prepared, String> {
+    fn prepared(&mut self) -> Result<&mut Prepared, Failure> {
         self.prepared
             .as_mut()
-            .ok_or_else(|| "worker was not prepared".to_string())
+            .ok_or_else(|| Failure::worker("worker was not prepared"))
     }
 
-    fn warm(&mut self, calls: u64) -> Result<Response, String> {
+    fn warm(&mut self, calls: u64) -> Result<Response, Failure> {
         let input = std::mem::take(&mut self.setup.input);
         let prepared = self.prepared()?;
         // The first and the last output of the batch are checked; every other one is dropped
@@ -369,7 +361,9 @@ impl Worker {
             (false, _) => wall,
             (true, Some(region)) => region,
             (true, None) => {
-                return Err("the benchmark did not call both bench.start and bench.end".into())
+                return Err(Failure::runtime(
+                    "the benchmark did not call both bench.start and bench.end",
+                ))
             }
         };
         for output in first.into_iter().chain(last) {
@@ -378,7 +372,7 @@ impl Worker {
         Ok(Response::Sample { ns })
     }
 
-    fn phase(&mut self, phase: Phase) -> Result<Response, String> {
+    fn phase(&mut self, phase: Phase) -> Result<Response, Failure> {
         let input = std::mem::take(&mut self.setup.input);
         let bytes = std::mem::take(&mut self.bytes);
         let result = self.time_phase(phase, &bytes, &input);
@@ -386,7 +380,7 @@ impl Worker {
         self.bytes = bytes;
         match result {
             Err(RuntimeError::Unsupported) => Ok(Response::Unsupported),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
             Ok((ns, output)) => {
                 if let Some(output) = output {
                     self.check(Ok(output))?;
@@ -451,7 +445,7 @@ impl Worker {
 
     /// Peak RSS first (before extra instances inflate it), then the growth of `INSTANCES` live
     /// instances, then the artifact size where the runtime can save one.
-    fn memory(&mut self) -> Result<Response, String> {
+    fn memory(&mut self) -> Result<Response, Failure> {
         let peak_rss_kib = memory::peak_rss_kib();
         let small_input = match self.workload.kernel() {
             Some(kernel) => {
@@ -471,9 +465,7 @@ impl Worker {
         };
         Ok(Response::Memory {
             peak_rss_kib,
-            instance_kib: growth
-                .map_err(|e| e.to_string())?
-                .map(|kib| kib as f64 / memory::INSTANCES as f64),
+            instance_kib: growth?.map(|kib| kib as f64 / memory::INSTANCES as f64),
             artifact_bytes,
         })
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use plugbench_data::StopReason;
 use reports::{Environment, Exporter, Markdown, PhaseResult, RunFile, Status, Table};
 use runner::compare::{assemble, CompareOptions};
+use runner::failure::Failure;
 use runner::measure::{measure, Plan};
 use runner::progress::Progress;
 use runner::subject::{PhaseSample, Readiness, Subject};
@@ -17,7 +18,7 @@ use runner::workload::Workload;
 const MS: f64 = 1e6;
 
 /// Per-call time of a subject's n-th warm request (n counts from 0), or an error.
-type Script = Box<dyn FnMut(usize) -> Result<f64, String>>;
+type Script = Box<dyn FnMut(usize) -> Result<f64, Failure>>;
 
 struct Scripted {
     name: String,
@@ -26,7 +27,7 @@ struct Scripted {
     requests: usize,
     /// Shared by all subjects of a test: the order in which warm samples were taken.
     log: Rc<RefCell<Vec<String>>>,
-    phases: BTreeMap<&'static str, Result<PhaseSample, String>>,
+    phases: BTreeMap<&'static str, Result<PhaseSample, Failure>>,
     dies_on_error: bool,
     alive: Cell<bool>,
     /// Per-call time multiplier of each launch (the layout a fresh process happened to get).
@@ -43,7 +44,7 @@ impl Scripted {
     fn new(
         name: &str,
         log: &Rc<RefCell<Vec<String>>>,
-        script: impl FnMut(usize) -> Result<f64, String> + 'static,
+        script: impl FnMut(usize) -> Result<f64, Failure> + 'static,
     ) -> Self {
         Scripted {
             name: name.into(),
@@ -67,7 +68,7 @@ impl Scripted {
         self
     }
 
-    fn phase_ns(mut self, phase: &'static str, result: Result<PhaseSample, String>) -> Self {
+    fn phase_ns(mut self, phase: &'static str, result: Result<PhaseSample, Failure>) -> Self {
         self.phases.insert(phase, result);
         self
     }
@@ -78,7 +79,7 @@ impl Subject for Scripted {
         &self.name
     }
 
-    fn prepare(&mut self) -> Result<Readiness, String> {
+    fn prepare(&mut self) -> Result<Readiness, Failure> {
         self.prepared += 1;
         self.log
             .borrow_mut()
@@ -97,7 +98,7 @@ impl Subject for Scripted {
         })
     }
 
-    fn warm(&mut self, calls: u64) -> Result<f64, String> {
+    fn warm(&mut self, calls: u64) -> Result<f64, Failure> {
         let n = self.requests;
         self.requests += 1;
         self.log.borrow_mut().push(self.name.clone());
@@ -113,7 +114,7 @@ impl Subject for Scripted {
         }
     }
 
-    fn phase(&mut self, phase: plugbench_data::Phase) -> Result<PhaseSample, String> {
+    fn phase(&mut self, phase: plugbench_data::Phase) -> Result<PhaseSample, Failure> {
         self.phases
             .get(phase.as_str())
             .cloned()
@@ -133,10 +134,10 @@ impl Subject for Scripted {
         self.alive.get()
     }
 
-    fn relaunch(&mut self) -> Result<(), String> {
+    fn relaunch(&mut self) -> Result<(), Failure> {
         self.launch += 1;
         if self.fails_at_relaunch == Some(self.launch) {
-            return Err("could not start worker: out of processes".into());
+            return Err(Failure::worker("could not start worker: out of processes"));
         }
         self.log
             .borrow_mut()
@@ -190,7 +191,7 @@ fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> RunFile {
 }
 
 /// Native alternates 10 ms and 12 ms by round; the runtime is exactly 2.5x native.
-fn alternating(factor: f64) -> impl FnMut(usize) -> Result<f64, String> {
+fn alternating(factor: f64) -> impl FnMut(usize) -> Result<f64, Failure> {
     move |n| Ok(factor * if n % 2 == 0 { 10.0 * MS } else { 12.0 * MS })
 }
 
@@ -389,7 +390,9 @@ fn a_failing_subject_becomes_an_error_row_and_the_others_complete() {
     let log = Rc::new(RefCell::new(Vec::new()));
     let mut crashing = Scripted::new("crashy", &log, |n| {
         if n == 3 {
-            Err("worker was killed by signal 6 (SIGABRT) during warm".into())
+            Err(Failure::worker(
+                "worker was killed by signal 6 (SIGABRT) during warm",
+            ))
         } else {
             Ok(30.0 * MS)
         }
@@ -397,7 +400,7 @@ fn a_failing_subject_becomes_an_error_row_and_the_others_complete() {
     crashing.dies_on_error = true;
     let wrong = Scripted::new("liar", &log, |n| {
         if n == 5 {
-            Err("output differs from native at index 3: 7 vs 8".into())
+            Err(Failure::mismatch("native at index 3: 7 vs 8"))
         } else {
             Ok(20.0 * MS)
         }
@@ -446,7 +449,7 @@ fn phases_report_measured_unsupported_and_failed_apart() {
         .phase_ns("compile", Ok(PhaseSample::Ns(40.0 * MS)))
         .phase_ns(
             "instantiate",
-            Err("instantiation failed: out of memory".into()),
+            Err(Failure::runtime("instantiation failed: out of memory")),
         );
     let subjects: Vec<Box<dyn Subject>> = vec![Box::new(native), Box::new(wasm)];
     let mut p = plan(10, 10, 9);

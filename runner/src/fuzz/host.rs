@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use super::answer::Answer;
 use super::worker::{Greeting, Job};
-use crate::process::WorkerProcess;
+use crate::failure::Failure;
+use crate::process::{ProcessError, WorkerProcess};
 
 /// How to start a runtime's fuzz workers.
 #[derive(Clone)]
@@ -104,14 +105,18 @@ impl Host {
                 host.description = format!("{crate_name} {crate_version}: {config}");
                 Started::Ready(host)
             }
-            Ok(Greeting::CannotHost { why }) | Err(why) => Started::CannotHost {
+            Ok(Greeting::CannotHost { why }) => Started::CannotHost {
                 name: host.spec.name,
                 why,
+            },
+            Err(failure) => Started::CannotHost {
+                name: host.spec.name,
+                why: failure.to_string(),
             },
         }
     }
 
-    fn launch(&mut self) -> Result<Greeting, String> {
+    fn launch(&mut self) -> Result<Greeting, Failure> {
         let spec = &self.spec;
         let mut args = vec![
             "fuzz-worker".to_string(),
@@ -127,7 +132,7 @@ impl Host {
         self.launches += 1;
         let line = process.answer("start")?;
         let greeting = serde_json::from_str(&line)
-            .map_err(|e| format!("bad greeting from worker ({e}): {line}"))?;
+            .map_err(|e| Failure::worker(format!("bad greeting from worker ({e}): {line}")))?;
         process.set_timeout(self.spec.timeout);
         self.process = Some(process);
         Ok(greeting)
@@ -148,10 +153,10 @@ impl Host {
             Ok(answer) => serde_json::from_str(&answer).unwrap_or_else(|e| Answer::Crashed {
                 how: format!("bad answer from worker ({e})"),
             }),
-            Err(_) if process.timed_out() => Answer::TimedOut {
-                seconds: self.spec.timeout.as_secs_f64(),
+            Err(ProcessError::TimedOut { seconds, .. }) => Answer::TimedOut { seconds },
+            Err(how) => Answer::Crashed {
+                how: how.to_string(),
             },
-            Err(how) => Answer::Crashed { how },
         }
     }
 }
