@@ -15,7 +15,9 @@ use stats::{Outliers, RatioEstimate, WelchTest};
 /// (`settings.baseline`). Files of version 2 read as they are (no modules).
 /// 4: `derived` (what the reports derive: choices, guard costs, sweeps), which reading ignores
 /// and derives again; `settings.max_launches` and launches beyond `settings.launches`.
-pub const SCHEMA_VERSION: u32 = 4;
+/// 5: `environment.shared_module` (each runtime's variant that loads every kernel in one
+/// module, for the gap measurement); the stop reason is one of a fixed set of names.
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunFile {
@@ -52,6 +54,10 @@ pub struct Environment {
     /// The gap measurement's native libraries: runtime name and whether it is auto-vectorized.
     #[serde(default)]
     pub native_libraries: Vec<(String, bool)>,
+    /// The gap measurement's variant of each runtime that loads every kernel in one module:
+    /// (runtime, variant).
+    #[serde(default)]
+    pub shared_module: Vec<(String, String)>,
     /// The user's modules measured (`compare --module`); empty for the built-in kernels.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modules: Vec<ModuleInfo>,

@@ -57,7 +57,11 @@ fn main() {
                 flags: &[],
                 output: "kernel_wasm.wasm",
             };
-            builder.build(kernel.name, &build, &format!("{suffix}.wasm"))
+            builder.build(
+                kernel.name,
+                &build,
+                &format!("{}.{suffix}.wasm", kernel.name),
+            )
         });
         listing.push_str(&format!(
             "    ({:?}, include_bytes!({:?}), include_bytes!({:?})),\n",
@@ -66,6 +70,7 @@ fn main() {
     }
     listing.push_str("];\n");
     listing.push_str(&gap_listing(&builder));
+    listing.push_str(&shared_listing(&builder));
     std::fs::write(out_dir.join("artifacts.rs"), listing).expect("write artifacts.rs");
 }
 
@@ -106,9 +111,13 @@ fn gap_listing(builder: &Builder) -> String {
             output: "libkernel_wasm.so",
         };
         let files = [
-            builder.build(kernel, &simd, "core-simd.wasm"),
-            builder.build(kernel, &native(&[]), "native.so"),
-            builder.build(kernel, &native(NO_VECTORIZE_FLAGS), "native-novec.so"),
+            builder.build(kernel, &simd, &format!("{kernel}.core-simd.wasm")),
+            builder.build(kernel, &native(&[]), &format!("{kernel}.native.so")),
+            builder.build(
+                kernel,
+                &native(NO_VECTORIZE_FLAGS),
+                &format!("{kernel}.native-novec.so"),
+            ),
         ];
         listing.push_str(&format!(
             "    GapArtifacts {{ kernel: {kernel:?}, core_simd: include_bytes!({:?}), \
@@ -117,6 +126,29 @@ fn gap_listing(builder: &Builder) -> String {
         ));
     }
     listing + "];\n"
+}
+
+/// Every kernel in one core module and in one Extism plugin, as the guest was built before it
+/// was one module per kernel: the gap measurement shows what that build choice costs.
+fn shared_listing(builder: &Builder) -> String {
+    let every: Vec<&str> = kernel_wasm::catalog::KERNELS
+        .iter()
+        .map(|k| k.name)
+        .collect();
+    let [core, plugin] = FORMS.map(|(feature, suffix)| {
+        let build = Build {
+            target: WASM_TARGET,
+            feature,
+            flags: &[],
+            output: "kernel_wasm.wasm",
+        };
+        builder.build(&every.join(","), &build, &format!("shared.{suffix}.wasm"))
+    });
+    format!(
+        "/// Every kernel in one core module, and in one Extism plugin.\n\
+         pub static SHARED_CORE: &[u8] = include_bytes!({core:?});\n\
+         pub static SHARED_PLUGIN: &[u8] = include_bytes!({plugin:?});\n"
+    )
 }
 
 struct Builder<'a> {
@@ -129,10 +161,10 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// One `cargo rustc` of kernel-wasm as a cdylib exporting `kernel`, copied to
-    /// `<out>/<kernel>.<suffix>`. Each target and set of flags gets its own target directory,
-    /// so the builds do not invalidate each other.
-    fn build(&self, kernel: &str, build: &Build, suffix: &str) -> PathBuf {
+    /// One `cargo rustc` of kernel-wasm as a cdylib exporting `kernel` (one catalog name, or
+    /// several separated by commas), copied to `<out>/<file>`. Each target and set of flags
+    /// gets its own target directory, so the builds do not invalidate each other.
+    fn build(&self, kernel: &str, build: &Build, file: &str) -> PathBuf {
         let flags = build.flags.join("\x1f");
         let flavour = format!(
             "{}{}",
@@ -140,7 +172,7 @@ impl Builder<'_> {
             build.flags.concat().replace(['-', '=', '+'], "_")
         );
         let target_dir = self.builds_dir.join(flavour);
-        let file = self.out_dir.join(format!("{kernel}.{suffix}"));
+        let file = self.out_dir.join(file);
         build_one(self, kernel, build, &flags, &target_dir);
         let built = target_dir
             .join(build.target)

@@ -1,7 +1,8 @@
 //! Where the gap to native comes from: on the gap kernels, each runtime's guest against the
 //! native baseline, against the same kernel as a one-kernel native library (built like the
 //! guest), against that library without auto-vectorization, and the guest built with Wasm
-//! SIMD against both. Every ratio is paired by round (all rows ran in the same rounds).
+//! SIMD against both, and every kernel built into one module against the guest's own one-kernel
+//! module. Every ratio is paired by round (all rows ran in the same rounds).
 
 use stats::RatioEstimate;
 
@@ -26,6 +27,16 @@ pub struct GapRow {
     pub guest: Ratios,
     /// The SIMD guest's ratios, or why this runtime does not run it.
     pub simd: Result<Ratios, String>,
+    /// The guest with every kernel in one module, if it was measured.
+    pub shared: Option<Shared>,
+}
+
+/// The build with every kernel in one module against native and against the one-kernel guest.
+#[derive(Debug, Clone, Default)]
+pub struct Shared {
+    pub vs_native: Option<RatioEstimate>,
+    /// Above 1: the shared build is that much slower than the kernel's own module.
+    pub vs_own: Option<RatioEstimate>,
 }
 
 /// One guest build against each native build.
@@ -76,10 +87,21 @@ fn table(run: &RunFile, view: &RunFile, library: &str, scalar: &str) -> Option<G
                 },
                 None => Err("not measured".into()),
             };
+            let shared = run
+                .environment
+                .shared_module
+                .iter()
+                .find(|(runtime, _)| *runtime == r.runtime)
+                .and_then(|(_, variant)| find(variant))
+                .map(|shared| Shared {
+                    vs_native: shared.ratio_to_native.clone(),
+                    vs_own: headline_ratio(&paired(shared, r)),
+                });
             GapRow {
                 runtime: r.runtime.clone(),
                 guest: ratios(r),
                 simd,
+                shared,
             }
         })
         .collect();

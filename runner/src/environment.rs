@@ -20,17 +20,7 @@ pub fn collect() -> Environment {
             .unwrap_or(0),
         timer_overhead_ns: timer_overhead_ns(),
         modules: Vec::new(),
-        artifacts: kernel_embed::KERNELS
-            .iter()
-            .flat_map(|k| ARTIFACT_FORMATS.map(|f| (k, f)))
-            .filter(|(k, f)| f.available(k))
-            .map(|(k, f)| ArtifactInfo {
-                kernel: k.name.to_string(),
-                format: f.label().to_string(),
-                bytes: f.artifact(k).len(),
-                fingerprint: kernel_embed::fingerprint(f.artifact(k)),
-            })
-            .collect(),
+        artifacts: artifacts(),
         sandbox: runtimes::sandbox_support()
             .iter()
             .map(|s| SandboxInfo {
@@ -48,6 +38,10 @@ pub fn collect() -> Environment {
                 why_not: support.err().map(String::from),
             })
             .collect(),
+        shared_module: runtimes::shared_support()
+            .into_iter()
+            .map(|(runtime, variant)| (runtime.to_string(), variant))
+            .collect(),
         native_libraries: runtimes::all()
             .into_iter()
             .filter_map(|e| match e.create().ok()?.info().guest {
@@ -58,7 +52,30 @@ pub fn collect() -> Environment {
     }
 }
 
-/// Every build a run may load, fingerprinted so readers can check which bytes ran.
+/// Every build a run may load, fingerprinted so readers can check which bytes ran: each
+/// kernel's own builds, then the builds that carry every kernel (listed once, with no kernel).
+fn artifacts() -> Vec<ArtifactInfo> {
+    let info = |kernel: &str, format: GuestFormat, bytes: &[u8]| ArtifactInfo {
+        kernel: kernel.to_string(),
+        format: format.label().to_string(),
+        bytes: bytes.len(),
+        fingerprint: kernel_embed::fingerprint(bytes),
+    };
+    let own = kernel_embed::KERNELS
+        .iter()
+        .flat_map(|k| ARTIFACT_FORMATS.map(|f| (k, f)))
+        .filter(|(k, f)| f.available(k))
+        .map(|(k, f)| info(k.name, f, f.artifact(k)));
+    let any_kernel = &kernel_embed::KERNELS[0];
+    let shared = SHARED_FORMATS.map(|f| info("", f, f.artifact(any_kernel)));
+    own.chain(shared).collect()
+}
+
+/// The builds with every kernel in one module: the same bytes whichever kernel runs.
+const SHARED_FORMATS: [GuestFormat; 2] =
+    [GuestFormat::CoreModuleShared, GuestFormat::PdkPluginShared];
+
+/// Each kernel's own builds.
 const ARTIFACT_FORMATS: [GuestFormat; 5] = [
     GuestFormat::CoreModule,
     GuestFormat::PdkPlugin,

@@ -97,6 +97,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         environment.sandbox.retain(|s| hosts.contains(&&s.runtime));
         environment.artifacts.clear();
         environment.simd.clear();
+        environment.shared_module.clear();
         environment.native_libraries.clear();
     }
     environment.modules = modules;
@@ -189,6 +190,9 @@ fn kernel_groups(
         .sandbox
         .retain(|s| selected.contains(&s.runtime));
     environment.simd.retain(|s| selected.contains(&s.runtime));
+    environment
+        .shared_module
+        .retain(|(runtime, _)| selected.contains(runtime));
     let sandbox = if args.sandbox {
         compare::sandbox_variants(&selected)
     } else {

@@ -666,9 +666,9 @@ fn hostile_modules_are_error_rows_with_phase_and_reason() {
     assert!(dir.path().join("report.md").exists() && dir.path().join("run.csv").exists());
 }
 
-/// `--gap`: the seed kernel also runs as a native library with and without auto-vectorization
-/// and as a SIMD guest; every extra row is verified, marked as the gap measurement's, and the
-/// report decomposes the gap (a runtime without SIMD says why).
+/// `--gap`: the seed kernel also runs as a native library with and without auto-vectorization,
+/// as a SIMD guest and with every kernel in one module; every extra row is verified, marked as
+/// the gap measurement's, and the report decomposes the gap (a runtime without SIMD says why).
 #[test]
 fn the_gap_measurement_adds_verified_builds_and_its_section() {
     let dir = tempfile::tempdir().unwrap();
@@ -688,7 +688,13 @@ fn the_gap_measurement_adds_verified_builds_and_its_section() {
     ];
     quick_compare(dir.path(), &args).code(0);
     let run = read_json(&dir.path().join("run.json"));
-    for name in ["native-library", "native-library-scalar", "wasmtime-simd"] {
+    for name in [
+        "native-library",
+        "native-library-scalar",
+        "wasmtime-simd",
+        "wasmtime-shared",
+        "wasmer-singlepass-shared",
+    ] {
         let r = result(&run, name);
         assert_eq!(
             (r["status"].as_str(), r["verified"].as_bool()),
@@ -702,9 +708,26 @@ fn the_gap_measurement_adds_verified_builds_and_its_section() {
     assert!(fingerprints
         .iter()
         .any(|a| a["format"] == "core module with SIMD"));
+    assert!(fingerprints
+        .iter()
+        .any(|a| a["format"] == "core module, every kernel in one"));
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-    assert!(md.contains("Where the gap to native comes from"), "{md}");
-    assert!(md.contains("no SIMD: Singlepass"), "{md}");
+    let gap = &md[md
+        .find("Where the gap to native comes from")
+        .expect("gap section")..];
+    assert!(gap.contains("no SIMD: Singlepass"), "{gap}");
+    assert!(
+        gap.contains("Every kernel in one module / its own module"),
+        "{gap}"
+    );
+    for runtime in ["wasmtime", "wasmer-singlepass"] {
+        let row = gap
+            .lines()
+            .find(|l| l.starts_with(&format!("| {runtime} ")))
+            .unwrap_or_else(|| panic!("no gap row for {runtime}: {gap}"));
+        let shared_vs_own = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
+        assert!(shared_vs_own.ends_with(']'), "{row}");
+    }
 }
 
 #[test]

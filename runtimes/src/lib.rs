@@ -8,10 +8,10 @@ mod adapters;
 mod any_module;
 #[allow(dead_code)] // unused when no core-module runtime is built in
 mod core_abi;
+mod guest_build;
 mod invoke;
 mod known;
 mod registry;
-mod simd_guest;
 mod wasi;
 
 use std::fmt::{Debug, Display};
@@ -23,8 +23,8 @@ pub use known::{KnownDifference, Symptom};
 pub use plugbench_data::{Guard, GuardSupport, ModuleShape, Value, ValueType};
 pub use registry::{
     all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant,
-    known_differences, left_out, names, sandbox_support, simd_support, simd_variant, Configuration,
-    RuntimeEntry, SandboxSupport,
+    known_differences, left_out, names, sandbox_support, shared_support, shared_variant,
+    simd_support, simd_variant, Configuration, RuntimeEntry, SandboxSupport,
 };
 pub use wasi::{
     capped, drain, outcome, outcome_bytes, wasi_build_note, wasi_built_in, wasi_call, Captured,
@@ -43,6 +43,10 @@ pub enum GuestFormat {
     PdkPlugin,
     /// The core module built with Wasm SIMD (`+simd128`); gap kernels only.
     CoreModuleSimd,
+    /// Every kernel in one core module (the gap measurement's shared build).
+    CoreModuleShared,
+    /// Every kernel in one extism-pdk plugin.
+    PdkPluginShared,
     /// The kernel as a one-kernel native shared library, with or without auto-vectorization;
     /// gap kernels only.
     NativeLibrary { vectorized: bool },
@@ -57,6 +61,8 @@ impl GuestFormat {
             GuestFormat::CoreModule => kernel_embed::core_module(kernel),
             GuestFormat::PdkPlugin => kernel_embed::pdk_plugin(kernel),
             GuestFormat::CoreModuleSimd => kernel_embed::core_module_simd(kernel).unwrap_or(&[]),
+            GuestFormat::CoreModuleShared => kernel_embed::shared_core_module(),
+            GuestFormat::PdkPluginShared => kernel_embed::shared_plugin(),
             GuestFormat::NativeLibrary { vectorized } => {
                 kernel_embed::native_library(kernel, vectorized).unwrap_or(&[])
             }
@@ -95,6 +101,9 @@ impl GuestFormat {
             (GuestFormat::CoreModuleSimd, _) => {
                 Err("it is the gap measurement's SIMD build of the built-in kernels")
             }
+            (GuestFormat::CoreModuleShared | GuestFormat::PdkPluginShared, _) => {
+                Err("it is the gap measurement's build of every built-in kernel in one module")
+            }
         }
     }
 
@@ -104,6 +113,8 @@ impl GuestFormat {
             GuestFormat::CoreModule => "core module",
             GuestFormat::PdkPlugin => "pdk plugin",
             GuestFormat::CoreModuleSimd => "core module with SIMD",
+            GuestFormat::CoreModuleShared => "core module, every kernel in one",
+            GuestFormat::PdkPluginShared => "pdk plugin, every kernel in one",
             GuestFormat::NativeLibrary { vectorized: true } => "native library",
             GuestFormat::NativeLibrary { vectorized: false } => "native library, not vectorized",
         }

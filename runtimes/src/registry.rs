@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::guest_build::{GuestBuild, OtherBuild};
 use crate::{Guard, GuardSupport, KnownDifference, Runtime, RuntimeError, Symptom};
 
 type Make = Arc<dyn Fn(Option<Guard>) -> Result<Box<dyn Runtime>, RuntimeError> + Send + Sync>;
@@ -123,18 +124,17 @@ pub struct RuntimeEntry {
     pub configuration: &'static str,
     pub guard: Option<Guard>,
     pub baseline: bool,
-    /// Runs the guest built with Wasm SIMD.
-    pub simd: bool,
+    /// A gap variant: the configuration given another build of the guest.
+    pub build: Option<GuestBuild>,
     make: Make,
 }
 
 impl RuntimeEntry {
     pub fn create(&self) -> Result<Box<dyn Runtime>, RuntimeError> {
         let runtime = (self.make)(self.guard)?;
-        Ok(if self.simd {
-            Box::new(crate::simd_guest::SimdGuest(runtime))
-        } else {
-            runtime
+        Ok(match self.build {
+            Some(build) => Box::new(OtherBuild(runtime, build)),
+            None => runtime,
         })
     }
 }
@@ -144,7 +144,13 @@ pub fn simd_variant(configuration: &str) -> String {
     format!("{configuration}-simd")
 }
 
-/// Every runtime built in: each configuration as users get it, then its guarded variants.
+/// The name of a configuration's variant with every kernel in one module.
+pub fn shared_variant(configuration: &str) -> String {
+    format!("{configuration}-shared")
+}
+
+/// Every runtime built in: each configuration as users get it, then its guarded variants,
+/// then the gap measurement's variants with other guest builds.
 pub fn all() -> Vec<RuntimeEntry> {
     let configurations = configurations();
     let plain = configurations.iter().map(|c| RuntimeEntry {
@@ -152,7 +158,7 @@ pub fn all() -> Vec<RuntimeEntry> {
         configuration: c.name,
         guard: None,
         baseline: c.baseline,
-        simd: false,
+        build: None,
         make: Arc::clone(&c.make),
     });
     let guarded = configurations.iter().flat_map(|c| {
@@ -164,22 +170,27 @@ pub fn all() -> Vec<RuntimeEntry> {
                 configuration: c.name,
                 guard: Some(guard),
                 baseline: false,
-                simd: false,
+                build: None,
                 make: Arc::clone(&c.make),
             })
     });
+    let other_build = |c: &Configuration, build: GuestBuild, name: String| RuntimeEntry {
+        name,
+        configuration: c.name,
+        guard: None,
+        baseline: false,
+        build: Some(build),
+        make: Arc::clone(&c.make),
+    };
     let simd = configurations
         .iter()
         .filter(|c| c.simd.is_ok())
-        .map(|c| RuntimeEntry {
-            name: simd_variant(c.name),
-            configuration: c.name,
-            guard: None,
-            baseline: false,
-            simd: true,
-            make: Arc::clone(&c.make),
-        });
-    plain.chain(guarded).chain(simd).collect()
+        .map(|c| other_build(c, GuestBuild::Simd, simd_variant(c.name)));
+    let shared = configurations
+        .iter()
+        .filter(|c| c.default && !c.baseline)
+        .map(|c| other_build(c, GuestBuild::Shared, shared_variant(c.name)));
+    plain.chain(guarded).chain(simd).chain(shared).collect()
 }
 
 /// Every configuration's answer to the SIMD guest: the variant that runs it, or why not.
@@ -191,16 +202,32 @@ pub fn simd_support() -> Vec<(&'static str, Result<String, &'static str>)> {
         .collect()
 }
 
-/// What the gap measurement adds to a comparison of `selected`: the extra native builds and
-/// the SIMD-guest variant of each selected configuration that runs one.
+/// Every configuration's variant that loads every kernel in one module (each Wasm runtime has one).
+pub fn shared_support() -> Vec<(&'static str, String)> {
+    configurations()
+        .into_iter()
+        .filter(|c| c.default && !c.baseline)
+        .map(|c| (c.name, shared_variant(c.name)))
+        .collect()
+}
+
+/// What the gap measurement adds to a comparison of `selected`: the extra native builds, the
+/// SIMD-guest variant of each selected configuration that runs one, and each one's variant
+/// with every kernel in one module.
 pub fn gap_variants(selected: &[String]) -> Vec<String> {
+    let is_selected = |configuration: &str| selected.iter().any(|s| s == configuration);
     let extra = extra_names().into_iter().map(String::from);
     let simd = simd_support()
         .into_iter()
-        .filter(|(configuration, _)| selected.iter().any(|s| s == configuration))
+        .filter(|(configuration, _)| is_selected(configuration))
         .filter_map(|(_, variant)| variant.ok());
+    let shared = shared_support()
+        .into_iter()
+        .filter(|(configuration, _)| is_selected(configuration))
+        .map(|(_, variant)| variant);
     extra
         .chain(simd)
+        .chain(shared)
         .filter(|v| !selected.contains(v))
         .collect()
 }
@@ -209,7 +236,7 @@ pub fn gap_variants(selected: &[String]) -> Vec<String> {
 pub fn is_gap_variant(name: &str) -> bool {
     all()
         .into_iter()
-        .any(|e| e.name == name && (e.simd || extra_names().contains(&e.configuration)))
+        .any(|e| e.name == name && (e.build.is_some() || extra_names().contains(&e.configuration)))
 }
 
 /// The configurations that are not in a comparison by default (the extra native builds).

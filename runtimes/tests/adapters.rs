@@ -359,3 +359,29 @@ fn simd_guests_run_where_offered_and_fail_where_not() {
 fn kernel_wasm_gap_kernels() -> &'static [&'static str] {
     kernel_embed::GAP_KERNELS
 }
+
+/// Every Wasm configuration has a variant that loads every kernel in one module (one plugin
+/// for a runtime that loads plugins), whose bytes are not the kernel's own module. That each
+/// matches native on every kernel is `every_runtime_matches_native_on_every_kernel`.
+#[test]
+fn every_wasm_configuration_has_a_variant_with_every_kernel_in_one_module() {
+    let support = runtimes::shared_support();
+    assert!(support.len() > 1, "{support:?}");
+    for (configuration, variant) in support {
+        let own = runtimes::create(configuration).unwrap().info().guest;
+        let shared = runtimes::create(&variant).unwrap().info().guest;
+        let expected = match own {
+            GuestFormat::PdkPlugin => GuestFormat::PdkPluginShared,
+            _ => GuestFormat::CoreModuleShared,
+        };
+        assert_eq!(shared, expected, "{variant}");
+        for kernel in KERNELS {
+            assert_ne!(
+                shared.artifact(kernel),
+                own.artifact(kernel),
+                "{variant} {}",
+                kernel.name
+            );
+        }
+    }
+}

@@ -8,7 +8,7 @@ use runtimes::{AnyInstance, RuntimeError, Value};
 fn hosts() -> Vec<(String, Box<dyn runtimes::Runtime>)> {
     runtimes::all()
         .into_iter()
-        .filter(|e| e.guard.is_none() && !e.simd)
+        .filter(|e| e.guard.is_none() && e.build.is_none())
         .map(|e| (e.name.clone(), e.create().unwrap()))
         .filter(|(_, rt)| {
             !matches!(

@@ -59,6 +59,17 @@ pub fn native_library(kernel: &Kernel, vectorized: bool) -> Option<&'static [u8]
     })
 }
 
+/// Every kernel in one core module: how the guest was built before each kernel got its own
+/// module, kept so the gap measurement can show what that build choice moves.
+pub fn shared_core_module() -> &'static [u8] {
+    SHARED_CORE
+}
+
+/// Every kernel in one Extism plugin.
+pub fn shared_plugin() -> &'static [u8] {
+    SHARED_PLUGIN
+}
+
 /// A short, stable fingerprint of an artifact (FNV-1a 64), so a report shows that the
 /// runtimes loading the core module really loaded identical bytes.
 pub fn fingerprint(bytes: &[u8]) -> String {
@@ -101,6 +112,28 @@ mod tests {
             );
             assert_eq!(&vectorized[..4], b"\x7fELF");
             assert_ne!(fingerprint(vectorized), fingerprint(scalar), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_shared_builds_are_modules_of_their_own() {
+        for (shared, own) in [
+            (
+                shared_core_module(),
+                core_module as fn(&Kernel) -> &'static [u8],
+            ),
+            (shared_plugin(), pdk_plugin),
+        ] {
+            assert_eq!(&shared[..4], b"\0asm");
+            for kernel in KERNELS {
+                assert_ne!(
+                    fingerprint(shared),
+                    fingerprint(own(kernel)),
+                    "{}",
+                    kernel.name
+                );
+                assert!(shared.len() > own(kernel).len(), "{}", kernel.name);
+            }
         }
     }
 }

@@ -261,10 +261,14 @@ fn gap_section(run: &RunFile, h: &str) -> String {
         "\n{h} Where the gap to native comes from\n\nThe same kernel in four builds, all measured in the same \
          rounds: natively linked into plugbench (the baseline of every other ratio), as a one-kernel native \
          library built the way the guest is (`dlopen`ed), that library without auto-vectorization \
-         (`-C no-vectorize-loops -C no-vectorize-slp`), and the guest built with Wasm SIMD (`+simd128`). \
+         (`-C no-vectorize-loops -C no-vectorize-slp`), and the guest built with Wasm SIMD (`+simd128`); \
+         then the guest built the other way a plugin author might: every kernel of this project in one module \
+         (one plugin for extism) instead of one module per kernel. \
          Each cell is a ratio with its 95% interval, paired by round. Read across a row: where \
          \"not vectorized\" is much lower than \"/ native\", the native build's auto-vectorization is that \
-         part of the gap; where the SIMD guest is lower than the plain guest, the guest's lack of SIMD is.\n"
+         part of the gap; where the SIMD guest is lower than the plain guest, the guest's lack of SIMD is; \
+         \"every kernel in one module / its own module\" above 1 is what that build choice alone costs, \
+         with the same source, compiler and flags.\n"
     );
     for t in tables {
         let show = |r: &Option<stats::RatioEstimate>| {

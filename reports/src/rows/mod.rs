@@ -305,6 +305,8 @@ pub fn gap(table: &crate::gap::GapTable) -> Grid {
         "Guest / native library, not vectorized",
         "SIMD guest / native",
         "SIMD guest / native library, not vectorized",
+        "Every kernel in one module / native",
+        "Every kernel in one module / its own module",
     ]
     .map(String::from)
     .to_vec();
@@ -319,6 +321,10 @@ pub fn gap(table: &crate::gap::GapTable) -> Grid {
                 Ok(simd) => (cell(&simd.vs_native), cell(&simd.vs_library_scalar)),
                 Err(why) => (format!("no SIMD: {why}"), DASH.into()),
             };
+            let (shared, shared_vs_own) = match &row.shared {
+                Some(s) => (cell(&s.vs_native), cell(&s.vs_own)),
+                None => ("not measured".into(), DASH.into()),
+            };
             vec![
                 row.runtime.clone(),
                 cell(&row.guest.vs_native),
@@ -326,6 +332,8 @@ pub fn gap(table: &crate::gap::GapTable) -> Grid {
                 cell(&row.guest.vs_library_scalar),
                 simd,
                 simd_scalar,
+                shared,
+                shared_vs_own,
             ]
         })
         .collect();
