@@ -1,11 +1,17 @@
-//! Derives every statistic in a [`RunFile`] from its raw samples. Run after measuring and
+//! Derives every statistic in a [`RunFile`] from its raw samples ([`analyze`]: each row's
+//! figures), and what the reports conclude across rows ([`Analysis`]). Run after measuring and
 //! again by `plugbench report`, so a saved file always rebuilds the same figures.
 
 use stats::{
     classify_outliers, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, Summary,
 };
 
+use crate::choose::{break_evens, choices, situations, Choice, Overtake, Situation};
+use crate::gap::{gap_tables, GapTable};
 use crate::model::{phase, PhaseResult, PhaseStats, RunFile, RuntimeResult};
+use crate::overview::{headline_ratios, RatioPoint};
+use crate::sandbox::{guard_costs, GuardCost};
+use crate::sweep::{sweeps, Sweep};
 pub use plugbench_data::{headline_ratio, paired, Pairs};
 
 /// A warm coefficient of variation above this flags the runtime's row as noisy.
@@ -109,4 +115,53 @@ fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, tar
         .ratio_to_native
         .as_ref()
         .map(|r| r.precision <= target);
+}
+
+/// Everything the reports conclude across rows, derived once from an analysed run: every
+/// exporter renders from it and computes nothing of its own (the JSON writes it as `derived`).
+pub struct Analysis {
+    /// Each (kernel, size) of the run on its own, in the run's order.
+    pub workloads: Vec<Workload>,
+    /// "Choosing a runtime": each situation the run answers, at its workload's size.
+    pub situations: Vec<(Situation, usize, Choice)>,
+    /// Each guard of each runtime: its cost, or why there is none.
+    pub guard_costs: Vec<GuardCost>,
+    /// Whether any row measured a guard (the guard sections appear only then).
+    pub guards_measured: bool,
+    /// Each kernel measured at several sizes.
+    pub sweeps: Vec<Sweep>,
+    /// The gap decomposition of each gap kernel that has its rows.
+    pub gap: Vec<GapTable>,
+    /// Each runtime's headline ratio per kernel at its largest size (the chart at a glance).
+    pub headline: Vec<RatioPoint>,
+}
+
+/// One (kernel, size): its rows, and the runtime that wins each scenario.
+pub struct Workload {
+    pub run: RunFile,
+    pub choices: Vec<Choice>,
+    /// The runtime ready soonest, and the call from which each other one costs less in total.
+    pub break_even: Option<(String, Vec<Overtake>)>,
+}
+
+impl Analysis {
+    pub fn of(run: &RunFile) -> Self {
+        let views = run.views();
+        Analysis {
+            situations: situations(&views),
+            workloads: views
+                .into_iter()
+                .map(|run| Workload {
+                    choices: choices(&run),
+                    break_even: break_evens(&run),
+                    run,
+                })
+                .collect(),
+            guard_costs: guard_costs(run),
+            guards_measured: crate::sandbox::any_measured(run),
+            sweeps: sweeps(run),
+            gap: gap_tables(run),
+            headline: headline_ratios(run),
+        }
+    }
 }

@@ -7,7 +7,8 @@ use plotters::prelude::*;
 
 use crate::first_seen;
 
-use crate::overview::{headline_ratios, RatioPoint};
+use crate::analysis::Analysis;
+use crate::overview::RatioPoint;
 use crate::sweep::Sweep;
 
 /// File name of the ratio overview chart, next to the markdown report that embeds it.
@@ -34,13 +35,14 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Chart
 }
 
 /// Every chart the markdown report of `run` embeds: (file name, SVG or why it failed).
-pub fn report_charts(run: &crate::model::RunFile) -> Vec<(String, Result<String, ChartError>)> {
-    let ratios = headline_ratios(run);
-    let overview = (!ratios.is_empty()).then(|| (OVERVIEW_FILE.to_string(), overview_svg(&ratios)));
+pub fn report_charts(analysis: &Analysis) -> Vec<(String, Result<String, ChartError>)> {
+    let ratios = &analysis.headline;
+    let overview = (!ratios.is_empty()).then(|| (OVERVIEW_FILE.to_string(), overview_svg(ratios)));
     overview
         .into_iter()
         .chain(
-            crate::sweep::sweeps(run)
+            analysis
+                .sweeps
                 .iter()
                 .map(|s| (sweep_file_name(&s.kernel), sweep_svg(s))),
         )

@@ -15,7 +15,7 @@ pub mod sweep;
 pub mod upgrade;
 pub mod write;
 
-pub use analysis::analyze;
+pub use analysis::{analyze, Analysis};
 pub use exporters::{Csv, Exporter, Json, Markdown, Table};
 pub use model::*;
 /// The results file this crate renders (it lives in `plugbench-data`, shared with the

@@ -8,7 +8,7 @@ use clap::Parser;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use plugbench_data::ModuleShape;
 use reports::write::{read_run, write_atomic};
-use reports::{analyze, Csv, Exporter, Json, Markdown, RunFile, Table};
+use reports::{analyze, Analysis, Csv, Exporter, Json, Markdown, RunFile, Table};
 use runner::checks;
 use runner::cli::{Cli, Command, CompareArgs, FuzzArgs, ReportArgs, WorkerArgs};
 use runner::compare::{self, CompareOptions};
@@ -56,17 +56,20 @@ fn write_files(files: Vec<(PathBuf, Result<String>)>) -> Result<()> {
 /// Each requested export, then the charts the markdown report embeds by file name (next to it).
 fn export(
     run: &RunFile,
+    analysis: &Analysis,
     outputs: &[(Option<&PathBuf>, &dyn Exporter)],
     markdown: Option<&PathBuf>,
 ) -> Result<()> {
     let mut files: Vec<(PathBuf, Result<String>)> = outputs
         .iter()
-        .filter_map(|(path, exporter)| path.map(|p| (p.clone(), Ok(exporter.render(run)))))
+        .filter_map(|(path, exporter)| {
+            path.map(|p| (p.clone(), Ok(exporter.render_with(run, analysis))))
+        })
         .collect();
     if let Some(markdown) = markdown {
         let dir = markdown.parent().unwrap_or(Path::new("."));
         files.extend(
-            reports::chart::report_charts(run)
+            reports::chart::report_charts(analysis)
                 .into_iter()
                 .map(|(name, svg)| (dir.join(name), svg.map_err(anyhow::Error::from))),
         );
@@ -114,9 +117,11 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
     let run = compare::run_groups(&groups, &exe, environment)?;
-    print!("{}", Table.render(&run));
+    let analysis = Analysis::of(&run);
+    print!("{}", Table.render_with(&run, &analysis));
     export(
         &run,
+        &analysis,
         &[
             (args.json.as_ref(), &Json),
             (args.markdown.as_ref(), &Markdown),
@@ -401,9 +406,11 @@ fn inspect_cmd(path: &Path) -> Result<()> {
 fn report_cmd(args: ReportArgs) -> Result<()> {
     let mut run = read_run(&args.results)?;
     analyze(&mut run);
-    print!("{}", Table.render(&run));
+    let analysis = Analysis::of(&run);
+    print!("{}", Table.render_with(&run, &analysis));
     export(
         &run,
+        &analysis,
         &[
             (args.json.as_ref(), &Json),
             (args.markdown.as_ref(), &Markdown),

@@ -2,6 +2,7 @@ use plugbench_data::Phase;
 use serde::Serialize;
 
 use super::Exporter;
+use crate::analysis::Analysis;
 use crate::model::{PhaseResult, RunFile, RuntimeResult};
 
 /// One row per runtime and workload, warm statistics and phase means, for spreadsheets.
@@ -87,7 +88,7 @@ impl<'a> Row<'a> {
 }
 
 impl Exporter for Csv {
-    fn render(&self, run: &RunFile) -> String {
+    fn render_with(&self, run: &RunFile, _: &Analysis) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
         for r in &run.results {
             writer

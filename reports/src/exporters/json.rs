@@ -1,18 +1,19 @@
 use serde::Serialize;
 
 use super::Exporter;
-use crate::choose::{break_evens, choices, situations, Choice, Overtake};
+use crate::analysis::Analysis;
+use crate::choose::{Choice, Overtake};
 use crate::model::RunFile;
-use crate::sandbox::{guard_costs, GuardCost};
-use crate::sweep::{sweeps, Sweep};
+use crate::sandbox::GuardCost;
+use crate::sweep::Sweep;
 
 pub struct Json;
 
 impl Exporter for Json {
-    fn render(&self, run: &RunFile) -> String {
+    fn render_with(&self, run: &RunFile, analysis: &Analysis) -> String {
         let document = Document {
             run,
-            derived: Derived::of(run),
+            derived: Derived::of(analysis),
         };
         let mut text = serde_json::to_string_pretty(&document).expect("the model serializes");
         text.push('\n');
@@ -27,92 +28,95 @@ impl Exporter for Json {
 struct Document<'a> {
     #[serde(flatten)]
     run: &'a RunFile,
-    derived: Derived,
+    derived: Derived<'a>,
 }
 
 #[derive(Serialize)]
-struct Derived {
+struct Derived<'a> {
     /// "Choosing a runtime": each situation this run answers, at its workload's size.
-    situations: Vec<Answer>,
+    situations: Vec<Answer<'a>>,
     /// Every scenario's ranking, per measured (kernel, size).
-    choices: Vec<WorkloadChoices>,
-    guard_costs: Vec<GuardCost>,
-    sweeps: Vec<Sweep>,
+    choices: Vec<WorkloadChoices<'a>>,
+    guard_costs: &'a [GuardCost],
+    sweeps: &'a [Sweep],
 }
 
 #[derive(Serialize)]
-struct Answer {
+struct Answer<'a> {
     question: &'static str,
     kernel: &'static str,
     size: usize,
     #[serde(flatten)]
-    verdict: Verdict,
+    verdict: Verdict<'a>,
 }
 
 #[derive(Serialize)]
-struct WorkloadChoices {
-    kernel: String,
+struct WorkloadChoices<'a> {
+    kernel: &'a str,
     size: usize,
-    choices: Vec<Verdict>,
+    choices: Vec<Verdict<'a>>,
     /// After how many calls each compiling runtime overtakes the one ready soonest.
     #[serde(skip_serializing_if = "Option::is_none")]
-    break_even: Option<BreakEvens>,
+    break_even: Option<BreakEvens<'a>>,
 }
 
 #[derive(Serialize)]
-struct BreakEvens {
+struct BreakEvens<'a> {
     /// The runtime ready soonest (least compile + instantiate).
-    reference: String,
-    others: Vec<Overtake>,
+    reference: &'a str,
+    others: &'a [Overtake],
 }
 
 /// A scenario's ranking with the verdict the report states: who ties the best figure, the
 /// runner-up and the winner's margin over it.
 #[derive(Serialize)]
-struct Verdict {
+struct Verdict<'a> {
     #[serde(flatten)]
-    choice: Choice,
-    tied: Vec<String>,
-    runner_up: Option<String>,
+    choice: &'a Choice,
+    tied: Vec<&'a str>,
+    runner_up: Option<&'a str>,
     margin: Option<f64>,
 }
 
-impl Verdict {
-    fn of(choice: Choice) -> Self {
+impl<'a> Verdict<'a> {
+    fn of(choice: &'a Choice) -> Self {
         Verdict {
-            tied: choice.tied().into_iter().map(String::from).collect(),
-            runner_up: choice.runner_up().map(|(name, _)| name.clone()),
+            tied: choice.tied(),
+            runner_up: choice.runner_up().map(|(name, _)| name.as_str()),
             margin: choice.margin(),
             choice,
         }
     }
 }
 
-impl Derived {
-    fn of(run: &RunFile) -> Self {
-        let views = run.views();
+impl<'a> Derived<'a> {
+    fn of(analysis: &'a Analysis) -> Self {
         Derived {
-            situations: situations(&views)
-                .into_iter()
+            situations: analysis
+                .situations
+                .iter()
                 .map(|(situation, size, choice)| Answer {
                     question: situation.question,
                     kernel: situation.kernel,
-                    size,
+                    size: *size,
                     verdict: Verdict::of(choice),
                 })
                 .collect(),
-            choices: views
+            choices: analysis
+                .workloads
                 .iter()
-                .map(|view| WorkloadChoices {
-                    kernel: view.settings.kernel.clone(),
-                    size: view.settings.size,
-                    choices: choices(view).into_iter().map(Verdict::of).collect(),
-                    break_even: break_evens(view)
+                .map(|w| WorkloadChoices {
+                    kernel: &w.run.settings.kernel,
+                    size: w.run.settings.size,
+                    choices: w.choices.iter().map(Verdict::of).collect(),
+                    break_even: w
+                        .break_even
+                        .as_ref()
                         .map(|(reference, others)| BreakEvens { reference, others }),
                 })
                 .collect(),
-            guard_costs: guard_costs(run),
-            sweeps: sweeps(run),
+            guard_costs: &analysis.guard_costs,
+            sweeps: &analysis.sweeps,
         }
     }
 }

@@ -2,33 +2,33 @@ use comfy_table::presets::ASCII_MARKDOWN;
 
 use super::table::draw;
 use super::Exporter;
+use crate::analysis::{Analysis, Workload};
 use crate::chart::{sweep_file_name, OVERVIEW_FILE};
-use crate::choose::{break_evens, choices, situations, Choice, Overtake};
+use crate::choose::{Choice, Overtake, Situation};
 use crate::first_seen;
 use crate::format::{duration, percent, sentence};
 use crate::model::{PhaseResult, RunFile};
-use crate::overview::headline_ratios;
 use crate::rows::{self, figure};
-use crate::sandbox;
-use crate::sweep::sweeps;
 
 /// The shareable report: summary, tables, environment, settings and method.
 pub struct Markdown;
 
 impl Exporter for Markdown {
-    fn render(&self, run: &RunFile) -> String {
+    fn render_with(&self, run: &RunFile, analysis: &Analysis) -> String {
         if run.is_multi_group() {
-            return multi_group(run);
+            return multi_group(run, analysis);
         }
         let mut md = format!("# plugbench: {}\n\n", run.workload_heading());
         md += &interrupted_notice(run);
-        if !headline_ratios(run).is_empty() {
+        if !analysis.headline.is_empty() {
             md += &format!(
                 "![ratio to {} per runtime]({OVERVIEW_FILE})\n\n",
                 run.baseline_name()
             );
         }
-        md += &body(run, "##");
+        if let Some(workload) = analysis.workloads.first() {
+            md += &body(run, workload, analysis, "##");
+        }
         md += &footer(run);
         md
     }
@@ -44,15 +44,15 @@ fn interrupted_notice(run: &RunFile) -> String {
 }
 
 /// The sections of a multi-workload report, as links (GitHub's heading anchors).
-fn contents(run: &RunFile) -> String {
+fn contents(analysis: &Analysis) -> String {
     let mut sections = vec!["Choosing a runtime"];
-    if !headline_ratios(run).is_empty() {
+    if !analysis.headline.is_empty() {
         sections.push("Ratio to native at a glance");
     }
-    if !sweeps(run).is_empty() {
+    if !analysis.sweeps.is_empty() {
         sections.push("Scaling with input size");
     }
-    if sandbox::any_measured(run) {
+    if analysis.guards_measured {
         sections.push("Sandbox features and their cost");
     }
     sections.extend(["Results by workload", "Environment", "Settings", "Method"]);
@@ -80,8 +80,8 @@ fn anchor(title: &str) -> String {
 }
 
 /// The chart a reader takes in at a glance, when the run has ratios to draw.
-fn overview(run: &RunFile) -> String {
-    if headline_ratios(run).is_empty() {
+fn overview(run: &RunFile, analysis: &Analysis) -> String {
+    if analysis.headline.is_empty() {
         return String::new();
     }
     let of_modules = if run.environment.modules.is_empty() {
@@ -99,14 +99,9 @@ fn overview(run: &RunFile) -> String {
 /// Several kernels and/or sizes: the answer first (the choice across workloads and the ratio
 /// chart), then the sweep, the guards, each workload in full, and what the run shares
 /// (environment, settings, method).
-fn multi_group(run: &RunFile) -> String {
-    let views = run.views();
-    let mut kernels: Vec<&str> = Vec::new();
-    for v in &views {
-        if !kernels.contains(&v.settings.kernel.as_str()) {
-            kernels.push(&v.settings.kernel);
-        }
-    }
+fn multi_group(run: &RunFile, analysis: &Analysis) -> String {
+    let views: Vec<&RunFile> = analysis.workloads.iter().map(|w| &w.run).collect();
+    let kernels = first_seen(views.iter().map(|v| v.settings.kernel.as_str()));
     let what = if run.environment.modules.is_empty() {
         "Kernels"
     } else {
@@ -125,24 +120,24 @@ fn multi_group(run: &RunFile) -> String {
         run.results.iter().filter(|r| !r.is_ok()).count()
     );
     md += &interrupted_notice(run);
-    md += &contents(run);
-    md += &choosing_across(&views);
-    md += &overview(run);
-    md += &sweep_section(run);
-    md += &sandbox_section(run, "##");
-    md += &gap_section(run, "##");
+    md += &contents(analysis);
+    md += &choosing_across(analysis);
+    md += &overview(run, analysis);
+    md += &sweep_section(analysis);
+    md += &sandbox_section(analysis, "##");
+    md += &gap_section(analysis, "##");
     md += "\n## Results by workload\n";
-    for v in &views {
-        md += &format!("\n### {}\n\n", v.workload_heading());
-        md += &body(v, "####");
+    for w in &analysis.workloads {
+        md += &format!("\n### {}\n\n", w.run.workload_heading());
+        md += &body(&w.run, w, analysis, "####");
     }
     md += &footer(run);
     md
 }
 
 /// Time per call against size for every kernel measured at several sizes: tables, fit, chart.
-fn sweep_section(run: &RunFile) -> String {
-    let sweeps = sweeps(run);
+fn sweep_section(analysis: &Analysis) -> String {
+    let sweeps = &analysis.sweeps;
     if sweeps.is_empty() {
         return String::new();
     }
@@ -153,7 +148,7 @@ fn sweep_section(run: &RunFile) -> String {
          smallest size (interpolated on log axes); the smallest size's time bounds the fixed cost of a call \
          from above, so from there on the size-dependent work is most of each call.\n",
     );
-    for sweep in &sweeps {
+    for sweep in sweeps {
         md += &format!("\n### `{}`\n\n", sweep.kernel);
         md += &draw(&rows::sweep(sweep), ASCII_MARKDOWN);
         md += "\n\nRatio to native at each size (the headline ratio of each size's own run):\n\n";
@@ -168,9 +163,14 @@ fn sweep_section(run: &RunFile) -> String {
 }
 
 /// Each workload's winner per scenario, then break-even per workload.
-fn choosing_across(views: &[RunFile]) -> String {
-    let picks: Vec<(&RunFile, Vec<Choice>)> = views.iter().map(|v| (v, choices(v))).collect();
-    let scenarios = first_seen(picks.iter().flat_map(|(_, c)| c).map(|c| c.scenario));
+fn choosing_across(analysis: &Analysis) -> String {
+    let workloads = &analysis.workloads;
+    let scenarios = first_seen(
+        workloads
+            .iter()
+            .flat_map(|w| &w.choices)
+            .map(|c| c.scenario),
+    );
     if scenarios.is_empty() {
         return String::new();
     }
@@ -179,21 +179,20 @@ fn choosing_across(views: &[RunFile]) -> String {
          in this run and how many times better it is than the next runtime (a runtime ties the best when its figure is within 0.5% of it or their 95% intervals overlap). \
          What each scenario measures, and the figures behind every pick, are in the workload's own section below.\n\n",
     );
-    md += &situation_answers(views);
-    md += &draw(&rows::choices_across(&picks, &scenarios), ASCII_MARKDOWN);
+    md += &situation_answers(&analysis.situations);
+    md += &draw(&rows::choices_across(workloads, &scenarios), ASCII_MARKDOWN);
     md.push('\n');
-    md += &break_evens_across(views);
+    md += &break_evens_across(workloads);
     md
 }
 
 /// The situations this run answers, one line each, before the table of every workload.
-fn situation_answers(views: &[RunFile]) -> String {
-    let answers = situations(views);
+fn situation_answers(answers: &[(Situation, usize, Choice)]) -> String {
     if answers.is_empty() {
         return String::new();
     }
     let mut md = String::new();
-    for (s, size, c) in &answers {
+    for (s, size, c) in answers {
         let (_, best) = c.winner();
         let runner_up = match (c.runner_up(), c.margin()) {
             (Some((name, y)), Some(m)) => {
@@ -214,10 +213,13 @@ fn situation_answers(views: &[RunFile]) -> String {
 }
 
 /// Break-even per workload against each workload's runtime ready soonest.
-fn break_evens_across(views: &[RunFile]) -> String {
-    let evens: Vec<(&RunFile, String, Vec<Overtake>)> = views
+fn break_evens_across(workloads: &[Workload]) -> String {
+    let evens: Vec<(&RunFile, &str, &[Overtake])> = workloads
         .iter()
-        .filter_map(|v| break_evens(v).map(|(r, o)| (v, r, o)))
+        .filter_map(|w| {
+            let (reference, overtakes) = w.break_even.as_ref()?;
+            Some((&w.run, reference.as_str(), overtakes.as_slice()))
+        })
         .collect();
     if evens.is_empty() {
         return String::new();
@@ -225,7 +227,7 @@ fn break_evens_across(views: &[RunFile]) -> String {
     let runtimes = first_seen(
         evens
             .iter()
-            .flat_map(|(_, _, o)| o)
+            .flat_map(|(_, _, o)| o.iter())
             .map(|o| o.runtime.as_str()),
     );
     format!(
@@ -237,8 +239,8 @@ fn break_evens_across(views: &[RunFile]) -> String {
 }
 
 /// Every guard of every runtime: how it is offered and what it costs, or why there is no figure.
-fn sandbox_section(run: &RunFile, h: &str) -> String {
-    if !sandbox::any_measured(run) {
+fn sandbox_section(analysis: &Analysis, h: &str) -> String {
+    if !analysis.guards_measured {
         return String::new();
     }
     let mut md = format!(
@@ -247,13 +249,13 @@ fn sandbox_section(run: &RunFile, h: &str) -> String {
          ratio is paired by round like the ratio to native; compile is a ratio of means. Fuel is never exhausted \
          and deadlines never reached here, so what is measured is the bookkeeping every call pays.\n\n"
     );
-    md += &draw(&rows::sandbox(run), ASCII_MARKDOWN);
+    md += &draw(&rows::sandbox(&analysis.guard_costs), ASCII_MARKDOWN);
     md.push('\n');
     md
 }
 
-fn gap_section(run: &RunFile, h: &str) -> String {
-    let tables = crate::gap::gap_tables(run);
+fn gap_section(analysis: &Analysis, h: &str) -> String {
+    let tables = &analysis.gap;
     if tables.is_empty() {
         return String::new();
     }
@@ -284,7 +286,7 @@ fn gap_section(run: &RunFile, h: &str) -> String {
             show(&t.library),
             show(&t.library_scalar)
         );
-        md += &draw(&rows::gap(&t), ASCII_MARKDOWN);
+        md += &draw(&rows::gap(t), ASCII_MARKDOWN);
         md.push('\n');
     }
     md
@@ -292,7 +294,7 @@ fn gap_section(run: &RunFile, h: &str) -> String {
 
 /// Sentences, warm calls, phases, memory and choosing a runtime for one (kernel, size);
 /// `h` is the heading level of its sections.
-fn body(run: &RunFile, h: &str) -> String {
+fn body(run: &RunFile, workload: &Workload, analysis: &Analysis, h: &str) -> String {
     let s = &run.settings;
     let base = run.baseline_name();
     let mut md = String::new();
@@ -334,10 +336,10 @@ fn body(run: &RunFile, h: &str) -> String {
     md.push('\n');
     if h == "##" {
         // A multi-workload report has these sections once, at the top.
-        md += &sandbox_section(run, h);
-        md += &gap_section(run, h);
+        md += &sandbox_section(analysis, h);
+        md += &gap_section(analysis, h);
     }
-    md += &choosing(run, h);
+    md += &choosing(run, workload, h);
     md
 }
 
@@ -515,8 +517,8 @@ const METHOD: &str = "\n## Method\n\n\
             ratio (t interval), the unpaired ratio of means and Welch's t-test are in the JSON file.\n";
 
 /// The "Choosing a runtime" section: this run's winner per scenario, then break-even.
-fn choosing(run: &RunFile, h: &str) -> String {
-    let picks = choices(run);
+fn choosing(run: &RunFile, workload: &Workload, h: &str) -> String {
+    let picks = &workload.choices;
     if picks.is_empty() {
         return String::new();
     }
@@ -527,14 +529,14 @@ fn choosing(run: &RunFile, h: &str) -> String {
          are ranked.\n\n{}\n",
         run.settings.kernel,
         run.settings.size,
-        draw(&rows::choices(&picks), ASCII_MARKDOWN)
+        draw(&rows::choices(picks), ASCII_MARKDOWN)
     );
-    if let Some((reference, overtakes)) = break_evens(run) {
+    if let Some((reference, overtakes)) = &workload.break_even {
         md += &format!(
             "\nBreak-even against **{reference}**, the runtime ready soonest (compile + instantiate): \
              after how many calls on one instance each other runtime has cost less in total \
              (one-off compile + instantiate, plus warm mean per call).\n\n{}\n",
-            draw(&rows::break_even(&reference, &overtakes), ASCII_MARKDOWN)
+            draw(&rows::break_even(reference, overtakes), ASCII_MARKDOWN)
         );
     }
     md

@@ -10,8 +10,15 @@ pub use self::json::Json;
 pub use self::markdown::Markdown;
 pub use self::table::Table;
 
+use crate::analysis::Analysis;
 use crate::model::RunFile;
 
 pub trait Exporter {
-    fn render(&self, run: &RunFile) -> String;
+    /// Renders an analysed run with what is derived from it (derived once for every format).
+    fn render_with(&self, run: &RunFile, analysis: &Analysis) -> String;
+
+    /// Derives and renders, for one format alone.
+    fn render(&self, run: &RunFile) -> String {
+        self.render_with(run, &Analysis::of(run))
+    }
 }

@@ -2,10 +2,10 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table as Comfy};
 
 use super::Exporter;
+use crate::analysis::Analysis;
 use crate::format::sentence;
 use crate::model::RunFile;
 use crate::rows::{self, Grid};
-use crate::sweep::sweeps;
 
 /// The terminal view: warm table, phase table, one sentence per runtime.
 pub struct Table;
@@ -23,39 +23,43 @@ pub(crate) fn draw(grid: &Grid, preset: &str) -> String {
 }
 
 impl Exporter for Table {
-    fn render(&self, run: &RunFile) -> String {
+    fn render_with(&self, run: &RunFile, analysis: &Analysis) -> String {
         let mut out = String::new();
         if run.interrupted {
             out += &format!("{}\n", crate::INTERRUPTED_NOTICE);
         }
         if !run.is_multi_group() {
-            return out + &format!("{} · ", run.workload_title()) + &single(run) + &sandbox(run);
+            return out
+                + &format!("{} · ", run.workload_title())
+                + &single(run)
+                + &sandbox(analysis);
         }
-        for view in run.views() {
+        for workload in &analysis.workloads {
+            let view = &workload.run;
             out += &format!("══ {} ══\n", view.workload_title());
             // The heading names the workload, so the summary under it does not again.
-            out += &single(&view);
+            out += &single(view);
             out.push('\n');
         }
-        for sweep in sweeps(run) {
+        for sweep in &analysis.sweeps {
             out += &format!("Scaling of {} with size (median per call)\n", sweep.kernel);
-            out += &draw(&rows::sweep(&sweep), UTF8_FULL_CONDENSED);
+            out += &draw(&rows::sweep(sweep), UTF8_FULL_CONDENSED);
             out += &format!("\nRatio to {} by size\n", sweep.baseline_name);
-            out += &draw(&rows::sweep_ratios(&sweep), UTF8_FULL_CONDENSED);
+            out += &draw(&rows::sweep_ratios(sweep), UTF8_FULL_CONDENSED);
             out += "\n\n";
         }
-        out + &sandbox(run)
+        out + &sandbox(analysis)
     }
 }
 
 /// The guards' costs, when the run measured any.
-fn sandbox(run: &RunFile) -> String {
-    if !crate::sandbox::any_measured(run) {
+fn sandbox(analysis: &Analysis) -> String {
+    if !analysis.guards_measured {
         return String::new();
     }
     format!(
         "Sandbox guards (with / without, paired by round)\n{}\n",
-        draw(&rows::sandbox(run), UTF8_FULL_CONDENSED)
+        draw(&rows::sandbox(&analysis.guard_costs), UTF8_FULL_CONDENSED)
     )
 }
 

@@ -2,6 +2,7 @@
 //! runtime has cost less in total than the one ready soonest.
 
 use super::{Grid, DASH};
+use crate::analysis::Workload;
 use crate::choose::{Choice, Overtake, Unit};
 use crate::format::duration;
 use crate::model::RunFile;
@@ -97,37 +98,38 @@ fn workload(view: &RunFile) -> String {
 }
 
 /// Each workload's winner per scenario (with the margin to the next), one column per scenario.
-pub fn choices_across(picks: &[(&RunFile, Vec<Choice>)], scenarios: &[&str]) -> Grid {
+pub fn choices_across(workloads: &[Workload], scenarios: &[&str]) -> Grid {
     let mut header = vec!["Workload".to_string()];
     header.extend(scenarios.iter().map(|s| s.to_string()));
-    let rows =
-        picks
-            .iter()
-            .map(|(view, choices)| {
-                let mut row = vec![workload(view)];
-                row.extend(scenarios.iter().map(
-                    |s| match choices.iter().find(|c| c.scenario == *s) {
-                        Some(c) => {
-                            let margin = c.margin().map(|m| format!(" ({m:.2}x)"));
-                            format!("{}{}", c.tied().join(" = "), margin.unwrap_or_default())
-                        }
-                        None => DASH.into(),
-                    },
-                ));
-                row
-            })
-            .collect();
+    let winner = |choices: &[Choice], scenario: &str| match choices
+        .iter()
+        .find(|c| c.scenario == scenario)
+    {
+        Some(c) => {
+            let margin = c.margin().map(|m| format!(" ({m:.2}x)"));
+            format!("{}{}", c.tied().join(" = "), margin.unwrap_or_default())
+        }
+        None => DASH.into(),
+    };
+    let rows = workloads
+        .iter()
+        .map(|w| {
+            let mut row = vec![workload(&w.run)];
+            row.extend(scenarios.iter().map(|s| winner(&w.choices, s)));
+            row
+        })
+        .collect();
     Grid { header, rows }
 }
 
 /// Each workload's break-even calls against its runtime ready soonest, one column per runtime.
-pub fn break_evens_across(evens: &[(&RunFile, String, Vec<Overtake>)], runtimes: &[&str]) -> Grid {
+pub fn break_evens_across(evens: &[(&RunFile, &str, &[Overtake])], runtimes: &[&str]) -> Grid {
     let mut header = header(&["Workload", "Ready soonest"]);
     header.extend(runtimes.iter().map(|r| r.to_string()));
     let rows = evens
         .iter()
         .map(|(view, reference, overtakes)| {
-            let mut row = vec![workload(view), reference.clone()];
+            let mut row = vec![workload(view), reference.to_string()];
             row.extend(runtimes.iter().map(|name| {
                 match overtakes.iter().find(|o| o.runtime == *name) {
                     Some(o) => break_even_cell(o.result),

@@ -258,7 +258,7 @@ pub fn sweep_ratios(sweep: &crate::sweep::Sweep) -> Grid {
 }
 
 /// Every guard of every runtime in the run: how it is offered and what it costs.
-pub fn sandbox(run: &RunFile) -> Grid {
+pub fn sandbox(costs: &[crate::sandbox::GuardCost]) -> Grid {
     let header = [
         "Runtime",
         "Guard",
@@ -268,8 +268,8 @@ pub fn sandbox(run: &RunFile) -> Grid {
     ]
     .map(String::from)
     .to_vec();
-    let rows = crate::sandbox::guard_costs(run)
-        .into_iter()
+    let rows = costs
+        .iter()
         .map(|c| {
             let (warm, compile) = match (&c.variant, &c.missing) {
                 (None, _) if !c.support.is_offered() => ("not offered".into(), DASH.into()),
@@ -290,7 +290,13 @@ pub fn sandbox(run: &RunFile) -> Grid {
                 GuardSupport::Offered { how } => how.clone(),
                 GuardSupport::NotOffered { why } => format!("not offered: {why}"),
             };
-            vec![c.runtime, c.guard.label().to_string(), how, warm, compile]
+            vec![
+                c.runtime.clone(),
+                c.guard.label().to_string(),
+                how,
+                warm,
+                compile,
+            ]
         })
         .collect();
     Grid { header, rows }
