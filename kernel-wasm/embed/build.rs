@@ -50,19 +50,7 @@ fn main() {
         profile: &profile,
     };
     for kernel in kernel_wasm::catalog::KERNELS {
-        let [core, plugin] = FORMS.map(|(feature, suffix)| {
-            let build = Build {
-                target: WASM_TARGET,
-                feature,
-                flags: &[],
-                output: "kernel_wasm.wasm",
-            };
-            builder.build(
-                kernel.name,
-                &build,
-                &format!("{}.{suffix}.wasm", kernel.name),
-            )
-        });
+        let [core, plugin] = builder.every_form(kernel.name, kernel.name);
         listing.push_str(&format!(
             "    ({:?}, include_bytes!({:?}), include_bytes!({:?})),\n",
             kernel.name, core, plugin
@@ -135,15 +123,7 @@ fn shared_listing(builder: &Builder) -> String {
         .iter()
         .map(|k| k.name)
         .collect();
-    let [core, plugin] = FORMS.map(|(feature, suffix)| {
-        let build = Build {
-            target: WASM_TARGET,
-            feature,
-            flags: &[],
-            output: "kernel_wasm.wasm",
-        };
-        builder.build(&every.join(","), &build, &format!("shared.{suffix}.wasm"))
-    });
+    let [core, plugin] = builder.every_form(&every.join(","), "shared");
     format!(
         "/// Every kernel in one core module, and in one Extism plugin.\n\
          pub static SHARED_CORE: &[u8] = include_bytes!({core:?});\n\
@@ -161,6 +141,19 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// `kernel`'s core module and Extism plugin, as `<out>/<stem>.<form>.wasm`.
+    fn every_form(&self, kernel: &str, stem: &str) -> [PathBuf; 2] {
+        FORMS.map(|(feature, suffix)| {
+            let build = Build {
+                target: WASM_TARGET,
+                feature,
+                flags: &[],
+                output: "kernel_wasm.wasm",
+            };
+            self.build(kernel, &build, &format!("{stem}.{suffix}.wasm"))
+        })
+    }
+
     /// One `cargo rustc` of kernel-wasm as a cdylib exporting `kernel` (one catalog name, or
     /// several separated by commas), copied to `<out>/<file>`. Each target and set of flags
     /// gets its own target directory, so the builds do not invalidate each other.
