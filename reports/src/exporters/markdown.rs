@@ -265,7 +265,7 @@ fn gap_section(analysis: &Analysis, h: &str) -> String {
          library built the way the guest is (`dlopen`ed), that library without auto-vectorization \
          (`-C no-vectorize-loops -C no-vectorize-slp`), and the guest built with Wasm SIMD (`+simd128`); \
          then the guest built the other way a plugin author might: every kernel of this project in one module \
-         (one plugin for extism) instead of one module per kernel. \
+         (one plugin, for a runtime that loads plugins) instead of one module per kernel. \
          Each cell is a ratio with its 95% interval, paired by round. Read across a row: where \
          \"not vectorized\" is much lower than \"/ native\", the native build's auto-vectorization is that \
          part of the gap; where the SIMD guest is lower than the plain guest, the guest's lack of SIMD is; \
