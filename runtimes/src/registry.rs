@@ -62,6 +62,12 @@ impl Configuration {
         }
     }
 
+    /// A Wasm runtime as a user would pick it: not the baseline, not one of the gap
+    /// measurement's extra native builds.
+    fn is_wasm_pick(&self) -> bool {
+        self.default && !self.baseline
+    }
+
     /// It is known to differ from the other runtimes this way.
     pub fn known(mut self, symptom: Symptom, why: &'static str) -> Self {
         self.known.push(KnownDifference { symptom, why });
@@ -188,7 +194,7 @@ pub fn all() -> Vec<RuntimeEntry> {
         .map(|c| other_build(c, GuestBuild::Simd, simd_variant(c.name)));
     let shared = configurations
         .iter()
-        .filter(|c| c.default && !c.baseline)
+        .filter(|c| c.is_wasm_pick())
         .map(|c| other_build(c, GuestBuild::Shared, shared_variant(c.name)));
     plain.chain(guarded).chain(simd).chain(shared).collect()
 }
@@ -197,7 +203,7 @@ pub fn all() -> Vec<RuntimeEntry> {
 pub fn simd_support() -> Vec<(&'static str, Result<String, &'static str>)> {
     configurations()
         .into_iter()
-        .filter(|c| c.default && !c.baseline)
+        .filter(|c| c.is_wasm_pick())
         .map(|c| (c.name, c.simd.map(|()| simd_variant(c.name))))
         .collect()
 }
@@ -206,7 +212,7 @@ pub fn simd_support() -> Vec<(&'static str, Result<String, &'static str>)> {
 pub fn shared_support() -> Vec<(&'static str, String)> {
     configurations()
         .into_iter()
-        .filter(|c| c.default && !c.baseline)
+        .filter(|c| c.is_wasm_pick())
         .map(|c| (c.name, shared_variant(c.name)))
         .collect()
 }
