@@ -17,8 +17,8 @@ pub use guard::{Guard, GuardSupport};
 pub use pairing::{headline_ratio, paired, Pairs};
 pub use phase::Phase;
 pub use schema::{
-    ArtifactInfo, Environment, Group, Memory, ModuleInfo, PhaseResult, PhaseStats, RawSamples,
-    RunFile, RuntimeResult, SandboxInfo, Settings, SimdInfo, Status, SCHEMA_VERSION,
+    ArtifactInfo, Environment, Group, Memory, ModuleInfo, RawSamples, RunFile, RuntimeResult,
+    SandboxInfo, Settings, SimdInfo, Status, SCHEMA_VERSION,
 };
 pub use shape::ModuleShape;
 pub use stop::StopReason;

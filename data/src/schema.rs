@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use crate::{Guard, GuardSupport, ModuleShape, StopReason};
 use serde::{Deserialize, Serialize};
-use stats::{Outliers, RatioEstimate, WelchTest};
 
 /// 2: sandbox guards typed (`guard` is its name, `support` says offered with `how` or
 /// not offered with `why`); `interrupted`; artifacts per kernel. Files of version 1 are
@@ -19,8 +18,11 @@ use stats::{Outliers, RatioEstimate, WelchTest};
 /// module, for the gap measurement); the stop reason is one of a fixed set of names.
 pub const SCHEMA_VERSION: u32 = 5;
 
+/// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
+/// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
+/// derived from it (and is written in the same place, so a reader finds both together).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunFile {
+pub struct RunFile<R = RuntimeResult> {
     pub schema: u32,
     pub tool: String,
     /// Stopped by SIGINT or SIGTERM before it finished: the results are what was measured
@@ -29,7 +31,7 @@ pub struct RunFile {
     pub interrupted: bool,
     pub environment: Environment,
     pub settings: Settings,
-    pub results: Vec<RuntimeResult>,
+    pub results: Vec<R>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -171,33 +173,6 @@ pub enum Status {
     Error,
 }
 
-/// Statistics of one phase, per call, in nanoseconds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PhaseStats {
-    pub mean_ns: f64,
-    pub median_ns: f64,
-    pub p90_ns: f64,
-    pub p99_ns: f64,
-    pub stddev_ns: f64,
-    pub min_ns: f64,
-    pub max_ns: f64,
-    pub ci95_ns: [f64; 2],
-    pub cv: f64,
-    pub samples: usize,
-    pub throughput_per_s: f64,
-    pub outliers: Outliers,
-}
-
-/// A measured phase, or why there is no figure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum PhaseResult {
-    Measured(PhaseStats),
-    NotSupported,
-    Error { message: String },
-    NotMeasured,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Memory {
     /// Peak resident set size of the runtime's worker process (VmHWM), before the
@@ -261,33 +236,6 @@ pub struct RuntimeResult {
     /// user picks: it stays out of the choices, the overview and the scaling tables.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gap_variant: bool,
-
-    // Everything below is derived from `raw` by `analysis::analyze`.
-    #[serde(default)]
-    pub warm: Option<PhaseStats>,
-    /// The headline ratio: across worker launches when there were several, else the
-    /// median of per-round ratios.
-    #[serde(default)]
-    pub ratio_to_native: Option<RatioEstimate>,
-    /// Median of all per-round ratios pooled over launches, with its order-statistic interval
-    /// (blind to differences between worker processes).
-    #[serde(default)]
-    pub ratio_pooled: Option<RatioEstimate>,
-    /// Geometric mean of per-round ratios with a t interval on the logs.
-    #[serde(default)]
-    pub ratio_geomean: Option<RatioEstimate>,
-    #[serde(default)]
-    pub ratio_unpaired: Option<RatioEstimate>,
-    #[serde(default)]
-    pub welch_vs_native: Option<WelchTest>,
-    /// The ratio's interval is within the target precision.
-    #[serde(default)]
-    pub precision_met: Option<bool>,
-    /// Warm coefficient of variation above the noise threshold.
-    #[serde(default)]
-    pub noisy: bool,
-    #[serde(default)]
-    pub phases: BTreeMap<String, PhaseResult>,
 }
 
 /// Phase names, in report order. `warm` is measured in paired rounds, the rest in their own.
@@ -345,15 +293,6 @@ impl RuntimeResult {
             memory: Memory::default(),
             raw: RawSamples::default(),
             gap_variant: false,
-            warm: None,
-            ratio_to_native: None,
-            ratio_pooled: None,
-            ratio_geomean: None,
-            ratio_unpaired: None,
-            welch_vs_native: None,
-            precision_met: None,
-            noisy: false,
-            phases: BTreeMap::new(),
         }
     }
 
@@ -373,17 +312,23 @@ impl RuntimeResult {
     }
 }
 
-impl RunFile {
+impl AsRef<RuntimeResult> for RuntimeResult {
+    fn as_ref(&self) -> &RuntimeResult {
+        self
+    }
+}
+
+impl<R: AsRef<RuntimeResult> + Clone> RunFile<R> {
     /// The baseline of a single-group run (of a view, see [`RunFile::view`]).
-    pub fn baseline(&self) -> Option<&RuntimeResult> {
-        self.results.iter().find(|r| r.baseline)
+    pub fn baseline(&self) -> Option<&R> {
+        self.results.iter().find(|r| r.as_ref().baseline)
     }
 
     /// Who the ratios of a single-group run are relative to, for headings: `native`, or the
     /// baseline runtime of a user's module.
     pub fn baseline_name(&self) -> &str {
         self.baseline()
-            .map(|r| r.runtime.as_str())
+            .map(|r| r.as_ref().runtime.as_str())
             .unwrap_or("native")
     }
 
@@ -435,7 +380,7 @@ impl RunFile {
     }
 
     /// The run restricted to one (kernel, size): a single-group run every exporter renders as is.
-    pub fn view(&self, group: &Group) -> RunFile {
+    pub fn view(&self, group: &Group) -> Self {
         let mut settings = self.settings.clone();
         settings.kernel = group.kernel.clone();
         settings.size = group.size;
@@ -452,23 +397,26 @@ impl RunFile {
             results: self
                 .results
                 .iter()
-                .filter(|r| r.kernel == group.kernel && r.size == group.size)
+                .filter(|r| {
+                    let r = r.as_ref();
+                    r.kernel == group.kernel && r.size == group.size
+                })
                 .cloned()
                 .collect(),
         }
     }
 
     /// One view per group, in order.
-    pub fn views(&self) -> Vec<RunFile> {
+    pub fn views(&self) -> Vec<Self> {
         self.groups().iter().map(|g| self.view(g)).collect()
     }
 
     /// Joins single-group runs measured with the same settings into one multi-group run.
-    pub fn merge(mut views: Vec<RunFile>) -> Option<RunFile> {
+    pub fn merge(mut views: Vec<Self>) -> Option<Self> {
         if views.len() == 1 {
             return views.pop();
         }
-        let groups: Vec<Group> = views.iter().flat_map(RunFile::groups).collect();
+        let groups: Vec<Group> = views.iter().flat_map(Self::groups).collect();
         let mut iter = views.into_iter();
         let mut run = iter.next()?;
         for v in iter {

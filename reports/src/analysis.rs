@@ -2,14 +2,17 @@
 //! figures), and what the reports conclude across rows ([`Analysis`]). Run after measuring and
 //! again by `plugbench report`, so a saved file always rebuilds the same figures.
 
+use std::collections::BTreeMap;
+
 use stats::{
     classify_outliers, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, Summary,
 };
 
 use crate::choose::{break_evens, choices, situations, Choice, Overtake, Situation};
 use crate::gap::{gap_tables, GapTable};
-use crate::model::{phase, PhaseResult, PhaseStats, RunFile, RuntimeResult};
+use crate::model::{phase, RunFile, RuntimeResult};
 use crate::overview::{headline_ratios, RatioPoint};
+use crate::row::{PhaseResult, PhaseStats, Row, Run};
 use crate::sandbox::{guard_costs, GuardCost};
 use crate::sweep::{sweeps, Sweep};
 pub use plugbench_data::{headline_ratio, paired, Pairs};
@@ -35,34 +38,48 @@ pub fn phase_stats(samples: &[f64]) -> Option<PhaseStats> {
     })
 }
 
-/// Fills in every derived field of every result, each against the baseline of its own
-/// (kernel, size).
-pub fn analyze(run: &mut RunFile) {
-    if run.is_multi_group() {
-        let mut results = Vec::with_capacity(run.results.len());
-        for mut view in run.views() {
-            analyze_group(&mut view);
-            results.extend(view.results);
-        }
-        run.results = results;
-    } else {
-        analyze_group(run);
-    }
-}
-
-fn analyze_group(run: &mut RunFile) {
-    let baseline = run.baseline().cloned();
+/// Derives every row's figures, each against the baseline of its own (kernel, size).
+pub fn analyze(run: RunFile) -> Run {
+    // Each row's baseline: the one of its own (kernel, size), if it has a figure.
+    let baselines: Vec<RuntimeResult> = run
+        .results
+        .iter()
+        .filter(|r| r.baseline && r.is_ok())
+        .cloned()
+        .collect();
     let target = run.settings.target_precision;
-    for result in &mut run.results {
-        analyze_one(result, baseline.as_ref(), target);
+    let RunFile {
+        schema,
+        tool,
+        interrupted,
+        environment,
+        settings,
+        results,
+    } = run;
+    let results = results
+        .into_iter()
+        .map(|raw| {
+            let base = baselines
+                .iter()
+                .find(|b| b.kernel == raw.kernel && b.size == raw.size);
+            analyze_one(raw, base, target)
+        })
+        .collect();
+    RunFile {
+        schema,
+        tool,
+        interrupted,
+        environment,
+        settings,
+        results,
     }
 }
 
-fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, target: f64) {
+fn phase_results(result: &RuntimeResult) -> BTreeMap<String, PhaseResult> {
     // A failed row reports no timing at all (its raw samples stay in the file): a figure
     // from a runtime that trapped or answered wrongly must not be quoted.
     let ok = result.is_ok();
-    result.phases = phase::ALL
+    phase::ALL
         .iter()
         .map(|&name| {
             let entry = if let Some(message) = result.raw.phase_errors.get(name) {
@@ -85,36 +102,31 @@ fn analyze_one(result: &mut RuntimeResult, baseline: Option<&RuntimeResult>, tar
             };
             (name.to_string(), entry)
         })
-        .collect();
+        .collect()
+}
 
-    result.warm = if ok {
-        phase_stats(&result.raw.warm_ns)
-    } else {
-        None
-    };
-    result.noisy = result.warm.as_ref().is_some_and(|w| w.cv > NOISY_CV);
-    result.ratio_to_native = None;
-    result.ratio_pooled = None;
-    result.ratio_geomean = None;
-    result.ratio_unpaired = None;
-    result.welch_vs_native = None;
-    result.precision_met = None;
-    let Some(base) = baseline.filter(|b| b.is_ok()) else {
-        return;
-    };
-    if !result.is_ok() || result.baseline {
-        return;
+fn analyze_one(raw: RuntimeResult, baseline: Option<&RuntimeResult>, target: f64) -> Row {
+    let mut row = Row::unanalysed(raw);
+    row.phases = phase_results(&row.result);
+    if !row.is_ok() {
+        return row;
     }
-    let pairs = paired(result, base);
-    result.ratio_to_native = headline_ratio(&pairs);
-    result.ratio_pooled = paired_median_ratio(&pairs.a, &pairs.b);
-    result.ratio_geomean = paired_log_ratio(&pairs.a, &pairs.b);
-    result.ratio_unpaired = unpaired_ratio(&result.raw.warm_ns, &base.raw.warm_ns);
-    result.welch_vs_native = welch_t_test(&result.raw.warm_ns, &base.raw.warm_ns);
-    result.precision_met = result
-        .ratio_to_native
-        .as_ref()
-        .map(|r| r.precision <= target);
+    row.warm = phase_stats(&row.raw.warm_ns);
+    row.noisy = row.warm.as_ref().is_some_and(|w| w.cv > NOISY_CV);
+    let Some(base) = baseline else {
+        return row;
+    };
+    if row.baseline {
+        return row;
+    }
+    let pairs = paired(&row.result, base);
+    row.ratio_to_native = headline_ratio(&pairs);
+    row.ratio_pooled = paired_median_ratio(&pairs.a, &pairs.b);
+    row.ratio_geomean = paired_log_ratio(&pairs.a, &pairs.b);
+    row.ratio_unpaired = unpaired_ratio(&row.raw.warm_ns, &base.raw.warm_ns);
+    row.welch_vs_native = welch_t_test(&row.raw.warm_ns, &base.raw.warm_ns);
+    row.precision_met = row.ratio_to_native.as_ref().map(|r| r.precision <= target);
+    row
 }
 
 /// Everything the reports conclude across rows, derived once from an analysed run: every
@@ -138,14 +150,14 @@ pub struct Analysis {
 
 /// One (kernel, size): its rows, and the runtime that wins each scenario.
 pub struct Workload {
-    pub run: RunFile,
+    pub run: Run,
     pub choices: Vec<Choice>,
     /// The runtime ready soonest, and the call from which each other one costs less in total.
     pub break_even: Option<(String, Vec<Overtake>)>,
 }
 
 impl Analysis {
-    pub fn of(run: &RunFile) -> Self {
+    pub fn of(run: &Run) -> Self {
         let views = run.views();
         Analysis {
             situations: situations(&views),

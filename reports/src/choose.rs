@@ -5,7 +5,7 @@
 use serde::Serialize;
 use stats::{break_even, BreakEven};
 
-use crate::model::{phase, PhaseResult, RunFile, RuntimeResult};
+use crate::{phase, PhaseResult, Row, Run};
 
 /// How a scenario's figure is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,12 +61,12 @@ impl Choice {
     }
 }
 
-fn mean(r: &RuntimeResult, name: &str) -> Option<f64> {
+fn mean(r: &Row, name: &str) -> Option<f64> {
     measured(r, name).map(|(m, _)| m)
 }
 
 /// A phase's mean and the half-width of its 95% interval (0 when it has none).
-fn measured(r: &RuntimeResult, name: &str) -> Option<(f64, f64)> {
+fn measured(r: &Row, name: &str) -> Option<(f64, f64)> {
     match r.phases.get(name)? {
         PhaseResult::Measured(s) => Some((s.mean_ns, half_width(s.ci95_ns))),
         _ => None,
@@ -84,16 +84,16 @@ fn half_width(ci: [f64; 2]) -> f64 {
 
 /// Wasm runtimes with a result (native code is what they are compared to, not a choice; the
 /// baseline runtime of a user's module is one).
-fn candidates(run: &RunFile) -> impl Iterator<Item = &RuntimeResult> {
+fn candidates(run: &Run) -> impl Iterator<Item = &Row> {
     run.results.iter().filter(|r| r.is_ok() && r.is_choice())
 }
 
 fn ranked(
-    run: &RunFile,
+    run: &Run,
     scenario: &'static str,
     measure: &'static str,
     unit: Unit,
-    figure: impl Fn(&RuntimeResult) -> Option<(f64, f64)>,
+    figure: impl Fn(&Row) -> Option<(f64, f64)>,
 ) -> Option<Choice> {
     let mut ranked: Vec<(String, f64, f64)> = candidates(run)
         .filter_map(|r| {
@@ -113,8 +113,8 @@ fn ranked(
 }
 
 /// One choice per scenario this run has the figures for.
-pub fn choices(run: &RunFile) -> Vec<Choice> {
-    let warm = |r: &RuntimeResult| r.warm.as_ref().map(|w| (w.mean_ns, half_width(w.ci95_ns)));
+pub fn choices(run: &Run) -> Vec<Choice> {
+    let warm = |r: &Row| r.warm.as_ref().map(|w| (w.mean_ns, half_width(w.ci95_ns)));
     // Single readings: no interval.
     let reading = |x: Option<f64>| x.map(|x| (x, 0.0));
     [
@@ -209,7 +209,7 @@ pub struct Situation {
 }
 
 /// Each situation whose workload this run measured, with its choice at that workload's size.
-pub fn situations(views: &[RunFile]) -> Vec<(Situation, usize, Choice)> {
+pub fn situations(views: &[Run]) -> Vec<(Situation, usize, Choice)> {
     SITUATIONS
         .iter()
         .filter_map(|s| {
@@ -240,7 +240,7 @@ pub struct Overtake {
 /// Break-even of every runtime against the one with the smallest compile + instantiate
 /// (typically the interpreter), using the warm mean as the per-call cost. Returns the
 /// reference runtime's name and one entry per other runtime.
-pub fn break_evens(run: &RunFile) -> Option<(String, Vec<Overtake>)> {
+pub fn break_evens(run: &Run) -> Option<(String, Vec<Overtake>)> {
     let costs: Vec<(String, f64, f64)> = candidates(run)
         .filter_map(|r| {
             let fixed = mean(r, phase::COMPILE)? + mean(r, phase::INSTANTIATE)?;
@@ -265,13 +265,13 @@ pub fn break_evens(run: &RunFile) -> Option<(String, Vec<Overtake>)> {
 pub(crate) mod tests {
     use super::*;
     use crate::analysis::phase_stats;
-    use crate::model::{Environment, RunFile, Settings, Status, SCHEMA_VERSION};
+    use crate::{Environment, Run, Settings, Status, SCHEMA_VERSION};
 
     const MS: f64 = 1e6;
 
     /// A measured runtime: (compile, instantiate, first call, cold start, warm) in ms, RSS in KiB.
-    fn runtime(name: &str, ms: [f64; 5], rss_kib: u64) -> RuntimeResult {
-        let mut r = RuntimeResult::failed(name, "k", 10, String::new());
+    fn runtime(name: &str, ms: [f64; 5], rss_kib: u64) -> Row {
+        let mut r = Row::unanalysed(crate::RuntimeResult::failed(name, "k", 10, String::new()));
         r.status = Status::Ok;
         r.error = None;
         let names = [
@@ -290,13 +290,13 @@ pub(crate) mod tests {
         r
     }
 
-    pub(crate) fn run(results: Vec<RuntimeResult>) -> RunFile {
+    pub(crate) fn run(results: Vec<Row>) -> Run {
         let mut native = runtime("native", [0.0, 0.0, 1.0, 1.0, 1.0], 1);
         native.baseline = true;
         native.native = true;
         let mut all = vec![native];
         all.extend(results);
-        RunFile {
+        Run {
             interrupted: false,
             schema: SCHEMA_VERSION,
             tool: "test".into(),
@@ -325,7 +325,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn winners(run: &RunFile) -> Vec<(&'static str, String)> {
+    fn winners(run: &Run) -> Vec<(&'static str, String)> {
         choices(run)
             .into_iter()
             .map(|c| (c.scenario, c.winner().0.clone()))

@@ -7,7 +7,7 @@ use comfy_table::{ContentArrangement, Table};
 use stats::{unpaired_ratio, RatioEstimate};
 
 use crate::format::{duration, p_value, ratio};
-use crate::model::{phase, RunFile, RuntimeResult};
+use crate::{phase, RunFile, RuntimeResult};
 
 #[derive(Debug, Clone)]
 pub struct DiffRow {

@@ -2,7 +2,7 @@
 
 use stats::RatioEstimate;
 
-use crate::model::{PhaseResult, PhaseStats, RuntimeResult};
+use crate::{PhaseResult, PhaseStats, Row};
 
 /// A duration in the largest unit that keeps it >= 1, to four significant digits.
 pub fn duration(ns: f64) -> String {
@@ -92,7 +92,7 @@ pub fn phase_cell(phase: Option<&PhaseResult>) -> String {
 
 /// The one plain sentence per runtime in the summary.
 /// One runtime's result in a sentence; `base` names what its ratio is relative to.
-pub fn sentence(r: &RuntimeResult, base: &str) -> String {
+pub fn sentence(r: &Row, base: &str) -> String {
     let name = &r.runtime;
     if let Some(error) = &r.error {
         return format!("{name}: ERROR, no timing reported: {error}");
@@ -139,7 +139,7 @@ pub fn sentence(r: &RuntimeResult, base: &str) -> String {
 }
 
 /// Flags a reader should see next to the numbers.
-pub fn notes(r: &RuntimeResult, target_precision: f64) -> String {
+pub fn notes(r: &Row, target_precision: f64) -> String {
     let mut notes = Vec::new();
     if let Some(w) = &r.warm {
         let n = w.outliers.total();

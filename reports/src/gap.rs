@@ -7,7 +7,7 @@
 use stats::RatioEstimate;
 
 use crate::analysis::{headline_ratio, paired};
-use crate::model::{RunFile, RuntimeResult};
+use crate::{Row, Run};
 
 /// The decomposition for one (kernel, size).
 #[derive(Debug, Clone)]
@@ -48,7 +48,7 @@ pub struct Ratios {
 }
 
 /// A table for every (kernel, size) of the run that has the gap measurement's rows.
-pub fn gap_tables(run: &RunFile) -> Vec<GapTable> {
+pub fn gap_tables(run: &Run) -> Vec<GapTable> {
     let library_named = |vectorized: bool| {
         run.environment
             .native_libraries
@@ -65,10 +65,10 @@ pub fn gap_tables(run: &RunFile) -> Vec<GapTable> {
         .collect()
 }
 
-fn table(run: &RunFile, view: &RunFile, library: &str, scalar: &str) -> Option<GapTable> {
+fn table(run: &Run, view: &Run, library: &str, scalar: &str) -> Option<GapTable> {
     let find = |name: &str| view.results.iter().find(|r| r.runtime == name && r.is_ok());
     let (library, scalar) = (find(library)?, find(scalar)?);
-    let ratios = |r: &RuntimeResult| Ratios {
+    let ratios = |r: &Row| Ratios {
         vs_native: r.ratio_to_native.clone(),
         vs_library: headline_ratio(&paired(r, library)),
         vs_library_scalar: headline_ratio(&paired(r, scalar)),

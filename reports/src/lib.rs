@@ -9,6 +9,7 @@ pub mod exporters;
 pub mod format;
 pub mod gap;
 pub mod overview;
+mod row;
 mod rows;
 pub mod sandbox;
 pub mod sweep;
@@ -21,6 +22,7 @@ pub use model::*;
 /// The results file this crate renders (it lives in `plugbench-data`, shared with the
 /// measuring side).
 pub use plugbench_data::schema as model;
+pub use row::{PhaseResult, PhaseStats, Row, Run};
 
 /// What every report of an interrupted run says first.
 pub const INTERRUPTED_NOTICE: &str = "Interrupted (SIGINT or SIGTERM): these are the figures \

@@ -1,7 +1,7 @@
 //! The report's chart at a glance: each runtime's headline ratio to native, with its 95%
 //! interval as whiskers, on the headline workloads (each kernel at its largest size).
 
-use crate::model::RunFile;
+use crate::Run;
 
 /// One runtime on one workload.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,7 +15,7 @@ pub struct RatioPoint {
 
 /// The headline ratios of every runtime (guarded variants aside) on each kernel's largest size,
 /// in the run's order.
-pub fn headline_ratios(run: &RunFile) -> Vec<RatioPoint> {
+pub fn headline_ratios(run: &Run) -> Vec<RatioPoint> {
     let groups = run.groups();
     let largest = |kernel: &str| {
         groups

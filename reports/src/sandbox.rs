@@ -5,7 +5,7 @@ use plugbench_data::{Guard, GuardSupport};
 use stats::{unpaired_ratio, RatioEstimate};
 
 use crate::analysis::{headline_ratio, paired};
-use crate::model::{phase, RunFile, RuntimeResult};
+use crate::{phase, Row, Run};
 
 /// One guard of one runtime.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -26,7 +26,7 @@ pub struct GuardCost {
 
 /// One entry per guard of every runtime in the run's environment, with costs where the run
 /// measured both the runtime and its variant in the same (kernel, size).
-pub fn guard_costs(run: &RunFile) -> Vec<GuardCost> {
+pub fn guard_costs(run: &Run) -> Vec<GuardCost> {
     let views = run.views();
     run.environment
         .sandbox
@@ -44,7 +44,7 @@ pub fn guard_costs(run: &RunFile) -> Vec<GuardCost> {
             let Some(variant) = &s.variant else {
                 return cost;
             };
-            let find = |view: &'_ RunFile, name: &str| -> Option<RuntimeResult> {
+            let find = |view: &'_ Run, name: &str| -> Option<Row> {
                 view.results.iter().find(|r| r.runtime == name).cloned()
             };
             let measured = views
@@ -63,7 +63,7 @@ pub fn guard_costs(run: &RunFile) -> Vec<GuardCost> {
                 }
                 Some((with, without)) => {
                     cost.warm = headline_ratio(&paired(&with, &without));
-                    let compile = |r: &RuntimeResult| {
+                    let compile = |r: &Row| {
                         r.raw
                             .phases_ns
                             .get(phase::COMPILE)
@@ -79,17 +79,17 @@ pub fn guard_costs(run: &RunFile) -> Vec<GuardCost> {
 }
 
 /// Whether the run measured any variant at all (the report's sandbox section is shown then).
-pub fn any_measured(run: &RunFile) -> bool {
-    run.results.iter().any(RuntimeResult::is_sandbox_variant)
+pub fn any_measured(run: &Run) -> bool {
+    run.results.iter().any(|r| r.is_sandbox_variant())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{SandboxInfo, Status};
+    use crate::{SandboxInfo, Status};
 
-    fn measured(name: &str, warm: &[f64]) -> RuntimeResult {
-        let mut r = RuntimeResult::failed(name, "k", 10, String::new());
+    fn measured(name: &str, warm: &[f64]) -> Row {
+        let mut r = Row::unanalysed(crate::RuntimeResult::failed(name, "k", 10, String::new()));
         r.status = Status::Ok;
         r.raw.warm_ns = warm.to_vec();
         r.raw.warm_rounds = (0..warm.len()).collect();

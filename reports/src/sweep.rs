@@ -3,7 +3,7 @@
 
 use stats::{overhead_crossover, power_fit, Crossover, PowerFit};
 
-use crate::model::RunFile;
+use crate::Run;
 
 /// One kernel across its sizes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -41,7 +41,7 @@ impl SweepLine {
 }
 
 /// Every kernel this run measured at two or more sizes, in run order.
-pub fn sweeps(run: &RunFile) -> Vec<Sweep> {
+pub fn sweeps(run: &Run) -> Vec<Sweep> {
     let groups = run.groups();
     let mut kernels: Vec<&str> = Vec::new();
     for g in &groups {
@@ -64,7 +64,7 @@ pub fn sweeps(run: &RunFile) -> Vec<Sweep> {
         .collect()
 }
 
-fn sweep(run: &RunFile, kernel: &str, sizes: Vec<usize>) -> Sweep {
+fn sweep(run: &Run, kernel: &str, sizes: Vec<usize>) -> Sweep {
     let mut runtimes: Vec<(&str, bool)> = Vec::new();
     // Sandboxed variants are measured at one size only; their cost has its own section.
     for r in run
@@ -126,10 +126,15 @@ fn sweep(run: &RunFile, kernel: &str, sizes: Vec<usize>) -> Sweep {
 mod tests {
     use super::*;
     use crate::analysis::phase_stats;
-    use crate::model::{Group, RuntimeResult, Status};
+    use crate::{Group, Row, Status};
 
-    fn result(runtime: &str, size: usize, per_call_ns: f64) -> RuntimeResult {
-        let mut r = RuntimeResult::failed(runtime, "k", size, String::new());
+    fn result(runtime: &str, size: usize, per_call_ns: f64) -> Row {
+        let mut r = Row::unanalysed(crate::RuntimeResult::failed(
+            runtime,
+            "k",
+            size,
+            String::new(),
+        ));
         r.status = Status::Ok;
         r.warm = phase_stats(&[per_call_ns]);
         r

@@ -31,8 +31,7 @@ const DERIVED: [&str; 9] = [
 fn every_derived_figure_of_a_v1_file_is_rebuilt_bit_for_bit() {
     let saved: Value =
         serde_json::from_str(&std::fs::read_to_string(fixture("run-v1.json")).unwrap()).unwrap();
-    let mut run = read_run(&fixture("run-v1.json")).unwrap();
-    analyze(&mut run);
+    let run = analyze(read_run(&fixture("run-v1.json")).unwrap());
     let rebuilt = serde_json::to_value(&run).unwrap();
     let (saved, rebuilt) = (
         saved["results"].as_array().unwrap(),
@@ -70,8 +69,7 @@ fn numbers(text: &str) -> BTreeMap<String, usize> {
 #[test]
 fn every_number_of_the_v1_report_is_in_the_rebuilt_one() {
     let old = std::fs::read_to_string(fixture("report-v1.md")).unwrap();
-    let mut run = read_run(&fixture("run-v1.json")).unwrap();
-    analyze(&mut run);
+    let run = analyze(read_run(&fixture("run-v1.json")).unwrap());
     let new = Markdown.render(&run);
     let (old, new) = (numbers(&old), numbers(&new));
     let missing: Vec<String> = old
@@ -86,8 +84,7 @@ fn every_number_of_the_v1_report_is_in_the_rebuilt_one() {
 /// after an intended change of layout).
 #[test]
 fn every_exporter_renders_the_fixed_run_as_reviewed() {
-    let mut run = read_run(&fixture("run-v1.json")).unwrap();
-    analyze(&mut run);
+    let run = analyze(read_run(&fixture("run-v1.json")).unwrap());
     insta::assert_snapshot!("table", reports::Table.render(&run));
     insta::assert_snapshot!("markdown", Markdown.render(&run));
     insta::assert_snapshot!("csv", reports::Csv.render(&run));
@@ -95,8 +92,7 @@ fn every_exporter_renders_the_fixed_run_as_reviewed() {
 
 #[test]
 fn the_csv_has_a_column_per_phase_and_a_row_per_result() {
-    let mut run = read_run(&fixture("run-v1.json")).unwrap();
-    analyze(&mut run);
+    let run = analyze(read_run(&fixture("run-v1.json")).unwrap());
     let csv = reports::Csv.render(&run);
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     for phase in plugbench_data::Phase::ALL {
@@ -111,8 +107,7 @@ fn the_csv_has_a_column_per_phase_and_a_row_per_result() {
 /// and a file read back is the same run.
 #[test]
 fn the_json_carries_the_reports_answers_and_reads_back_as_the_same_run() {
-    let mut run = read_run(&fixture("run-v1.json")).unwrap();
-    analyze(&mut run);
+    let run = analyze(read_run(&fixture("run-v1.json")).unwrap());
     let text = reports::Json.render(&run);
     let json: Value = serde_json::from_str(&text).unwrap();
     let derived = &json["derived"];
@@ -155,7 +150,6 @@ fn the_json_carries_the_reports_answers_and_reads_back_as_the_same_run() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("run.json");
     std::fs::write(&path, &text).unwrap();
-    let mut again = read_run(&path).unwrap();
-    analyze(&mut again);
+    let again = analyze(read_run(&path).unwrap());
     assert_eq!(reports::Json.render(&again), text);
 }

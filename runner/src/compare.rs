@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use reports::{analyze, Environment, RunFile, RuntimeResult, Settings, SCHEMA_VERSION};
+use plugbench_data::{Environment, RunFile, RuntimeResult, Settings, SCHEMA_VERSION};
 
 use crate::measure::{measure, Outcome, Plan};
 use crate::progress::Progress;
@@ -171,7 +171,6 @@ pub fn run_groups(
     }
     let mut merged = RunFile::merge(views).context("no workload selected")?;
     merged.interrupted = crate::interrupt::requested();
-    analyze(&mut merged);
     Ok(merged)
 }
 
@@ -223,7 +222,7 @@ fn mark_fastest_as_baseline(results: &mut [RuntimeResult]) {
     }
 }
 
-/// The results file of a finished measurement, every statistic derived from its raw samples.
+/// The results file of a finished measurement: its raw samples (the reports derive the rest).
 pub fn assemble(
     opts: &CompareOptions,
     environment: Environment,
@@ -246,7 +245,7 @@ pub fn assemble(
         }
     }
     let plan = &opts.plan;
-    let mut run = RunFile {
+    RunFile {
         schema: SCHEMA_VERSION,
         interrupted: outcome.stop_reason == plugbench_data::StopReason::Interrupted,
         tool: format!("plugbench {}", env!("CARGO_PKG_VERSION")),
@@ -272,7 +271,5 @@ pub fn assemble(
             groups: Vec::new(),
         },
         results,
-    };
-    analyze(&mut run);
-    run
+    }
 }

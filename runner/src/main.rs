@@ -8,7 +8,7 @@ use clap::Parser;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use plugbench_data::ModuleShape;
 use reports::write::{read_run, write_atomic};
-use reports::{analyze, Analysis, Csv, Exporter, Json, Markdown, RunFile, Table};
+use reports::{analyze, Analysis, Csv, Exporter, Json, Markdown, Run, Table};
 use runner::checks;
 use runner::cli::{Cli, Command, CompareArgs, FuzzArgs, ReportArgs, WorkerArgs};
 use runner::compare::{self, CompareOptions};
@@ -55,7 +55,7 @@ fn write_files(files: Vec<(PathBuf, Result<String>)>) -> Result<()> {
 
 /// Each requested export, then the charts the markdown report embeds by file name (next to it).
 fn export(
-    run: &RunFile,
+    run: &Run,
     analysis: &Analysis,
     outputs: &[(Option<&PathBuf>, &dyn Exporter)],
     markdown: Option<&PathBuf>,
@@ -116,7 +116,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         .collect();
     let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
-    let run = compare::run_groups(&groups, &exe, environment)?;
+    let run = analyze(compare::run_groups(&groups, &exe, environment)?);
     let analysis = Analysis::of(&run);
     print!("{}", Table.render_with(&run, &analysis));
     export(
@@ -158,7 +158,7 @@ fn plan(args: &CompareArgs, timer_overhead_ns: f64) -> Plan {
 }
 
 /// Success, interrupted, or 3 when some rows are errors (the reports are written either way).
-fn exit_code(run: &reports::RunFile) -> ExitCode {
+fn exit_code(run: &Run) -> ExitCode {
     if run.interrupted {
         eprintln!("interrupted: the reports hold what was measured until the signal");
         return ExitCode::from(interrupt::EXIT_CODE);
@@ -404,8 +404,7 @@ fn inspect_cmd(path: &Path) -> Result<()> {
 }
 
 fn report_cmd(args: ReportArgs) -> Result<()> {
-    let mut run = read_run(&args.results)?;
-    analyze(&mut run);
+    let run = analyze(read_run(&args.results)?);
     let analysis = Analysis::of(&run);
     print!("{}", Table.render_with(&run, &analysis));
     export(

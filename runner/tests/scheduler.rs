@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use plugbench_data::StopReason;
-use reports::{Environment, Exporter, Markdown, PhaseResult, RunFile, Status, Table};
+use reports::{analyze, Environment, Exporter, Markdown, PhaseResult, Run, Status, Table};
 use runner::compare::{assemble, CompareOptions};
 use runner::failure::Failure;
 use runner::measure::{measure, Plan};
@@ -173,7 +173,8 @@ fn plan(min_rounds: usize, max_rounds: usize, seed: u64) -> Plan {
     }
 }
 
-fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> RunFile {
+/// The run as the reports see it: measured, then analysed.
+fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> Run {
     let names: Vec<String> = subjects.iter().map(|s| s.name().to_string()).collect();
     let outcome = measure(subjects, "mock-kernel", 100, &plan, &Progress::hidden());
     let opts = CompareOptions {
@@ -187,7 +188,7 @@ fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> RunFile {
         phase_timeout: Duration::from_secs(5),
         faults: BTreeMap::new(),
     };
-    assemble(&opts, Environment::default(), outcome, Vec::new())
+    analyze(assemble(&opts, Environment::default(), outcome, Vec::new()))
 }
 
 /// Native alternates 10 ms and 12 ms by round; the runtime is exactly 2.5x native.

@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use super::Exporter;
 use crate::analysis::Analysis;
-use crate::model::{PhaseResult, RunFile, RuntimeResult};
+use crate::{PhaseResult, Row, Run};
 
 /// One row per runtime and workload, warm statistics and phase means, for spreadsheets.
 pub struct Csv;
@@ -11,7 +11,7 @@ pub struct Csv;
 /// A CSV row; its field names are the header. One `*_ns` column per [`Phase`] (a test holds
 /// the two lists together).
 #[derive(Serialize)]
-struct Row<'a> {
+struct CsvRow<'a> {
     runtime: &'a str,
     kernel: &'a str,
     size: usize,
@@ -44,15 +44,15 @@ struct Row<'a> {
     error: &'a str,
 }
 
-impl<'a> Row<'a> {
-    fn of(r: &'a RuntimeResult) -> Self {
+impl<'a> CsvRow<'a> {
+    fn of(r: &'a Row) -> Self {
         let w = r.warm.as_ref();
         let ratio = r.ratio_to_native.as_ref();
         let phase = |phase: Phase| match r.phases.get(phase.as_str()) {
             Some(PhaseResult::Measured(s)) => Some(s.mean_ns),
             _ => None,
         };
-        Row {
+        CsvRow {
             runtime: &r.runtime,
             kernel: &r.kernel,
             size: r.size,
@@ -88,11 +88,11 @@ impl<'a> Row<'a> {
 }
 
 impl Exporter for Csv {
-    fn render_with(&self, run: &RunFile, _: &Analysis) -> String {
+    fn render_with(&self, run: &Run, _: &Analysis) -> String {
         let mut writer = csv::Writer::from_writer(Vec::new());
         for r in &run.results {
             writer
-                .serialize(Row::of(r))
+                .serialize(CsvRow::of(r))
                 .expect("a row of numbers and strings serializes");
         }
         let bytes = writer.into_inner().expect("writing to memory cannot fail");

@@ -3,14 +3,14 @@ use serde::Serialize;
 use super::Exporter;
 use crate::analysis::Analysis;
 use crate::choose::{Choice, Overtake};
-use crate::model::RunFile;
 use crate::sandbox::GuardCost;
 use crate::sweep::Sweep;
+use crate::Run;
 
 pub struct Json;
 
 impl Exporter for Json {
-    fn render_with(&self, run: &RunFile, analysis: &Analysis) -> String {
+    fn render_with(&self, run: &Run, analysis: &Analysis) -> String {
         let document = Document {
             run,
             derived: Derived::of(analysis),
@@ -27,7 +27,7 @@ impl Exporter for Json {
 #[derive(Serialize)]
 struct Document<'a> {
     #[serde(flatten)]
-    run: &'a RunFile,
+    run: &'a Run,
     derived: Derived<'a>,
 }
 

@@ -7,14 +7,14 @@ use crate::chart::{sweep_file_name, OVERVIEW_FILE};
 use crate::choose::{Choice, Overtake, Situation};
 use crate::first_seen;
 use crate::format::{duration, percent, sentence};
-use crate::model::{PhaseResult, RunFile};
 use crate::rows::{self, figure};
+use crate::{PhaseResult, Run};
 
 /// The shareable report: summary, tables, environment, settings and method.
 pub struct Markdown;
 
 impl Exporter for Markdown {
-    fn render_with(&self, run: &RunFile, analysis: &Analysis) -> String {
+    fn render_with(&self, run: &Run, analysis: &Analysis) -> String {
         if run.is_multi_group() {
             return multi_group(run, analysis);
         }
@@ -35,7 +35,7 @@ impl Exporter for Markdown {
 }
 
 /// A run stopped by a signal says so before any figure.
-fn interrupted_notice(run: &RunFile) -> String {
+fn interrupted_notice(run: &Run) -> String {
     if run.interrupted {
         format!("\n> **{}**\n\n", crate::INTERRUPTED_NOTICE)
     } else {
@@ -80,7 +80,7 @@ fn anchor(title: &str) -> String {
 }
 
 /// The chart a reader takes in at a glance, when the run has ratios to draw.
-fn overview(run: &RunFile, analysis: &Analysis) -> String {
+fn overview(run: &Run, analysis: &Analysis) -> String {
     if analysis.headline.is_empty() {
         return String::new();
     }
@@ -99,8 +99,8 @@ fn overview(run: &RunFile, analysis: &Analysis) -> String {
 /// Several kernels and/or sizes: the answer first (the choice across workloads and the ratio
 /// chart), then the sweep, the guards, each workload in full, and what the run shares
 /// (environment, settings, method).
-fn multi_group(run: &RunFile, analysis: &Analysis) -> String {
-    let views: Vec<&RunFile> = analysis.workloads.iter().map(|w| &w.run).collect();
+fn multi_group(run: &Run, analysis: &Analysis) -> String {
+    let views: Vec<&Run> = analysis.workloads.iter().map(|w| &w.run).collect();
     let kernels = first_seen(views.iter().map(|v| v.settings.kernel.as_str()));
     let what = if run.environment.modules.is_empty() {
         "Kernels"
@@ -214,7 +214,7 @@ fn situation_answers(answers: &[(Situation, usize, Choice)]) -> String {
 
 /// Break-even per workload against each workload's runtime ready soonest.
 fn break_evens_across(workloads: &[Workload]) -> String {
-    let evens: Vec<(&RunFile, &str, &[Overtake])> = workloads
+    let evens: Vec<(&Run, &str, &[Overtake])> = workloads
         .iter()
         .filter_map(|w| {
             let (reference, overtakes) = w.break_even.as_ref()?;
@@ -294,7 +294,7 @@ fn gap_section(analysis: &Analysis, h: &str) -> String {
 
 /// Sentences, warm calls, phases, memory and choosing a runtime for one (kernel, size);
 /// `h` is the heading level of its sections.
-fn body(run: &RunFile, workload: &Workload, analysis: &Analysis, h: &str) -> String {
+fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str) -> String {
     let s = &run.settings;
     let base = run.baseline_name();
     let mut md = String::new();
@@ -345,7 +345,7 @@ fn body(run: &RunFile, workload: &Workload, analysis: &Analysis, h: &str) -> Str
 
 /// Errors, environment, settings and method: once per report.
 /// Each user's module: the exact file, how it was called, how it was checked, who could not host it.
-fn modules_section(run: &RunFile) -> String {
+fn modules_section(run: &Run) -> String {
     let mut md = String::new();
     for m in &run.environment.modules {
         md += &format!(
@@ -371,14 +371,14 @@ fn modules_section(run: &RunFile) -> String {
     md
 }
 
-fn footer(run: &RunFile) -> String {
+fn footer(run: &Run) -> String {
     errors(run) + &modules_section(run) + &environment(run) + &settings(run) + METHOD
 }
 
 /// Every failed row and failed phase, named.
-fn errors(run: &RunFile) -> String {
+fn errors(run: &Run) -> String {
     let multi = run.is_multi_group();
-    let who = |r: &crate::model::RuntimeResult| {
+    let who = |r: &crate::Row| {
         if multi {
             format!("{}** ({} @ {})", r.runtime, r.kernel, r.size)
         } else {
@@ -401,7 +401,7 @@ fn errors(run: &RunFile) -> String {
 }
 
 /// The machine, the build, the artifacts loaded and each runtime's crate and configuration.
-fn environment(run: &RunFile) -> String {
+fn environment(run: &Run) -> String {
     let env = &run.environment;
     let mut md = String::from("\n## Environment\n\n");
     md += &format!("- CPU: {} ({} cores)\n", env.cpu, env.cores);
@@ -429,7 +429,7 @@ fn environment(run: &RunFile) -> String {
 }
 
 /// What was asked for and how sampling went.
-fn settings(run: &RunFile) -> String {
+fn settings(run: &Run) -> String {
     let s = &run.settings;
     let multi = run.is_multi_group();
     let mut md = String::from("\n## Settings\n\n");
@@ -476,7 +476,7 @@ fn settings(run: &RunFile) -> String {
 }
 
 /// The kernel, size and input of one workload, or how each of several went.
-fn workloads_settings(run: &RunFile) -> String {
+fn workloads_settings(run: &Run) -> String {
     let s = &run.settings;
     if !run.is_multi_group() {
         return format!(
@@ -517,7 +517,7 @@ const METHOD: &str = "\n## Method\n\n\
             ratio (t interval), the unpaired ratio of means and Welch's t-test are in the JSON file.\n";
 
 /// The "Choosing a runtime" section: this run's winner per scenario, then break-even.
-fn choosing(run: &RunFile, workload: &Workload, h: &str) -> String {
+fn choosing(run: &Run, workload: &Workload, h: &str) -> String {
     let picks = &workload.choices;
     if picks.is_empty() {
         return String::new();

@@ -11,14 +11,14 @@ pub use self::markdown::Markdown;
 pub use self::table::Table;
 
 use crate::analysis::Analysis;
-use crate::model::RunFile;
+use crate::Run;
 
 pub trait Exporter {
     /// Renders an analysed run with what is derived from it (derived once for every format).
-    fn render_with(&self, run: &RunFile, analysis: &Analysis) -> String;
+    fn render_with(&self, run: &Run, analysis: &Analysis) -> String;
 
     /// Derives and renders, for one format alone.
-    fn render(&self, run: &RunFile) -> String {
+    fn render(&self, run: &Run) -> String {
         self.render_with(run, &Analysis::of(run))
     }
 }

@@ -4,8 +4,8 @@ use comfy_table::{ContentArrangement, Table as Comfy};
 use super::Exporter;
 use crate::analysis::Analysis;
 use crate::format::sentence;
-use crate::model::RunFile;
 use crate::rows::{self, Grid};
+use crate::Run;
 
 /// The terminal view: warm table, phase table, one sentence per runtime.
 pub struct Table;
@@ -23,7 +23,7 @@ pub(crate) fn draw(grid: &Grid, preset: &str) -> String {
 }
 
 impl Exporter for Table {
-    fn render_with(&self, run: &RunFile, analysis: &Analysis) -> String {
+    fn render_with(&self, run: &Run, analysis: &Analysis) -> String {
         let mut out = String::new();
         if run.interrupted {
             out += &format!("{}\n", crate::INTERRUPTED_NOTICE);
@@ -64,7 +64,7 @@ fn sandbox(analysis: &Analysis) -> String {
 }
 
 /// One workload's tables, after a line naming the workload (the caller's).
-fn single(run: &RunFile) -> String {
+fn single(run: &Run) -> String {
     let s = &run.settings;
     let mut out = format!(
         "{} rounds over {} in {:.1} s ({})\n",

@@ -5,7 +5,7 @@ use super::{Grid, DASH};
 use crate::analysis::Workload;
 use crate::choose::{Choice, Overtake, Unit};
 use crate::format::duration;
-use crate::model::RunFile;
+use crate::Run;
 
 /// A scenario's figure in its unit.
 pub fn figure(unit: Unit, x: f64) -> String {
@@ -93,7 +93,7 @@ pub fn break_even(reference: &str, overtakes: &[Overtake]) -> Grid {
 }
 
 /// The workload's name in a table of several: kernel and size.
-fn workload(view: &RunFile) -> String {
+fn workload(view: &Run) -> String {
     format!("`{}` @ {}", view.settings.kernel, view.settings.size)
 }
 
@@ -123,7 +123,7 @@ pub fn choices_across(workloads: &[Workload], scenarios: &[&str]) -> Grid {
 }
 
 /// Each workload's break-even calls against its runtime ready soonest, one column per runtime.
-pub fn break_evens_across(evens: &[(&RunFile, &str, &[Overtake])], runtimes: &[&str]) -> Grid {
+pub fn break_evens_across(evens: &[(&Run, &str, &[Overtake])], runtimes: &[&str]) -> Grid {
     let mut header = header(&["Workload", "Ready soonest"]);
     header.extend(runtimes.iter().map(|r| r.to_string()));
     let rows = evens

@@ -1,7 +1,7 @@
 //! The cells of the report's tables, built once and drawn by each exporter in its own style.
 
 use crate::format::{self, duration, phase_cell};
-use crate::model::{phase, RunFile};
+use crate::{phase, Run};
 use plugbench_data::GuardSupport;
 
 mod choosing;
@@ -16,7 +16,7 @@ pub struct Grid {
 const DASH: &str = "-";
 
 /// The post's columns (throughput, average, p90) and the statistics behind them.
-pub fn warm(run: &RunFile, max_note: usize) -> Grid {
+pub fn warm(run: &Run, max_note: usize) -> Grid {
     let vs = format!("vs {} [95% CI]", run.baseline_name());
     let header = [
         "Runtime",
@@ -73,7 +73,7 @@ pub fn warm(run: &RunFile, max_note: usize) -> Grid {
 }
 
 /// Per-phase means with their interval.
-pub fn phases(run: &RunFile) -> Grid {
+pub fn phases(run: &Run) -> Grid {
     let mut header = vec!["Runtime".to_string()];
     header.extend(phase::ALL.iter().map(|p| phase::label(p).to_string()));
     let rows = run
@@ -91,7 +91,7 @@ pub fn phases(run: &RunFile) -> Grid {
 /// Median warm time per call in each worker launch: the spread the headline interval carries.
 /// A runtime that sat out a further launch (its ratio was already within the target) shows a
 /// dash there.
-pub fn launches(run: &RunFile) -> Grid {
+pub fn launches(run: &Run) -> Grid {
     let count = launch_count(run);
     let mut header = vec!["Runtime".to_string()];
     header.extend((1..=count).map(|l| format!("Launch {l}")));
@@ -127,7 +127,7 @@ pub fn launches(run: &RunFile) -> Grid {
 }
 
 /// Launches the run had: the first launches and any further ones.
-pub fn launch_count(run: &RunFile) -> usize {
+pub fn launch_count(run: &Run) -> usize {
     let recorded = run
         .results
         .iter()
@@ -139,7 +139,7 @@ pub fn launch_count(run: &RunFile) -> usize {
 
 /// The worker launches of a run: every runtime's first ones, and the further ones of
 /// runtimes whose ratio stayed wider than the target.
-pub fn launches_phrase(run: &RunFile) -> String {
+pub fn launches_phrase(run: &Run) -> String {
     let first = run.settings.launches.max(1);
     let further = launch_count(run) - first;
     let first = format!(
@@ -153,7 +153,7 @@ pub fn launches_phrase(run: &RunFile) -> String {
 }
 
 /// Peak RSS, memory per extra live instance, artifact size.
-pub fn memory(run: &RunFile) -> Grid {
+pub fn memory(run: &Run) -> Grid {
     let instances = run
         .results
         .iter()
@@ -347,7 +347,7 @@ pub fn gap(table: &crate::gap::GapTable) -> Grid {
 }
 
 /// Each runtime of the run once: the crate and version behind it, what it loads, how it is set up.
-pub fn runtimes(run: &RunFile) -> Grid {
+pub fn runtimes(run: &Run) -> Grid {
     let header = ["Runtime", "Crate", "Version", "Loads", "Configuration"]
         .map(String::from)
         .to_vec();
