@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Guard, GuardSupport, ModuleShape, StopReason};
+use crate::{Guard, GuardSupport, ModuleShape, Phase, StopReason};
 use serde::{Deserialize, Serialize};
 
 /// 2: sandbox guards typed (`guard` is its name, `support` says offered with `how` or
@@ -201,11 +201,11 @@ pub struct RawSamples {
     /// Process id of the worker of each launch, in launch order.
     #[serde(default)]
     pub worker_pids: Vec<u32>,
-    pub phases_ns: BTreeMap<String, Vec<f64>>,
+    pub phases_ns: BTreeMap<Phase, Vec<f64>>,
     /// Phases this runtime does not offer.
-    pub unsupported: Vec<String>,
+    pub unsupported: Vec<Phase>,
     /// Phases that failed, with the message.
-    pub phase_errors: BTreeMap<String, String>,
+    pub phase_errors: BTreeMap<Phase, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -236,40 +236,6 @@ pub struct RuntimeResult {
     /// user picks: it stays out of the choices, the overview and the scaling tables.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gap_variant: bool,
-}
-
-/// Phase names, in report order. `warm` is measured in paired rounds, the rest in their own.
-pub mod phase {
-    pub const COMPILE: &str = "compile";
-    /// Compile with the runtime's own cache on, after one compile that filled it.
-    pub const COMPILE_CACHED: &str = "compile_cached";
-    pub const INSTANTIATE: &str = "instantiate";
-    pub const FIRST_CALL: &str = "first_call";
-    pub const COLD_START: &str = "cold_start";
-    pub const SERIALIZE: &str = "serialize";
-    pub const LOAD_ARTIFACT: &str = "load_artifact";
-    pub const ALL: [&str; 7] = [
-        COMPILE,
-        INSTANTIATE,
-        FIRST_CALL,
-        COLD_START,
-        SERIALIZE,
-        LOAD_ARTIFACT,
-        COMPILE_CACHED,
-    ];
-
-    pub fn label(name: &str) -> &str {
-        match name {
-            COMPILE => "compile",
-            COMPILE_CACHED => "compile (cached)",
-            INSTANTIATE => "instantiate",
-            FIRST_CALL => "first call",
-            COLD_START => "cold start",
-            SERIALIZE => "serialize",
-            LOAD_ARTIFACT => "load artifact",
-            other => other,
-        }
-    }
 }
 
 impl RuntimeResult {

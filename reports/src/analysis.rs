@@ -10,11 +10,12 @@ use stats::{
 
 use crate::choose::{break_evens, choices, situations, Choice, Overtake, Situation};
 use crate::gap::{gap_tables, GapTable};
-use crate::model::{phase, RunFile, RuntimeResult};
+use crate::model::{RunFile, RuntimeResult};
 use crate::overview::{headline_ratios, RatioPoint};
 use crate::row::{PhaseResult, PhaseStats, Row, Run};
 use crate::sandbox::{guard_costs, GuardCost};
 use crate::sweep::{sweeps, Sweep};
+use crate::Phase;
 pub use plugbench_data::{headline_ratio, paired, Pairs};
 
 /// A warm coefficient of variation above this flags the runtime's row as noisy.
@@ -75,24 +76,24 @@ pub fn analyze(run: RunFile) -> Run {
     }
 }
 
-fn phase_results(result: &RuntimeResult) -> BTreeMap<String, PhaseResult> {
+fn phase_results(result: &RuntimeResult) -> BTreeMap<Phase, PhaseResult> {
     // A failed row reports no timing at all (its raw samples stay in the file): a figure
     // from a runtime that trapped or answered wrongly must not be quoted.
     let ok = result.is_ok();
-    phase::ALL
+    Phase::ALL
         .iter()
-        .map(|&name| {
-            let entry = if let Some(message) = result.raw.phase_errors.get(name) {
+        .map(|&phase| {
+            let entry = if let Some(message) = result.raw.phase_errors.get(&phase) {
                 PhaseResult::Error {
                     message: message.clone(),
                 }
-            } else if result.raw.unsupported.iter().any(|p| p == name) {
+            } else if result.raw.unsupported.contains(&phase) {
                 PhaseResult::NotSupported
             } else {
                 match result
                     .raw
                     .phases_ns
-                    .get(name)
+                    .get(&phase)
                     .filter(|_| ok)
                     .and_then(|s| phase_stats(s))
                 {
@@ -100,7 +101,7 @@ fn phase_results(result: &RuntimeResult) -> BTreeMap<String, PhaseResult> {
                     None => PhaseResult::NotMeasured,
                 }
             };
-            (name.to_string(), entry)
+            (phase, entry)
         })
         .collect()
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use stats::{break_even, BreakEven};
 
-use crate::{phase, PhaseResult, Row, Run};
+use crate::{Phase, PhaseResult, Row, Run};
 
 /// How a scenario's figure is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,13 +61,13 @@ impl Choice {
     }
 }
 
-fn mean(r: &Row, name: &str) -> Option<f64> {
-    measured(r, name).map(|(m, _)| m)
+fn mean(r: &Row, phase: Phase) -> Option<f64> {
+    measured(r, phase).map(|(m, _)| m)
 }
 
 /// A phase's mean and the half-width of its 95% interval (0 when it has none).
-fn measured(r: &Row, name: &str) -> Option<(f64, f64)> {
-    match r.phases.get(name)? {
+fn measured(r: &Row, phase: Phase) -> Option<(f64, f64)> {
+    match r.phases.get(&phase)? {
         PhaseResult::Measured(s) => Some((s.mean_ns, half_width(s.ci95_ns))),
         _ => None,
     }
@@ -125,8 +125,8 @@ pub fn choices(run: &Run) -> Vec<Choice> {
             Unit::Nanoseconds,
             // Half-widths add: a conservative interval for the sum.
             |r| {
-                let (a, ha) = measured(r, phase::INSTANTIATE)?;
-                let (b, hb) = measured(r, phase::FIRST_CALL)?;
+                let (a, ha) = measured(r, Phase::Instantiate)?;
+                let (b, hb) = measured(r, Phase::FirstCall)?;
                 Some((a + b, ha + hb))
             },
         ),
@@ -135,7 +135,7 @@ pub fn choices(run: &Run) -> Vec<Choice> {
             "plugin loaded from bytes per event",
             "cold start: bytes to first result, no cache",
             Unit::Nanoseconds,
-            |r| measured(r, phase::COLD_START),
+            |r| measured(r, Phase::ColdStart),
         ),
         ranked(
             run,
@@ -243,7 +243,7 @@ pub struct Overtake {
 pub fn break_evens(run: &Run) -> Option<(String, Vec<Overtake>)> {
     let costs: Vec<(String, f64, f64)> = candidates(run)
         .filter_map(|r| {
-            let fixed = mean(r, phase::COMPILE)? + mean(r, phase::INSTANTIATE)?;
+            let fixed = mean(r, Phase::Compile)? + mean(r, Phase::Instantiate)?;
             Some((r.runtime.clone(), fixed, r.warm.as_ref()?.mean_ns))
         })
         .collect();
@@ -275,15 +275,14 @@ pub(crate) mod tests {
         r.status = Status::Ok;
         r.error = None;
         let names = [
-            phase::COMPILE,
-            phase::INSTANTIATE,
-            phase::FIRST_CALL,
-            phase::COLD_START,
+            Phase::Compile,
+            Phase::Instantiate,
+            Phase::FirstCall,
+            Phase::ColdStart,
         ];
-        for (name, value) in names.iter().zip(ms) {
+        for (&phase, value) in names.iter().zip(ms) {
             let stats = phase_stats(&[value * MS]).unwrap();
-            r.phases
-                .insert(name.to_string(), PhaseResult::Measured(stats));
+            r.phases.insert(phase, PhaseResult::Measured(stats));
         }
         r.warm = phase_stats(&[ms[4] * MS]);
         r.memory.peak_rss_kib = Some(rss_kib);
@@ -481,7 +480,7 @@ pub(crate) mod tests {
         let mut broken = runtime("broken", [0.1, 0.01, 0.1, 0.1, 0.1], 1);
         broken.status = Status::Error;
         let mut partial = runtime("partial", [2.0, 0.1, 3.0, 4.0, 5.0], 100);
-        partial.phases.remove(phase::COLD_START);
+        partial.phases.remove(&Phase::ColdStart);
         let full = runtime("full", [9.0, 0.9, 9.0, 9.0, 9.0], 900);
         let run = run(vec![broken, partial, full]);
         let cs = choices(&run);

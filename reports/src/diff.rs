@@ -7,12 +7,13 @@ use comfy_table::{ContentArrangement, Table};
 use stats::{unpaired_ratio, RatioEstimate};
 
 use crate::format::{duration, p_value, ratio};
-use crate::{phase, RunFile, RuntimeResult};
+use crate::{Phase, RunFile, RuntimeResult};
 
 #[derive(Debug, Clone)]
 pub struct DiffRow {
     pub runtime: String,
-    pub phase: String,
+    /// The phase compared; `None` for warm calls.
+    pub phase: Option<Phase>,
     pub old_mean_ns: f64,
     pub new_mean_ns: f64,
     pub change: RatioEstimate,
@@ -46,11 +47,15 @@ impl Verdict {
     }
 }
 
-fn samples<'a>(r: &'a RuntimeResult, phase: &str) -> &'a [f64] {
-    if phase == "warm" {
-        &r.raw.warm_ns
-    } else {
-        r.raw.phases_ns.get(phase).map(Vec::as_slice).unwrap_or(&[])
+fn samples(r: &RuntimeResult, phase: Option<Phase>) -> &[f64] {
+    match phase {
+        None => &r.raw.warm_ns,
+        Some(phase) => r
+            .raw
+            .phases_ns
+            .get(&phase)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
     }
 }
 
@@ -71,14 +76,15 @@ pub fn diff(old: &RunFile, new: &RunFile) -> Vec<DiffRow> {
         } else {
             n.runtime.clone()
         };
-        for phase in std::iter::once("warm").chain(phase::ALL) {
+        let phases = std::iter::once(None).chain(Phase::ALL.iter().copied().map(Some));
+        for phase in phases {
             let (a, b) = (samples(n, phase), samples(o, phase));
             let Some(change) = unpaired_ratio(a, b) else {
                 continue;
             };
             rows.push(DiffRow {
                 runtime: runtime.clone(),
-                phase: phase.to_string(),
+                phase,
                 old_mean_ns: b.iter().sum::<f64>() / b.len() as f64,
                 new_mean_ns: a.iter().sum::<f64>() / a.len() as f64,
                 verdict: Verdict::of(&change),
@@ -106,7 +112,7 @@ pub fn render(rows: &[DiffRow]) -> String {
     for r in rows {
         table.add_row([
             r.runtime.clone(),
-            phase::label(&r.phase).to_string(),
+            r.phase.map_or("warm", Phase::label).to_string(),
             duration(r.old_mean_ns),
             duration(r.new_mean_ns),
             ratio(&r.change),

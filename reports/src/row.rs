@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use stats::{Outliers, RatioEstimate, WelchTest};
 
 use crate::model::{RunFile, RuntimeResult};
+use crate::Phase;
 
 /// A run with every row's figures derived: what every exporter renders.
 pub type Run = RunFile<Row>;
@@ -33,7 +34,7 @@ pub struct Row {
     pub precision_met: Option<bool>,
     /// Warm coefficient of variation above the noise threshold.
     pub noisy: bool,
-    pub phases: BTreeMap<String, PhaseResult>,
+    pub phases: BTreeMap<Phase, PhaseResult>,
 }
 
 impl Row {

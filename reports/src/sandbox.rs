@@ -5,7 +5,7 @@ use plugbench_data::{Guard, GuardSupport};
 use stats::{unpaired_ratio, RatioEstimate};
 
 use crate::analysis::{headline_ratio, paired};
-use crate::{phase, Row, Run};
+use crate::{Phase, Row, Run};
 
 /// One guard of one runtime.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -66,7 +66,7 @@ pub fn guard_costs(run: &Run) -> Vec<GuardCost> {
                     let compile = |r: &Row| {
                         r.raw
                             .phases_ns
-                            .get(phase::COMPILE)
+                            .get(&Phase::Compile)
                             .cloned()
                             .unwrap_or_default()
                     };
@@ -96,7 +96,7 @@ mod tests {
         r.raw.warm_launches = vec![0; warm.len()];
         r.raw
             .phases_ns
-            .insert(phase::COMPILE.into(), vec![10.0, 10.0, 10.0]);
+            .insert(Phase::Compile, vec![10.0, 10.0, 10.0]);
         r
     }
 
@@ -109,7 +109,7 @@ mod tests {
         let mut fuel = measured("rt+fuel", &with);
         fuel.raw
             .phases_ns
-            .insert(phase::COMPILE.into(), vec![20.0, 20.0, 20.0]);
+            .insert(Phase::Compile, vec![20.0, 20.0, 20.0]);
         run.results.push(fuel);
         let info = |guard: Guard, support: GuardSupport| SandboxInfo {
             runtime: "rt".into(),

@@ -633,11 +633,10 @@ fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Prog
         for i in order {
             let slot = &mut slots[i];
             for &phase in Phase::ALL {
-                let name = phase.as_str();
                 let raw = &slot.result.raw;
                 if !slot.ok()
-                    || raw.unsupported.iter().any(|p| p == name)
-                    || raw.phase_errors.contains_key(name)
+                    || raw.unsupported.contains(&phase)
+                    || raw.phase_errors.contains_key(&phase)
                 {
                     continue;
                 }
@@ -651,19 +650,12 @@ fn phase_rounds(slots: &mut [Slot], plan: &Plan, start: Instant, progress: &Prog
                     ),
                 );
                 match slot.subject.phase(phase) {
-                    Ok(PhaseSample::Ns(ns)) => slot
-                        .result
-                        .raw
-                        .phases_ns
-                        .entry(name.into())
-                        .or_default()
-                        .push(ns),
-                    Ok(PhaseSample::Unsupported) => slot.result.raw.unsupported.push(name.into()),
+                    Ok(PhaseSample::Ns(ns)) => {
+                        slot.result.raw.phases_ns.entry(phase).or_default().push(ns)
+                    }
+                    Ok(PhaseSample::Unsupported) => slot.result.raw.unsupported.push(phase),
                     Err(e) => {
-                        slot.result
-                            .raw
-                            .phase_errors
-                            .insert(name.into(), e.to_string());
+                        slot.result.raw.phase_errors.insert(phase, e.to_string());
                         if !slot.subject.alive() || e.is_mismatch() {
                             slot.fail(e.during(phase.label()));
                         }

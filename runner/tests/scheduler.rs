@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use plugbench_data::StopReason;
+use plugbench_data::{Phase, StopReason};
 use reports::{analyze, Environment, Exporter, Markdown, PhaseResult, Run, Status, Table};
 use runner::compare::{assemble, CompareOptions};
 use runner::failure::Failure;
@@ -27,7 +27,7 @@ struct Scripted {
     requests: usize,
     /// Shared by all subjects of a test: the order in which warm samples were taken.
     log: Rc<RefCell<Vec<String>>>,
-    phases: BTreeMap<&'static str, Result<PhaseSample, Failure>>,
+    phases: BTreeMap<Phase, Result<PhaseSample, Failure>>,
     dies_on_error: bool,
     alive: Cell<bool>,
     /// Per-call time multiplier of each launch (the layout a fresh process happened to get).
@@ -68,7 +68,7 @@ impl Scripted {
         self
     }
 
-    fn phase_ns(mut self, phase: &'static str, result: Result<PhaseSample, Failure>) -> Self {
+    fn phase_ns(mut self, phase: Phase, result: Result<PhaseSample, Failure>) -> Self {
         self.phases.insert(phase, result);
         self
     }
@@ -114,9 +114,9 @@ impl Subject for Scripted {
         }
     }
 
-    fn phase(&mut self, phase: plugbench_data::Phase) -> Result<PhaseSample, Failure> {
+    fn phase(&mut self, phase: Phase) -> Result<PhaseSample, Failure> {
         self.phases
-            .get(phase.as_str())
+            .get(&phase)
             .cloned()
             .unwrap_or(Ok(PhaseSample::Unsupported))
     }
@@ -445,11 +445,11 @@ fn a_failing_subject_becomes_an_error_row_and_the_others_complete() {
 fn phases_report_measured_unsupported_and_failed_apart() {
     let log = Rc::new(RefCell::new(Vec::new()));
     let native = Scripted::new("native", &log, alternating(1.0))
-        .phase_ns("first_call", Ok(PhaseSample::Ns(11.0 * MS)));
+        .phase_ns(Phase::FirstCall, Ok(PhaseSample::Ns(11.0 * MS)));
     let wasm = Scripted::new("mock-wasm", &log, alternating(2.0))
-        .phase_ns("compile", Ok(PhaseSample::Ns(40.0 * MS)))
+        .phase_ns(Phase::Compile, Ok(PhaseSample::Ns(40.0 * MS)))
         .phase_ns(
-            "instantiate",
+            Phase::Instantiate,
             Err(Failure::runtime("instantiation failed: out of memory")),
         );
     let subjects: Vec<Box<dyn Subject>> = vec![Box::new(native), Box::new(wasm)];
@@ -462,16 +462,16 @@ fn phases_report_measured_unsupported_and_failed_apart() {
         .find(|r| r.runtime == "mock-wasm")
         .unwrap();
 
-    match &wasm.phases["compile"] {
+    match &wasm.phases[&Phase::Compile] {
         PhaseResult::Measured(s) => {
             assert_eq!(s.samples, 3);
             assert_eq!(s.mean_ns, 40.0 * MS);
         }
         other => panic!("compile: {other:?}"),
     }
-    assert_eq!(wasm.phases["serialize"], PhaseResult::NotSupported);
+    assert_eq!(wasm.phases[&Phase::Serialize], PhaseResult::NotSupported);
     assert!(
-        matches!(&wasm.phases["instantiate"], PhaseResult::Error { message } if message.contains("out of memory"))
+        matches!(&wasm.phases[&Phase::Instantiate], PhaseResult::Error { message } if message.contains("out of memory"))
     );
     // A phase error on a live worker marks the phase, not the whole row.
     assert_eq!(wasm.status, Status::Ok);

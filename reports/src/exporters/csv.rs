@@ -48,7 +48,7 @@ impl<'a> CsvRow<'a> {
     fn of(r: &'a Row) -> Self {
         let w = r.warm.as_ref();
         let ratio = r.ratio_to_native.as_ref();
-        let phase = |phase: Phase| match r.phases.get(phase.as_str()) {
+        let phase = |phase: Phase| match r.phases.get(&phase) {
             Some(PhaseResult::Measured(s)) => Some(s.mean_ns),
             _ => None,
         };

@@ -1,7 +1,7 @@
 //! The cells of the report's tables, built once and drawn by each exporter in its own style.
 
 use crate::format::{self, duration, phase_cell};
-use crate::{phase, Run};
+use crate::{Phase, Run};
 use plugbench_data::GuardSupport;
 
 mod choosing;
@@ -75,13 +75,13 @@ pub fn warm(run: &Run, max_note: usize) -> Grid {
 /// Per-phase means with their interval.
 pub fn phases(run: &Run) -> Grid {
     let mut header = vec!["Runtime".to_string()];
-    header.extend(phase::ALL.iter().map(|p| phase::label(p).to_string()));
+    header.extend(Phase::ALL.iter().map(|p| p.label().to_string()));
     let rows = run
         .results
         .iter()
         .map(|r| {
             let mut row = vec![r.runtime.clone()];
-            row.extend(phase::ALL.iter().map(|p| phase_cell(r.phases.get(*p))));
+            row.extend(Phase::ALL.iter().map(|p| phase_cell(r.phases.get(p))));
             row
         })
         .collect();
