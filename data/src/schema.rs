@@ -16,7 +16,10 @@ use serde::{Deserialize, Serialize};
 /// and derives again; `settings.max_launches` and launches beyond `settings.launches`.
 /// 5: `environment.shared_module` (each runtime's variant that loads every kernel in one
 /// module, for the gap measurement); the stop reason is one of a fixed set of names.
-pub const SCHEMA_VERSION: u32 = 5;
+/// 6: `groups` (every workload and how its sampling went) at the top, always, one for a single
+/// workload; `settings` no longer repeats the first one (`kernel`, `size`, `rounds`,
+/// `stop_reason`), and its `elapsed_s` is the whole run's.
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -31,6 +34,9 @@ pub struct RunFile<R = RuntimeResult> {
     pub interrupted: bool,
     pub environment: Environment,
     pub settings: Settings,
+    /// Every (kernel, size) measured, in order, and how its sampling went: one for a single
+    /// workload. Each result names its group by kernel and size.
+    pub groups: Vec<Group>,
     pub results: Vec<R>,
 }
 
@@ -114,8 +120,6 @@ pub struct ArtifactInfo {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Settings {
-    pub kernel: String,
-    pub size: usize,
     pub input_seed: u64,
     /// Shuffle seed for the order of runtimes within each round.
     pub seed: u64,
@@ -139,20 +143,12 @@ pub struct Settings {
     /// without a native build, the fastest runtime is the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
-    /// Why sampling stopped.
-    #[serde(default)]
-    pub stop_reason: StopReason,
-    #[serde(default)]
-    pub rounds: usize,
+    /// Time the whole run took, every workload together.
     #[serde(default)]
     pub elapsed_s: f64,
-    /// Every (kernel, size) measured, in order, when the run had more than one; `kernel`,
-    /// `size`, `rounds`, `stop_reason` and `elapsed_s` above then describe the first.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<Group>,
 }
 
-/// One (kernel, size) of a run and how its sampling went.
+/// One (kernel, size) of a run, a workload, and how its sampling went.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     pub kernel: String,
@@ -303,63 +299,49 @@ impl<R: AsRef<RuntimeResult> + Clone> RunFile<R> {
         self.environment.modules.iter().find(|m| m.name == workload)
     }
 
+    /// The workload of a single-group run (a view): the first, in a run of several.
+    pub fn group(&self) -> &Group {
+        self.groups
+            .first()
+            .expect("a run has a workload (reading a file checks it)")
+    }
+
     /// A single-group run's workload as a markdown heading: `` `kernel` at size N ``, or the
     /// module and its call.
     pub fn workload_heading(&self) -> String {
-        let s = &self.settings;
-        match self.module(&s.kernel) {
+        let g = self.group();
+        match self.module(&g.kernel) {
             Some(_) => self.workload_title(),
-            None => format!("`{}` at size {}", s.kernel, s.size),
+            None => format!("`{}` at size {}", g.kernel, g.size),
         }
     }
 
     /// A single-group run's workload in words: the kernel at its size, or the module and its call.
     pub fn workload_title(&self) -> String {
-        let s = &self.settings;
-        match self.module(&s.kernel) {
+        let g = self.group();
+        match self.module(&g.kernel) {
             // Several calls are several inputs, told apart by size.
             Some(m) if m.shape.takes_bytes() || m.calls.len() > 1 => {
-                format!("module {} · input of {} bytes", m.name, s.size)
+                format!("module {} · input of {} bytes", m.name, g.size)
             }
             Some(m) => format!("module {} · {}", m.name, m.calls.join(", ")),
-            None => format!("kernel {} · size {}", s.kernel, s.size),
+            None => format!("kernel {} · size {}", g.kernel, g.size),
         }
-    }
-
-    /// Every (kernel, size) this run measured, in order.
-    pub fn groups(&self) -> Vec<Group> {
-        if !self.settings.groups.is_empty() {
-            return self.settings.groups.clone();
-        }
-        let s = &self.settings;
-        vec![Group {
-            kernel: s.kernel.clone(),
-            size: s.size,
-            rounds: s.rounds,
-            stop_reason: s.stop_reason,
-            elapsed_s: s.elapsed_s,
-        }]
     }
 
     pub fn is_multi_group(&self) -> bool {
-        self.settings.groups.len() > 1
+        self.groups.len() > 1
     }
 
     /// The run restricted to one (kernel, size): a single-group run every exporter renders as is.
     pub fn view(&self, group: &Group) -> Self {
-        let mut settings = self.settings.clone();
-        settings.kernel = group.kernel.clone();
-        settings.size = group.size;
-        settings.rounds = group.rounds;
-        settings.stop_reason = group.stop_reason;
-        settings.elapsed_s = group.elapsed_s;
-        settings.groups = Vec::new();
         RunFile {
             schema: self.schema,
             tool: self.tool.clone(),
             interrupted: self.interrupted,
             environment: self.environment.clone(),
-            settings,
+            settings: self.settings.clone(),
+            groups: vec![group.clone()],
             results: self
                 .results
                 .iter()
@@ -374,7 +356,7 @@ impl<R: AsRef<RuntimeResult> + Clone> RunFile<R> {
 
     /// One view per group, in order.
     pub fn views(&self) -> Vec<Self> {
-        self.groups().iter().map(|g| self.view(g)).collect()
+        self.groups.iter().map(|g| self.view(g)).collect()
     }
 
     /// Joins single-group runs measured with the same settings into one multi-group run.
@@ -382,7 +364,7 @@ impl<R: AsRef<RuntimeResult> + Clone> RunFile<R> {
         if views.len() == 1 {
             return views.pop();
         }
-        let groups: Vec<Group> = views.iter().flat_map(Self::groups).collect();
+        let groups: Vec<Group> = views.iter().flat_map(|v| v.groups.clone()).collect();
         let mut iter = views.into_iter();
         let mut run = iter.next()?;
         for v in iter {
@@ -396,7 +378,7 @@ impl<R: AsRef<RuntimeResult> + Clone> RunFile<R> {
             run.results.extend(v.results);
         }
         run.settings.elapsed_s = groups.iter().map(|g| g.elapsed_s).sum();
-        run.settings.groups = groups;
+        run.groups = groups;
         Some(run)
     }
 }

@@ -55,6 +55,7 @@ pub fn analyze(run: RunFile) -> Run {
         interrupted,
         environment,
         settings,
+        groups,
         results,
     } = run;
     let results = results
@@ -72,6 +73,7 @@ pub fn analyze(run: RunFile) -> Run {
         interrupted,
         environment,
         settings,
+        groups,
         results,
     }
 }

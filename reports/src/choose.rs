@@ -213,16 +213,16 @@ pub fn situations(views: &[Run]) -> Vec<(Situation, usize, Choice)> {
     SITUATIONS
         .iter()
         .filter_map(|s| {
-            let sizes = views.iter().filter(|v| v.settings.kernel == s.kernel);
+            let sizes = views.iter().filter(|v| v.group().kernel == s.kernel);
             let view = if s.largest {
-                sizes.max_by_key(|v| v.settings.size)
+                sizes.max_by_key(|v| v.group().size)
             } else {
-                sizes.min_by_key(|v| v.settings.size)
+                sizes.min_by_key(|v| v.group().size)
             }?;
             let choice = choices(view)
                 .into_iter()
                 .find(|c| c.scenario == s.scenario)?;
-            Some((*s, view.settings.size, choice))
+            Some((*s, view.group().size, choice))
         })
         .collect()
 }
@@ -265,7 +265,7 @@ pub fn break_evens(run: &Run) -> Option<(String, Vec<Overtake>)> {
 pub(crate) mod tests {
     use super::*;
     use crate::analysis::phase_stats;
-    use crate::{Environment, Run, Settings, Status, SCHEMA_VERSION};
+    use crate::{Environment, Group, Run, Settings, Status, SCHEMA_VERSION};
 
     const MS: f64 = 1e6;
 
@@ -301,8 +301,6 @@ pub(crate) mod tests {
             tool: "test".into(),
             environment: Environment::default(),
             settings: Settings {
-                kernel: "k".into(),
-                size: 10,
                 input_seed: 0,
                 seed: 0,
                 budget_s: 1.0,
@@ -315,11 +313,15 @@ pub(crate) mod tests {
                 phase_timeout_s: 1.0,
                 runtimes: vec![],
                 baseline: None,
-                stop_reason: Default::default(),
-                rounds: 1,
                 elapsed_s: 1.0,
-                groups: vec![],
             },
+            groups: vec![Group {
+                kernel: "k".into(),
+                size: 10,
+                rounds: 1,
+                stop_reason: Default::default(),
+                elapsed_s: 1.0,
+            }],
             results: all,
         }
     }
@@ -427,8 +429,8 @@ pub(crate) mod tests {
             let jit = runtime("jit", [80.0, 0.05, 5.0, 85.0, jit_warm], 30_000);
             let interp = runtime("interp", [1.0, 0.1, 40.0, 41.0, 10.0], 8_000);
             let mut v = run(vec![jit, interp]);
-            v.settings.kernel = kernel.into();
-            v.settings.size = size;
+            v.groups[0].kernel = kernel.into();
+            v.groups[0].size = size;
             v
         };
         // At the largest size of the seed kernel the jit's calls are faster; at the smallest

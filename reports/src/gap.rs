@@ -106,8 +106,8 @@ fn table(run: &Run, view: &Run, library: &str, scalar: &str) -> Option<GapTable>
         })
         .collect();
     Some(GapTable {
-        kernel: view.settings.kernel.clone(),
-        size: view.settings.size,
+        kernel: view.group().kernel.clone(),
+        size: view.group().size,
         library: library.ratio_to_native.clone(),
         library_scalar: scalar.ratio_to_native.clone(),
         rows,

@@ -16,7 +16,7 @@ pub struct RatioPoint {
 /// The headline ratios of every runtime (guarded variants aside) on each kernel's largest size,
 /// in the run's order.
 pub fn headline_ratios(run: &Run) -> Vec<RatioPoint> {
-    let groups = run.groups();
+    let groups = &run.groups;
     let largest = |kernel: &str| {
         groups
             .iter()

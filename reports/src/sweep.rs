@@ -42,9 +42,9 @@ impl SweepLine {
 
 /// Every kernel this run measured at two or more sizes, in run order.
 pub fn sweeps(run: &Run) -> Vec<Sweep> {
-    let groups = run.groups();
+    let groups = &run.groups;
     let mut kernels: Vec<&str> = Vec::new();
-    for g in &groups {
+    for g in groups {
         if !kernels.contains(&g.kernel.as_str()) {
             kernels.push(&g.kernel);
         }
@@ -144,7 +144,7 @@ mod tests {
     fn a_quadratic_runtime_scales_as_two_and_a_flat_one_never_crosses() {
         let mut run = crate::choose::tests::run(vec![]);
         run.results.clear();
-        run.settings.groups = [10, 100, 1000]
+        run.groups = [10, 100, 1000]
             .iter()
             .map(|&size| Group {
                 kernel: "k".into(),

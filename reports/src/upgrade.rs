@@ -1,7 +1,7 @@
 //! Older results files, read by today's code: each schema version's changes are undone here,
 //! on the JSON, so the rest of the code knows only the current model.
 
-use plugbench_data::Guard;
+use plugbench_data::{Guard, StopReason};
 use serde_json::{json, Value};
 
 use crate::model::SCHEMA_VERSION;
@@ -13,6 +13,8 @@ pub enum ReadError {
     NoSchema,
     #[error("it was written by a newer plugbench (schema {0}); this one reads schemas 1 to {SCHEMA_VERSION}")]
     Newer(u64),
+    #[error("it names no workload (`groups` is empty)")]
+    NoWorkload,
     #[error("{0}")]
     Shape(#[from] serde_json::Error),
 }
@@ -32,8 +34,35 @@ pub fn to_current(mut run: Value) -> Result<Value, ReadError> {
     if version < 3 {
         from_v2(&mut run);
     }
+    if version < 6 {
+        from_v5(&mut run);
+    }
+    if run["groups"].as_array().is_none_or(Vec::is_empty) {
+        return Err(ReadError::NoWorkload);
+    }
     run["schema"] = json!(SCHEMA_VERSION);
     Ok(run)
+}
+
+/// Before version 6 the settings carried the first workload (kernel, size and how its sampling
+/// went), and `settings.groups` listed every workload only when there were several.
+fn from_v5(run: &mut Value) {
+    let Some(settings) = run.get_mut("settings").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let listed = settings
+        .remove("groups")
+        .filter(|g| g.as_array().is_some_and(|g| !g.is_empty()));
+    let first = json!({
+        "kernel": settings.remove("kernel").unwrap_or(json!("")),
+        "size": settings.remove("size").unwrap_or(json!(0)),
+        "rounds": settings.remove("rounds").unwrap_or(json!(0)),
+        "stop_reason": settings
+            .remove("stop_reason")
+            .unwrap_or(json!(StopReason::default().as_str())),
+        "elapsed_s": settings.get("elapsed_s").cloned().unwrap_or(json!(0.0)),
+    });
+    run["groups"] = listed.unwrap_or_else(|| json!([first]));
 }
 
 /// Before version 3 every baseline was the native build, which was not marked apart.
@@ -80,7 +109,7 @@ mod tests {
 
     #[test]
     fn a_v1_guard_entry_becomes_typed() {
-        let v1 = json!({"schema": 1, "environment": {"sandbox": [
+        let v1 = json!({"schema": 1, "settings": {"kernel": "k", "size": 1}, "environment": {"sandbox": [
             {"runtime": "wasmi", "guard": "deadline / epoch interruption", "variant": null,
              "how": "not offered: no epoch interruption"},
             {"runtime": "wasmi", "guard": "fuel / instruction metering", "variant": "wasmi+fuel",
@@ -93,6 +122,34 @@ mod tests {
         assert_eq!(sandbox[1]["guard"], "fuel");
         assert_eq!(sandbox[1]["support"], "offered");
         assert_eq!(now["schema"], SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_v5_file_gets_its_workloads_from_the_settings() {
+        let single = json!({"schema": 5, "settings": {"kernel": "echo", "size": 10,
+            "rounds": 7, "stop_reason": "precision reached", "elapsed_s": 2.5}});
+        let now = to_current(single).unwrap();
+        assert_eq!(
+            now["groups"],
+            json!([{"kernel": "echo", "size": 10, "rounds": 7,
+                    "stop_reason": "precision reached", "elapsed_s": 2.5}])
+        );
+        assert!(now["settings"].get("kernel").is_none());
+
+        let several = json!([{"kernel": "a", "size": 1, "rounds": 3,
+            "stop_reason": "budget exhausted", "elapsed_s": 1.0},
+            {"kernel": "a", "size": 2, "rounds": 4,
+            "stop_reason": "budget exhausted", "elapsed_s": 1.5}]);
+        let multi = json!({"schema": 5, "settings": {"kernel": "a", "size": 1, "rounds": 3,
+            "stop_reason": "budget exhausted", "elapsed_s": 2.5, "groups": several}});
+        assert_eq!(to_current(multi).unwrap()["groups"], several);
+    }
+
+    #[test]
+    fn a_file_without_a_workload_is_refused() {
+        let empty = json!({"schema": SCHEMA_VERSION, "groups": []});
+        let why = to_current(empty).unwrap_err().to_string();
+        assert!(why.contains("no workload"), "{why}");
     }
 
     #[test]

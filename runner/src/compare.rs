@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use plugbench_data::{Environment, RunFile, RuntimeResult, Settings, SCHEMA_VERSION};
+use plugbench_data::{Environment, Group, RunFile, RuntimeResult, Settings, SCHEMA_VERSION};
 
 use crate::measure::{measure, Outcome, Plan};
 use crate::progress::Progress;
@@ -251,8 +251,6 @@ pub fn assemble(
         tool: format!("plugbench {}", env!("CARGO_PKG_VERSION")),
         environment,
         settings: Settings {
-            kernel: opts.workload.name(),
-            size: opts.workload.size(),
             input_seed: opts.workload.input_seed(),
             seed: plan.seed,
             budget_s: plan.budget.as_secs_f64(),
@@ -265,11 +263,15 @@ pub fn assemble(
             phase_timeout_s: opts.phase_timeout.as_secs_f64(),
             runtimes: opts.runtimes.clone(),
             baseline: plan.baseline.clone(),
-            stop_reason: outcome.stop_reason,
-            rounds: outcome.rounds,
             elapsed_s: outcome.elapsed.as_secs_f64(),
-            groups: Vec::new(),
         },
+        groups: vec![Group {
+            kernel: opts.workload.name(),
+            size: opts.workload.size(),
+            rounds: outcome.rounds,
+            stop_reason: outcome.stop_reason,
+            elapsed_s: outcome.elapsed.as_secs_f64(),
+        }],
         results,
     }
 }

@@ -421,9 +421,9 @@ fn report_cmd(args: ReportArgs) -> Result<()> {
 
 fn diff_cmd(old: &Path, new: &Path) -> Result<()> {
     let (old, new) = (read_run(old)?, read_run(new)?);
-    let in_old = old.groups();
+    let in_old = &old.groups;
     let missing: Vec<String> = new
-        .groups()
+        .groups
         .iter()
         .filter(|g| {
             !in_old

@@ -49,7 +49,7 @@ fn compare_writes_every_report_with_every_runtime_verified() {
     let run = read_json(&dir.path().join("run.json"));
     assert_eq!(run["settings"]["seed"], 17);
     assert_eq!(run["settings"]["launches"], 4);
-    assert_eq!(run["settings"]["size"], 300);
+    assert_eq!(run["groups"][0]["size"], 300);
     assert!(run["environment"]["rustc"]
         .as_str()
         .unwrap()
@@ -326,7 +326,7 @@ fn the_other_kernels_run_and_verify_on_every_runtime() {
     )
     .success();
     let run = read_json(&dir.path().join("run.json"));
-    let groups = run["settings"]["groups"].as_array().unwrap();
+    let groups = run["groups"].as_array().unwrap();
     assert_eq!(groups.len(), kernels.len());
     for (group, kernel) in groups.iter().zip(kernels) {
         assert_eq!(group["kernel"], kernel);
@@ -385,7 +385,7 @@ fn a_size_sweep_with_sandbox_guards_reports_scaling_charts_and_guard_costs() {
     cmd.assert().success();
 
     let run = read_json(&d.join("run.json"));
-    let groups: Vec<(String, u64)> = run["settings"]["groups"]
+    let groups: Vec<(String, u64)> = run["groups"]
         .as_array()
         .unwrap()
         .iter()

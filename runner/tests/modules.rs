@@ -171,7 +171,7 @@ fn byte_abi_plugin_inputs_are_workloads_of_their_own() {
     ];
     quick(dir.path(), &plugin, &args).success();
     let run = read_json(&dir.path().join("run.json"));
-    let groups = run["settings"]["groups"].as_array().unwrap();
+    let groups = run["groups"].as_array().unwrap();
     let sizes: Vec<u64> = groups.iter().map(|g| g["size"].as_u64().unwrap()).collect();
     assert_eq!(
         sizes,

@@ -221,8 +221,8 @@ fn fixed_timings_give_exact_table_cells() {
     let run = run(subjects, plan(10, 1000, 7));
 
     // Every per-round ratio is exactly 2.5, so the precision target is met at min_rounds.
-    assert_eq!(run.settings.rounds, 10);
-    assert_eq!(run.settings.stop_reason, StopReason::PrecisionReached);
+    assert_eq!(run.group().rounds, 10);
+    assert_eq!(run.group().stop_reason, StopReason::PrecisionReached);
     let table = Table.render(&run);
 
     // mean 11 ms; sd sqrt(10/9) = 1.0541 ms; 95% CI half-width t(9)=2.2622 x sd/sqrt(10)
@@ -308,7 +308,7 @@ fn every_round_samples_every_subject_once_in_a_seeded_shuffled_order() {
             })
             .collect();
         let run = run(subjects, plan(30, 30, seed));
-        assert_eq!(run.settings.rounds, 30);
+        assert_eq!(run.group().rounds, 30);
         assert_eq!(run.settings.seed, seed);
         let log = warm_log(&log);
         log.chunks(4).map(|c| c.to_vec()).collect::<Vec<_>>()
@@ -505,7 +505,7 @@ fn launches_restart_every_subject_and_their_spread_enters_the_interval() {
     p.launches = 4;
     let run = run(subjects, p);
     assert_eq!(run.settings.launches, 4);
-    assert_eq!(run.settings.rounds, 40);
+    assert_eq!(run.group().rounds, 40);
 
     // Every subject is prepared once per launch, relaunched before launches 2-4, and each
     // launch contributes its share of the rounds.
@@ -600,7 +600,7 @@ fn a_subject_that_fails_to_relaunch_is_an_error_row_and_the_others_finish_every_
     let in_launch = |l: usize| steady.raw.warm_launches.iter().filter(|&&x| x == l).count();
     assert_eq!([in_launch(0), in_launch(1), in_launch(2)], [10, 10, 3]);
     assert!(steady.raw.warm_launches.contains(&2));
-    assert_eq!(run.settings.stop_reason, StopReason::PrecisionReached);
+    assert_eq!(run.group().stop_reason, StopReason::PrecisionReached);
     assert_eq!(steady.ratio_to_native.as_ref().unwrap().value, 2.0);
 }
 
@@ -631,8 +631,8 @@ fn a_ratio_wider_than_the_target_gets_further_launches_with_the_baseline_only() 
     assert_eq!(run.settings.launches, 2);
     assert_eq!(run.settings.max_launches, 4);
     // With further launches allowed, each launch has a quarter of max_rounds: 10 rounds.
-    assert_eq!(run.settings.rounds, 40);
-    assert_eq!(run.settings.stop_reason, StopReason::MaxRounds);
+    assert_eq!(run.group().rounds, 40);
+    assert_eq!(run.group().stop_reason, StopReason::MaxRounds);
 
     let relaunches = |name: &str| {
         log.borrow()

@@ -106,8 +106,8 @@ impl<'a> Derived<'a> {
                 .workloads
                 .iter()
                 .map(|w| WorkloadChoices {
-                    kernel: &w.run.settings.kernel,
-                    size: w.run.settings.size,
+                    kernel: &w.run.group().kernel,
+                    size: w.run.group().size,
                     choices: w.choices.iter().map(Verdict::of).collect(),
                     break_even: w
                         .break_even

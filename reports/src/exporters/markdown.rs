@@ -101,7 +101,7 @@ fn overview(run: &Run, analysis: &Analysis) -> String {
 /// (environment, settings, method).
 fn multi_group(run: &Run, analysis: &Analysis) -> String {
     let views: Vec<&Run> = analysis.workloads.iter().map(|w| &w.run).collect();
-    let kernels = first_seen(views.iter().map(|v| v.settings.kernel.as_str()));
+    let kernels = first_seen(views.iter().map(|v| v.group().kernel.as_str()));
     let what = if run.environment.modules.is_empty() {
         "Kernels"
     } else {
@@ -450,12 +450,13 @@ fn settings(run: &Run) -> String {
             s.elapsed_s
         )
     } else {
+        let g = run.group();
         format!(
             "- Ran {} rounds over {} in {:.1} s; stopped: {}\n",
-            s.rounds,
+            g.rounds,
             rows::launches_phrase(run),
-            s.elapsed_s,
-            s.stop_reason
+            g.elapsed_s,
+            g.stop_reason
         )
     };
     md += &format!(
@@ -479,16 +480,17 @@ fn settings(run: &Run) -> String {
 fn workloads_settings(run: &Run) -> String {
     let s = &run.settings;
     if !run.is_multi_group() {
+        let g = run.group();
         return format!(
             "- Kernel `{}`, input size {}, input seed {}\n",
-            s.kernel, s.size, s.input_seed
+            g.kernel, g.size, s.input_seed
         );
     }
     let mut md = format!(
         "- Input seed {}; each kernel at each size measured in turn, with its own workers and budget:\n",
         s.input_seed
     );
-    for g in run.groups() {
+    for g in &run.groups {
         md += &format!(
             "  - `{}` size {}: {} rounds in {:.1} s, stopped: {}\n",
             g.kernel, g.size, g.rounds, g.elapsed_s, g.stop_reason
@@ -527,8 +529,8 @@ fn choosing(run: &Run, workload: &Workload, h: &str) -> String {
          ties the best when its figure is within 0.5% of it or their 95% intervals overlap (the run cannot \
          tell them apart); the margin is to the best runtime that does not tie. Only runtimes without errors \
          are ranked.\n\n{}\n",
-        run.settings.kernel,
-        run.settings.size,
+        run.group().kernel,
+        run.group().size,
         draw(&rows::choices(picks), ASCII_MARKDOWN)
     );
     if let Some((reference, overtakes)) = &workload.break_even {

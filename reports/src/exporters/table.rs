@@ -66,12 +66,13 @@ fn sandbox(analysis: &Analysis) -> String {
 /// One workload's tables, after a line naming the workload (the caller's).
 fn single(run: &Run) -> String {
     let s = &run.settings;
+    let g = run.group();
     let mut out = format!(
         "{} rounds over {} in {:.1} s ({})\n",
-        s.rounds,
+        g.rounds,
         rows::launches_phrase(run),
-        s.elapsed_s,
-        s.stop_reason
+        g.elapsed_s,
+        g.stop_reason
     );
     let base = run.baseline_name();
     out += &if s.launches > 1 {

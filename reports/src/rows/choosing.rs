@@ -94,7 +94,7 @@ pub fn break_even(reference: &str, overtakes: &[Overtake]) -> Grid {
 
 /// The workload's name in a table of several: kernel and size.
 fn workload(view: &Run) -> String {
-    format!("`{}` @ {}", view.settings.kernel, view.settings.size)
+    format!("`{}` @ {}", view.group().kernel, view.group().size)
 }
 
 /// Each workload's winner per scenario (with the margin to the next), one column per scenario.
