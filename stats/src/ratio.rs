@@ -17,7 +17,7 @@ use crate::summary::sample_variance;
 use crate::t::{t_critical, t_two_sided_p};
 
 /// A ratio runtime / native with its 95% interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RatioEstimate {
     pub value: f64,
     pub ci95: [f64; 2],
@@ -27,7 +27,48 @@ pub struct RatioEstimate {
     pub precision: f64,
     /// Number of pairs (paired) or the smaller sample count (unpaired).
     pub n: usize,
-    pub method: String,
+    pub method: RatioMethod,
+}
+
+/// How a ratio and its interval were estimated. Written as its sentence, which is what files
+/// have always carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatioMethod {
+    /// Median of per-round ratios, order-statistic interval, sign test.
+    PairedMedian,
+    /// Geometric mean of per-round ratios, t interval on the logs.
+    PairedGeomean,
+    /// Geometric mean of each worker launch's median ratio, t interval over launches.
+    PairedLaunches { launches: usize },
+    /// Ratio of means, delta-method interval, Welch's t-test.
+    Unpaired,
+}
+
+impl std::fmt::Display for RatioMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RatioMethod::PairedMedian => f.write_str(
+                "paired: median of per-round ratios, order-statistic interval, sign test",
+            ),
+            RatioMethod::PairedGeomean => {
+                f.write_str("paired: geometric mean of per-round ratios, t interval on logs")
+            }
+            RatioMethod::PairedLaunches { launches } => write!(
+                f,
+                "paired per worker launch: geometric mean of {launches} launch medians of \
+                 per-round ratios, t interval over launches"
+            ),
+            RatioMethod::Unpaired => {
+                f.write_str("unpaired: ratio of means, delta-method interval, Welch's t-test")
+            }
+        }
+    }
+}
+
+impl Serialize for RatioMethod {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// Welch's unequal-variance t-test of mean(a) vs mean(b).
@@ -72,7 +113,7 @@ pub fn paired_median_ratio(runtime: &[f64], native: &[f64]) -> Option<RatioEstim
         p_value: sign_test_p(above, below),
         precision: precision(value, ci95),
         n,
-        method: "paired: median of per-round ratios, order-statistic interval, sign test".into(),
+        method: RatioMethod::PairedMedian,
     })
 }
 
@@ -141,7 +182,7 @@ pub fn paired_log_ratio(runtime: &[f64], native: &[f64]) -> Option<RatioEstimate
         p_value,
         precision: precision(value, ci95),
         n,
-        method: "paired: geometric mean of per-round ratios, t interval on logs".into(),
+        method: RatioMethod::PairedGeomean,
     })
 }
 
@@ -198,9 +239,7 @@ pub fn paired_launch_ratio(
         p_value,
         precision: precision(value, ci95),
         n,
-        method: format!(
-            "paired per worker launch: geometric mean of {launches} launch medians of per-round ratios, t interval over launches"
-        ),
+        method: RatioMethod::PairedLaunches { launches },
     })
 }
 
@@ -230,7 +269,7 @@ pub fn unpaired_ratio(a: &[f64], b: &[f64]) -> Option<RatioEstimate> {
         p_value: welch_t_test(a, b)?.p_value,
         precision: precision(value, ci95),
         n: a.len().min(b.len()),
-        method: "unpaired: ratio of means, delta-method interval, Welch's t-test".into(),
+        method: RatioMethod::Unpaired,
     })
 }
 
