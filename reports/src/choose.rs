@@ -15,10 +15,64 @@ pub enum Unit {
     Kibibytes,
 }
 
+/// A way a plugin host uses a runtime, each decided by one figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// Instantiate a compiled module and call it once, per event.
+    InstancePerEvent,
+    /// Compile from bytes and call once, per event.
+    LoadPerEvent,
+    /// Call one instance many times.
+    LongLivedInstance,
+    /// Keep many instances alive at once.
+    ManyInstances,
+    /// Memory is the constraint.
+    MemoryConstrained,
+}
+
+impl Scenario {
+    /// Its name in the report and the JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::InstancePerEvent => "short-lived instance per event",
+            Scenario::LoadPerEvent => "plugin loaded from bytes per event",
+            Scenario::LongLivedInstance => "many calls on one long-lived instance",
+            Scenario::ManyInstances => "many live instances (one per tenant or event)",
+            Scenario::MemoryConstrained => "memory-constrained host",
+        }
+    }
+
+    /// What it compares, in words.
+    pub fn measure(self) -> &'static str {
+        match self {
+            Scenario::InstancePerEvent => {
+                "instantiate + first call on the fresh instance (module compiled once, up front)"
+            }
+            Scenario::LoadPerEvent => "cold start: bytes to first result, no cache",
+            Scenario::LongLivedInstance => "warm call (mean) of this kernel",
+            Scenario::ManyInstances => "resident memory per extra live instance",
+            Scenario::MemoryConstrained => "peak RSS of the runtime's worker process",
+        }
+    }
+
+    fn unit(self) -> Unit {
+        match self {
+            Scenario::ManyInstances | Scenario::MemoryConstrained => Unit::Kibibytes,
+            _ => Unit::Nanoseconds,
+        }
+    }
+}
+
+impl Serialize for Scenario {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
 /// The winner of one scenario and the runner-up it is compared with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Choice {
-    pub scenario: &'static str,
+    pub scenario: Scenario,
     /// What was compared, in words.
     pub measure: &'static str,
     pub unit: Unit,
@@ -90,9 +144,7 @@ fn candidates(run: &Run) -> impl Iterator<Item = &Row> {
 
 fn ranked(
     run: &Run,
-    scenario: &'static str,
-    measure: &'static str,
-    unit: Unit,
+    scenario: Scenario,
     figure: impl Fn(&Row) -> Option<(f64, f64)>,
 ) -> Option<Choice> {
     let mut ranked: Vec<(String, f64, f64)> = candidates(run)
@@ -105,8 +157,8 @@ fn ranked(
     ranked.sort_by(|a, b| a.1.total_cmp(&b.1));
     (!ranked.is_empty()).then(|| Choice {
         scenario,
-        measure,
-        unit,
+        measure: scenario.measure(),
+        unit: scenario.unit(),
         spread: ranked.iter().map(|r| r.2).collect(),
         ranking: ranked.into_iter().map(|(name, x, _)| (name, x)).collect(),
     })
@@ -120,9 +172,7 @@ pub fn choices(run: &Run) -> Vec<Choice> {
     [
         ranked(
             run,
-            "short-lived instance per event",
-            "instantiate + first call on the fresh instance (module compiled once, up front)",
-            Unit::Nanoseconds,
+            Scenario::InstancePerEvent,
             // Half-widths add: a conservative interval for the sum.
             |r| {
                 let (a, ha) = measured(r, Phase::Instantiate)?;
@@ -130,34 +180,16 @@ pub fn choices(run: &Run) -> Vec<Choice> {
                 Some((a + b, ha + hb))
             },
         ),
-        ranked(
-            run,
-            "plugin loaded from bytes per event",
-            "cold start: bytes to first result, no cache",
-            Unit::Nanoseconds,
-            |r| measured(r, Phase::ColdStart),
-        ),
-        ranked(
-            run,
-            "many calls on one long-lived instance",
-            "warm call (mean) of this kernel",
-            Unit::Nanoseconds,
-            warm,
-        ),
-        ranked(
-            run,
-            "many live instances (one per tenant or event)",
-            "resident memory per extra live instance",
-            Unit::Kibibytes,
-            |r| reading(r.memory.per_instance_kib),
-        ),
-        ranked(
-            run,
-            "memory-constrained host",
-            "peak RSS of the runtime's worker process",
-            Unit::Kibibytes,
-            |r| reading(r.memory.peak_rss_kib.map(|k| k as f64)),
-        ),
+        ranked(run, Scenario::LoadPerEvent, |r| {
+            measured(r, Phase::ColdStart)
+        }),
+        ranked(run, Scenario::LongLivedInstance, warm),
+        ranked(run, Scenario::ManyInstances, |r| {
+            reading(r.memory.per_instance_kib)
+        }),
+        ranked(run, Scenario::MemoryConstrained, |r| {
+            reading(r.memory.peak_rss_kib.map(|k| k as f64))
+        }),
     ]
     .into_iter()
     .flatten()
@@ -171,31 +203,31 @@ pub const SITUATIONS: [Situation; 5] = [
         question: "a short-lived instance per event (a realistic plugin task)",
         kernel: "webhook",
         largest: false,
-        scenario: "short-lived instance per event",
+        scenario: Scenario::InstancePerEvent,
     },
     Situation {
         question: "a long-running compute plugin",
         kernel: "pairwise-json",
         largest: true,
-        scenario: "many calls on one long-lived instance",
+        scenario: Scenario::LongLivedInstance,
     },
     Situation {
         question: "a call-heavy plugin (many small calls into the guest)",
         kernel: "echo",
         largest: false,
-        scenario: "many calls on one long-lived instance",
+        scenario: Scenario::LongLivedInstance,
     },
     Situation {
         question: "a plugin that calls the host API often",
         kernel: "host-calls",
         largest: true,
-        scenario: "many calls on one long-lived instance",
+        scenario: Scenario::LongLivedInstance,
     },
     Situation {
         question: "a memory-constrained host",
         kernel: "pairwise-json",
         largest: true,
-        scenario: "memory-constrained host",
+        scenario: Scenario::MemoryConstrained,
     },
 ];
 
@@ -205,7 +237,7 @@ pub struct Situation {
     pub kernel: &'static str,
     /// Answered at the kernel's largest measured size, else its smallest.
     pub largest: bool,
-    pub scenario: &'static str,
+    pub scenario: Scenario,
 }
 
 /// Each situation whose workload this run measured, with its choice at that workload's size.
@@ -329,7 +361,7 @@ pub(crate) mod tests {
     fn winners(run: &Run) -> Vec<(&'static str, String)> {
         choices(run)
             .into_iter()
-            .map(|c| (c.scenario, c.winner().0.clone()))
+            .map(|c| (c.scenario.name(), c.winner().0.clone()))
             .collect()
     }
 
@@ -407,7 +439,7 @@ pub(crate) mod tests {
         let picks = choices(&run);
         let instances = picks
             .iter()
-            .find(|c| c.scenario.starts_with("many live instances"))
+            .find(|c| c.scenario == Scenario::ManyInstances)
             .unwrap();
         let mut tied = instances.tied();
         tied.sort();
@@ -417,7 +449,7 @@ pub(crate) mod tests {
         // Everything tied on the warm time: no runner-up, no margin.
         let warm = picks
             .iter()
-            .find(|c| c.scenario.starts_with("many calls"))
+            .find(|c| c.scenario == Scenario::LongLivedInstance)
             .unwrap();
         assert_eq!(warm.tied().len(), 3);
         assert!(warm.runner_up().is_none() && warm.margin().is_none());
@@ -470,7 +502,7 @@ pub(crate) mod tests {
         let run = run(vec![c, b, a]);
         let warm = choices(&run)
             .into_iter()
-            .find(|c| c.scenario.starts_with("many calls"))
+            .find(|c| c.scenario == Scenario::LongLivedInstance)
             .unwrap();
         assert_eq!(warm.tied(), ["a", "b"]);
         assert_eq!(warm.runner_up().unwrap().0, "c");
@@ -491,7 +523,7 @@ pub(crate) mod tests {
             .all(|c| c.ranking.iter().all(|(n, _)| n != "broken")));
         let cold = cs
             .iter()
-            .find(|c| c.scenario.contains("from bytes"))
+            .find(|c| c.scenario == Scenario::LoadPerEvent)
             .unwrap();
         assert_eq!(cold.ranking.len(), 1);
         assert_eq!(cold.winner().0, "full");

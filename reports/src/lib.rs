@@ -29,12 +29,12 @@ pub use row::{PhaseResult, PhaseStats, Row, Run};
 pub const INTERRUPTED_NOTICE: &str = "Interrupted (SIGINT or SIGTERM): these are the figures \
     measured until then; workloads not reached are missing and the last one may have fewer rounds.";
 
-/// The names in the order they first appear, each once.
-pub(crate) fn first_seen<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut seen: Vec<&str> = Vec::new();
-    for name in names {
-        if !seen.contains(&name) {
-            seen.push(name);
+/// The items (names, scenarios) in the order they first appear, each once.
+pub(crate) fn first_seen<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut seen: Vec<T> = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
         }
     }
     seen

@@ -1,35 +1,65 @@
-//! Atomic file output: a report is either complete or absent, never half-written.
+//! Atomic file output: a report is either complete or absent, never half-written. And reading
+//! a results file back, of this or an older schema version.
 
 use std::io::Write;
-use std::path::Path;
-
-use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
 
 use crate::upgrade::ReadError;
 
-pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
+/// Why a file could not be written or read as a results file.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} is not a plugbench results file: {source}", path.display())]
+    NotOurs { path: PathBuf, source: ReadError },
+    #[error("cannot read {}: {source}", path.display())]
+    Newer { path: PathBuf, source: ReadError },
+}
+
+pub fn write_atomic(path: &Path, contents: &str) -> Result<(), FileError> {
+    let failed = |source| FileError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).with_context(|| format!("create {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("temp file in {}", dir.display()))?;
-    tmp.write_all(contents.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .with_context(|| format!("write {}", path.display()))?;
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
+    tmp.write_all(contents.as_bytes()).map_err(failed)?;
+    tmp.as_file().sync_all().map_err(failed)?;
+    tmp.persist(path).map_err(|e| failed(e.error))?;
     Ok(())
 }
 
 /// Reads a results file of this or an older schema version, or says why it cannot.
-pub fn read_run(path: &Path) -> Result<crate::RunFile> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("read {}", path.display()))?;
-    let not_ours = || format!("{} is not a plugbench results file", path.display());
-    let value: serde_json::Value = serde_json::from_str(&text).with_context(not_ours)?;
-    let current = crate::upgrade::to_current(value).map_err(|e| match e {
-        ReadError::Newer(_) => anyhow::anyhow!("cannot read {}: {e}", path.display()),
-        _ => anyhow::Error::new(e).context(not_ours()),
+pub fn read_run(path: &Path) -> Result<crate::RunFile, FileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| FileError::Read {
+        path: path.to_path_buf(),
+        source,
     })?;
-    serde_json::from_value(current).with_context(not_ours)
+    let not_ours = |source| FileError::NotOurs {
+        path: path.to_path_buf(),
+        source,
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| not_ours(ReadError::Shape(e)))?;
+    let current = crate::upgrade::to_current(value).map_err(|e| match e {
+        ReadError::Newer(_) => FileError::Newer {
+            path: path.to_path_buf(),
+            source: e,
+        },
+        _ => not_ours(e),
+    })?;
+    serde_json::from_value(current).map_err(|e| not_ours(ReadError::Shape(e)))
 }

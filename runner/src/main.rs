@@ -41,7 +41,7 @@ fn main() -> ExitCode {
 fn write_files(files: Vec<(PathBuf, Result<String>)>) -> Result<()> {
     let mut failures = Vec::new();
     for (path, contents) in files {
-        match contents.and_then(|text| write_atomic(&path, &text)) {
+        match contents.and_then(|text| Ok(write_atomic(&path, &text)?)) {
             Ok(()) => eprintln!("wrote {}", path.display()),
             Err(e) => failures.push(format!("{}: {e:#}", path.display())),
         }

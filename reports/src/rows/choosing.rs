@@ -3,7 +3,7 @@
 
 use super::{Grid, DASH};
 use crate::analysis::Workload;
-use crate::choose::{Choice, Overtake, Unit};
+use crate::choose::{Choice, Overtake, Scenario, Unit};
 use crate::format::duration;
 use crate::Run;
 
@@ -54,7 +54,7 @@ pub fn choices(picks: &[Choice]) -> Grid {
                 .map(|(n, y)| (n.clone(), figure(c.unit, *y)))
                 .unwrap_or((DASH.into(), DASH.into()));
             vec![
-                c.scenario.to_string(),
+                c.scenario.name().to_string(),
                 best,
                 figure(c.unit, c.winner().1),
                 second,
@@ -98,10 +98,10 @@ fn workload(view: &Run) -> String {
 }
 
 /// Each workload's winner per scenario (with the margin to the next), one column per scenario.
-pub fn choices_across(workloads: &[Workload], scenarios: &[&str]) -> Grid {
+pub fn choices_across(workloads: &[Workload], scenarios: &[Scenario]) -> Grid {
     let mut header = vec!["Workload".to_string()];
-    header.extend(scenarios.iter().map(|s| s.to_string()));
-    let winner = |choices: &[Choice], scenario: &str| match choices
+    header.extend(scenarios.iter().map(|s| s.name().to_string()));
+    let winner = |choices: &[Choice], scenario: Scenario| match choices
         .iter()
         .find(|c| c.scenario == scenario)
     {
@@ -115,7 +115,7 @@ pub fn choices_across(workloads: &[Workload], scenarios: &[&str]) -> Grid {
         .iter()
         .map(|w| {
             let mut row = vec![workload(&w.run)];
-            row.extend(scenarios.iter().map(|s| winner(&w.choices, s)));
+            row.extend(scenarios.iter().map(|&s| winner(&w.choices, s)));
             row
         })
         .collect();
