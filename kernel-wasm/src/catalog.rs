@@ -84,48 +84,29 @@ impl std::fmt::Debug for Kernel {
 /// Wasm SIMD, and natively as one-kernel shared libraries with and without auto-vectorization.
 pub const GAP_KERNELS: &[&str] = &["pairwise-json", "webhook"];
 
-pub const KERNELS: &[Kernel] = &[
-    Kernel {
-        name: "pairwise-json",
-        description: "the seed post's O(n^2) loop over Vec<i64>, JSON in and out",
-        export: "run",
-        native: crate::pairwise::pairwise_json,
-        make_input: json_i64_input,
-        verify: verify_json_i64,
-    },
-    Kernel {
-        name: "pairwise-raw",
-        description: "the same loop with raw little-endian i64 bytes in and out (no JSON)",
-        export: "pairwise_raw",
-        native: crate::pairwise::pairwise_raw,
-        make_input: raw_i64_input,
-        verify: verify_raw_i64,
-    },
-    Kernel {
-        name: "echo",
-        description: "size bytes in, the same bytes out: the cost of one boundary crossing",
-        export: "echo",
-        native: crate::echo::echo,
-        make_input: seeded_bytes,
-        verify: verify_bytes,
-    },
-    Kernel {
-        name: "host-calls",
-        description: "size calls from the guest to a host function (i64 in, i64 out), each fed the previous result",
-        export: "host_calls",
-        native: crate::host_calls::host_calls_native,
-        make_input: raw_i64_input,
-        verify: verify_raw_i64,
-    },
-    Kernel {
-        name: "webhook",
-        description: "a git push event of size commits as JSON in, a summary (authors, files, one line per commit) as JSON out",
-        export: "webhook",
-        native: crate::webhook::webhook,
-        make_input: push_event,
-        verify: verify_text,
-    },
-];
+macro_rules! catalog {
+    ($({
+        name: $name:literal,
+        export: $export:ident,
+        guest: $guest:path,
+        native: $native:path,
+        description: $description:literal,
+        input: $input:path,
+        verify: $verify:path $(,)?
+    })*) => {
+        /// Every kernel (the list is `kernels!` in the crate root).
+        pub const KERNELS: &[Kernel] = &[$(Kernel {
+            name: $name,
+            description: $description,
+            export: stringify!($export),
+            native: $native,
+            make_input: $input,
+            verify: $verify,
+        }),*];
+    };
+}
+
+kernels!(catalog);
 
 pub fn kernel(name: &str) -> Option<&'static Kernel> {
     KERNELS.iter().find(|k| k.name == name)

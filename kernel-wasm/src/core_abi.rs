@@ -59,35 +59,19 @@ unsafe fn call(kernel: ByteKernel, ptr: *mut u8, len: u32) -> u64 {
     packed
 }
 
-#[cfg(guest_kernel = "pairwise-json")]
-/// The seed kernel (`pairwise-json`).
-///
-/// # Safety
-/// See [`call`].
-#[no_mangle]
-pub unsafe extern "C" fn run(ptr: *mut u8, len: u32) -> u64 {
-    call(crate::pairwise::pairwise_json, ptr, len)
+/// Exports each kernel under its export name; the build's `cfg(guest_kernel)` keeps its own.
+macro_rules! export {
+    ($({ name: $name:literal, export: $export:ident, guest: $guest:path, $($rest:tt)* })*) => {$(
+        #[cfg(guest_kernel = $name)]
+        #[doc = concat!("The kernel `", $name, "`.\n\n# Safety\nSee [`call`].")]
+        #[no_mangle]
+        pub unsafe extern "C" fn $export(ptr: *mut u8, len: u32) -> u64 {
+            call($guest, ptr, len)
+        }
+    )*};
 }
 
-#[cfg(guest_kernel = "pairwise-raw")]
-/// `pairwise-raw`.
-///
-/// # Safety
-/// See [`call`].
-#[no_mangle]
-pub unsafe extern "C" fn pairwise_raw(ptr: *mut u8, len: u32) -> u64 {
-    call(crate::pairwise::pairwise_raw, ptr, len)
-}
-
-#[cfg(guest_kernel = "echo")]
-/// `echo`.
-///
-/// # Safety
-/// See [`call`].
-#[no_mangle]
-pub unsafe extern "C" fn echo(ptr: *mut u8, len: u32) -> u64 {
-    call(crate::echo::echo, ptr, len)
-}
+kernels!(export);
 
 #[cfg(guest_kernel = "host-calls")]
 #[link(wasm_import_module = "plugbench")]
@@ -96,28 +80,8 @@ extern "C" {
     fn imported_host_mix(v: i64) -> i64;
 }
 
+/// `host-calls` as the guest runs it: every call of the host API goes out through the import.
 #[cfg(guest_kernel = "host-calls")]
-/// `host-calls`: every call of the host API goes out through the import.
-///
-/// # Safety
-/// See [`call`].
-#[no_mangle]
-pub unsafe extern "C" fn host_calls(ptr: *mut u8, len: u32) -> u64 {
-    call(
-        |input, out| {
-            crate::host_calls::host_calls(input, out, &mut |v| unsafe { imported_host_mix(v) })
-        },
-        ptr,
-        len,
-    )
-}
-
-#[cfg(guest_kernel = "webhook")]
-/// `webhook`.
-///
-/// # Safety
-/// See [`call`].
-#[no_mangle]
-pub unsafe extern "C" fn webhook(ptr: *mut u8, len: u32) -> u64 {
-    call(crate::webhook::webhook, ptr, len)
+fn host_calls_guest(input: &[u8], out: &mut Vec<u8>) -> Result<(), KernelError> {
+    crate::host_calls::host_calls(input, out, &mut |v| unsafe { imported_host_mix(v) })
 }

@@ -7,6 +7,64 @@
 //! Each Wasm build exports one kernel, the one named by `PLUGBENCH_GUEST_KERNEL` (see
 //! `build.rs`); [`catalog`] lists them.
 
+/// Every kernel, once, in catalog order: its name, its export in every build, the function its
+/// Wasm guest runs and the one native code runs (they differ only for `host-calls`, whose guest
+/// calls the host through each Wasm build's own import, `host_calls_guest`), its description,
+/// how its input is made and how an output is checked. Each build expands the list with its
+/// own macro: the catalog, the core module's exports, the extism plugin's, the native
+/// library's. Adding a kernel is its source file and one entry here.
+macro_rules! kernels {
+    ($build:ident) => {
+        $build! {
+            {
+                name: "pairwise-json",
+                export: run,
+                guest: crate::pairwise::pairwise_json,
+                native: crate::pairwise::pairwise_json,
+                description: "the seed post's O(n^2) loop over Vec<i64>, JSON in and out",
+                input: json_i64_input,
+                verify: verify_json_i64,
+            }
+            {
+                name: "pairwise-raw",
+                export: pairwise_raw,
+                guest: crate::pairwise::pairwise_raw,
+                native: crate::pairwise::pairwise_raw,
+                description: "the same loop with raw little-endian i64 bytes in and out (no JSON)",
+                input: raw_i64_input,
+                verify: verify_raw_i64,
+            }
+            {
+                name: "echo",
+                export: echo,
+                guest: crate::echo::echo,
+                native: crate::echo::echo,
+                description: "size bytes in, the same bytes out: the cost of one boundary crossing",
+                input: seeded_bytes,
+                verify: verify_bytes,
+            }
+            {
+                name: "host-calls",
+                export: host_calls,
+                guest: host_calls_guest,
+                native: crate::host_calls::host_calls_native,
+                description: "size calls from the guest to a host function (i64 in, i64 out), each fed the previous result",
+                input: raw_i64_input,
+                verify: verify_raw_i64,
+            }
+            {
+                name: "webhook",
+                export: webhook,
+                guest: crate::webhook::webhook,
+                native: crate::webhook::webhook,
+                description: "a git push event of size commits as JSON in, a summary (authors, files, one line per commit) as JSON out",
+                input: push_event,
+                verify: verify_text,
+            }
+        }
+    };
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 pub mod catalog;
 pub mod echo;

@@ -21,10 +21,10 @@ thread_local! {
     static LAST_OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Exports the kernel under its export name.
+/// Exports each kernel under its export name; the build's `cfg(guest_kernel)` keeps its own.
 macro_rules! export {
-    ($kernel:literal, $export:ident, $function:path) => {
-        #[cfg(guest_kernel = $kernel)]
+    ($({ name: $name:literal, export: $export:ident, guest: $guest:path, native: $native:path, $($rest:tt)* })*) => {$(
+        #[cfg(guest_kernel = $name)]
         /// Runs the kernel on `len` bytes at `input`; see the module docs.
         ///
         /// # Safety
@@ -35,20 +35,12 @@ macro_rules! export {
             len: usize,
             out_len: *mut usize,
         ) -> *const u8 {
-            call($function, input, len, out_len)
+            call($native, input, len, out_len)
         }
-    };
+    )*};
 }
 
-export!("pairwise-json", run, crate::pairwise::pairwise_json);
-export!("pairwise-raw", pairwise_raw, crate::pairwise::pairwise_raw);
-export!("echo", echo, crate::echo::echo);
-export!("webhook", webhook, crate::webhook::webhook);
-export!(
-    "host-calls",
-    host_calls,
-    crate::host_calls::host_calls_native
-);
+kernels!(export);
 
 /// # Safety
 /// See the exports above.
