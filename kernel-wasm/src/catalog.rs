@@ -17,7 +17,29 @@ pub struct Kernel {
     /// Builds the input bytes for a given size and seed (deterministic).
     pub make_input: fn(size: usize, seed: u64) -> Vec<u8>,
     /// Compares an output with the native one value for value; `Err` says where they differ.
-    pub verify: fn(expected: &[u8], actual: &[u8]) -> Result<(), String>,
+    pub verify: fn(expected: &[u8], actual: &[u8]) -> Result<(), Mismatch>,
+}
+
+/// Where an output first differs from the reference, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch(pub String);
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Mismatch {}
+
+impl From<String> for Mismatch {
+    fn from(description: String) -> Self {
+        Mismatch(description)
+    }
+}
+
+fn mismatch(description: impl std::fmt::Display) -> Result<(), Mismatch> {
+    Err(Mismatch(description.to_string()))
 }
 
 impl Kernel {
@@ -45,15 +67,15 @@ impl Kernel {
 }
 
 /// Equality, naming the first difference (the reference is not native code here).
-pub fn same_bytes(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+pub fn same_bytes(expected: &[u8], actual: &[u8]) -> Result<(), Mismatch> {
     let first = actual.iter().zip(expected).position(|(a, e)| a != e);
     match first {
-        Some(i) => Err(format!(
+        Some(i) => mismatch(format!(
             "first difference at byte {i}: {} where {} was expected",
             shown_byte(actual[i]),
             shown_byte(expected[i])
         )),
-        None if actual.len() != expected.len() => Err(format!(
+        None if actual.len() != expected.len() => mismatch(format!(
             "output has {} bytes where {} were expected (same up to the shorter)",
             actual.len(),
             expected.len()
@@ -116,7 +138,7 @@ fn json_i64_input(size: usize, seed: u64) -> Vec<u8> {
     serde_json::to_vec(&crate::seeded_values(size, seed)).expect("Vec<i64> serializes")
 }
 
-fn verify_json_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+fn verify_json_i64(expected: &[u8], actual: &[u8]) -> Result<(), Mismatch> {
     if expected == actual {
         return Ok(());
     }
@@ -127,14 +149,14 @@ fn verify_json_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
         format!("output is not a JSON array of i64 ({e}): {shown:?}")
     })?;
     if actual.len() != expected.len() {
-        return Err(format!(
+        return mismatch(format!(
             "output has {} values, native has {}",
             actual.len(),
             expected.len()
         ));
     }
     match actual.iter().zip(&expected).position(|(a, e)| a != e) {
-        Some(i) => Err(format!(
+        Some(i) => mismatch(format!(
             "value {i} is {}, native gives {}",
             actual[i], expected[i]
         )),
@@ -149,9 +171,9 @@ fn raw_i64_input(size: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-fn verify_raw_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+fn verify_raw_i64(expected: &[u8], actual: &[u8]) -> Result<(), Mismatch> {
     if actual.len() != expected.len() {
-        return Err(format!(
+        return mismatch(format!(
             "output has {} bytes, native has {}",
             actual.len(),
             expected.len()
@@ -159,13 +181,13 @@ fn verify_raw_i64(expected: &[u8], actual: &[u8]) -> Result<(), String> {
     }
     let value = |b: &[u8], i: usize| i64::from_le_bytes(b[i * 8..i * 8 + 8].try_into().unwrap());
     match (0..expected.len() / 8).find(|&i| value(actual, i) != value(expected, i)) {
-        Some(i) => Err(format!(
+        Some(i) => mismatch(format!(
             "value {i} is {}, native gives {}",
             value(actual, i),
             value(expected, i)
         )),
         None if actual == expected => Ok(()),
-        None => Err("output differs from native in its trailing bytes".into()),
+        None => mismatch("output differs from native in its trailing bytes"),
     }
 }
 
@@ -176,16 +198,16 @@ fn seeded_bytes(size: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-fn verify_bytes(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+fn verify_bytes(expected: &[u8], actual: &[u8]) -> Result<(), Mismatch> {
     if actual.len() != expected.len() {
-        return Err(format!(
+        return mismatch(format!(
             "output has {} bytes, native has {}",
             actual.len(),
             expected.len()
         ));
     }
     match actual.iter().zip(expected).position(|(a, e)| a != e) {
-        Some(i) => Err(format!(
+        Some(i) => mismatch(format!(
             "byte {i} is {}, native gives {}",
             actual[i], expected[i]
         )),
@@ -253,7 +275,7 @@ fn push_event(size: usize, seed: u64) -> Vec<u8> {
 }
 
 /// Byte-for-byte comparison of text outputs; on a difference, shows both around it.
-fn verify_text(expected: &[u8], actual: &[u8]) -> Result<(), String> {
+fn verify_text(expected: &[u8], actual: &[u8]) -> Result<(), Mismatch> {
     if expected == actual {
         return Ok(());
     }
@@ -265,7 +287,7 @@ fn verify_text(expected: &[u8], actual: &[u8]) -> Result<(), String> {
     let around = |b: &[u8]| {
         String::from_utf8_lossy(&b[at.saturating_sub(20)..(at + 20).min(b.len())]).into_owned()
     };
-    Err(format!(
+    mismatch(format!(
         "output differs from native at byte {at}: {:?} where native has {:?} ({} bytes vs native {})",
         around(actual),
         around(expected),
@@ -282,14 +304,16 @@ mod tests {
     fn verify_reports_first_difference() {
         assert_eq!(verify_json_i64(b"[1,2,3]", b"[1, 2, 3]"), Ok(()));
         assert_eq!(
-            verify_json_i64(b"[1,2,3]", b"[1,5,3]").unwrap_err(),
+            verify_json_i64(b"[1,2,3]", b"[1,5,3]").unwrap_err().0,
             "value 1 is 5, native gives 2"
         );
         assert!(verify_json_i64(b"[1,2]", b"[1]")
             .unwrap_err()
+            .0
             .contains("1 values"));
         assert!(verify_json_i64(b"[1]", b"oops")
             .unwrap_err()
+            .0
             .contains("not a JSON array"));
     }
 
@@ -314,7 +338,7 @@ mod tests {
 
     #[test]
     fn verify_text_shows_the_difference() {
-        let err = verify_text(b"{\"a\":1}", b"{\"a\":2}").unwrap_err();
+        let err = verify_text(b"{\"a\":1}", b"{\"a\":2}").unwrap_err().0;
         assert!(err.contains("at byte 5"), "{err}");
     }
 

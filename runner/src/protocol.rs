@@ -1,6 +1,7 @@
 //! The runner and a worker talk in JSON lines: one request on the worker's stdin, one
 //! response on its stdout.
 
+use kernel_embed::Mismatch;
 use plugbench_data::Phase;
 use serde::{Deserialize, Serialize};
 
@@ -77,21 +78,21 @@ impl OutputSummary {
     }
 
     /// `Err` names where `self` differs from `reference`.
-    pub fn matches(&self, reference: &OutputSummary) -> Result<(), String> {
+    pub fn matches(&self, reference: &OutputSummary) -> Result<(), Mismatch> {
         if self == reference {
             return Ok(());
         }
         kernel_embed::same_bytes(&reference.head, &self.head)?;
         if self.len != reference.len {
-            return Err(format!(
+            return Err(Mismatch(format!(
                 "output has {} bytes where {} were expected",
                 self.len, reference.len
-            ));
+            )));
         }
-        Err(format!(
+        Err(Mismatch(format!(
             "the outputs differ after their first {} bytes",
             Self::HEAD
-        ))
+        )))
     }
 
     /// The output's start, for a person.

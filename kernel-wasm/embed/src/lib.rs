@@ -1,7 +1,7 @@
 //! The kernel catalog with the Wasm artifacts built from the same source: one core module and
 //! one Extism plugin per kernel (see `build.rs`).
 
-pub use kernel_wasm::catalog::{kernel, same_bytes, Kernel, GAP_KERNELS, KERNELS};
+pub use kernel_wasm::catalog::{kernel, same_bytes, Kernel, Mismatch, GAP_KERNELS, KERNELS};
 pub use kernel_wasm::{ByteKernel as NativeFn, KernelError, CORE_STATUS_ERR, CORE_STATUS_OK};
 
 /// The host function behind the `host-calls` kernel's import; every host provides this one.
