@@ -11,6 +11,9 @@ pub enum Symptom {
     CrashesWith(&'static str),
     /// Computes a different answer for modules that declare reference-typed locals.
     DiffersWithReferenceLocals,
+    /// Compiles a module the others reject as invalid (it validates a function only when the
+    /// function is first called).
+    AcceptsInvalid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

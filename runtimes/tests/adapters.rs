@@ -31,11 +31,13 @@ fn default_build_has_every_adapter() {
         "wasmtime-winch",
         "wasmtime-pulley",
         "wasmtime-pooling",
+        "wasmtime-no-signals",
         "wasmer-cranelift",
         "wasmer-singlepass",
         "wasmer-llvm",
         "wasmi",
         "wasmi-eager",
+        "wasmi-lazy",
         "tinywasm",
         "extism",
     ];

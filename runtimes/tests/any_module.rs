@@ -97,6 +97,35 @@ fn tinywasm_reads_a_default_reference_local_as_not_null() {
     }
 }
 
+/// wasmi's lazy mode validates a function when it is first called: a module with an invalid
+/// function compiles and runs until that function is called; every other runtime rejects it.
+/// The fuzzer explains lazy wasmi's acceptance of invalid modules with this.
+#[test]
+fn lazy_wasmi_compiles_an_invalid_function_it_never_calls() {
+    let bytes = wat::parse_str(
+        r#"(module
+             (func (export "ok") (result i32) i32.const 1)
+             (func (export "bad") (result i32) i64.const 1))"#,
+    )
+    .unwrap();
+    for (name, rt) in &hosts() {
+        let compiled = rt.compile_any(&bytes);
+        if name != "wasmi-lazy" {
+            assert!(
+                matches!(compiled, Err(RuntimeError::Compile(_))),
+                "{name} rejects it"
+            );
+            continue;
+        }
+        let mut instance = compiled.unwrap().instantiate().unwrap();
+        assert_eq!(instance.invoke("ok", &[]).unwrap(), [Value::I32(1)]);
+        assert!(
+            instance.invoke("bad", &[]).is_err(),
+            "validated on its call"
+        );
+    }
+}
+
 /// Winch in wasmtime 48 rejects any reference-typed value (wasmtime turns the GC types off
 /// for it); the fuzzer explains its rejections with this.
 #[test]

@@ -11,24 +11,32 @@ use runtimes::Symptom;
 /// crashes are not behaviours and are counted apart. With no strict majority every
 /// runtime that has a behaviour is listed against the most common one.
 pub fn dissenters(answers: &[Answer]) -> Vec<usize> {
-    let behaviours: Vec<Option<Behaviour>> = answers.iter().map(Answer::behaviour).collect();
-    let mut counts: BTreeMap<&Behaviour, usize> = BTreeMap::new();
-    for b in behaviours.iter().flatten() {
-        *counts.entry(b).or_default() += 1;
-    }
-    let Some((&majority, _)) = counts.iter().max_by_key(|(_, &n)| n) else {
+    let Some(majority) = majority(answers) else {
         return Vec::new();
     };
-    behaviours
+    answers
         .iter()
         .enumerate()
-        .filter(|(_, b)| b.as_ref().is_some_and(|b| b != majority))
+        .filter(|(_, a)| a.behaviour().is_some_and(|b| b != majority))
         .map(|(i, _)| i)
         .collect()
 }
 
-/// Does `answer` show `symptom` (on a module with this plan)?
-fn shows(symptom: Symptom, answer: &Answer, plan: &Plan) -> bool {
+/// The most common behaviour (of equals, the last in behaviour order).
+fn majority(answers: &[Answer]) -> Option<Behaviour> {
+    let mut counts: BTreeMap<Behaviour, usize> = BTreeMap::new();
+    for b in answers.iter().filter_map(Answer::behaviour) {
+        *counts.entry(b).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(behaviour, _)| behaviour)
+}
+
+/// Does `answer` show `symptom` (on a module with this plan, where the others' majority
+/// rejected it or not)?
+fn shows(symptom: Symptom, answer: &Answer, plan: &Plan, others_rejected: bool) -> bool {
     match symptom {
         Symptom::RejectsWith(text) => {
             matches!(answer, Answer::Rejected { message } if message.contains(text))
@@ -38,6 +46,9 @@ fn shows(symptom: Symptom, answer: &Answer, plan: &Plan) -> bool {
         }
         Symptom::DiffersWithReferenceLocals => {
             matches!(answer, Answer::Ran { .. }) && plan.reference_locals
+        }
+        Symptom::AcceptsInvalid => {
+            others_rejected && !matches!(answer, Answer::Rejected { .. } | Answer::Crashed { .. })
         }
     }
 }
@@ -57,11 +68,12 @@ pub fn explain(
         return None;
     }
     let known = runtimes::known_differences();
+    let others_rejected = majority(answers) == Some(Behaviour::Rejected);
     let mut reasons: Vec<&str> = Vec::new();
     for i in dissenters.iter().copied().chain(crashed) {
-        let (_, known) = known
-            .iter()
-            .find(|(runtime, k)| *runtime == names[i] && shows(k.symptom, &answers[i], plan))?;
+        let (_, known) = known.iter().find(|(runtime, k)| {
+            *runtime == names[i] && shows(k.symptom, &answers[i], plan, others_rejected)
+        })?;
         if !reasons.contains(&known.why) {
             reasons.push(known.why);
         }

@@ -30,17 +30,22 @@ pub enum Flavor {
     Pulley,
     /// Cranelift with instances from a pool of preallocated slots.
     Pooling,
+    /// Cranelift for a host that cannot install signal handlers or reserve virtual memory
+    /// (embedded, or a process whose runtime owns the signals): every memory access and
+    /// division is checked in the generated code.
+    NoSignals,
 }
 
 /// Slots of the pooling allocator: more than any measurement here keeps alive at once.
 const POOL_SLOTS: u32 = 128;
 
 impl Flavor {
-    const ALL: [(Flavor, &'static str); 4] = [
+    const ALL: [(Flavor, &'static str); 5] = [
         (Flavor::Cranelift, "wasmtime"),
         (Flavor::Winch, "wasmtime-winch"),
         (Flavor::Pulley, "wasmtime-pulley"),
         (Flavor::Pooling, "wasmtime-pooling"),
+        (Flavor::NoSignals, "wasmtime-no-signals"),
     ];
 
     fn description(self) -> String {
@@ -49,6 +54,7 @@ impl Flavor {
             Flavor::Winch => "Winch baseline compiler (single pass, no optimisation)".into(),
             Flavor::Pulley => "Pulley interpreter (Cranelift compiles to Pulley bytecode; no native code at run time)".into(),
             Flavor::Pooling => format!("Cranelift with the pooling instance allocator ({POOL_SLOTS} preallocated slots, default limits)"),
+            Flavor::NoSignals => "Cranelift without signal handlers or virtual-memory reservation (signals_based_traps false, memory_reservation 0, memory_guard_size 0): bounds and traps checked in code, memory moves when it grows".into(),
         }
     }
 
@@ -67,6 +73,12 @@ impl Flavor {
                     .total_memories(POOL_SLOTS)
                     .total_tables(POOL_SLOTS);
                 config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+            }
+            Flavor::NoSignals => {
+                config
+                    .signals_based_traps(false)
+                    .memory_reservation(0)
+                    .memory_guard_size(0);
             }
         }
         Ok(())
