@@ -5,6 +5,7 @@
 //! depending on the reporting side.
 
 mod guard;
+mod native_build;
 mod pairing;
 mod phase;
 pub mod schema;
@@ -14,11 +15,12 @@ mod value;
 mod words;
 
 pub use guard::{Guard, GuardSupport};
+pub use native_build::NativeBuild;
 pub use pairing::{headline_ratio, paired, Pairs};
 pub use phase::Phase;
 pub use schema::{
-    ArtifactInfo, Environment, Group, Memory, ModuleInfo, RawSamples, RunFile, RuntimeResult,
-    SandboxInfo, Settings, SimdInfo, Status, SCHEMA_VERSION,
+    ArtifactInfo, Environment, Group, Memory, ModuleInfo, NativeLibraryInfo, RawSamples, RunFile,
+    RuntimeResult, SandboxInfo, Settings, SimdInfo, Status, SCHEMA_VERSION,
 };
 pub use shape::ModuleShape;
 pub use stop::StopReason;

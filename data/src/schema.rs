@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Guard, GuardSupport, ModuleShape, Phase, StopReason};
+use crate::{Guard, GuardSupport, ModuleShape, NativeBuild, Phase, StopReason};
 use serde::{Deserialize, Serialize};
 
 /// 2: sandbox guards typed (`guard` is its name, `support` says offered with `how` or
@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 /// module, for the gap measurement); the stop reason is one of a fixed set of names.
 /// 6: `groups` (every workload and how its sampling went) at the top, always, one for a single
 /// workload; `settings` no longer repeats the first one (`kernel`, `size`, `rounds`,
-/// `stop_reason`), and its `elapsed_s` is the whole run's.
+/// `stop_reason`), and its `elapsed_s` is the whole run's. `environment.native_libraries` is
+/// `{runtime, build}` (a third build, x86-64-v3), not `[runtime, vectorized]`.
 pub const SCHEMA_VERSION: u32 = 6;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
@@ -59,9 +60,9 @@ pub struct Environment {
     /// Each runtime's answer to the guest built with Wasm SIMD (the gap measurement).
     #[serde(default)]
     pub simd: Vec<SimdInfo>,
-    /// The gap measurement's native libraries: runtime name and whether it is auto-vectorized.
+    /// The gap measurement's native libraries: each one's runtime name and build.
     #[serde(default)]
-    pub native_libraries: Vec<(String, bool)>,
+    pub native_libraries: Vec<NativeLibraryInfo>,
     /// The gap measurement's variant of each runtime that loads every kernel in one module:
     /// (runtime, variant).
     #[serde(default)]
@@ -86,6 +87,13 @@ pub struct ModuleInfo {
     pub verified: bool,
     /// Runtimes that were asked for or are default but cannot host it, with why.
     pub not_hosted: Vec<(String, String)>,
+}
+
+/// A native library of the gap measurement: the runtime name that loads it, and how it is built.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NativeLibraryInfo {
+    pub runtime: String,
+    pub build: NativeBuild,
 }
 
 /// Whether a runtime runs the guest built with Wasm SIMD: the variant that measures it, or why not.

@@ -1,13 +1,14 @@
 //! Where the gap to native comes from: on the gap kernels, each runtime's guest against the
 //! native baseline, against the same kernel as a one-kernel native library (built like the
-//! guest), against that library without auto-vectorization, and the guest built with Wasm
-//! SIMD against both, and every kernel built into one module against the guest's own one-kernel
-//! module. Every ratio is paired by round (all rows ran in the same rounds).
+//! guest), against that library without auto-vectorization and built for x86-64-v3, the guest
+//! built with Wasm SIMD against the first two, and every kernel built into one module against
+//! the guest's own one-kernel module. Every ratio is paired by round (all rows ran in the same
+//! rounds).
 
 use stats::RatioEstimate;
 
 use crate::analysis::{headline_ratio, paired};
-use crate::{Row, Run};
+use crate::{NativeBuild, Row, Run};
 
 /// The decomposition for one (kernel, size).
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct GapTable {
     pub library: Option<RatioEstimate>,
     /// The same library without auto-vectorization against the native baseline.
     pub library_scalar: Option<RatioEstimate>,
+    /// The same library for x86-64-v3 against the native baseline (x86-64 hosts only).
+    pub library_v3: Option<RatioEstimate>,
     pub rows: Vec<GapRow>,
 }
 
@@ -45,33 +48,52 @@ pub struct Ratios {
     pub vs_native: Option<RatioEstimate>,
     pub vs_library: Option<RatioEstimate>,
     pub vs_library_scalar: Option<RatioEstimate>,
+    pub vs_library_v3: Option<RatioEstimate>,
+}
+
+/// The runtime names of the native libraries.
+struct Libraries {
+    default: String,
+    scalar: String,
+    /// Absent from runs on other hosts and from files written before there was one.
+    v3: Option<String>,
 }
 
 /// A table for every (kernel, size) of the run that has the gap measurement's rows.
 pub fn gap_tables(run: &Run) -> Vec<GapTable> {
-    let library_named = |vectorized: bool| {
+    let named = |build: NativeBuild| {
         run.environment
             .native_libraries
             .iter()
-            .find(|(_, v)| *v == vectorized)
-            .map(|(name, _)| name.clone())
+            .find(|l| l.build == build)
+            .map(|l| l.runtime.clone())
     };
-    let (Some(library), Some(scalar)) = (library_named(true), library_named(false)) else {
+    let (Some(default), Some(scalar)) = (
+        named(NativeBuild::Default),
+        named(NativeBuild::NotVectorized),
+    ) else {
         return Vec::new();
+    };
+    let libraries = Libraries {
+        default,
+        scalar,
+        v3: named(NativeBuild::X86_64V3),
     };
     run.views()
         .iter()
-        .filter_map(|view| table(run, view, &library, &scalar))
+        .filter_map(|view| table(run, view, &libraries))
         .collect()
 }
 
-fn table(run: &Run, view: &Run, library: &str, scalar: &str) -> Option<GapTable> {
+fn table(run: &Run, view: &Run, libraries: &Libraries) -> Option<GapTable> {
     let find = |name: &str| view.results.iter().find(|r| r.runtime == name && r.is_ok());
-    let (library, scalar) = (find(library)?, find(scalar)?);
+    let (library, scalar) = (find(&libraries.default)?, find(&libraries.scalar)?);
+    let v3 = libraries.v3.as_deref().and_then(find);
     let ratios = |r: &Row| Ratios {
         vs_native: r.ratio_to_native.clone(),
         vs_library: headline_ratio(&paired(r, library)),
         vs_library_scalar: headline_ratio(&paired(r, scalar)),
+        vs_library_v3: v3.and_then(|v3| headline_ratio(&paired(r, v3))),
     };
     let rows = view
         .results
@@ -110,6 +132,7 @@ fn table(run: &Run, view: &Run, library: &str, scalar: &str) -> Option<GapTable>
         size: view.group().size,
         library: library.ratio_to_native.clone(),
         library_scalar: scalar.ratio_to_native.clone(),
+        library_v3: v3.and_then(|v3| v3.ratio_to_native.clone()),
         rows,
     })
 }

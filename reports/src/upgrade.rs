@@ -1,7 +1,7 @@
 //! Older results files, read by today's code: each schema version's changes are undone here,
 //! on the JSON, so the rest of the code knows only the current model.
 
-use plugbench_data::{Guard, StopReason};
+use plugbench_data::{Guard, NativeBuild, StopReason};
 use serde_json::{json, Value};
 
 use crate::model::SCHEMA_VERSION;
@@ -44,9 +44,15 @@ pub fn to_current(mut run: Value) -> Result<Value, ReadError> {
     Ok(run)
 }
 
+/// Version 6 changed two things.
+fn from_v5(run: &mut Value) {
+    groups_from_settings(run);
+    typed_native_libraries(run);
+}
+
 /// Before version 6 the settings carried the first workload (kernel, size and how its sampling
 /// went), and `settings.groups` listed every workload only when there were several.
-fn from_v5(run: &mut Value) {
+fn groups_from_settings(run: &mut Value) {
     let Some(settings) = run.get_mut("settings").and_then(Value::as_object_mut) else {
         return;
     };
@@ -63,6 +69,23 @@ fn from_v5(run: &mut Value) {
         "elapsed_s": settings.get("elapsed_s").cloned().unwrap_or(json!(0.0)),
     });
     run["groups"] = listed.unwrap_or_else(|| json!([first]));
+}
+
+/// Before version 6 a native library was `[runtime, vectorized]`: there were two builds.
+fn typed_native_libraries(run: &mut Value) {
+    let Some(libraries) = run
+        .pointer_mut("/environment/native_libraries")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for library in libraries {
+        let build = match library[1].as_bool() {
+            Some(true) => NativeBuild::Default,
+            _ => NativeBuild::NotVectorized,
+        };
+        *library = json!({"runtime": library[0], "build": build.as_str()});
+    }
 }
 
 /// Before version 3 every baseline was the native build, which was not marked apart.
@@ -143,6 +166,15 @@ mod tests {
         let multi = json!({"schema": 5, "settings": {"kernel": "a", "size": 1, "rounds": 3,
             "stop_reason": "budget exhausted", "elapsed_s": 2.5, "groups": several}});
         assert_eq!(to_current(multi).unwrap()["groups"], several);
+
+        let libraries = json!({"schema": 5, "settings": {"kernel": "k", "size": 1},
+            "environment": {"native_libraries": [["native-library", true],
+                                                 ["native-library-scalar", false]]}});
+        assert_eq!(
+            to_current(libraries).unwrap()["environment"]["native_libraries"],
+            json!([{"runtime": "native-library", "build": "default"},
+                   {"runtime": "native-library-scalar", "build": "not vectorized"}])
+        );
     }
 
     #[test]

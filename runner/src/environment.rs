@@ -2,7 +2,9 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use plugbench_data::{ArtifactInfo, Environment, SandboxInfo, SimdInfo};
+use plugbench_data::{
+    ArtifactInfo, Environment, NativeBuild, NativeLibraryInfo, SandboxInfo, SimdInfo,
+};
 use runtimes::GuestFormat;
 
 pub fn collect() -> Environment {
@@ -45,7 +47,10 @@ pub fn collect() -> Environment {
         native_libraries: runtimes::all()
             .into_iter()
             .filter_map(|e| match e.create().ok()?.info().guest {
-                GuestFormat::NativeLibrary { vectorized } => Some((e.name, vectorized)),
+                GuestFormat::NativeLibrary { build } => Some(NativeLibraryInfo {
+                    runtime: e.name,
+                    build,
+                }),
                 _ => None,
             })
             .collect(),
@@ -76,12 +81,19 @@ const SHARED_FORMATS: [GuestFormat; 2] =
     [GuestFormat::CoreModuleShared, GuestFormat::PdkPluginShared];
 
 /// Each kernel's own builds.
-const ARTIFACT_FORMATS: [GuestFormat; 5] = [
+const ARTIFACT_FORMATS: [GuestFormat; 6] = [
     GuestFormat::CoreModule,
     GuestFormat::PdkPlugin,
     GuestFormat::CoreModuleSimd,
-    GuestFormat::NativeLibrary { vectorized: true },
-    GuestFormat::NativeLibrary { vectorized: false },
+    GuestFormat::NativeLibrary {
+        build: NativeBuild::Default,
+    },
+    GuestFormat::NativeLibrary {
+        build: NativeBuild::NotVectorized,
+    },
+    GuestFormat::NativeLibrary {
+        build: NativeBuild::X86_64V3,
+    },
 ];
 
 fn cpu_model() -> String {

@@ -688,6 +688,13 @@ fn the_gap_measurement_adds_verified_builds_and_its_section() {
     ];
     quick_compare(dir.path(), &args).code(0);
     let run = read_json(&dir.path().join("run.json"));
+    // The x86-64-v3 library runs where the CPU has x86-64-v3, and is an error row saying why
+    // where it does not.
+    let v3 = result(&run, "native-library-v3");
+    match runtimes::lacks_x86_64_v3() {
+        None => assert_eq!(v3["verified"], true, "{v3}"),
+        Some(why) => assert_eq!(v3["error"].as_str().map(|e| e.contains(&why)), Some(true)),
+    }
     for name in [
         "native-library",
         "native-library-scalar",
@@ -727,6 +734,12 @@ fn the_gap_measurement_adds_verified_builds_and_its_section() {
             .unwrap_or_else(|| panic!("no gap row for {runtime}: {gap}"));
         let shared_vs_own = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
         assert!(shared_vs_own.ends_with(']'), "{row}");
+        let vs_v3 = row.split('|').nth(5).unwrap().trim();
+        assert_eq!(
+            vs_v3.ends_with(']'),
+            runtimes::lacks_x86_64_v3().is_none(),
+            "{row}"
+        );
     }
 }
 

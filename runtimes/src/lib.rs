@@ -8,6 +8,7 @@ mod adapters;
 mod any_module;
 #[allow(dead_code)] // unused when no core-module runtime is built in
 mod core_abi;
+mod cpu;
 mod guest_build;
 mod invoke;
 mod known;
@@ -17,10 +18,11 @@ mod wasi;
 use std::fmt::{Debug, Display};
 
 pub use any_module::{digest, AnyInstance, AnyModule};
+pub use cpu::lacks_x86_64_v3;
 pub use invoke::{invoked, results_text, Invocation};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use known::{KnownDifference, Symptom};
-pub use plugbench_data::{Guard, GuardSupport, ModuleShape, Value, ValueType};
+pub use plugbench_data::{Guard, GuardSupport, ModuleShape, NativeBuild, Value, ValueType};
 pub use registry::{
     all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant,
     known_differences, left_out, names, sandbox_support, shared_support, shared_variant,
@@ -47,9 +49,9 @@ pub enum GuestFormat {
     CoreModuleShared,
     /// Every kernel in one extism-pdk plugin.
     PdkPluginShared,
-    /// The kernel as a one-kernel native shared library, with or without auto-vectorization;
-    /// gap kernels only.
-    NativeLibrary { vectorized: bool },
+    /// The kernel as a one-kernel native shared library built one of three ways; gap kernels
+    /// only.
+    NativeLibrary { build: NativeBuild },
 }
 
 impl GuestFormat {
@@ -63,8 +65,8 @@ impl GuestFormat {
             GuestFormat::CoreModuleSimd => kernel_embed::core_module_simd(kernel).unwrap_or(&[]),
             GuestFormat::CoreModuleShared => kernel_embed::shared_core_module(),
             GuestFormat::PdkPluginShared => kernel_embed::shared_plugin(),
-            GuestFormat::NativeLibrary { vectorized } => {
-                kernel_embed::native_library(kernel, vectorized).unwrap_or(&[])
+            GuestFormat::NativeLibrary { build } => {
+                kernel_embed::native_library(kernel, build).unwrap_or(&[])
             }
         }
     }
@@ -115,8 +117,7 @@ impl GuestFormat {
             GuestFormat::CoreModuleSimd => "core module with SIMD",
             GuestFormat::CoreModuleShared => "core module, every kernel in one",
             GuestFormat::PdkPluginShared => "pdk plugin, every kernel in one",
-            GuestFormat::NativeLibrary { vectorized: true } => "native library",
-            GuestFormat::NativeLibrary { vectorized: false } => "native library, not vectorized",
+            GuestFormat::NativeLibrary { build } => build.label(),
         }
     }
 }

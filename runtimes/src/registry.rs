@@ -222,7 +222,10 @@ pub fn shared_support() -> Vec<(&'static str, String)> {
 /// with every kernel in one module.
 pub fn gap_variants(selected: &[String]) -> Vec<String> {
     let is_selected = |configuration: &str| selected.iter().any(|s| s == configuration);
-    let extra = extra_names().into_iter().map(String::from);
+    let extra = extra_names()
+        .into_iter()
+        .filter(|name| built_here(name))
+        .map(String::from);
     let simd = simd_support()
         .into_iter()
         .filter(|(configuration, _)| is_selected(configuration))
@@ -236,6 +239,18 @@ pub fn gap_variants(selected: &[String]) -> Vec<String> {
         .chain(shared)
         .filter(|v| !selected.contains(v))
         .collect()
+}
+
+/// Whether the build a configuration loads exists on this host (the x86-64-v3 library is
+/// built on x86-64 hosts only).
+fn built_here(name: &str) -> bool {
+    let Some(kernel) = kernel_embed::GAP_KERNELS
+        .first()
+        .and_then(|name| kernel_embed::kernel(name))
+    else {
+        return false;
+    };
+    create(name).is_ok_and(|runtime| runtime.info().guest.available(kernel))
 }
 
 /// Is `name` one of the gap measurement's rows (not a runtime a user picks)?

@@ -36,7 +36,11 @@ pub struct GapArtifacts {
     pub native: &'static [u8],
     /// The same without auto-vectorization.
     pub native_scalar: &'static [u8],
+    /// The same for x86-64-v3 (AVX2, BMI2, FMA, ...); empty on a host that is not x86-64.
+    pub native_v3: &'static [u8],
 }
+
+pub use plugbench_data::NativeBuild;
 
 fn gap_artifacts(kernel: &Kernel) -> Option<&'static GapArtifacts> {
     GAP_ARTIFACTS.iter().find(|a| a.kernel == kernel.name)
@@ -47,16 +51,16 @@ pub fn core_module_simd(kernel: &Kernel) -> Option<&'static [u8]> {
     gap_artifacts(kernel).map(|a| a.core_simd)
 }
 
-/// The kernel as a one-kernel native shared library, built with the compiler's defaults or
-/// without auto-vectorization, for the gap kernels.
-pub fn native_library(kernel: &Kernel, vectorized: bool) -> Option<&'static [u8]> {
-    gap_artifacts(kernel).map(|a| {
-        if vectorized {
-            a.native
-        } else {
-            a.native_scalar
-        }
-    })
+/// The kernel as a one-kernel native shared library built the given way, for the gap kernels
+/// (and, for x86-64-v3, on an x86-64 host).
+pub fn native_library(kernel: &Kernel, build: NativeBuild) -> Option<&'static [u8]> {
+    let a = gap_artifacts(kernel)?;
+    let bytes = match build {
+        NativeBuild::Default => a.native,
+        NativeBuild::NotVectorized => a.native_scalar,
+        NativeBuild::X86_64V3 => a.native_v3,
+    };
+    (!bytes.is_empty()).then_some(bytes)
 }
 
 /// Every kernel in one core module: how the guest was built before each kernel got its own
@@ -107,11 +111,18 @@ mod tests {
                 "{name}"
             );
             let (vectorized, scalar) = (
-                native_library(kernel, true).unwrap(),
-                native_library(kernel, false).unwrap(),
+                native_library(kernel, NativeBuild::Default).unwrap(),
+                native_library(kernel, NativeBuild::NotVectorized).unwrap(),
             );
             assert_eq!(&vectorized[..4], b"\x7fELF");
             assert_ne!(fingerprint(vectorized), fingerprint(scalar), "{name}");
+            let v3 = native_library(kernel, NativeBuild::X86_64V3);
+            if cfg!(target_arch = "x86_64") {
+                let v3 = v3.unwrap();
+                assert_ne!(fingerprint(v3), fingerprint(vectorized), "{name}");
+            } else {
+                assert!(v3.is_none(), "built only for an x86-64 host");
+            }
         }
     }
 

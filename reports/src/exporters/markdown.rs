@@ -260,15 +260,19 @@ fn gap_section(analysis: &Analysis, h: &str) -> String {
         return String::new();
     }
     let mut md = format!(
-        "\n{h} Where the gap to native comes from\n\nThe same kernel in four builds, all measured in the same \
+        "\n{h} Where the gap to native comes from\n\nThe same kernel in five builds, all measured in the same \
          rounds: natively linked into plugbench (the baseline of every other ratio), as a one-kernel native \
          library built the way the guest is (`dlopen`ed), that library without auto-vectorization \
-         (`-C no-vectorize-loops -C no-vectorize-slp`), and the guest built with Wasm SIMD (`+simd128`); \
+         (`-C no-vectorize-loops -C no-vectorize-slp`) and for x86-64-v3 (`-C target-cpu=x86-64-v3`: AVX2, \
+         FMA; what a host compiling for its own servers gets; x86-64 hosts only), and the guest built with Wasm \
+         SIMD (`+simd128`); \
          then the guest built the other way a plugin author might: every kernel of this project in one module \
          (one plugin, for a runtime that loads plugins) instead of one module per kernel. \
          Each cell is a ratio with its 95% interval, paired by round. Read across a row: where \
          \"not vectorized\" is much lower than \"/ native\", the native build's auto-vectorization is that \
-         part of the gap; where the SIMD guest is lower than the plain guest, the guest's lack of SIMD is; \
+         part of the gap; where \"x86-64-v3\" is much higher than \"/ native library\", a native build for the \
+         host's CPU widens the gap that much; where the SIMD guest is lower than the plain guest, the guest's \
+         lack of SIMD is; \
          \"every kernel in one module / its own module\" above 1 is what that build choice alone costs, \
          with the same source, compiler and flags.\n"
     );
@@ -278,9 +282,14 @@ fn gap_section(analysis: &Analysis, h: &str) -> String {
                 .map(crate::format::ratio)
                 .unwrap_or_else(|| "-".into())
         };
+        let v3 = t
+            .library_v3
+            .as_ref()
+            .map(|r| format!(", for x86-64-v3 / native {}", crate::format::ratio(r)))
+            .unwrap_or_default();
         md += &format!(
             "\n**`{}` at size {}**: native library / native {}, native library without \
-             auto-vectorization / native {}.\n\n",
+             auto-vectorization / native {}{v3}.\n\n",
             t.kernel,
             t.size,
             show(&t.library),

@@ -1,6 +1,7 @@
 //! A native shared library loaded with `dlopen`: the kernel as a one-kernel library
 //! (`kernel_wasm::native_library`, the native rows of the gap measurement: built the way the
-//! Wasm modules are, once with the compiler's defaults and once without auto-vectorization), or
+//! Wasm modules are: with the compiler's defaults, without auto-vectorization, and for
+//! x86-64-v3), or
 //! a user's native build of their plugin (`compare --module ... --native LIB.so`), called by
 //! the export's name with the native byte ABI or with numbers.
 
@@ -12,7 +13,8 @@ use kernel_embed::Kernel;
 use kernel_embed::{CORE_STATUS_ERR, CORE_STATUS_OK};
 
 use crate::{
-    Compiled, Configuration, GuestFormat, Instance, Invocation, Runtime, RuntimeError, RuntimeInfo,
+    Compiled, Configuration, GuestFormat, Instance, Invocation, NativeBuild, Runtime, RuntimeError,
+    RuntimeInfo,
 };
 
 #[path = "native_numeric.rs"]
@@ -21,40 +23,44 @@ mod numeric;
 type KernelFn = unsafe extern "C" fn(*const u8, usize, *mut usize) -> *const u8;
 
 pub fn configurations() -> Vec<Configuration> {
-    let library = |name, vectorized| {
-        Configuration::new(name, Vec::new(), move |_| Ok(NativeLibrary { vectorized }))
-            .not_default()
+    let library = |name, build| {
+        Configuration::new(name, Vec::new(), move |_| Ok(NativeLibrary { build })).not_default()
     };
     vec![
-        library("native-library", true),
-        library("native-library-scalar", false),
+        library("native-library", NativeBuild::Default),
+        library("native-library-scalar", NativeBuild::NotVectorized),
+        library("native-library-v3", NativeBuild::X86_64V3),
     ]
 }
 
 pub struct NativeLibrary {
-    vectorized: bool,
+    build: NativeBuild,
 }
 
 impl Runtime for NativeLibrary {
     fn info(&self) -> RuntimeInfo {
-        let how = if self.vectorized {
-            "the compiler's defaults"
-        } else {
-            "-C no-vectorize-loops -C no-vectorize-slp"
+        let how = match self.build {
+            NativeBuild::Default => "the compiler's defaults",
+            NativeBuild::NotVectorized => "-C no-vectorize-loops -C no-vectorize-slp",
+            NativeBuild::X86_64V3 => "-C target-cpu=x86-64-v3",
         };
         RuntimeInfo {
             crate_name: "rustc",
             crate_version: "host build",
             config: format!("one-kernel shared library loaded with dlopen, {how}"),
-            guest: GuestFormat::NativeLibrary {
-                vectorized: self.vectorized,
-            },
+            guest: GuestFormat::NativeLibrary { build: self.build },
             supports_artifacts: false,
         }
     }
 
     /// Writes the library to a file and loads it.
     fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
+        if let Some(why) = (self.build == NativeBuild::X86_64V3)
+            .then(crate::lacks_x86_64_v3)
+            .flatten()
+        {
+            return Err(RuntimeError::Compile(why));
+        }
         let library = load(bytes)?;
         // SAFETY: a byte-ABI export has this signature (`kernel_wasm::native_library`,
         // docs/extending.md).
