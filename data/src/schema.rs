@@ -288,6 +288,21 @@ impl AsRef<RuntimeResult> for RuntimeResult {
     }
 }
 
+impl<R> RunFile<R> {
+    /// The same run with each row made into another (a report's row from a raw one).
+    pub fn map_results<S>(self, row: impl FnMut(R) -> S) -> RunFile<S> {
+        RunFile {
+            schema: self.schema,
+            tool: self.tool,
+            interrupted: self.interrupted,
+            environment: self.environment,
+            settings: self.settings,
+            groups: self.groups,
+            results: self.results.into_iter().map(row).collect(),
+        }
+    }
+}
+
 impl<R: AsRef<RuntimeResult> + Clone> RunFile<R> {
     /// The baseline of a single-group run (of a view, see [`RunFile::view`]).
     pub fn baseline(&self) -> Option<&R> {

@@ -49,33 +49,12 @@ pub fn analyze(run: RunFile) -> Run {
         .cloned()
         .collect();
     let target = run.settings.target_precision;
-    let RunFile {
-        schema,
-        tool,
-        interrupted,
-        environment,
-        settings,
-        groups,
-        results,
-    } = run;
-    let results = results
-        .into_iter()
-        .map(|raw| {
-            let base = baselines
-                .iter()
-                .find(|b| b.kernel == raw.kernel && b.size == raw.size);
-            analyze_one(raw, base, target)
-        })
-        .collect();
-    RunFile {
-        schema,
-        tool,
-        interrupted,
-        environment,
-        settings,
-        groups,
-        results,
-    }
+    run.map_results(|raw| {
+        let base = baselines
+            .iter()
+            .find(|b| b.kernel == raw.kernel && b.size == raw.size);
+        analyze_one(raw, base, target)
+    })
 }
 
 fn phase_results(result: &RuntimeResult) -> BTreeMap<Phase, PhaseResult> {
