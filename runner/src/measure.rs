@@ -431,12 +431,16 @@ fn warm_rounds(
             progress.update(launch_start, what);
             relaunch(slots, &taking_part, plan);
         }
-        // A first launch's time is known once the first launch is ready (`settle`).
-        let (time, launch_end) = if first {
+        // A first launch's time is known once the first launch is ready (`settle`). Sampling
+        // goes on for at least half the launch's time after its workers are ready, so a restart
+        // that costs the whole slice does not leave the launch only its floor of samples.
+        let ready = start.elapsed();
+        let (time, planned_end) = if first {
             (schedule.slice, schedule.slice * (launch as u32 + 1))
         } else {
             (time, launch_start + time)
         };
+        let launch_end = planned_end.max(ready + time / 2);
         let checking = launch + 1 >= schedule.first_launches;
         if let Some(stop) = rounds.launch(
             slots,

@@ -36,6 +36,8 @@ struct Scripted {
     prepared: usize,
     /// The relaunch (1-based) that fails to start, like a worker that dies on startup.
     fails_at_relaunch: Option<usize>,
+    /// How long a relaunch takes (a worker that starts and compiles the module again).
+    relaunch_time: Duration,
     /// What the subject says one call takes when it is prepared.
     call_estimate_ns: f64,
 }
@@ -59,6 +61,7 @@ impl Scripted {
             launch: 0,
             prepared: 0,
             fails_at_relaunch: None,
+            relaunch_time: Duration::ZERO,
             call_estimate_ns: 10.0 * MS,
         }
     }
@@ -135,6 +138,7 @@ impl Subject for Scripted {
     }
 
     fn relaunch(&mut self) -> Result<(), Failure> {
+        std::thread::sleep(self.relaunch_time);
         self.launch += 1;
         if self.fails_at_relaunch == Some(self.launch) {
             return Err(Failure::worker("could not start worker: out of processes"));
@@ -487,6 +491,40 @@ fn phases_report_measured_unsupported_and_failed_apart() {
         phase_row.contains("not supported") && phase_row.contains("error"),
         "{phase_row}"
     );
+}
+
+/// Restarting every worker can take as long as a launch's slice (many runtimes, a short
+/// budget): each launch still samples for half its slice once its workers are ready, instead of
+/// taking only its floor of samples (3 each).
+#[test]
+fn a_restart_as_long_as_the_slice_still_leaves_each_launch_its_rounds() {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    // Calls of 10 and 25 µs: a launch's share of time holds thousands of samples.
+    let mut native = Scripted::new("native", &log, |_| Ok(10_000.0));
+    let mut wasm = Scripted::new("mock-wasm", &log, |_| Ok(25_000.0));
+    // Two workers of 60 ms each: a restart of 120 ms against launches of 100 ms.
+    native.relaunch_time = Duration::from_millis(60);
+    wasm.relaunch_time = Duration::from_millis(60);
+    let mut p = plan(1, 1_000_000, 5);
+    p.budget = Duration::from_millis(400);
+    p.launches = 4;
+    p.max_launches = 4;
+    let run = run(vec![Box::new(native), Box::new(wasm)], p);
+    let wasm = run
+        .results
+        .iter()
+        .find(|r| r.runtime == "mock-wasm")
+        .unwrap();
+    // The last launch may stop at its floor once every ratio is within the target.
+    for launch in 1..3 {
+        let samples = wasm
+            .raw
+            .warm_launches
+            .iter()
+            .filter(|&&l| l == launch)
+            .count();
+        assert!(samples > 3, "launch {launch}: {samples} samples");
+    }
 }
 
 #[test]
