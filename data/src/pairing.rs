@@ -15,13 +15,19 @@ pub struct Pairs {
     pub launch: Vec<usize>,
 }
 
+/// Where `b` took several samples in a round (the baseline runs in several processes), the
+/// round's value is their median.
 pub fn paired(a: &RuntimeResult, b: &RuntimeResult) -> Pairs {
-    let by_round: BTreeMap<usize, f64> = b
-        .raw
-        .warm_rounds
-        .iter()
-        .copied()
-        .zip(b.raw.warm_ns.iter().copied())
+    let mut samples: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
+    for (&round, &ns) in b.raw.warm_rounds.iter().zip(&b.raw.warm_ns) {
+        samples.entry(round).or_default().push(ns);
+    }
+    let by_round: BTreeMap<usize, f64> = samples
+        .into_iter()
+        .map(|(round, mut ns)| {
+            ns.sort_by(f64::total_cmp);
+            (round, stats::percentile(&ns, 50.0))
+        })
         .collect();
     let mut pairs = Pairs {
         a: Vec::new(),

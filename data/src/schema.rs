@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 /// workload; `settings` no longer repeats the first one (`kernel`, `size`, `rounds`,
 /// `stop_reason`), and its `elapsed_s` is the whole run's. `environment.native_libraries` is
 /// `{runtime, build}` (a third build, x86-64-v3), not `[runtime, vectorized]`.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -143,6 +143,10 @@ pub struct Settings {
     /// got further launches up to this many (0 in files written before there were any).
     #[serde(default)]
     pub max_launches: usize,
+    /// Worker processes of the baseline in each launch; a round's baseline time is the median
+    /// of theirs (1 in files written before there were several).
+    #[serde(default = "one")]
+    pub baseline_processes: usize,
     /// Minimum time of one warm sample; calls are batched to reach it.
     pub min_sample_ns: f64,
     pub phase_timeout_s: f64,

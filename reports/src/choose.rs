@@ -341,6 +341,7 @@ pub(crate) mod tests {
                 max_rounds: 1,
                 launches: 1,
                 max_launches: 1,
+                baseline_processes: 1,
                 min_sample_ns: 1.0,
                 phase_timeout_s: 1.0,
                 runtimes: vec![],

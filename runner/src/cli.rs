@@ -158,6 +158,10 @@ pub struct CompareArgs {
     /// launch's restart and warm-up leave them room to).
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub max_launches: u32,
+    /// Worker processes of the baseline (native) in every launch, each sampled in every round;
+    /// a round's baseline time is their median, so one slow process does not move every ratio.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=9))]
+    pub baseline_processes: u32,
     /// Also measure each selected runtime with each sandbox guard it offers (fuel/metering,
     /// deadline, memory limit), on the first kernel at the largest selected size up to 1000, to report
     /// what each costs.

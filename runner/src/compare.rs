@@ -259,6 +259,7 @@ pub fn assemble(
             max_rounds: plan.max_rounds,
             launches: plan.launches,
             max_launches: plan.max_launches,
+            baseline_processes: plan.baseline_processes,
             min_sample_ns: plan.min_sample_ns,
             phase_timeout_s: opts.phase_timeout.as_secs_f64(),
             runtimes: opts.runtimes.clone(),

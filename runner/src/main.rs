@@ -141,6 +141,7 @@ fn plan(args: &CompareArgs, timer_overhead_ns: f64) -> Plan {
         max_rounds: args.max_rounds as usize,
         launches: args.launches as usize,
         max_launches: args.max_launches as usize,
+        baseline_processes: args.baseline_processes as usize,
         seed: args.seed.unwrap_or_else(clock_seed),
         // Timer overhead under 0.1% of every sample, and never below 10 µs.
         min_sample_ns: (timer_overhead_ns * 1000.0).max(10_000.0),

@@ -36,6 +36,9 @@ pub struct Plan {
     /// Launches at most: with 2 or more `launches`, subjects whose ratio is still wider than
     /// the target, and the baseline, get further launches while the budget lasts.
     pub max_launches: usize,
+    /// Worker processes of the baseline in each launch: each round samples every one, and a
+    /// ratio pairs a round with the median of the baseline's samples in it.
+    pub baseline_processes: usize,
     pub seed: u64,
     pub min_sample_ns: f64,
     /// Share of the budget kept for compile/instantiate/... rounds (0 skips them).
@@ -58,6 +61,8 @@ pub struct Outcome {
 
 struct Slot {
     subject: Box<dyn Subject>,
+    /// The baseline's further processes (see [`start_replicas`]).
+    replicas: Vec<Box<dyn Subject>>,
     result: RuntimeResult,
     /// A user's module: the first launch's output, which every launch must give again.
     output: Option<OutputSummary>,
@@ -66,6 +71,8 @@ struct Slot {
     prepare_calls: Duration,
     /// Expected time of one warm sample (a batch of calls).
     sample_ns: f64,
+    /// The first launch's call that sized the batches, which a relaunch does not repeat.
+    estimate_call: Duration,
 }
 
 impl Slot {
@@ -96,6 +103,34 @@ impl Slot {
         self.result.raw.worker_pids.push(ready.pid);
     }
 
+    /// Process `process` is started and prepared again: it must give the first launch's output.
+    fn ready_again(&mut self, process: usize, ready: &Readiness) {
+        if process == 0 {
+            self.ready(ready);
+        } else {
+            self.result.raw.worker_pids.push(ready.pid);
+        }
+        let again = match (&ready.output, &self.output) {
+            (Some(now), Some(before)) => now.matches(before),
+            _ => Ok(()),
+        };
+        if let Err(e) = again {
+            self.fail(Failure::mismatch(format!("its first launch's: {e}")));
+        }
+    }
+
+    fn processes(&self) -> usize {
+        1 + self.replicas.len()
+    }
+
+    /// The subject's `process`-th process; the first is the one phases and memory come from.
+    fn process(&mut self, process: usize) -> &mut dyn Subject {
+        match process {
+            0 => self.subject.as_mut(),
+            p => self.replicas[p - 1].as_mut(),
+        }
+    }
+
     /// The row becomes an error (its first failure is the one it shows); a wrong output,
     /// wherever it is found, also makes it not verified.
     fn fail(&mut self, failure: Failure) {
@@ -120,6 +155,7 @@ pub fn measure(
         .map(|s| prepare(s, kernel, size, plan))
         .collect();
     agree_on_output(&mut slots, plan.baseline.as_deref());
+    start_replicas(&mut slots, plan);
     let (rounds, stop_reason) = warm_rounds(&mut slots, plan, start, progress);
     if plan.phase_share > 0.0 && !interrupt::requested() {
         phase_rounds(&mut slots, plan, start, progress);
@@ -142,24 +178,41 @@ pub fn measure(
 fn relaunch(slots: &mut [Slot], taking_part: &[usize], plan: &Plan) {
     for &i in taking_part {
         let slot = &mut slots[i];
-        if !slot.ok() {
-            continue;
-        }
-        match slot.subject.relaunch().and_then(|_| slot.subject.prepare()) {
-            Ok(ready) => {
-                slot.ready(&ready);
-                let again = match (&ready.output, &slot.output) {
-                    (Some(now), Some(before)) => now.matches(before),
-                    _ => Ok(()),
-                };
-                if let Err(e) = again {
-                    slot.fail(Failure::mismatch(format!("its first launch's: {e}")));
-                }
+        for p in 0..slot.processes() {
+            if !slot.ok() {
+                break;
             }
-            Err(e) => slot.fail(e.during("relaunch")),
+            let process = slot.process(p);
+            match process.relaunch().and_then(|_| process.prepare_again()) {
+                Ok(ready) => slot.ready_again(p, &ready),
+                Err(e) => slot.fail(e.during("relaunch")),
+            }
         }
     }
     warm_up(slots, taking_part, plan);
+}
+
+/// The baseline's further processes, started and prepared beside its first. The baseline's
+/// time is in every ratio, so one of its processes that runs slow for its whole life would move
+/// every ratio of its launch; with three, each round's median outvotes it (docs/method.md,
+/// "Worker launches"). A runtime's own processes stay one per launch: their differences belong
+/// in its interval.
+fn start_replicas(slots: &mut [Slot], plan: &Plan) {
+    let Some(slot) = slots.iter_mut().find(|s| s.ok() && s.result.baseline) else {
+        return;
+    };
+    while slot.ok() && slot.processes() < plan.baseline_processes {
+        let Some(spawned) = slot.subject.replica() else {
+            return;
+        };
+        match spawned.and_then(|mut r| r.prepare_again().map(|ready| (r, ready))) {
+            Ok((replica, ready)) => {
+                slot.replicas.push(replica);
+                slot.ready_again(slot.replicas.len(), &ready);
+            }
+            Err(e) => slot.fail(e.during("start of a further process")),
+        }
+    }
 }
 
 fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan) -> Slot {
@@ -167,10 +220,12 @@ fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan
     let prepared = subject.prepare();
     let mut slot = Slot {
         subject,
+        replicas: Vec::new(),
         result: RuntimeResult::failed(&name, kernel, size, String::new()),
         output: None,
         prepare_calls: Duration::ZERO,
         sample_ns: 0.0,
+        estimate_call: Duration::ZERO,
     };
     let ready = match prepared {
         Ok(ready) => ready,
@@ -181,6 +236,7 @@ fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan
         }
     };
     slot.ready(&ready);
+    slot.estimate_call = Duration::from_nanos(ready.call_estimate_ns as u64);
     let batch = (plan.min_sample_ns / ready.call_estimate_ns.max(1.0))
         .ceil()
         .max(1.0) as u64;
@@ -241,15 +297,14 @@ fn agree_on_output(slots: &mut [Slot], baseline: Option<&str>) {
 fn warm_up(slots: &mut [Slot], taking_part: &[usize], plan: &Plan) {
     for &i in taking_part {
         let slot = &mut slots[i];
-        if !slot.ok() {
-            continue;
-        }
-        // The preparation's calls (output check, time estimate) were warm-up already.
-        let begun = Instant::now();
-        while begun.elapsed() + slot.prepare_calls < plan.warmup {
-            if let Err(e) = slot.subject.warm(slot.result.batch) {
-                slot.fail(e);
-                break;
+        let batch = slot.result.batch;
+        for p in 0..slot.processes() {
+            // The preparation's calls (output check, time estimate) were warm-up already.
+            let begun = Instant::now();
+            while slot.ok() && begun.elapsed() + slot.prepare_calls < plan.warmup {
+                if let Err(e) = slot.process(p).warm(batch) {
+                    slot.fail(e);
+                }
             }
         }
     }
@@ -419,18 +474,7 @@ fn warm_rounds(
         if taking_part.is_empty() {
             break;
         }
-        if launch == 0 {
-            warm_up(slots, &taking_part, plan);
-            schedule.settle(start.elapsed());
-        } else {
-            let what = format!(
-                "launch {}: restarting {} workers",
-                launch + 1,
-                taking_part.len()
-            );
-            progress.update(launch_start, what);
-            relaunch(slots, &taking_part, plan);
-        }
+        ready_launch(slots, &taking_part, launch, &mut schedule, &rounds);
         // A first launch's time is known once the first launch is ready (`settle`). Sampling
         // goes on for at least half the launch's time after its workers are ready, so a restart
         // that costs the whole slice does not leave the launch only its floor of samples.
@@ -454,6 +498,31 @@ fn warm_rounds(
         }
     }
     (rounds.round, StopReason::BudgetExhausted)
+}
+
+/// Readies a launch's workers: the first launch's are prepared already and only warm up (what
+/// that took sets the schedule, see [`Schedule::settle`]); a later launch restarts them.
+fn ready_launch(
+    slots: &mut [Slot],
+    taking_part: &[usize],
+    launch: usize,
+    schedule: &mut Schedule,
+    rounds: &WarmRounds,
+) {
+    if launch == 0 {
+        warm_up(slots, taking_part, rounds.plan);
+        // A relaunch skips the call that sized the batches, which the first launch timed.
+        let estimates: Duration = slots.iter().map(|s| s.estimate_call).sum();
+        schedule.settle(rounds.start.elapsed().saturating_sub(estimates));
+        return;
+    }
+    let what = format!(
+        "launch {}: restarting {} workers",
+        launch + 1,
+        taking_part.len()
+    );
+    rounds.progress.update(rounds.start.elapsed(), what);
+    relaunch(slots, taking_part, rounds.plan);
 }
 
 /// Who takes part in `launch`, and for how long: every subject still running in a first
@@ -486,6 +555,24 @@ struct WarmRounds<'a> {
 }
 
 impl WarmRounds<'_> {
+    /// One round: each subject in `order` (shuffled here) takes a sample; the baseline one per
+    /// process, as often as `order` names it.
+    fn round(
+        &mut self,
+        slots: &mut [Slot],
+        mut order: Vec<usize>,
+        turns: &mut Turns,
+        launch: usize,
+    ) {
+        order.shuffle(&mut self.rng);
+        let mut sampled = vec![0; slots.len()];
+        for i in order {
+            turns.took(i, sample(&mut slots[i], sampled[i], self.round, launch));
+            sampled[i] += 1;
+        }
+        self.round += 1;
+    }
+
     /// One launch's rounds, until no subject but the baseline takes part any more, or the
     /// launch's share of rounds or of the budget is used (once every subject has its
     /// floor), or a reason to stop the warm rounds, returned.
@@ -498,7 +585,10 @@ impl WarmRounds<'_> {
         checking: bool,
         schedule: &Schedule,
     ) -> Option<StopReason> {
-        let mut turns = Turns::new(slots.len(), time / taking_part.len().max(1) as u32);
+        let share = time / taking_part.len().max(1) as u32;
+        let further = launch >= schedule.first_launches;
+        let cap = further.then_some(FURTHER_LAUNCH_SAMPLES);
+        let mut turns = Turns::new(slots.len(), share, cap.unwrap_or(usize::MAX));
         let mut rounds_in_launch = 0;
         loop {
             if interrupt::requested() {
@@ -507,15 +597,11 @@ impl WarmRounds<'_> {
             if !taking_part.iter().any(|&i| slots[i].ok()) {
                 return Some(StopReason::NoRuntimeLeft);
             }
-            let mut order = turns.order(slots, taking_part);
+            let order = turns.order(slots, taking_part);
             if order.is_empty() {
                 return None;
             }
-            order.shuffle(&mut self.rng);
-            for i in order {
-                turns.took(i, sample(&mut slots[i], self.round, launch));
-            }
-            self.round += 1;
+            self.round(slots, order, &mut turns, launch);
             rounds_in_launch += 1;
             let Some((worst, who)) = worst_precision(slots) else {
                 return Some(StopReason::BaselineFailed);
@@ -553,20 +639,23 @@ impl WarmRounds<'_> {
 /// and has used its share of the launch's time, so that a slow interpreter does not hold the
 /// cheap subjects to its few rounds. Precision plays no part inside a launch (only in who
 /// gets a further one), so a ratio is never cut short by an interval that is narrow for a
-/// moment. The baseline takes part whenever another subject does: every ratio is paired with
-/// it by round.
+/// moment. The baseline takes part, with every one of its processes, whenever another subject
+/// does: every ratio is paired with it by round.
 struct Turns {
     taken: Vec<usize>,
     spent: Vec<Duration>,
     share: Duration,
+    /// Samples of a subject in this launch at most.
+    cap: usize,
 }
 
 impl Turns {
-    fn new(subjects: usize, share: Duration) -> Self {
+    fn new(subjects: usize, share: Duration, cap: usize) -> Self {
         Turns {
             taken: vec![0; subjects],
             spent: vec![Duration::ZERO; subjects],
             share,
+            cap,
         }
     }
 
@@ -581,9 +670,11 @@ impl Turns {
         let mut order: Vec<usize> = live
             .filter(|&i| i != base)
             .filter(|&i| self.taken[i] < slots[i].launch_floor() || self.spent[i] < self.share)
+            .filter(|&i| self.taken[i] < self.cap)
             .collect();
         if !order.is_empty() && taking_part.contains(&base) && slots[base].ok() {
-            order.push(base);
+            // Each of the baseline's processes at a place of its own in the shuffled order.
+            order.extend(std::iter::repeat_n(base, slots[base].processes()));
         }
         order
     }
@@ -600,9 +691,10 @@ impl Turns {
     }
 }
 
-/// One warm sample of `slot` in `round` of `launch`; the time it took.
-fn sample(slot: &mut Slot, round: usize, launch: usize) -> Duration {
-    match slot.subject.warm(slot.result.batch) {
+/// One warm sample of `slot`'s `process` in `round` of `launch`; the time it took.
+fn sample(slot: &mut Slot, process: usize, round: usize, launch: usize) -> Duration {
+    let batch = slot.result.batch;
+    match slot.process(process).warm(batch) {
         Ok(ns) => {
             let raw = &mut slot.result.raw;
             raw.warm_ns.push(ns / slot.result.batch as f64);
@@ -616,6 +708,12 @@ fn sample(slot: &mut Slot, round: usize, launch: usize) -> Duration {
         }
     }
 }
+
+/// Samples of a subject in a further launch at most. A further launch is there to add a
+/// process to the interval over launches, which more samples inside one process do not
+/// narrow: ending it at ten (a median that four stalled samples cannot move) leaves the budget
+/// to more launches.
+const FURTHER_LAUNCH_SAMPLES: usize = 10;
 
 /// Fewest samples of a subject in a launch, so its median means something.
 const MIN_ROUNDS_PER_LAUNCH: usize = 3;

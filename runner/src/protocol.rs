@@ -10,8 +10,10 @@ use crate::failure::Failure;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
-    /// Create the runtime, compile, instantiate, time and verify the first call.
-    Prepare,
+    /// Create the runtime, compile, instantiate, time and verify the first call; with
+    /// `estimate`, also time a second call to size the warm batches (a relaunch, whose batch
+    /// is known, skips it: at 1.5 s a call on an interpreter it is time no sample gets).
+    Prepare { estimate: bool },
     /// One warm sample: `calls` back-to-back calls on the prepared instance, timed as one.
     Warm { calls: u64 },
     /// One sample of a phase other than warm.

@@ -46,8 +46,18 @@ pub trait Subject {
     fn memory(&mut self) -> Option<plugbench_data::Memory>;
     /// After a failure: is the subject still able to answer (only the request failed)?
     fn alive(&self) -> bool;
-    /// Replace the subject by a fresh one (a new process); `prepare` follows.
+    /// Replace the subject by a fresh one (a new process); `prepare_again` follows.
     fn relaunch(&mut self) -> Result<(), Failure>;
+    /// `prepare` after a relaunch, or for a replica: the batch is known, so no call is timed to
+    /// size it (`call_estimate_ns` may be 0).
+    fn prepare_again(&mut self) -> Result<Readiness, Failure> {
+        self.prepare()
+    }
+    /// Another subject running the same code in a process of its own, unprepared (the
+    /// baseline runs in several at once); `None` where this subject cannot have one.
+    fn replica(&self) -> Option<Result<Box<dyn Subject>, Failure>> {
+        None
+    }
 }
 
 /// How to start a worker process.
@@ -81,29 +91,8 @@ impl ProcessSubject {
         })
     }
 
-    fn request(&mut self, request: &Request, step: &str) -> Result<Response, Failure> {
-        let line = serde_json::to_string(request).expect("requests serialize");
-        let answer = self.process.exchange(&line, step)?;
-        serde_json::from_str(&answer)
-            .map_err(|e| Failure::worker(format!("bad answer from worker ({e}): {answer}")))
-    }
-}
-
-/// The worker's own failure, or the protocol broken.
-fn unexpected(r: Response) -> Failure {
-    match r {
-        Response::Failed(failure) => failure,
-        other => Failure::worker(format!("unexpected answer from worker: {other:?}")),
-    }
-}
-
-impl Subject for ProcessSubject {
-    fn name(&self) -> &str {
-        &self.command.runtime
-    }
-
-    fn prepare(&mut self) -> Result<Readiness, Failure> {
-        match self.request(&Request::Prepare, "prepare")? {
+    fn ready(&mut self, estimate: bool) -> Result<Readiness, Failure> {
+        match self.request(&Request::Prepare { estimate }, "prepare")? {
             Response::Ready {
                 crate_name,
                 crate_version,
@@ -131,6 +120,31 @@ impl Subject for ProcessSubject {
                 Err(unexpected(other).during("during prepare (compile, instantiate, first calls)"))
             }
         }
+    }
+
+    fn request(&mut self, request: &Request, step: &str) -> Result<Response, Failure> {
+        let line = serde_json::to_string(request).expect("requests serialize");
+        let answer = self.process.exchange(&line, step)?;
+        serde_json::from_str(&answer)
+            .map_err(|e| Failure::worker(format!("bad answer from worker ({e}): {answer}")))
+    }
+}
+
+/// The worker's own failure, or the protocol broken.
+fn unexpected(r: Response) -> Failure {
+    match r {
+        Response::Failed(failure) => failure,
+        other => Failure::worker(format!("unexpected answer from worker: {other:?}")),
+    }
+}
+
+impl Subject for ProcessSubject {
+    fn name(&self) -> &str {
+        &self.command.runtime
+    }
+
+    fn prepare(&mut self) -> Result<Readiness, Failure> {
+        self.ready(true)
     }
 
     fn warm(&mut self, calls: u64) -> Result<f64, Failure> {
@@ -172,5 +186,14 @@ impl Subject for ProcessSubject {
         // Dropping the old subject kills and reaps its process.
         *self = ProcessSubject::spawn(self.command.clone())?;
         Ok(())
+    }
+
+    fn prepare_again(&mut self) -> Result<Readiness, Failure> {
+        self.ready(false)
+    }
+
+    fn replica(&self) -> Option<Result<Box<dyn Subject>, Failure>> {
+        let spawned = ProcessSubject::spawn(self.command.clone());
+        Some(spawned.map(|s| Box::new(s) as Box<dyn Subject>))
     }
 }

@@ -211,14 +211,14 @@ pub fn serve(opts: WorkerOptions) -> anyhow::Result<()> {
 impl Worker {
     fn handle(&mut self, request: Request) -> Response {
         let step = match &request {
-            Request::Prepare => "prepare",
+            Request::Prepare { .. } => "prepare",
             Request::Warm { .. } => "warm",
             Request::Phase { phase } => phase.as_str(),
             Request::Memory => "memory",
         };
         Fault::trigger(self.fault.as_ref(), step);
         let result = match request {
-            Request::Prepare => self.prepare(),
+            Request::Prepare { estimate } => self.prepare(estimate),
             Request::Warm { calls } => self.warm(calls),
             Request::Phase { phase } => self.phase(phase),
             Request::Memory => self.memory(),
@@ -282,7 +282,7 @@ impl Worker {
         }
     }
 
-    fn prepare(&mut self) -> Result<Response, Failure> {
+    fn prepare(&mut self, estimate: bool) -> Result<Response, Failure> {
         let runtime = runtimes::create(&self.runtime_name)?;
         let info = runtime.info();
         self.bytes = match self.fault {
@@ -296,10 +296,13 @@ impl Worker {
         let first = instance.call(&self.setup.input);
         let first_call_ns = start.elapsed().as_nanos() as f64;
         self.check(first)?;
-        let start = Instant::now();
-        let second = instance.call(&self.setup.input);
-        let call_estimate_ns = start.elapsed().as_nanos() as f64;
-        self.check(second)?;
+        let mut call_estimate_ns = 0.0;
+        if estimate {
+            let start = Instant::now();
+            let second = instance.call(&self.setup.input);
+            call_estimate_ns = start.elapsed().as_nanos() as f64;
+            self.check(second)?;
+        }
         self.prepared = Some(Prepared {
             runtime,
             compiled,

@@ -90,7 +90,8 @@ fn compare_writes_every_report_with_every_runtime_verified() {
             let per_instance = r["memory"]["per_instance_kib"].as_f64().unwrap();
             assert!(per_instance > 0.0, "{name}: {per_instance}");
         }
-        // The default run relaunches every worker: four processes, each contributing rounds.
+        // The default run relaunches every worker: four processes (native three in each
+        // launch), each contributing rounds.
         let pids: Vec<u64> = r["raw"]["worker_pids"]
             .as_array()
             .unwrap()
@@ -98,7 +99,12 @@ fn compare_writes_every_report_with_every_runtime_verified() {
             .map(|p| p.as_u64().unwrap())
             .collect();
         let distinct: std::collections::BTreeSet<_> = pids.iter().collect();
-        assert_eq!((pids.len(), distinct.len()), (4, 4), "{name}: {pids:?}");
+        let processes = if name == "native" { 12 } else { 4 };
+        assert_eq!(
+            (pids.len(), distinct.len()),
+            (processes, processes),
+            "{name}: {pids:?}"
+        );
         let launches: std::collections::BTreeSet<u64> = r["raw"]["warm_launches"]
             .as_array()
             .unwrap()

@@ -40,6 +40,8 @@ struct Scripted {
     relaunch_time: Duration,
     /// What the subject says one call takes when it is prepared.
     call_estimate_ns: f64,
+    /// The processes `replica` hands out, last first.
+    replicas: RefCell<Vec<Scripted>>,
 }
 
 impl Scripted {
@@ -63,6 +65,7 @@ impl Scripted {
             fails_at_relaunch: None,
             relaunch_time: Duration::ZERO,
             call_estimate_ns: 10.0 * MS,
+            replicas: RefCell::new(Vec::new()),
         }
     }
 
@@ -148,6 +151,11 @@ impl Subject for Scripted {
             .push(format!("relaunch {} #{}", self.name, self.launch));
         Ok(())
     }
+
+    fn replica(&self) -> Option<Result<Box<dyn Subject>, Failure>> {
+        let replica = self.replicas.borrow_mut().pop()?;
+        Some(Ok(Box::new(replica)))
+    }
 }
 
 /// The warm samples in the log, without the prepare/relaunch entries.
@@ -167,6 +175,7 @@ fn plan(min_rounds: usize, max_rounds: usize, seed: u64) -> Plan {
         max_rounds,
         launches: 1,
         max_launches: 1,
+        baseline_processes: 1,
         seed,
         min_sample_ns: 1.0,
         phase_share: 0.0,
@@ -786,4 +795,76 @@ fn assert_launch_medians_2_00_2_08_1_96_2_04(ratio: &stats::RatioEstimate) {
         (ratio.ci95[0] - 1.938_978_748_587_450_3).abs() < 1e-9,
         "{ratio:?}"
     );
+}
+
+/// Native in three processes, the first 1.5x slow in the second launch (the layout it landed
+/// on), the others steady; a runtime at exactly 20 ms, 2x native. Measured with `processes` of
+/// native's processes.
+fn one_slow_native_process(processes: usize) -> Run {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let native = Scripted::new("native", &log, |_| Ok(10.0 * MS)).launch_factors(&[1.0, 1.5]);
+    native.replicas.borrow_mut().extend([
+        Scripted::new("native", &log, |_| Ok(10.0 * MS)),
+        Scripted::new("native", &log, |_| Ok(10.0 * MS)),
+    ]);
+    let subjects: Vec<Box<dyn Subject>> = vec![
+        Box::new(native),
+        Box::new(Scripted::new("mock-wasm", &log, |_| Ok(20.0 * MS))),
+    ];
+    let mut p = plan(10, 20, 3);
+    p.launches = 2;
+    p.baseline_processes = processes;
+    let run = run(subjects, p);
+    let relaunches = log
+        .borrow()
+        .iter()
+        .filter(|e| e.starts_with("relaunch native #"))
+        .count();
+    assert_eq!(relaunches, processes);
+    run
+}
+
+#[test]
+fn the_baseline_runs_in_three_processes_and_one_slow_process_moves_no_ratio() {
+    let run = one_slow_native_process(3);
+    let native = run.results.iter().find(|r| r.native).unwrap();
+    // Three processes in each launch, each sampled in every round.
+    assert_eq!(native.raw.worker_pids.len(), 6);
+    assert_eq!(native.raw.warm_ns.len(), 3 * run.group().rounds);
+    // The slow process is in native's own samples, but every round pairs with the median.
+    assert!(native.raw.warm_ns.contains(&(15.0 * MS)));
+    let wasm = run
+        .results
+        .iter()
+        .find(|r| r.runtime == "mock-wasm")
+        .unwrap();
+    let pairs = plugbench_data::paired(wasm, native);
+    assert!(pairs.b.iter().all(|&b| b == 10.0 * MS), "{:?}", pairs.b);
+    let headline = wasm.ratio_to_native.as_ref().unwrap();
+    assert_eq!((headline.value, headline.ci95), (2.0, [2.0, 2.0]));
+
+    // In one process the same slow launch takes the ratio to 2/1.5 there.
+    let run = one_slow_native_process(1);
+    let wasm = run
+        .results
+        .iter()
+        .find(|r| r.runtime == "mock-wasm")
+        .unwrap();
+    let headline = wasm.ratio_to_native.as_ref().unwrap();
+    let expected = (2.0f64 * (2.0 / 1.5)).sqrt();
+    assert!((headline.value - expected).abs() < 1e-12, "{headline:?}");
+}
+
+#[test]
+fn a_further_launch_ends_at_ten_samples_and_leaves_the_budget_to_more_launches() {
+    // Time is no limit here (the subjects' samples take no real time): the first launches run
+    // their share of max_rounds, a further one ends once "shifty" has ten samples.
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let mut p = plan(10, 1000, 3);
+    p.launches = 2;
+    p.max_launches = 4;
+    let run = run(steady_and_shifty(&log), p);
+    let shifty = run.results.iter().find(|r| r.runtime == "shifty").unwrap();
+    let in_launch = |l: usize| shifty.raw.warm_launches.iter().filter(|&&x| x == l).count();
+    assert_eq!([0, 1, 2, 3].map(in_launch), [250, 250, 10, 10]);
 }

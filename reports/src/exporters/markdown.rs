@@ -314,16 +314,18 @@ fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str) -> String 
     md += &if s.launches > 1 {
         format!(
                 "\n{h} Warm calls\n\nPer call, over {}. Ratio to {base}: each launch gives the median \
-                 of its per-round ratios (each runtime paired with {base} in the same round); the ratio is their \
+                 of its per-round ratios (each runtime paired with {}); the ratio is their \
                  geometric mean, its 95% interval a t interval over launches; p-value: t-test over launches.\n\n",
-                rows::launches_phrase(run)
+                rows::launches_phrase(run),
+                rows::pairing_phrase(run, base)
             )
     } else {
         format!(
-                "\n{h} Warm calls\n\nPer call. Ratio to {base}: median of the per-round ratios \
-                 (each runtime paired with {base} in the same round), distribution-free 95% interval; \
-                 p-value: sign test.\n\n"
-            )
+            "\n{h} Warm calls\n\nPer call. Ratio to {base}: median of the per-round ratios \
+                 (each runtime paired with {}), distribution-free 95% interval; \
+                 p-value: sign test.\n\n",
+            rows::pairing_phrase(run, base)
+        )
     };
     md += &draw(&rows::warm(run, 200), ASCII_MARKDOWN);
     if s.launches > 1 {

@@ -152,6 +152,15 @@ pub fn launches_phrase(run: &Run) -> String {
     }
 }
 
+/// What a runtime's sample is paired with in its round: the baseline's, or the median of the
+/// baseline's processes' where it ran in several.
+pub fn pairing_phrase(run: &Run, base: &str) -> String {
+    match run.settings.baseline_processes {
+        0 | 1 => format!("{base} in the same round"),
+        n => format!("the median of {base}'s {n} worker processes in the same round"),
+    }
+}
+
 /// Peak RSS, memory per extra live instance, artifact size.
 pub fn memory(run: &Run) -> Grid {
     let instances = run
