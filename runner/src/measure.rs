@@ -299,7 +299,8 @@ fn warm_up(slots: &mut [Slot], taking_part: &[usize], plan: &Plan) {
         let slot = &mut slots[i];
         let batch = slot.result.batch;
         for p in 0..slot.processes() {
-            // The preparation's calls (output check, time estimate) were warm-up already.
+            // The preparation's calls (the first call, and on a first launch the call that
+            // sized the batch) were warm-up already.
             let begun = Instant::now();
             while slot.ok() && begun.elapsed() + slot.prepare_calls < plan.warmup {
                 if let Err(e) = slot.process(p).warm(batch) {
