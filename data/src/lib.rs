@@ -5,6 +5,7 @@
 //! depending on the reporting side.
 
 mod guard;
+mod layout;
 mod native_build;
 mod pairing;
 mod phase;
@@ -15,6 +16,7 @@ mod value;
 mod words;
 
 pub use guard::{Guard, GuardSupport};
+pub use layout::{HeapLayout, HEAP_OFFSET_SPAN, HEAP_OFFSET_STEP};
 pub use native_build::NativeBuild;
 pub use pairing::{headline_ratio, paired, Pairs};
 pub use phase::Phase;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Guard, GuardSupport, ModuleShape, NativeBuild, Phase, StopReason};
+use crate::{Guard, GuardSupport, HeapLayout, ModuleShape, NativeBuild, Phase, StopReason};
 use serde::{Deserialize, Serialize};
 
 /// 2: sandbox guards typed (`guard` is its name, `support` says offered with `how` or
@@ -20,7 +20,10 @@ use serde::{Deserialize, Serialize};
 /// workload; `settings` no longer repeats the first one (`kernel`, `size`, `rounds`,
 /// `stop_reason`), and its `elapsed_s` is the whole run's. `environment.native_libraries` is
 /// `{runtime, build}` (a third build, x86-64-v3), not `[runtime, vectorized]`.
-pub const SCHEMA_VERSION: u32 = 7;
+/// 7: `settings.baseline_processes` (the baseline's worker processes per launch; 1 before).
+/// 8: `settings.heap_layout` and each row's `raw.heap_offsets` (each worker shifts its heap;
+/// `unshifted` and none before).
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -147,6 +150,9 @@ pub struct Settings {
     /// of theirs (1 in files written before there were several).
     #[serde(default = "one")]
     pub baseline_processes: usize,
+    /// Where each worker's heap starts (unshifted in files written before it was shifted).
+    #[serde(default)]
+    pub heap_layout: HeapLayout,
     /// Minimum time of one warm sample; calls are batched to reach it.
     pub min_sample_ns: f64,
     pub phase_timeout_s: f64,
@@ -209,6 +215,9 @@ pub struct RawSamples {
     /// Process id of the worker of each launch, in launch order.
     #[serde(default)]
     pub worker_pids: Vec<u32>,
+    /// Bytes each of those workers shifted its heap by (empty in files from before it did).
+    #[serde(default)]
+    pub heap_offsets: Vec<u32>,
     pub phases_ns: BTreeMap<Phase, Vec<f64>>,
     /// Phases this runtime does not offer.
     pub unsupported: Vec<Phase>,

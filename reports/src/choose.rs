@@ -342,6 +342,7 @@ pub(crate) mod tests {
                 launches: 1,
                 max_launches: 1,
                 baseline_processes: 1,
+                heap_layout: Default::default(),
                 min_sample_ns: 1.0,
                 phase_timeout_s: 1.0,
                 runtimes: vec![],

@@ -162,6 +162,11 @@ pub struct CompareArgs {
     /// a round's baseline time is their median, so one slow process does not move every ratio.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=9))]
     pub baseline_processes: u32,
+    /// Shift every worker's heap by this many bytes, to reproduce one memory layout (each
+    /// row's `raw.heap_offsets` in the JSON has its workers'). Without it each worker draws
+    /// its own offset below 4096, so that launches sample layouts.
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(0..=65536))]
+    pub heap_offset: Option<u32>,
     /// Also measure each selected runtime with each sandbox guard it offers (fuel/metering,
     /// deadline, memory limit), on the first kernel at the largest selected size up to 1000, to report
     /// what each costs.
@@ -278,4 +283,7 @@ pub struct WorkerArgs {
     pub workload: String,
     #[arg(long)]
     pub inject_fault: Option<String>,
+    /// Bytes to shift the heap by; without it, a random offset.
+    #[arg(long)]
+    pub heap_offset: Option<u32>,
 }

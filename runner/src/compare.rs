@@ -5,7 +5,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use plugbench_data::{Environment, Group, RunFile, RuntimeResult, Settings, SCHEMA_VERSION};
+use plugbench_data::{
+    Environment, Group, HeapLayout, RunFile, RuntimeResult, Settings, SCHEMA_VERSION,
+};
 
 use crate::measure::{measure, Outcome, Plan};
 use crate::progress::Progress;
@@ -21,6 +23,7 @@ pub struct CompareOptions {
     pub plan: Plan,
     pub phase_timeout: Duration,
     pub faults: BTreeMap<String, String>,
+    pub heap_layout: HeapLayout,
 }
 
 /// The kernels' workloads: each kernel at each size, with the sandboxed variants on the first
@@ -196,6 +199,7 @@ pub fn run(
             workload: opts.workload.clone(),
             fault: opts.faults.get(runtime).cloned(),
             timeout: opts.phase_timeout,
+            heap_layout: opts.heap_layout,
         };
         match ProcessSubject::spawn(cmd) {
             Ok(s) => subjects.push(Box::new(s)),
@@ -260,6 +264,7 @@ pub fn assemble(
             launches: plan.launches,
             max_launches: plan.max_launches,
             baseline_processes: plan.baseline_processes,
+            heap_layout: opts.heap_layout,
             min_sample_ns: plan.min_sample_ns,
             phase_timeout_s: opts.phase_timeout.as_secs_f64(),
             runtimes: opts.runtimes.clone(),

@@ -8,6 +8,7 @@ pub mod failure;
 pub mod fault;
 pub mod fuzz;
 pub mod interrupt;
+pub mod layout;
 pub mod measure;
 pub mod memory;
 pub mod module;

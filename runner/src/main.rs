@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use plugbench_data::ModuleShape;
+use plugbench_data::{HeapLayout, ModuleShape};
 use reports::write::{read_run, write_atomic};
 use reports::{analyze, Analysis, Csv, Exporter, Json, Markdown, Run, Table};
 use runner::checks;
@@ -15,7 +15,7 @@ use runner::compare::{self, CompareOptions};
 use runner::fault::{parse_assignment, Fault};
 use runner::measure::Plan;
 use runner::workload::Groups;
-use runner::{environment, fuzz, interrupt, module, worker};
+use runner::{environment, fuzz, interrupt, layout, module, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -112,6 +112,9 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
             plan: plan.clone(),
             phase_timeout: Duration::from_secs_f64(args.phase_timeout),
             faults: faults.clone(),
+            heap_layout: args
+                .heap_offset
+                .map_or(HeapLayout::Random, HeapLayout::Fixed),
         })
         .collect();
     let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
@@ -463,12 +466,19 @@ fn parse_fault(fault: Option<&str>) -> Result<Option<Fault>> {
 }
 
 fn worker_cmd(args: WorkerArgs) -> Result<()> {
+    // First, so that everything the runtime allocates lands after the shift.
+    let heap_offset = layout::offset_for(
+        args.heap_offset
+            .map_or(HeapLayout::Random, HeapLayout::Fixed),
+    );
+    layout::shift_heap(heap_offset);
     let workload = serde_json::from_str(&args.workload).context("the worker's --workload")?;
     let fault = parse_fault(args.inject_fault.as_deref())?;
     worker::serve(worker::WorkerOptions {
         runtime: args.runtime,
         workload,
         fault,
+        heap_offset,
     })
 }
 

@@ -100,7 +100,12 @@ impl Slot {
     fn ready(&mut self, ready: &Readiness) {
         self.prepare_calls =
             Duration::from_nanos((ready.first_call_ns + ready.call_estimate_ns) as u64);
+        self.record_worker(ready);
+    }
+
+    fn record_worker(&mut self, ready: &Readiness) {
         self.result.raw.worker_pids.push(ready.pid);
+        self.result.raw.heap_offsets.push(ready.heap_offset);
     }
 
     /// Process `process` is started and prepared again: it must give the first launch's output.
@@ -108,7 +113,7 @@ impl Slot {
         if process == 0 {
             self.ready(ready);
         } else {
-            self.result.raw.worker_pids.push(ready.pid);
+            self.record_worker(ready);
         }
         let again = match (&ready.output, &self.output) {
             (Some(now), Some(before)) => now.matches(before),

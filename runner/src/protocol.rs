@@ -39,6 +39,9 @@ pub enum Response {
         call_estimate_ns: f64,
         /// The worker's process id: each launch is a new process.
         pid: u32,
+        /// Bytes the worker shifted its heap by before the runtime allocated anything.
+        #[serde(default)]
+        heap_offset: u32,
         /// A user's module: its output, which the runner compares across runtimes.
         #[serde(default)]
         output: Option<OutputSummary>,

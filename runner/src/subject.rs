@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use plugbench_data::Phase;
+use plugbench_data::{HeapLayout, Phase};
 
 use crate::failure::Failure;
 use crate::process::WorkerProcess;
@@ -25,6 +25,8 @@ pub struct Readiness {
     pub call_estimate_ns: f64,
     /// Process id of the worker (0 where there is no process).
     pub pid: u32,
+    /// Bytes the worker shifted its heap by.
+    pub heap_offset: u32,
     /// A user's module: the output to compare across runtimes.
     pub output: Option<OutputSummary>,
 }
@@ -68,6 +70,7 @@ pub struct WorkerCommand {
     pub workload: Workload,
     pub fault: Option<String>,
     pub timeout: Duration,
+    pub heap_layout: HeapLayout,
 }
 
 /// A runtime in its own process, driven over pipes, with a time limit per request.
@@ -84,6 +87,9 @@ impl ProcessSubject {
             .into();
         if let Some(fault) = &cmd.fault {
             args.extend(["--inject-fault".into(), fault.clone()]);
+        }
+        if let HeapLayout::Fixed(bytes) = cmd.heap_layout {
+            args.extend(["--heap-offset".into(), bytes.to_string()]);
         }
         Ok(Self {
             process: WorkerProcess::spawn(&cmd.exe, &args, cmd.timeout)?,
@@ -103,6 +109,7 @@ impl ProcessSubject {
                 first_call_ns,
                 call_estimate_ns,
                 pid,
+                heap_offset,
                 output,
             } => Ok(Readiness {
                 crate_name,
@@ -114,6 +121,7 @@ impl ProcessSubject {
                 first_call_ns,
                 call_estimate_ns,
                 pid,
+                heap_offset,
                 output,
             }),
             other => {

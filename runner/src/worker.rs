@@ -22,6 +22,8 @@ pub struct WorkerOptions {
     pub runtime: String,
     pub workload: Workload,
     pub fault: Option<Fault>,
+    /// Bytes this worker shifted its heap by (reported with its readiness).
+    pub heap_offset: u32,
 }
 
 struct Prepared {
@@ -181,6 +183,7 @@ struct Worker {
     runtime_name: String,
     workload: Workload,
     fault: Option<Fault>,
+    heap_offset: u32,
     setup: Setup,
     bytes: Vec<u8>,
     prepared: Option<Prepared>,
@@ -193,6 +196,7 @@ pub fn serve(opts: WorkerOptions) -> anyhow::Result<()> {
         runtime_name: opts.runtime,
         workload: opts.workload,
         fault: opts.fault,
+        heap_offset: opts.heap_offset,
         bytes: Vec::new(),
         prepared: None,
     };
@@ -325,6 +329,7 @@ impl Worker {
             first_call_ns,
             call_estimate_ns,
             pid: std::process::id(),
+            heap_offset: self.heap_offset,
             output: self.output_summary(),
         })
     }

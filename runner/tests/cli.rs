@@ -105,6 +105,18 @@ fn compare_writes_every_report_with_every_runtime_verified() {
             (processes, processes),
             "{name}: {pids:?}"
         );
+        // Each of those workers drew its own heap offset: steps of 16 below a page.
+        let offsets: Vec<u64> = r["raw"]["heap_offsets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o.as_u64().unwrap())
+            .collect();
+        assert_eq!(offsets.len(), processes, "{name}: {offsets:?}");
+        assert!(
+            offsets.iter().all(|o| o % 16 == 0 && *o < 4096),
+            "{offsets:?}"
+        );
         let launches: std::collections::BTreeSet<u64> = r["raw"]["warm_launches"]
             .as_array()
             .unwrap()
@@ -187,10 +199,30 @@ fn report_and_diff_rebuild_from_the_saved_json() {
             "--runtime",
             "wasmer-singlepass",
             "--no-phases",
+            "--heap-offset",
+            "112",
         ],
     )
     .success();
     let saved = dir.path().join("run.json");
+    // One layout, reproduced in every worker, and said so.
+    let run = read_json(&saved);
+    assert_eq!(
+        run["settings"]["heap_layout"],
+        serde_json::json!({"fixed": 112})
+    );
+    for r in run["results"].as_array().unwrap() {
+        let offsets = r["raw"]["heap_offsets"].as_array().unwrap();
+        assert!(
+            !offsets.is_empty() && offsets.iter().all(|o| o == 112),
+            "{offsets:?}"
+        );
+    }
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(
+        report.contains("every worker's heap shifted by 112 bytes"),
+        "{report}"
+    );
 
     let again = dir.path().join("again.json");
     let md = dir.path().join("again.md");
@@ -553,6 +585,7 @@ fn bad_values_are_refused_up_front_with_a_clear_message() {
     let under_file = under_file.to_str().unwrap();
     let cases: &[(&[&str], i32, &str)] = &[
         (&["--launches", "0"], 2, "--launches"),
+        (&["--heap-offset", "70000"], 2, "--heap-offset"),
         (&["--phase-timeout", "0"], 2, "more than 0 seconds"),
         (&["--budget=-1"], 2, "more than 0 seconds"),
         (&["--budget", "soon"], 2, "not a number of seconds"),

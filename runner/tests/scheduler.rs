@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use plugbench_data::{Phase, StopReason};
+use plugbench_data::{HeapLayout, Phase, StopReason};
 use reports::{analyze, Environment, Exporter, Markdown, PhaseResult, Run, Status, Table};
 use runner::compare::{assemble, CompareOptions};
 use runner::failure::Failure;
@@ -100,6 +100,7 @@ impl Subject for Scripted {
             first_call_ns: 15.0 * MS,
             call_estimate_ns: self.call_estimate_ns,
             pid: 1000 + self.launch as u32,
+            heap_offset: 16 * self.launch as u32,
             output: None,
         })
     }
@@ -200,6 +201,7 @@ fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> Run {
         plan,
         phase_timeout: Duration::from_secs(5),
         faults: BTreeMap::new(),
+        heap_layout: HeapLayout::Random,
     };
     analyze(assemble(&opts, Environment::default(), outcome, Vec::new()))
 }
@@ -575,6 +577,7 @@ fn launches_restart_every_subject_and_their_spread_enters_the_interval() {
     let expected_launches: Vec<usize> = (0..40).map(|i| i / 10).collect();
     assert_eq!(wasm.raw.warm_launches, expected_launches);
     assert_eq!(wasm.raw.worker_pids, [1000, 1001, 1002, 1003]);
+    assert_eq!(wasm.raw.heap_offsets, [0, 16, 32, 48]);
 
     // Launch medians 2.00, 2.08, 1.96, 2.04: geometric mean and t(3) interval (numpy/scipy).
     let headline = wasm.ratio_to_native.as_ref().unwrap();

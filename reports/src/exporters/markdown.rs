@@ -327,6 +327,7 @@ fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str) -> String 
             rows::pairing_phrase(run, base)
         )
     };
+    md += &format!("Memory layout: {}.\n\n", s.heap_layout.describe());
     md += &draw(&rows::warm(run, 200), ASCII_MARKDOWN);
     if s.launches > 1 {
         md += "\n\nMedian per call in each worker launch (samples in brackets); a launch is a fresh \
