@@ -8,6 +8,15 @@ use std::path::Path;
 use common::{plugbench, read_json, result};
 use predicates::str::contains;
 
+/// A JSON array of integers (pids, offsets, launch numbers).
+fn integers(array: &serde_json::Value) -> Vec<u64> {
+    let items = array.as_array().expect("an array");
+    items
+        .iter()
+        .map(|v| v.as_u64().expect("an integer"))
+        .collect()
+}
+
 /// What `compare` runs by default: every configuration in the registry, without guards.
 fn all() -> Vec<String> {
     runtimes::default_names()
@@ -92,12 +101,7 @@ fn compare_writes_every_report_with_every_runtime_verified() {
         }
         // The default run relaunches every worker: four processes (native three in each
         // launch), each contributing rounds.
-        let pids: Vec<u64> = r["raw"]["worker_pids"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| p.as_u64().unwrap())
-            .collect();
+        let pids = integers(&r["raw"]["worker_pids"]);
         let distinct: std::collections::BTreeSet<_> = pids.iter().collect();
         let processes = if name == "native" { 12 } else { 4 };
         assert_eq!(
@@ -106,23 +110,14 @@ fn compare_writes_every_report_with_every_runtime_verified() {
             "{name}: {pids:?}"
         );
         // Each of those workers drew its own heap offset: steps of 16 below a page.
-        let offsets: Vec<u64> = r["raw"]["heap_offsets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o.as_u64().unwrap())
-            .collect();
+        let offsets = integers(&r["raw"]["heap_offsets"]);
         assert_eq!(offsets.len(), processes, "{name}: {offsets:?}");
         assert!(
             offsets.iter().all(|o| o % 16 == 0 && *o < 4096),
             "{offsets:?}"
         );
-        let launches: std::collections::BTreeSet<u64> = r["raw"]["warm_launches"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l.as_u64().unwrap())
-            .collect();
+        let launches: std::collections::BTreeSet<u64> =
+            integers(&r["raw"]["warm_launches"]).into_iter().collect();
         assert_eq!(launches, (0..4).collect(), "{name}");
         assert!(
             matches!(r["phases"]["compile"]["status"].as_str(), Some("measured")),
