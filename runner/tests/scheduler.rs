@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use plugbench_data::{HeapLayout, Phase, StopReason};
-use reports::{analyze, Environment, Exporter, Markdown, PhaseResult, Run, Status, Table};
+use reports::{analyze, Environment, Exporter, Markdown, PhaseResult, Row, Run, Status, Table};
 use runner::compare::{assemble, CompareOptions};
 use runner::failure::Failure;
 use runner::measure::{measure, Plan};
@@ -187,6 +187,12 @@ fn plan(min_rounds: usize, max_rounds: usize, seed: u64) -> Plan {
     }
 }
 
+/// The row of `runtime` (each test runs one workload).
+fn row<'a>(run: &'a Run, runtime: &str) -> &'a Row {
+    let found = run.results.iter().find(|r| r.runtime == runtime);
+    found.unwrap_or_else(|| panic!("no row for {runtime}"))
+}
+
 /// The run as the reports see it: measured, then analysed.
 fn run(subjects: Vec<Box<dyn Subject>>, plan: Plan) -> Run {
     let names: Vec<String> = subjects.iter().map(|s| s.name().to_string()).collect();
@@ -294,11 +300,7 @@ fn fixed_timings_give_exact_table_cells() {
         "{md}"
     );
 
-    let wasm = run
-        .results
-        .iter()
-        .find(|r| r.runtime == "mock-wasm")
-        .unwrap();
+    let wasm = row(&run, "mock-wasm");
     let w = wasm.warm.as_ref().unwrap();
     assert_eq!(w.samples, 10);
     assert!((w.mean_ns - 27.5 * MS).abs() < 1e-6);
@@ -377,11 +379,7 @@ fn paired_ratio_cancels_machine_drift_that_ruins_the_unpaired_one() {
     let mut p = plan(40, 40, 3);
     p.target_precision = 0.0;
     let run = run(subjects, p);
-    let wasm = run
-        .results
-        .iter()
-        .find(|r| r.runtime == "mock-wasm")
-        .unwrap();
+    let wasm = row(&run, "mock-wasm");
     let paired = wasm.ratio_to_native.as_ref().unwrap();
     let unpaired = wasm.ratio_unpaired.as_ref().unwrap();
     assert!(
@@ -428,7 +426,7 @@ fn a_failing_subject_becomes_an_error_row_and_the_others_complete() {
         Box::new(wrong),
     ];
     let run = run(subjects, plan(12, 12, 5));
-    let by = |name: &str| run.results.iter().find(|r| r.runtime == name).unwrap();
+    let by = |name: &str| row(&run, name);
 
     assert_eq!(by("crashy").status, Status::Error);
     assert!(by("crashy").error.as_deref().unwrap().contains("SIGABRT"));
@@ -471,11 +469,7 @@ fn phases_report_measured_unsupported_and_failed_apart() {
     let mut p = plan(10, 10, 9);
     p.phase_share = 0.2;
     let run = run(subjects, p);
-    let wasm = run
-        .results
-        .iter()
-        .find(|r| r.runtime == "mock-wasm")
-        .unwrap();
+    let wasm = row(&run, "mock-wasm");
 
     match &wasm.phases[&Phase::Compile] {
         PhaseResult::Measured(s) => {
@@ -521,11 +515,7 @@ fn a_restart_as_long_as_the_slice_still_leaves_each_launch_its_rounds() {
     p.launches = 4;
     p.max_launches = 4;
     let run = run(vec![Box::new(native), Box::new(wasm)], p);
-    let wasm = run
-        .results
-        .iter()
-        .find(|r| r.runtime == "mock-wasm")
-        .unwrap();
+    let wasm = row(&run, "mock-wasm");
     // The last launch may stop at its floor once every ratio is within the target.
     for launch in 1..3 {
         let samples = wasm
@@ -569,11 +559,7 @@ fn launches_restart_every_subject_and_their_spread_enters_the_interval() {
             .filter(|e| e.starts_with(&format!("relaunch {name} #")));
         assert_eq!(relaunches.count(), 3, "{events:?}");
     }
-    let wasm = run
-        .results
-        .iter()
-        .find(|r| r.runtime == "mock-wasm")
-        .unwrap();
+    let wasm = row(&run, "mock-wasm");
     let expected_launches: Vec<usize> = (0..40).map(|i| i / 10).collect();
     assert_eq!(wasm.raw.warm_launches, expected_launches);
     assert_eq!(wasm.raw.worker_pids, [1000, 1001, 1002, 1003]);
@@ -634,7 +620,7 @@ fn a_subject_that_fails_to_relaunch_is_an_error_row_and_the_others_finish_every_
     let mut p = plan(10, 30, 9);
     p.launches = 3;
     let run = run(subjects, p);
-    let flaky = run.results.iter().find(|r| r.runtime == "flaky").unwrap();
+    let flaky = row(&run, "flaky");
     assert_eq!(flaky.status, Status::Error);
     assert_eq!(
         flaky.error.as_deref(),
@@ -643,7 +629,7 @@ fn a_subject_that_fails_to_relaunch_is_an_error_row_and_the_others_finish_every_
     assert!(flaky.ratio_to_native.is_none() && flaky.warm.is_none());
     // Its samples from the launches it finished stay in the file.
     assert_eq!(flaky.raw.warm_ns.len(), 20);
-    let steady = run.results.iter().find(|r| r.runtime == "steady").unwrap();
+    let steady = row(&run, "steady");
     assert_eq!(steady.status, Status::Ok);
     // Launches 1 and 2 ran their 10 rounds each; in the last one the exact ratio meets the
     // precision target as soon as the launch has its floor of 3 rounds.
@@ -698,7 +684,7 @@ fn a_ratio_wider_than_the_target_gets_further_launches_with_the_baseline_only() 
         ],
         [3, 1, 3]
     );
-    let result = |name: &str| run.results.iter().find(|r| r.runtime == name).unwrap();
+    let result = |name: &str| row(&run, name);
     let launches_of = |name: &str| {
         let mut l = result(name).raw.warm_launches.clone();
         l.dedup();
@@ -757,7 +743,7 @@ fn a_further_launch_leaves_out_a_subject_whose_launch_alone_exceeds_its_share() 
     p.max_launches = 4;
     let run = run(subjects, p);
     let launches_of = |name: &str| {
-        let r = run.results.iter().find(|r| r.runtime == name).unwrap();
+        let r = row(&run, name);
         let mut l = r.raw.warm_launches.clone();
         l.dedup();
         l
@@ -782,7 +768,7 @@ fn where_a_launch_costs_more_than_half_a_slice_the_first_launches_keep_the_whole
     p.launches = 2;
     p.max_launches = 4;
     let run = run(subjects, p);
-    let shifty = run.results.iter().find(|r| r.runtime == "shifty").unwrap();
+    let shifty = row(&run, "shifty");
     let in_launch = |l: usize| shifty.raw.warm_launches.iter().filter(|&&x| x == l).count();
     assert_eq!([in_launch(0), in_launch(1)], [17, 17]);
 }
@@ -836,11 +822,7 @@ fn the_baseline_runs_in_three_processes_and_one_slow_process_moves_no_ratio() {
     assert_eq!(native.raw.warm_ns.len(), 3 * run.group().rounds);
     // The slow process is in native's own samples, but every round pairs with the median.
     assert!(native.raw.warm_ns.contains(&(15.0 * MS)));
-    let wasm = run
-        .results
-        .iter()
-        .find(|r| r.runtime == "mock-wasm")
-        .unwrap();
+    let wasm = row(&run, "mock-wasm");
     let pairs = plugbench_data::paired(wasm, native);
     assert!(pairs.b.iter().all(|&b| b == 10.0 * MS), "{:?}", pairs.b);
     let headline = wasm.ratio_to_native.as_ref().unwrap();
@@ -848,11 +830,7 @@ fn the_baseline_runs_in_three_processes_and_one_slow_process_moves_no_ratio() {
 
     // In one process the same slow launch takes the ratio to 2/1.5 there.
     let run = one_slow_native_process(1);
-    let wasm = run
-        .results
-        .iter()
-        .find(|r| r.runtime == "mock-wasm")
-        .unwrap();
+    let wasm = row(&run, "mock-wasm");
     let headline = wasm.ratio_to_native.as_ref().unwrap();
     let expected = (2.0f64 * (2.0 / 1.5)).sqrt();
     assert!((headline.value - expected).abs() < 1e-12, "{headline:?}");
@@ -867,7 +845,7 @@ fn a_further_launch_ends_at_ten_samples_and_leaves_the_budget_to_more_launches()
     p.launches = 2;
     p.max_launches = 4;
     let run = run(steady_and_shifty(&log), p);
-    let shifty = run.results.iter().find(|r| r.runtime == "shifty").unwrap();
+    let shifty = row(&run, "shifty");
     let in_launch = |l: usize| shifty.raw.warm_launches.iter().filter(|&&x| x == l).count();
     assert_eq!([0, 1, 2, 3].map(in_launch), [250, 250, 10, 10]);
 }
