@@ -5,14 +5,15 @@
 use std::collections::BTreeMap;
 
 use stats::{
-    classify_outliers, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test, Summary,
+    classify_outliers, launch_medians, paired_log_ratio, paired_median_ratio, unpaired_ratio,
+    welch_t_test, Summary,
 };
 
 use crate::choose::{break_evens, choices, situations, Choice, Overtake, Situation};
 use crate::gap::{gap_tables, GapTable};
 use crate::model::{RunFile, RuntimeResult};
 use crate::overview::{headline_ratios, RatioPoint};
-use crate::row::{PhaseResult, PhaseStats, Row, Run};
+use crate::row::{LaunchRatio, PhaseResult, PhaseStats, Row, Run};
 use crate::sandbox::{guard_costs, GuardCost};
 use crate::sweep::{sweeps, Sweep};
 use crate::Phase;
@@ -20,6 +21,35 @@ pub use plugbench_data::{headline_ratio, paired, Pairs};
 
 /// A warm coefficient of variation above this flags the runtime's row as noisy.
 pub const NOISY_CV: f64 = 0.05;
+
+/// A launch whose ratio lies further than this from the median launch's is named in the row's
+/// notes. Measured on a quiet machine (docs/calibration.md): 547 of 552 launches of the
+/// compiled runtimes lay within 5% of their runtime's median launch, and four of the other five
+/// 9-15% above it, processes that ran slow for their whole life; a reader should see such a
+/// process behind a wide interval rather than guess.
+pub const LAUNCH_APART: f64 = 0.05;
+
+/// Each launch's ratio, and its distance from the median launch's where there are three or more.
+fn launch_ratios(pairs: &Pairs) -> Vec<LaunchRatio> {
+    let Some(medians) = launch_medians(&pairs.a, &pairs.b, &pairs.launch) else {
+        return Vec::new();
+    };
+    let mut sorted: Vec<f64> = medians.iter().map(|&(_, ratio)| ratio).collect();
+    sorted.sort_by(f64::total_cmp);
+    let middle = stats::percentile(&sorted, 50.0);
+    medians
+        .into_iter()
+        .map(|(launch, ratio)| LaunchRatio {
+            launch,
+            ratio,
+            from_median: if sorted.len() >= 3 {
+                ratio / middle - 1.0
+            } else {
+                0.0
+            },
+        })
+        .collect()
+}
 
 pub fn phase_stats(samples: &[f64]) -> Option<PhaseStats> {
     let s = Summary::of(samples)?;
@@ -103,6 +133,7 @@ fn analyze_one(raw: RuntimeResult, baseline: Option<&RuntimeResult>, target: f64
     }
     let pairs = paired(&row.result, base);
     row.ratio_to_native = headline_ratio(&pairs);
+    row.launches = launch_ratios(&pairs);
     row.ratio_pooled = paired_median_ratio(&pairs.a, &pairs.b);
     row.ratio_geomean = paired_log_ratio(&pairs.a, &pairs.b);
     row.ratio_unpaired = unpaired_ratio(&row.raw.warm_ns, &base.raw.warm_ns);
@@ -157,5 +188,57 @@ impl Analysis {
             gap: gap_tables(run),
             headline: headline_ratios(run),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Status;
+
+    /// A row of `rounds` rounds per launch whose per-call time in launch l is `per_launch[l]`.
+    fn launched(name: &str, per_launch: &[f64], rounds: usize) -> RuntimeResult {
+        let mut r = RuntimeResult::failed(name, "k", 10, String::new());
+        r.status = Status::Ok;
+        for (launch, &ns) in per_launch.iter().enumerate() {
+            for i in 0..rounds {
+                r.raw.warm_ns.push(ns);
+                r.raw.warm_rounds.push(launch * rounds + i);
+                r.raw.warm_launches.push(launch);
+            }
+        }
+        r
+    }
+
+    fn notes_of(runtime_ns: &[f64]) -> (Row, String) {
+        let native = launched("native", &vec![100.0; runtime_ns.len()], 4);
+        let row = analyze_one(launched("rt", runtime_ns, 4), Some(&native), 0.01);
+        let notes = crate::format::notes(&row, 0.01);
+        (row, notes)
+    }
+
+    #[test]
+    fn a_launch_far_from_the_median_launch_is_named_in_the_notes() {
+        // Launch 2 runs 10% slow, launch 4 7% fast; the others within 1% of 200.
+        let (row, notes) = notes_of(&[200.0, 201.0, 220.0, 199.0, 186.0]);
+        let from: Vec<f64> = row.launches.iter().map(|l| l.from_median).collect();
+        for (got, want) in from.iter().zip([0.0, 0.005, 0.1, -0.005, -0.07]) {
+            assert!((got - want).abs() < 1e-12, "{from:?}");
+        }
+        assert!(
+            notes.contains("2 of 5 launches >5% from the median launch (+10.0%, -7.0%)"),
+            "{notes}"
+        );
+    }
+
+    #[test]
+    fn launches_within_five_percent_or_too_few_for_a_median_are_not_named() {
+        let (_, close) = notes_of(&[200.0, 209.0, 191.0, 200.0]);
+        assert!(!close.contains("launches"), "{close}");
+        // Two launches 20% apart: neither is the odd one.
+        let (row, two) = notes_of(&[200.0, 240.0]);
+        assert!(!two.contains("launches"), "{two}");
+        assert_eq!(row.launches.len(), 2);
+        assert!((row.launches[1].ratio - 2.4).abs() < 1e-12);
     }
 }

@@ -150,6 +150,9 @@ pub fn notes(r: &Row, target_precision: f64) -> String {
             notes.push(format!("noisy (CV {})", percent(w.cv)));
         }
     }
+    if let Some(apart) = launches_apart(r) {
+        notes.push(apart);
+    }
     if r.precision_met == Some(false) {
         if let Some(ratio) = &r.ratio_to_native {
             notes.push(format!(
@@ -160,6 +163,25 @@ pub fn notes(r: &Row, target_precision: f64) -> String {
         }
     }
     notes.join("; ")
+}
+
+/// "1 of 9 launches >5% from the median launch (+10.3%)": the processes behind a wide interval.
+fn launches_apart(r: &Row) -> Option<String> {
+    let apart: Vec<String> = r
+        .launches
+        .iter()
+        .filter(|l| l.from_median.abs() > crate::analysis::LAUNCH_APART)
+        .map(|l| format!("{:+.1}%", l.from_median * 100.0))
+        .collect();
+    (!apart.is_empty()).then(|| {
+        format!(
+            "{} of {} launches >{:.0}% from the median launch ({})",
+            apart.len(),
+            r.launches.len(),
+            crate::analysis::LAUNCH_APART * 100.0,
+            apart.join(", ")
+        )
+    })
 }
 
 #[cfg(test)]

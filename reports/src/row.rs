@@ -34,6 +34,9 @@ pub struct Row {
     pub precision_met: Option<bool>,
     /// Warm coefficient of variation above the noise threshold.
     pub noisy: bool,
+    /// Each worker launch's ratio to the baseline, in launch order (what the headline ratio
+    /// averages over launches).
+    pub launches: Vec<LaunchRatio>,
     pub phases: BTreeMap<Phase, PhaseResult>,
 }
 
@@ -50,6 +53,7 @@ impl Row {
             welch_vs_native: None,
             precision_met: None,
             noisy: false,
+            launches: Vec::new(),
             phases: BTreeMap::new(),
         }
     }
@@ -67,6 +71,17 @@ impl AsRef<RuntimeResult> for Row {
     fn as_ref(&self) -> &RuntimeResult {
         &self.result
     }
+}
+
+/// One worker launch's ratio to the baseline: the median of its per-round ratios.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LaunchRatio {
+    pub launch: usize,
+    pub ratio: f64,
+    /// How far it lies from the median of the row's launch ratios, as a fraction (0.10: 10%
+    /// higher, a slower process); 0 with fewer than three launches, which have no median
+    /// launch to stand apart from.
+    pub from_median: f64,
 }
 
 /// Statistics of one phase, per call, in nanoseconds.

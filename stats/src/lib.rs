@@ -19,8 +19,8 @@ mod t;
 pub use costs::{break_even, BreakEven};
 pub use outliers::{classify as classify_outliers, Outliers};
 pub use ratio::{
-    paired_launch_ratio, paired_log_ratio, paired_median_ratio, unpaired_ratio, welch_t_test,
-    RatioEstimate, RatioMethod, WelchTest,
+    launch_medians, paired_launch_ratio, paired_log_ratio, paired_median_ratio, unpaired_ratio,
+    welch_t_test, RatioEstimate, RatioMethod, WelchTest,
 };
 pub use scaling::{overhead_crossover, power_fit, Crossover, PowerFit};
 pub use summary::{percentile, Summary};

@@ -197,26 +197,13 @@ pub fn paired_launch_ratio(
     launch: &[usize],
 ) -> Option<RatioEstimate> {
     let n = runtime.len().min(native.len()).min(launch.len());
-    if !all_positive(&runtime[..n], &native[..n]) {
-        return None;
-    }
-    let mut groups: std::collections::BTreeMap<usize, Vec<f64>> = Default::default();
-    for i in 0..n {
-        groups
-            .entry(launch[i])
-            .or_default()
-            .push(runtime[i] / native[i]);
-    }
-    if groups.len() < 2 {
-        return None;
-    }
-    let logs: Vec<f64> = groups
-        .into_values()
-        .map(|mut ratios| {
-            ratios.sort_by(f64::total_cmp);
-            crate::summary::percentile(&ratios, 50.0).ln()
-        })
+    let logs: Vec<f64> = launch_medians(runtime, native, launch)?
+        .into_iter()
+        .map(|(_, ratio)| ratio.ln())
         .collect();
+    if logs.len() < 2 {
+        return None;
+    }
     let launches = logs.len();
     let m = mean(&logs);
     let se = (sample_variance(&logs, m) / launches as f64).sqrt();
@@ -241,6 +228,35 @@ pub fn paired_launch_ratio(
         n,
         method: RatioMethod::PairedLaunches { launches },
     })
+}
+
+/// Each launch's median of its per-round ratios `runtime[i] / native[i]`, in launch order:
+/// what [`paired_launch_ratio`] averages. `None` on a non-positive time.
+pub fn launch_medians(
+    runtime: &[f64],
+    native: &[f64],
+    launch: &[usize],
+) -> Option<Vec<(usize, f64)>> {
+    let n = runtime.len().min(native.len()).min(launch.len());
+    if !all_positive(&runtime[..n], &native[..n]) {
+        return None;
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<f64>> = Default::default();
+    for i in 0..n {
+        groups
+            .entry(launch[i])
+            .or_default()
+            .push(runtime[i] / native[i]);
+    }
+    Some(
+        groups
+            .into_iter()
+            .map(|(launch, mut ratios)| {
+                ratios.sort_by(f64::total_cmp);
+                (launch, crate::summary::percentile(&ratios, 50.0))
+            })
+            .collect(),
+    )
 }
 
 /// Unpaired ratio of means mean(a)/mean(b); interval by the delta method on the log ratio
@@ -431,6 +447,8 @@ mod tests {
         );
         assert!(close(r.p_value, LAUNCH_P, 1e-6), "{r:?}");
         assert_eq!(r.n, 9);
+        let medians = launch_medians(&runtime, &native, &launch).unwrap();
+        assert_eq!(medians, [(0, 2.0), (1, 2.2), (2, 1.9)]);
         // One launch has no between-launch spread to estimate.
         assert!(paired_launch_ratio(&runtime, &native, &[0; 9]).is_none());
     }

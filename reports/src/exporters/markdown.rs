@@ -519,7 +519,8 @@ const METHOD: &str = "\n## Method\n\n\
             short stalls a shared machine inflicts on a few samples cannot move it. The warm rounds are \
             split over several launches, each a fresh set of worker processes: a process's memory layout \
             can shift its speed by a few percent for its whole life, so the quoted ratio is the geometric \
-            mean of the launch medians with a t interval over launches, which carries that spread. Where the \
+            mean of the launch medians with a t interval over launches, which carries that spread; a launch \
+            more than 5% from the median launch is named in the row's notes. Where the \
             first launches leave a ratio wider than the target, that runtime and the baseline get further \
             launches while the budget lasts (the others sit them out). With a single launch the interval comes from order statistics (sign test). \
             Sampling stops when every interval is within the target precision or the budget is spent. \
