@@ -464,11 +464,12 @@ fn settings(run: &Run) -> String {
     } else {
         let g = run.group();
         format!(
-            "- Ran {} rounds over {} in {:.1} s; stopped: {}\n",
+            "- Ran {} rounds over {} in {:.1} s; stopped: {}{}\n",
             g.rounds,
             rows::launches_phrase(run),
             g.elapsed_s,
-            g.stop_reason
+            g.stop_reason,
+            rows::overrun_note(run, g.elapsed_s)
         )
     };
     md += &format!(
@@ -504,8 +505,13 @@ fn workloads_settings(run: &Run) -> String {
     );
     for g in &run.groups {
         md += &format!(
-            "  - `{}` size {}: {} rounds in {:.1} s, stopped: {}\n",
-            g.kernel, g.size, g.rounds, g.elapsed_s, g.stop_reason
+            "  - `{}` size {}: {} rounds in {:.1} s, stopped: {}{}\n",
+            g.kernel,
+            g.size,
+            g.rounds,
+            g.elapsed_s,
+            g.stop_reason,
+            rows::overrun_note(run, g.elapsed_s)
         );
     }
     md

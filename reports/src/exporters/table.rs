@@ -68,11 +68,12 @@ fn single(run: &Run) -> String {
     let s = &run.settings;
     let g = run.group();
     let mut out = format!(
-        "{} rounds over {} in {:.1} s ({})\n",
+        "{} rounds over {} in {:.1} s ({}{})\n",
         g.rounds,
         rows::launches_phrase(run),
         g.elapsed_s,
-        g.stop_reason
+        g.stop_reason,
+        rows::overrun_note(run, g.elapsed_s)
     );
     let base = run.baseline_name();
     out += &if s.launches > 1 {

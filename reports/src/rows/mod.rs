@@ -152,6 +152,22 @@ pub fn launches_phrase(run: &Run) -> String {
     }
 }
 
+/// Where a workload took more than a tenth longer than its budget, by how much and why: a
+/// budget is not a deadline for floors (each runtime's samples in a launch, the phases'
+/// rounds) or for the launches' restarts, which slow calls and slow compiles make long.
+/// Written to follow the stop reason: "; 57 s over ...", or nothing within the budget.
+pub fn overrun_note(run: &Run, elapsed_s: f64) -> String {
+    let budget = run.settings.budget_s;
+    if elapsed_s <= budget * 1.1 {
+        return String::new();
+    }
+    format!(
+        "; {:.1} s over the {budget} s budget: floors of samples and of phase rounds, and \
+         restarts, are not cut short",
+        elapsed_s - budget
+    )
+}
+
 /// What a runtime's sample is paired with in its round: the baseline's, or the median of the
 /// baseline's processes' where it ran in several.
 pub fn pairing_phrase(run: &Run, base: &str) -> String {
@@ -378,4 +394,21 @@ pub fn runtimes(run: &Run) -> Grid {
         ]);
     }
     Grid { header, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_past_its_budget_says_by_how_much_and_why() {
+        let mut run = crate::choose::tests::run(vec![]);
+        run.settings.budget_s = 90.0;
+        assert_eq!(
+            overrun_note(&run, 147.4),
+            "; 57.4 s over the 90 s budget: floors of samples and of phase rounds, and restarts, \
+             are not cut short"
+        );
+        assert_eq!(overrun_note(&run, 98.0), "");
+    }
 }
