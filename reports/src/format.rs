@@ -150,9 +150,6 @@ pub fn notes(r: &Row, target_precision: f64) -> String {
             notes.push(format!("noisy (CV {})", percent(w.cv)));
         }
     }
-    if let Some(apart) = launches_apart(r) {
-        notes.push(apart);
-    }
     if r.precision_met == Some(false) {
         if let Some(ratio) = &r.ratio_to_native {
             notes.push(format!(
@@ -162,6 +159,8 @@ pub fn notes(r: &Row, target_precision: f64) -> String {
             ));
         }
     }
+    // After the precision flag, which a narrow terminal column must not cut off.
+    notes.extend(launches_apart(r));
     notes.join("; ")
 }
 
