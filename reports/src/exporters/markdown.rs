@@ -504,14 +504,22 @@ fn workloads_settings(run: &Run) -> String {
         s.input_seed
     );
     for g in &run.groups {
+        let over = rows::overrun_s(run, g.elapsed_s)
+            .map_or_else(String::new, |over| format!("; {over:.1} s over"));
         md += &format!(
-            "  - `{}` size {}: {} rounds in {:.1} s, stopped: {}{}\n",
-            g.kernel,
-            g.size,
-            g.rounds,
-            g.elapsed_s,
-            g.stop_reason,
-            rows::overrun_note(run, g.elapsed_s)
+            "  - `{}` size {}: {} rounds in {:.1} s, stopped: {}{over}\n",
+            g.kernel, g.size, g.rounds, g.elapsed_s, g.stop_reason
+        );
+    }
+    if run
+        .groups
+        .iter()
+        .any(|g| rows::overrun_s(run, g.elapsed_s).is_some())
+    {
+        md += &format!(
+            "- Where a workload is marked \"over\", it ran past its {} s budget: {}\n",
+            s.budget_s,
+            rows::OVERRUN_WHY
         );
     }
     md

@@ -152,20 +152,24 @@ pub fn launches_phrase(run: &Run) -> String {
     }
 }
 
-/// Where a workload took more than a tenth longer than its budget, by how much and why: a
-/// budget is not a deadline for floors (each runtime's samples in a launch, the phases'
-/// rounds) or for the launches' restarts, which slow calls and slow compiles make long.
-/// Written to follow the stop reason: "; 57 s over ...", or nothing within the budget.
-pub fn overrun_note(run: &Run, elapsed_s: f64) -> String {
+/// Seconds a workload ran past its budget, where it took more than a tenth longer: a budget is
+/// not a deadline for floors (each runtime's samples in a launch, the phases' rounds) or for the
+/// launches' restarts, which slow calls and slow compiles make long.
+pub fn overrun_s(run: &Run, elapsed_s: f64) -> Option<f64> {
     let budget = run.settings.budget_s;
-    if elapsed_s <= budget * 1.1 {
-        return String::new();
-    }
-    format!(
-        "; {:.1} s over the {budget} s budget: floors of samples and of phase rounds, and \
-         restarts, are not cut short",
-        elapsed_s - budget
-    )
+    (elapsed_s > budget * 1.1).then_some(elapsed_s - budget)
+}
+
+/// Why a workload can run past its budget (see [`overrun_s`]).
+pub const OVERRUN_WHY: &str =
+    "floors of samples and of phase rounds, and restarts, are not cut short";
+
+/// To follow a workload's stop reason: "; 57.4 s over the 90 s budget: ...", or nothing.
+pub fn overrun_note(run: &Run, elapsed_s: f64) -> String {
+    overrun_s(run, elapsed_s).map_or_else(String::new, |over| {
+        let budget = run.settings.budget_s;
+        format!("; {over:.1} s over the {budget} s budget: {OVERRUN_WHY}")
+    })
 }
 
 /// What a runtime's sample is paired with in its round: the baseline's, or the median of the
