@@ -1,5 +1,6 @@
 # Build the runner once, then the full comparison: every kernel at four sizes on every
-# runtime and natively, plus each runtime's sandbox guards on the seed kernel.
+# runtime and natively, plus each runtime's sandbox guards on the seed kernel, and which
+# WebAssembly proposals each runtime runs.
 # Reports land in results/ (JSON with every raw sample, markdown with SVG charts, CSV).
 # Profile release-lto (fat LTO, codegen-units = 1, host and guest); why: README, "Build profile".
 # wasmer's LLVM compiler needs LLVM 22, installed first where it is missing. The kernels are
@@ -8,7 +9,7 @@
 compare-all *ARGS:
     bash scripts/install-llvm
     cargo build --profile release-lto --locked -p runner --no-default-features --features engines-only,wasmer-llvm
-    ./target/release-lto/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --gap --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
+    ./target/release-lto/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --gap --proposals --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
 
 # The seed kernel alone on every runtime: the measurement behind the precision and
 # repeatability figures (docs/calibration.md). 90 s, not the default 45: at size 7000 the four
@@ -24,6 +25,14 @@ fuzz *ARGS:
     bash scripts/install-llvm
     cargo build --release --locked -p runner --features wasmer-llvm
     ./target/release/plugbench fuzz --modules 10000 --json results/fuzz.json --markdown results/fuzz.md {{ARGS}}
+
+# Differential fuzzing with every proposal wasm-smith knows (GC, exceptions, memory64, ...):
+# 100,000 modules through inspect's readers, the call planner and every runtime
+# (docs/fuzzing.md, "Every proposal").
+fuzz-proposals *ARGS:
+    bash scripts/install-llvm
+    cargo build --release --locked -p runner --features wasmer-llvm
+    ./target/release/plugbench fuzz --all-proposals --modules 100000 --json results/fuzz-proposals.json --markdown results/fuzz-proposals.md --out results/fuzz-proposals {{ARGS}}
 
 # The example plugins (examples/) built to target/examples/, and one measured: the walk-through
 # of the README's "Measure your own plugin".

@@ -4,22 +4,26 @@
 //! The results file ([`schema`]) lives here too, so the measuring side writes it without
 //! depending on the reporting side.
 
+mod answer;
 mod guard;
 mod layout;
 mod native_build;
 mod pairing;
 mod phase;
+mod proposal;
 pub mod schema;
 mod shape;
 mod stop;
 mod value;
 mod words;
 
+pub use answer::{Answer, Excerpt};
 pub use guard::{Guard, GuardSupport};
 pub use layout::{HeapLayout, HEAP_OFFSET_SPAN, HEAP_OFFSET_STEP};
 pub use native_build::NativeBuild;
 pub use pairing::{headline_ratio, paired, Pairs};
 pub use phase::Phase;
+pub use proposal::{Proposal, ProposalSupport, Support};
 pub use schema::{
     ArtifactInfo, Environment, Group, Memory, ModuleInfo, NativeLibraryInfo, RawSamples, RunFile,
     RuntimeResult, SandboxInfo, Settings, SimdInfo, Status, SCHEMA_VERSION,

@@ -1,9 +1,12 @@
-//! The results file: a contract users script against (see README "JSON results").
+//! The results file: a contract users script against (docs/method.md, "JSON results").
 //! Raw samples are kept so `plugbench report` can rebuild every figure without rerunning.
 
 use std::collections::BTreeMap;
 
-use crate::{Guard, GuardSupport, HeapLayout, ModuleShape, NativeBuild, Phase, StopReason};
+use crate::{
+    Answer, Guard, GuardSupport, HeapLayout, ModuleShape, NativeBuild, Phase, ProposalSupport,
+    StopReason,
+};
 use serde::{Deserialize, Serialize};
 
 /// 2: sandbox guards typed (`guard` is its name, `support` says offered with `how` or
@@ -23,7 +26,11 @@ use serde::{Deserialize, Serialize};
 /// 7: `settings.baseline_processes` (the baseline's worker processes per launch; 1 before).
 /// 8: `settings.heap_layout` and each row's `raw.heap_offsets` (each worker shifts its heap;
 /// `unshifted` and none before).
-pub const SCHEMA_VERSION: u32 = 8;
+/// 9: a user's module's workload has the output the runtimes agreed on (`groups[].answer`:
+/// numbers, or bytes and each WASI stream as length, SHA-256 and preview; none before), and
+/// the module says whether it imports WASI (`environment.modules[].imports_wasi`);
+/// `environment.proposals`, which proposals each runtime ran (none before).
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -73,6 +80,9 @@ pub struct Environment {
     /// The user's modules measured (`compare --module`); empty for the built-in kernels.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modules: Vec<ModuleInfo>,
+    /// Which proposals each runtime runs, measured on a probe module each (`--proposals`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposals: Vec<ProposalSupport>,
 }
 
 /// A user's module: which file exactly, how it was called, and who could not host it.
@@ -90,6 +100,9 @@ pub struct ModuleInfo {
     pub verified: bool,
     /// Runtimes that were asked for or are default but cannot host it, with why.
     pub not_hosted: Vec<(String, String)>,
+    /// It imports WASI preview 1 (for an extism plugin: extism runs it with WASI on).
+    #[serde(default)]
+    pub imports_wasi: bool,
 }
 
 /// A native library of the gap measurement: the runtime name that loads it, and how it is built.
@@ -174,6 +187,10 @@ pub struct Group {
     pub rounds: usize,
     pub stop_reason: StopReason,
     pub elapsed_s: f64,
+    /// A user's module: the output every verified runtime gave (none for a kernel, which is
+    /// checked against native code, and for `--no-verify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Answer>,
 }
 
 fn one() -> usize {

@@ -355,6 +355,7 @@ pub(crate) mod tests {
                 rounds: 1,
                 stop_reason: Default::default(),
                 elapsed_s: 1.0,
+                answer: None,
             }],
             results: all,
         }

@@ -183,6 +183,42 @@ fn launches_apart(r: &Row) -> Option<String> {
     })
 }
 
+/// What a reader of a user's module's workload is told beside its figures: the output every
+/// verified runtime gave, whether an extism plugin ran with WASI, and the runtimes that could
+/// not host the module, grouped by why.
+pub fn module_notes(run: &crate::Run) -> Vec<String> {
+    let group = run.group();
+    let Some(module) = run.module(&group.kernel) else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    if let Some(answer) = &group.answer {
+        notes.push(format!(
+            "Output (every verified runtime's): {}",
+            answer.text()
+        ));
+    }
+    if module.shape == plugbench_data::ModuleShape::ExtismPlugin {
+        notes.push(match module.imports_wasi {
+            true => "It imports WASI: extism ran it with its WASI on (preopened --dir only: no \
+                     arguments, environment or stdio)"
+                .into(),
+            false => "It imports no WASI: extism ran it with WASI off".into(),
+        });
+    }
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (runtime, why) in &module.not_hosted {
+        match reasons.iter_mut().find(|(w, _)| w == why) {
+            Some((_, runtimes)) => runtimes.push(runtime),
+            None => reasons.push((why, vec![runtime])),
+        }
+    }
+    for (why, runtimes) in reasons {
+        notes.push(format!("Not hosted by {}: {why}", runtimes.join(", ")));
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

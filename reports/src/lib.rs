@@ -9,6 +9,7 @@ pub mod exporters;
 pub mod format;
 pub mod gap;
 pub mod overview;
+pub mod proposals;
 mod row;
 mod rows;
 pub mod sandbox;

@@ -152,6 +152,7 @@ mod tests {
                 rounds: 1,
                 stop_reason: Default::default(),
                 elapsed_s: 1.0,
+                answer: None,
             })
             .collect();
         for n in [1000usize, 10, 100] {

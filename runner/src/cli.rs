@@ -63,12 +63,34 @@ plugbench fuzz --modules 1000 --seed 1\n  \
 plugbench fuzz --modules 10000 --markdown results/fuzz.md --json results/fuzz.json\n  \
 plugbench fuzz --replay results/fuzz/seed-1-case-17.json")]
     Fuzz(FuzzArgs),
+    /// Which WebAssembly proposals each runtime configuration runs, measured on a small module
+    /// that needs each one.
+    #[command(after_help = "Examples:\n  \
+plugbench features\n  \
+plugbench features --runtime wasmtime --runtime wasmi --json proposals.json --markdown proposals.md")]
+    Features(FeaturesArgs),
     /// Internal: serve one runtime over stdin/stdout for `compare`.
     #[command(hide = true)]
     Worker(WorkerArgs),
     /// Internal: serve one runtime over stdin/stdout for `fuzz`.
     #[command(hide = true)]
     FuzzWorker(FuzzWorkerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FeaturesArgs {
+    /// Runtime configurations to probe (repeatable; default: every default one).
+    #[arg(long = "runtime", value_name = "NAME")]
+    pub runtimes: Vec<String>,
+    /// Seconds each runtime may take on one probe module before it counts as crashed.
+    #[arg(long, default_value_t = 30.0, value_parser = checks::positive_seconds)]
+    pub timeout: f64,
+    /// Write the table as JSON.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write the table as markdown.
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +116,11 @@ pub struct FuzzArgs {
     /// Let generated modules use fixed-width SIMD.
     #[arg(long)]
     pub simd: bool,
+    /// Let generated modules use every proposal wasm-smith knows (GC, exceptions, memory64,
+    /// several memories, threads, tail calls, ...): a runtime's refusal of a valid module is
+    /// counted as its missing proposal, not as a difference.
+    #[arg(long)]
+    pub all_proposals: bool,
     /// Directory for reproducers (a `.wasm` and a `.json` per finding).
     #[arg(long, value_name = "DIR", default_value = "results/fuzz")]
     pub out: PathBuf,
@@ -177,6 +204,10 @@ pub struct CompareArgs {
     /// auto-vectorization, and each runtime's guest built with Wasm SIMD.
     #[arg(long)]
     pub gap: bool,
+    /// Also probe which WebAssembly proposals each selected runtime runs (as `plugbench
+    /// features`), and add the table to the report.
+    #[arg(long)]
+    pub proposals: bool,
     /// Measure your own module instead of the built-in kernels (repeatable; a directory adds
     /// every `*.wasm` in it). `plugbench inspect` shows how it is called and who hosts it.
     #[arg(long = "module", value_name = "PATH", help_heading = "Your own module")]

@@ -277,6 +277,7 @@ pub fn assemble(
             rounds: outcome.rounds,
             stop_reason: outcome.stop_reason,
             elapsed_s: outcome.elapsed.as_secs_f64(),
+            answer: outcome.answer,
         }],
         results,
     }

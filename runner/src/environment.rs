@@ -22,6 +22,7 @@ pub fn collect() -> Environment {
             .unwrap_or(0),
         timer_overhead_ns: timer_overhead_ns(),
         modules: Vec::new(),
+        proposals: Vec::new(),
         artifacts: artifacts(),
         sandbox: runtimes::sandbox_support()
             .iter()

@@ -1,5 +1,6 @@
 //! plugbench's runner: the CLI, the worker processes and the measurement schedule.
 
+pub mod answer;
 pub mod checks;
 pub mod cli;
 pub mod compare;
@@ -14,6 +15,7 @@ pub mod memory;
 pub mod module;
 pub mod process;
 pub mod progress;
+pub mod proposals;
 pub mod protocol;
 pub mod subject;
 pub mod worker;

@@ -6,16 +6,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use plugbench_data::{HeapLayout, ModuleShape};
+use plugbench_data::{HeapLayout, ModuleShape, Proposal, Support};
 use reports::write::{read_run, write_atomic};
 use reports::{analyze, Analysis, Csv, Exporter, Json, Markdown, Run, Table};
 use runner::checks;
-use runner::cli::{Cli, Command, CompareArgs, FuzzArgs, ReportArgs, WorkerArgs};
+use runner::cli::{Cli, Command, CompareArgs, FeaturesArgs, FuzzArgs, ReportArgs, WorkerArgs};
 use runner::compare::{self, CompareOptions};
 use runner::fault::{parse_assignment, Fault};
 use runner::measure::Plan;
 use runner::workload::Groups;
-use runner::{environment, fuzz, interrupt, layout, module, worker};
+use runner::{environment, fuzz, interrupt, layout, module, proposals, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Diff { old, new } => diff_cmd(&old, &new).map(|_| ExitCode::SUCCESS),
         Command::Fuzz(args) => fuzz_cmd(args),
+        Command::Features(args) => features_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Worker(args) => worker_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::FuzzWorker(args) => parse_fault(args.inject_fault.as_deref())
             .and_then(|fault| fuzz::worker::serve(&args.runtime, fault))
@@ -104,6 +105,10 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         environment.native_libraries.clear();
     }
     environment.modules = modules;
+    if args.proposals {
+        environment.proposals =
+            probe_proposals(&groups, Duration::from_secs_f64(args.phase_timeout))?;
+    }
     let groups: Vec<CompareOptions> = groups
         .into_iter()
         .map(|(workload, runtimes)| CompareOptions {
@@ -133,6 +138,24 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         args.markdown.as_ref(),
     )?;
     Ok(exit_code(&run))
+}
+
+/// The proposals table of every runtime configuration a comparison measures (not its
+/// baseline, guarded or gap variants).
+fn probe_proposals(
+    groups: &Groups,
+    timeout: Duration,
+) -> Result<Vec<plugbench_data::ProposalSupport>> {
+    let picks = module::default_candidates();
+    let mut runtimes: Vec<String> = Vec::new();
+    for name in groups.iter().flat_map(|(_, r)| r) {
+        if picks.contains(name) && !runtimes.contains(name) {
+            runtimes.push(name.clone());
+        }
+    }
+    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
+    eprintln!("probing which proposals {} runtime(s) run", runtimes.len());
+    proposals::measure(&runtimes, Proposal::ALL, &exe, timeout)
 }
 
 /// How every workload is sampled, from the command line.
@@ -381,6 +404,7 @@ fn inspect_cmd(path: &Path) -> Result<()> {
             export.name, export.kind, export.signature_text
         );
     }
+    proposals_needed(&i.proposals)?;
     println!("\nhow plugbench calls it:");
     let callable = module.callable();
     let export = match callable.as_slice() {
@@ -391,13 +415,16 @@ fn inspect_cmd(path: &Path) -> Result<()> {
         ModuleShape::WasiCommand | ModuleShape::SightglassBench => {
             "[--arg ARG ...] [--stdin FILE] [--env K=V] [--dir HOST[::GUEST]]".to_string()
         }
+        _ if module.is_wasi_plugin() => {
+            format!("--invoke {export} --input FILE [--dir HOST[::GUEST]]")
+        }
         shape if shape.takes_bytes() => format!("--invoke {export} --input FILE"),
         _ => format!("--invoke {export} --arg VALUE ..."),
     };
     println!("  plugbench compare --module {} {how}", path.display());
     println!("\nruntimes:");
-    let wasi = runtimes::WasiSetup::default();
-    let (hosted, not_hosted) = module::hosts(i.shape, &wasi, &module::default_candidates());
+    let program = module.typical_program();
+    let (hosted, not_hosted) = module::hosts(&program, &module::default_candidates());
     for name in hosted {
         println!("  {name:<20} hosts it");
     }
@@ -405,6 +432,108 @@ fn inspect_cmd(path: &Path) -> Result<()> {
         println!("  {name:<20} cannot: {why}");
     }
     Ok(())
+}
+
+/// The proposals a module needs, which default runtimes run every one of them (probed), and
+/// which do not run each.
+fn proposals_needed(needed: &[Proposal]) -> Result<()> {
+    let names: Vec<&str> = needed.iter().map(|p| p.as_str()).collect();
+    println!(
+        "\nproposals beyond WebAssembly 1.0 it needs: {}",
+        or_none(&names)
+    );
+    if needed.is_empty() {
+        return Ok(());
+    }
+    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
+    let runtimes = module::default_candidates();
+    let table = proposals::measure(&runtimes, needed, &exe, Duration::from_secs(30))?;
+    let probed =
+        |s: &&plugbench_data::ProposalSupport| !matches!(s.support, Support::NotProbed { .. });
+    let runs_all: Vec<&str> = runtimes
+        .iter()
+        .filter(|r| {
+            table
+                .iter()
+                .filter(|s| &s.runtime == *r)
+                .all(|s| s.support == Support::Runs)
+        })
+        .map(String::as_str)
+        .collect();
+    println!("runtimes that run every one: {}", or_none(&runs_all));
+    for &proposal in needed {
+        let not: Vec<String> = table
+            .iter()
+            .filter(probed)
+            .filter(|s| s.proposal == proposal && s.support != Support::Runs)
+            .map(|s| format!("{} ({})", s.runtime, s.support.label()))
+            .collect();
+        if !not.is_empty() {
+            println!("  {proposal}: not on {}", not.join(", "));
+        }
+    }
+    let unprobed: Vec<String> = table
+        .iter()
+        .filter(|s| !probed(s) && s.proposal == needed[0])
+        .map(|s| format!("{} ({})", s.runtime, s.support.detail().unwrap_or_default()))
+        .collect();
+    if !unprobed.is_empty() {
+        println!("  not probed: {}", unprobed.join(", "));
+    }
+    Ok(())
+}
+
+fn or_none(names: &[&str]) -> String {
+    match names {
+        [] => "none".into(),
+        names => names.join(", "),
+    }
+}
+
+/// `plugbench features`: the proposals table of the selected runtimes.
+fn features_cmd(args: FeaturesArgs) -> Result<()> {
+    compare::check_runtime_names(&args.runtimes)?;
+    let runtimes = match args.runtimes.is_empty() {
+        true => module::default_candidates(),
+        false => args.runtimes.clone(),
+    };
+    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let table = proposals::measure(&runtimes, Proposal::ALL, &exe, timeout)?;
+    print!("{}", reports::proposals::terminal(&table));
+    let versions: Vec<(String, String)> = runtimes
+        .iter()
+        .map(|name| {
+            let version = runtimes::create(name).map_or_else(
+                |e| e.to_string(),
+                |rt| format!("{} {}", rt.info().crate_name, rt.info().crate_version),
+            );
+            (name.clone(), version)
+        })
+        .collect();
+    let json = || -> Result<String> {
+        let file = serde_json::json!({
+            "tool": format!("plugbench {}", env!("CARGO_PKG_VERSION")),
+            "runtimes": versions,
+            "proposals": table,
+        });
+        Ok(serde_json::to_string_pretty(&file)? + "\n")
+    };
+    let markdown = || -> Result<String> {
+        let mut md = "# plugbench: which proposals each runtime runs\n\nRuntimes: ".to_string();
+        let listed: Vec<String> = versions.iter().map(|(n, v)| format!("{n} ({v})")).collect();
+        md += &listed.join(", ");
+        md += ".\n";
+        Ok(md + &reports::proposals::markdown(&table, "##"))
+    };
+    let mut files = Vec::new();
+    if let Some(path) = &args.json {
+        files.push((path.clone(), json()));
+    }
+    if let Some(path) = &args.markdown {
+        files.push((path.clone(), markdown()));
+    }
+    write_files(files)
 }
 
 fn report_cmd(args: ReportArgs) -> Result<()> {
@@ -502,7 +631,10 @@ fn fuzz_cmd(args: FuzzArgs) -> Result<ExitCode> {
         modules: args.modules,
         time_limit: args.time_limit.map(Duration::from_secs_f64),
         runtimes,
-        features: fuzz::Features { simd: args.simd },
+        features: fuzz::Features {
+            simd: args.simd,
+            all_proposals: args.all_proposals,
+        },
         timeout,
         out_dir: args.out,
         faults,

@@ -12,7 +12,7 @@
 
 use std::time::{Duration, Instant};
 
-use plugbench_data::Phase;
+use plugbench_data::{Answer, Phase};
 use plugbench_data::{RuntimeResult, Status, StopReason};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -54,6 +54,8 @@ pub struct Plan {
 
 pub struct Outcome {
     pub results: Vec<RuntimeResult>,
+    /// A user's module: the output the runtimes agreed on.
+    pub answer: Option<Answer>,
     pub rounds: usize,
     pub stop_reason: StopReason,
     pub elapsed: Duration,
@@ -159,7 +161,7 @@ pub fn measure(
         .into_iter()
         .map(|s| prepare(s, kernel, size, plan))
         .collect();
-    agree_on_output(&mut slots, plan.baseline.as_deref());
+    let answer = agree_on_output(&mut slots, plan.baseline.as_deref());
     start_replicas(&mut slots, plan);
     let (rounds, stop_reason) = warm_rounds(&mut slots, plan, start, progress);
     if plan.phase_share > 0.0 && !interrupt::requested() {
@@ -173,6 +175,7 @@ pub fn measure(
     }
     Outcome {
         results: slots.into_iter().map(|s| s.result).collect(),
+        answer,
         rounds,
         stop_reason,
         elapsed: start.elapsed(),
@@ -264,8 +267,8 @@ fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan
 
 /// A user's module: every runtime's output must equal the reference's: the named baseline's,
 /// else the one most runtimes gave (the earliest runtime's among equals). A runtime that
-/// differs is an error row naming the first difference.
-fn agree_on_output(slots: &mut [Slot], baseline: Option<&str>) {
+/// differs is an error row naming the first difference. The reference's output is the answer.
+fn agree_on_output(slots: &mut [Slot], baseline: Option<&str>) -> Option<Answer> {
     let answered = |s: &&Slot| s.ok() && s.output.is_some();
     let named = slots
         .iter()
@@ -282,9 +285,7 @@ fn agree_on_output(slots: &mut [Slot], baseline: Option<&str>) {
             (same, usize::MAX - position)
         })
     };
-    let Some(reference) = named.or_else(majority) else {
-        return;
-    };
+    let reference = named.or_else(majority)?;
     let (who, expected) = (
         reference.result.runtime.clone(),
         reference.output.clone().expect("answered"),
@@ -297,6 +298,7 @@ fn agree_on_output(slots: &mut [Slot], baseline: Option<&str>) {
             )));
         }
     }
+    expected.answer.map(|answer| *answer)
 }
 
 fn warm_up(slots: &mut [Slot], taking_part: &[usize], plan: &Plan) {

@@ -293,3 +293,40 @@ fn signal_name(signal: i32) -> &'static str {
         _ => "signal",
     }
 }
+
+/// The worker's side of the protocol: answers go out on what was its stdout, and its stdout
+/// from then on is its stderr. A runtime or guest that prints (a WASI guest whose host passes
+/// stdio through, as extism's does with `EXTISM_ENABLE_WASI_OUTPUT`, or an engine's debug
+/// output) then lands in the stderr tail a failure shows, instead of in the middle of an
+/// answer line.
+pub fn protocol_output() -> std::io::Result<std::fs::File> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    let stdout = std::io::stdout().as_raw_fd();
+    let stderr = std::io::stderr().as_raw_fd();
+    // SAFETY: dup and dup2 on the process's own standard descriptors, before any other thread
+    // of the worker writes to them; the duplicate is owned by the returned File alone.
+    unsafe {
+        let protocol = libc::dup(stdout);
+        if protocol < 0 || libc::dup2(stderr, stdout) < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(std::fs::File::from_raw_fd(protocol))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A worker whose answer line never ends (the protocol channel flooded) is cut off at the
+    /// cap, not read into memory without end.
+    #[test]
+    fn a_line_past_the_cap_is_a_flood() {
+        let (tx, rx) = mpsc::channel();
+        let mut text = b"{\"kind\":\"unsupported\"}\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 1));
+        forward_lines(std::io::Cursor::new(text), tx);
+        let lines: Vec<Line> = rx.iter().collect();
+        assert!(matches!(&lines[..], [Line::Text(t), Line::Flooded] if t.contains("unsupported")));
+    }
+}

@@ -2,7 +2,7 @@
 //! response on its stdout.
 
 use kernel_embed::Mismatch;
-use plugbench_data::Phase;
+use plugbench_data::{Answer, Phase};
 use serde::{Deserialize, Serialize};
 
 use crate::failure::Failure;
@@ -68,17 +68,22 @@ pub struct OutputSummary {
     pub len: u64,
     pub digest: u64,
     pub head: Vec<u8>,
+    /// The output as a person checks it (shown in the reports, not compared).
+    #[serde(default)]
+    pub answer: Option<Box<Answer>>,
 }
 
 impl OutputSummary {
     /// Bytes of the output kept to show where two outputs differ.
     pub const HEAD: usize = 4096;
 
-    pub fn of(output: &[u8]) -> Self {
+    /// `output` of one call of `program`.
+    pub fn of(output: &[u8], program: &runtimes::Program) -> Self {
         Self {
             len: output.len() as u64,
             digest: runtimes::digest(output),
             head: output[..output.len().min(Self::HEAD)].to_vec(),
+            answer: Some(Box::new(crate::answer::answer(program, output))),
         }
     }
 

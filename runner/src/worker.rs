@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use kernel_embed::Kernel;
 use plugbench_data::Phase;
-use runtimes::{Compiled, GuestFormat, Instance, Invocation, Runtime, RuntimeError};
+use runtimes::{Compiled, GuestFormat, Instance, Program, Runtime, RuntimeError};
 
 use crate::failure::Failure;
 use crate::fault::Fault;
@@ -33,7 +33,7 @@ struct Prepared {
     artifact: Option<Vec<u8>>,
     /// A module loaded from the artifact has been run and checked once.
     artifact_checked: bool,
-    /// The runtime's compilation cache for `compile_cached`, removed when the worker ends.
+    /// The runtime's compilation cache for `compile (cached)`, removed when the worker ends.
     cache_dir: Option<tempfile::TempDir>,
     cached_checked: bool,
 }
@@ -41,7 +41,10 @@ struct Prepared {
 /// What every output is checked against.
 enum Reference {
     /// A kernel's native output, compared by the kernel's own rule.
-    Native(Vec<u8>),
+    Native(
+        Vec<u8>,
+        fn(&[u8], &[u8]) -> Result<(), kernel_embed::Mismatch>,
+    ),
     /// A user's module: the first call's output on this runtime (the runner compares that one
     /// across runtimes); `None` until the first call.
     FirstCall(Option<Vec<u8>>),
@@ -51,12 +54,10 @@ enum Reference {
 
 /// The workload as this worker runs it.
 struct Setup {
-    /// What a runtime calls: the kernel, or the user's export.
-    entry: &'static Kernel,
-    /// A numeric export's call (else the byte ABI or a plugin call with `input`).
-    numbers: Option<Invocation>,
-    /// A WASI program's start (its stdin is `input`).
-    wasi: Option<runtimes::WasiSetup>,
+    /// What the runtime is asked to run.
+    program: Program,
+    /// The built-in kernel, if it is one (its native output is the reference).
+    kernel: Option<&'static Kernel>,
     /// The warm figure is the guest's own marked region (a Sightglass-style benchmark).
     region: bool,
     /// The user's module bytes (else the runtime's build of the kernel).
@@ -80,13 +81,12 @@ impl Setup {
                     .expected_output(&input)
                     .map_err(|e| anyhow::anyhow!("native kernel failed on its own input: {e}"))?;
                 Ok(Setup {
-                    entry,
-                    numbers: None,
-                    wasi: None,
+                    program: Program::Kernel(entry),
+                    kernel: Some(entry),
                     region: false,
                     module: None,
                     input,
-                    reference: Reference::Native(expected),
+                    reference: Reference::Native(expected, entry.verify),
                 })
             }
             Workload::Module(call) => Setup::module(call),
@@ -97,29 +97,13 @@ impl Setup {
         let read = |path: &std::path::Path| {
             std::fs::read(path).map_err(|e| anyhow::anyhow!("read {}: {e}", path.display()))
         };
-        // The worker lives for one workload: the entry is leaked once, as the kernels are static.
-        let name: &'static str = Box::leak(call.name.clone().into_boxed_str());
-        let export: &'static str = Box::leak(call.export.clone().into_boxed_str());
-        let wasi = call.wasi_setup();
-        let (numbers, input) = match &call.call {
-            CallWith::Numbers(_) if wasi.is_some() => (None, Vec::new()),
-            CallWith::Numbers(args) => (
-                Some(Invocation {
-                    export: call.export.clone(),
-                    args: args.clone(),
-                    results: call.results.clone(),
-                }),
-                Vec::new(),
-            ),
-            CallWith::Input(path) => (
-                None,
-                path.as_deref().map(read).transpose()?.unwrap_or_default(),
-            ),
+        let input = match &call.call {
+            CallWith::Numbers(_) => Vec::new(),
+            CallWith::Input(path) => path.as_deref().map(read).transpose()?.unwrap_or_default(),
         };
         Ok(Setup {
-            entry: Box::leak(Box::new(Kernel::user_module(name, export))),
-            numbers,
-            wasi,
+            program: call.program(),
+            kernel: None,
             region: call.shape == plugbench_data::ModuleShape::SightglassBench,
             module: Some(read(&call.path)?),
             input,
@@ -135,47 +119,18 @@ impl Setup {
         &self,
         runtime: &dyn Runtime,
         bytes: &[u8],
+        cache: Option<&std::path::Path>,
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        match (&self.numbers, &self.wasi) {
-            (_, Some(setup)) => Ok(runtimes::wasi_call(runtime.compile_wasi(bytes)?, setup)),
-            (Some(invocation), None) => runtime.compile_invocation(bytes, invocation),
-            (None, None) => runtime.compile(self.entry, bytes),
-        }
+        runtime.compile(&self.program, bytes, cache)
     }
 
-    /// Loads what [`Compiled::serialize`] saved, for the same call.
+    /// Loads what [`Compiled::serialize`] saved, for the same program.
     fn load(
         &self,
         runtime: &dyn Runtime,
         artifact: &[u8],
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        match (&self.numbers, &self.wasi) {
-            (_, Some(setup)) => Ok(runtimes::wasi_call(runtime.load_wasi(artifact)?, setup)),
-            (Some(invocation), None) => {
-                Ok(runtimes::invoked(runtime.load_any(artifact)?, invocation))
-            }
-            (None, None) => runtime.load_artifact(self.entry, artifact),
-        }
-    }
-
-    /// [`Setup::compile`] with the runtime's compilation cache in `dir`.
-    fn compile_cached(
-        &self,
-        runtime: &dyn Runtime,
-        bytes: &[u8],
-        dir: &std::path::Path,
-    ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        match (&self.numbers, &self.wasi) {
-            (_, Some(setup)) => Ok(runtimes::wasi_call(
-                runtime.compile_wasi_cached(bytes, dir)?,
-                setup,
-            )),
-            (Some(invocation), None) => Ok(runtimes::invoked(
-                runtime.compile_any_cached(bytes, dir)?,
-                invocation,
-            )),
-            (None, None) => runtime.compile_cached(self.entry, bytes, dir),
-        }
+        runtime.load(&self.program, artifact)
     }
 }
 
@@ -201,13 +156,13 @@ pub fn serve(opts: WorkerOptions) -> anyhow::Result<()> {
         prepared: None,
     };
     let stdin = std::io::stdin();
-    let mut stdout = std::io::stdout().lock();
+    let mut answers = std::io::BufWriter::new(crate::process::protocol_output()?);
     for line in stdin.lock().lines() {
         let request: Request = serde_json::from_str(&line?)?;
         let response = worker.handle(request);
-        serde_json::to_writer(&mut stdout, &response)?;
-        stdout.write_all(b"\n")?;
-        stdout.flush()?;
+        serde_json::to_writer(&mut answers, &response)?;
+        answers.write_all(b"\n")?;
+        answers.flush()?;
     }
     Ok(())
 }
@@ -238,8 +193,9 @@ impl Worker {
             }
         }
         match &mut self.setup.reference {
-            Reference::Native(expected) => (self.setup.entry.verify)(expected, &output)
-                .map_err(|e| Failure::mismatch(format!("native: {e}"))),
+            Reference::Native(expected, verify) => {
+                verify(expected, &output).map_err(|e| Failure::mismatch(format!("native: {e}")))
+            }
             Reference::FirstCall(None) => {
                 self.setup.reference = Reference::FirstCall(Some(output));
                 Ok(())
@@ -254,35 +210,37 @@ impl Worker {
     /// against native here).
     fn output_summary(&self) -> Option<OutputSummary> {
         match &self.setup.reference {
-            Reference::FirstCall(Some(output)) => Some(OutputSummary::of(output)),
+            Reference::FirstCall(Some(output)) => {
+                Some(OutputSummary::of(output, &self.setup.program))
+            }
             _ => None,
         }
     }
 
-    /// The bytes to compile, after checking that this runtime can load the workload.
+    /// The bytes to compile, after checking that this runtime can run the workload.
     fn module_bytes(
         &self,
         runtime: &dyn Runtime,
         info: &runtimes::RuntimeInfo,
     ) -> Result<Vec<u8>, Failure> {
-        let entry = self.setup.entry;
-        match (&self.workload, &self.setup.module) {
-            (Workload::Module(call), Some(bytes)) => {
-                let wasi = call.wasi_setup().unwrap_or_default();
-                runtimes::can_host(runtime, call.shape, &wasi)
-                    .map_err(|why| Failure::runtime(format!("not supported: {why}")))?;
-                match (&call.native, info.guest) {
-                    (Some(library), GuestFormat::NativeLibrary { .. }) => std::fs::read(library)
-                        .map_err(|e| Failure::runtime(format!("read {}: {e}", library.display()))),
-                    _ => Ok(bytes.clone()),
-                }
+        runtime
+            .hosts(&self.setup.program)
+            .map_err(|why| Failure::runtime(format!("not supported: {why}")))?;
+        match (&self.workload, &self.setup.module, self.setup.kernel) {
+            (Workload::Module(call), Some(bytes), _) => match (&call.native, info.guest) {
+                (Some(library), GuestFormat::NativeLibrary { .. }) => std::fs::read(library)
+                    .map_err(|e| Failure::runtime(format!("read {}: {e}", library.display()))),
+                _ => Ok(bytes.clone()),
+            },
+            (_, _, Some(kernel)) if !info.guest.available(kernel) => {
+                Err(Failure::runtime(format!(
+                    "there is no {} build of `{}`",
+                    info.guest.label(),
+                    kernel.name
+                )))
             }
-            _ if !info.guest.available(entry) => Err(Failure::runtime(format!(
-                "there is no {} build of `{}`",
-                info.guest.label(),
-                entry.name
-            ))),
-            _ => Ok(info.guest.artifact(entry).to_vec()),
+            (_, _, Some(kernel)) => Ok(info.guest.artifact(kernel).to_vec()),
+            (_, _, None) => Err(Failure::worker("a module workload without its bytes")),
         }
     }
 
@@ -291,10 +249,12 @@ impl Worker {
         let info = runtime.info();
         self.bytes = match self.fault {
             Some(Fault::BadModule) => GARBAGE_MODULE.to_vec(),
-            Some(Fault::Hostile(hostile)) => hostile.module(self.setup.entry.export),
+            Some(Fault::Hostile(hostile)) => {
+                hostile.module(self.setup.program.byte_export().unwrap_or("run"))
+            }
             _ => self.module_bytes(runtime.as_ref(), &info)?,
         };
-        let compiled = self.setup.compile(runtime.as_ref(), &self.bytes)?;
+        let compiled = self.setup.compile(runtime.as_ref(), &self.bytes, None)?;
         let mut instance = compiled.instantiate()?;
         let start = Instant::now();
         let first = instance.call(&self.setup.input);
@@ -414,7 +374,7 @@ impl Worker {
         match phase {
             Phase::Compile => {
                 let start = Instant::now();
-                let compiled = setup.compile(p.runtime.as_ref(), bytes)?;
+                let compiled = setup.compile(p.runtime.as_ref(), bytes, None)?;
                 let ns = elapsed(start);
                 drop(compiled);
                 Ok((ns, None))
@@ -434,7 +394,7 @@ impl Worker {
             }
             Phase::ColdStart => {
                 let start = Instant::now();
-                let compiled = setup.compile(p.runtime.as_ref(), bytes)?;
+                let compiled = setup.compile(p.runtime.as_ref(), bytes, None)?;
                 let mut instance = compiled.instantiate()?;
                 let output = instance.call(input)?;
                 Ok((elapsed(start), Some(output)))
@@ -512,13 +472,13 @@ fn time_compile_cached(
             let dir = tempfile::tempdir()
                 .map_err(|e| RuntimeError::Setup(format!("cache directory: {e}")))?;
             let path = dir.path().to_path_buf();
-            setup.compile_cached(p.runtime.as_ref(), bytes, &path)?;
+            setup.compile(p.runtime.as_ref(), bytes, Some(&path))?;
             p.cache_dir = Some(dir);
             path
         }
     };
     let start = Instant::now();
-    let compiled = setup.compile_cached(p.runtime.as_ref(), bytes, &dir)?;
+    let compiled = setup.compile(p.runtime.as_ref(), bytes, Some(&dir))?;
     let ns = start.elapsed().as_nanos() as f64;
     checked_once(&mut p.cached_checked, ns, || {
         compiled.instantiate()?.call(input)

@@ -58,6 +58,25 @@ pub struct WasiStart {
 }
 
 impl ModuleCall {
+    /// What a runtime is asked to run.
+    pub fn program(&self) -> runtimes::Program {
+        use runtimes::Program;
+        let export = self.export.clone();
+        match (self.shape, &self.call) {
+            (ModuleShape::ExtismPlugin, _) => Program::ExtismPlugin {
+                export,
+                wasi: self.wasi_setup(),
+            },
+            (shape, _) if shape.is_wasi() => Program::Wasi(self.wasi_setup().unwrap_or_default()),
+            (_, CallWith::Numbers(args)) => Program::Invocation(runtimes::Invocation {
+                export,
+                args: args.clone(),
+                results: self.results.clone(),
+            }),
+            (_, CallWith::Input(_)) => Program::ByteAbi { export },
+        }
+    }
+
     /// The runtime's view of a WASI program's start.
     pub fn wasi_setup(&self) -> Option<runtimes::WasiSetup> {
         let start = self.wasi.as_ref()?;
@@ -137,7 +156,8 @@ impl Workload {
 impl ModuleCall {
     /// The call as a command line would write it.
     pub fn describe(&self) -> String {
-        if let (Some(start), CallWith::Input(stdin)) = (&self.wasi, &self.call) {
+        let program = self.wasi.as_ref().filter(|_| self.shape.is_wasi());
+        if let (Some(start), CallWith::Input(stdin)) = (program, &self.call) {
             let mut line = format!("{} {}", self.name, start.args.join(" "));
             if let Some(path) = stdin {
                 line += &format!(" < {}", path.display());

@@ -209,6 +209,125 @@ fn the_wasmi_translator_panic_is_known_and_still_there() {
         .contains("entered unreachable code"));
 }
 
+/// The CI fuzz with every proposal on: modules as other compilers emit them (GC, exceptions,
+/// memory64, several memories, ...) through inspect's readers, the call planner and every
+/// runtime. No panic of plugbench's own code; a valid module a runtime refuses is counted as
+/// its missing proposal; every disagreement and crash has a known reason.
+#[test]
+fn a_seeded_fuzz_with_every_proposal_has_no_panic_of_plugbench() {
+    let dir = tempfile::tempdir().unwrap();
+    fuzz(
+        dir.path(),
+        &["--all-proposals", "--seed", "7", "--modules", "400"],
+    )
+    .code(0);
+    let run = read(&dir.path().join("fuzz.json"));
+    assert_eq!(run["modules_tried"], 400);
+    assert_eq!(run["features"]["all_proposals"], true);
+    let tallies = run["runtimes"].as_array().unwrap();
+    for t in tallies {
+        assert_eq!(t["own_panics"], 0, "{}", t["runtime"]);
+        let (rejected, ran) = (t["rejected"].as_u64().unwrap(), t["ran"].as_u64().unwrap());
+        assert!(
+            rejected > 0 && ran > 0,
+            "{}: {rejected} rejected, {ran} ran",
+            t["runtime"]
+        );
+    }
+    // Runtimes differ in the proposals they run: many refusals, none of them a disagreement.
+    let wasmi = tally(&run, "wasmi");
+    assert!(wasmi["rejected"].as_u64().unwrap() > 300, "{wasmi}");
+    for finding in run["findings"].as_array().unwrap() {
+        assert!(
+            finding["explanation"].is_string(),
+            "an unexplained finding: {finding}"
+        );
+    }
+}
+
+/// Case `case` of seed `seed` with every proposal on, on the runtimes named: its findings and
+/// explained differences.
+fn one_case(dir: &Path, seed: &str, case: &str, runtimes: &[&str]) -> Value {
+    let mut args = vec![
+        "--all-proposals",
+        "--seed",
+        seed,
+        "--from",
+        case,
+        "--modules",
+        "1",
+    ];
+    for runtime in runtimes {
+        args.extend(["--runtime", runtime]);
+    }
+    fuzz(dir, &args);
+    read(&dir.join("fuzz.json"))
+}
+
+/// The explanation of a case's only finding, or of its only explained difference.
+fn explanation(run: &Value) -> String {
+    let found = run["findings"].as_array().unwrap();
+    let known = run["explained"].as_array().unwrap();
+    match (found.as_slice(), known.as_slice()) {
+        ([one], []) => one["explanation"]
+            .as_str()
+            .unwrap_or("NOT EXPLAINED")
+            .to_string(),
+        ([], [one]) => one["explanation"].as_str().unwrap().to_string(),
+        _ => panic!("expected one finding or one known difference: {run}"),
+    }
+}
+
+/// wasmer 7.4's Singlepass panics on a call with a v128 in its signature. When wasmer is
+/// fixed this test fails, and the known difference in its adapter must go.
+#[test]
+fn singlepass_crashes_on_a_v128_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = one_case(dir.path(), "7", "1364", &["wasmtime", "wasmer-singlepass"]);
+    assert_eq!(tally(&run, "wasmer-singlepass")["crashed"], 1);
+    assert!(explanation(&run).contains("Singlepass panics"), "{run}");
+}
+
+/// wasmer 7.4's Cranelift panics translating a module with exceptions, SIMD and wide arithmetic.
+#[test]
+fn wasmer_cranelift_crashes_on_a_module_with_exceptions_and_simd() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = one_case(
+        dir.path(),
+        "11",
+        "9376",
+        &["wasmer-cranelift", "wasmer-llvm"],
+    );
+    assert_eq!(tally(&run, "wasmer-cranelift")["crashed"], 1);
+    assert!(
+        explanation(&run).contains("wasmer 7.4's Cranelift panics"),
+        "{run}"
+    );
+}
+
+/// wasmer compiles a table of exception references and cannot instantiate it.
+#[test]
+fn wasmer_cannot_instantiate_a_table_of_exception_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = one_case(
+        dir.path(),
+        "7",
+        "474",
+        &[
+            "wasmtime",
+            "wasmtime-pulley",
+            "wasmtime-pooling",
+            "wasmer-cranelift",
+        ],
+    );
+    assert_eq!(tally(&run, "wasmer-cranelift")["not_instantiated"], 1);
+    assert_eq!(tally(&run, "wasmtime")["ran"], 1);
+    assert!(
+        explanation(&run).contains("table of exception references"),
+        "{run}"
+    );
+}
+
 #[test]
 fn bad_fuzz_requests_are_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 //! (Its own test binary, so no other test allocates while RSS is read.)
 
 use runner::memory::instances_growth_kib;
-use runtimes::{GuestFormat, KERNELS};
+use runtimes::{GuestFormat, Program, KERNELS};
 
 #[test]
 fn instance_memory_is_positive_and_grows_with_the_instance_count() {
@@ -19,7 +19,7 @@ fn instance_memory_is_positive_and_grows_with_the_instance_count() {
             continue;
         }
         let compiled = runtime
-            .compile(kernel, info.guest.artifact(kernel))
+            .compile(&Program::Kernel(kernel), info.guest.artifact(kernel), None)
             .unwrap();
         // A first reading after the compile holds one-off allocations (measured in CI: 4
         // instances of wasmi+fuel "added" 4540 KiB, 32 then 3996 KiB); it is discarded.

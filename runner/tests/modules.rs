@@ -49,7 +49,13 @@ const FIB: &str = r#"(module
 
 /// A short measurement of a module with every report written to `dir`.
 fn quick(dir: &Path, module: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    plugbench()
+    quick_command(dir, module, extra).assert()
+}
+
+/// The command [`quick`] runs, for a test that changes how it starts (its working directory).
+fn quick_command(dir: &Path, module: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut command = plugbench();
+    command
         .args([
             "compare",
             "--budget",
@@ -66,8 +72,8 @@ fn quick(dir: &Path, module: &Path, extra: &[&str]) -> assert_cmd::assert::Asser
         .arg(dir.join("run.json"))
         .arg("--markdown")
         .arg(dir.join("report.md"))
-        .args(extra)
-        .assert()
+        .args(extra);
+    command
 }
 
 /// Default runtimes that host a core module (everything but native code and extism).
@@ -85,9 +91,16 @@ fn a_numeric_export_runs_on_every_core_module_runtime_verified() {
     let out = quick(dir.path(), &fib, &["--invoke", "fib", "--arg", "50"]).success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(stdout.contains("module fib.wasm · fib(50:i32)"), "{stdout}");
+    // The value every runtime agreed on (fib(50)), in each of the three outputs.
+    let answer = "Output (every verified runtime's): 12586269025:i64";
+    assert!(stdout.contains(answer), "{stdout}");
 
     let run = read_json(&dir.path().join("run.json"));
     assert_eq!(run["schema"], plugbench_data::SCHEMA_VERSION);
+    assert_eq!(
+        run["groups"][0]["answer"],
+        serde_json::json!({"kind": "values", "values": [{"i64": 12586269025i64}]})
+    );
     let m = &run["environment"]["modules"][0];
     assert_eq!(m["name"], "fib.wasm");
     assert_eq!(m["shape"], "numeric");
@@ -125,6 +138,7 @@ fn a_numeric_export_runs_on_every_core_module_runtime_verified() {
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(report.contains(&format!("vs {base} [95% CI]")), "{report}");
     assert!(report.contains("Not hosted by extism: it runs extism plugins only"));
+    assert!(report.contains(answer), "{report}");
     assert!(report.contains(&m["sha256"].as_str().unwrap().to_string()));
 }
 
@@ -442,12 +456,8 @@ fn wasi_hosts() -> Vec<String> {
         .into_iter()
         .filter(|n| {
             let rt = runtimes::create(n).unwrap();
-            runtimes::can_host(
-                rt.as_ref(),
-                plugbench_data::ModuleShape::WasiCommand,
-                &runtimes::WasiSetup::default(),
-            )
-            .is_ok()
+            rt.hosts(&runtimes::Program::Wasi(runtimes::WasiSetup::default()))
+                .is_ok()
         })
         .collect()
 }
@@ -539,14 +549,19 @@ const CREATE_FILE: &str = r#"(module
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
   (memory (export "memory") 1)
   (data (i32.const 64) "made.txt")
-  ;; The preopen whose name ends in "out" ("/out" or "out"): prestat at 0 (name length at 4),
-  ;; its name at 32.
+  ;; The preopen whose name ends in "out" ("/out" or "out"), or is ".": prestat at 0 (name
+  ;; length at 4), its name at 32.
   (func $find (result i32) (local $fd i32) (local $len i32)
     (local.set $fd (i32.const 3))
     (block $none
       (loop $next
         (br_if $none (call $prestat (local.get $fd) (i32.const 0)))
         (local.set $len (i32.load (i32.const 4)))
+        (if (i32.eq (local.get $len) (i32.const 1))
+          (then
+            (drop (call $dirname (local.get $fd) (i32.const 32) (i32.const 1)))
+            (if (i32.eq (i32.load8_u (i32.const 32)) (i32.const 0x2e))
+              (then (return (local.get $fd))))))
         (if (i32.and (i32.ge_u (local.get $len) (i32.const 3)) (i32.le_u (local.get $len) (i32.const 16)))
           (then
             (drop (call $dirname (local.get $fd) (i32.const 32) (local.get $len)))
@@ -572,30 +587,164 @@ fn a_read_only_directory_stays_unwritten_on_every_runtime() {
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     let program = module(dir.path(), "create.wasm", CREATE_FILE);
-    let mapping = format!("{}::/out", out.display());
-    quick(dir.path(), &program, &["--dir", &mapping]).code(3);
-    let run = read_json(&dir.path().join("run.json"));
-    let refused: Vec<&Value> = results(&run)
-        .iter()
-        .filter(|r| r["status"] != "ok")
-        .collect();
-    // Every runtime that offers read-only directories ran it and was refused the file.
-    assert!(refused.len() >= 2, "{:?}", results(&run));
-    for r in &refused {
-        let error = r["error"].as_str().unwrap();
-        assert!(
-            error.contains("the program exited with code"),
-            "{}: {error}",
-            r["runtime"]
-        );
-    }
-    assert_eq!(refused.len(), results(&run).len(), "{:?}", results(&run));
-    assert!(!out.join("made.txt").exists());
+    // Preopened at a path of its own, and as the guest's working directory.
+    for guest in ["/out", "."] {
+        let mapping = format!("{}::{guest}", out.display());
+        quick(dir.path(), &program, &["--dir", &mapping]).code(3);
+        let run = read_json(&dir.path().join("run.json"));
+        let refused: Vec<&Value> = results(&run)
+            .iter()
+            .filter(|r| r["status"] != "ok")
+            .collect();
+        // Every runtime that offers read-only directories ran it and was refused the file.
+        assert!(refused.len() >= 2, "{guest}: {:?}", results(&run));
+        for r in &refused {
+            let error = r["error"].as_str().unwrap();
+            assert!(
+                error.contains("the program exited with code"),
+                "{guest}: {}: {error}",
+                r["runtime"]
+            );
+        }
+        assert_eq!(refused.len(), results(&run).len(), "{:?}", results(&run));
+        assert!(!out.join("made.txt").exists(), "{guest}");
 
-    quick(dir.path(), &program, &["--dir", &mapping, "--dir-rw"]).success();
+        quick(dir.path(), &program, &["--dir", &mapping, "--dir-rw"]).success();
+        let run = read_json(&dir.path().join("run.json"));
+        assert_eq!(results(&run).len(), wasi_hosts().len(), "{guest}");
+        assert!(out.join("made.txt").exists(), "{guest}");
+        std::fs::remove_file(out.join("made.txt")).unwrap();
+    }
+}
+
+/// A Sightglass-style benchmark reads `./default.input` from the directory preopened as `.`:
+/// every WASI host runs it (wasmi only with `--dir-rw`), times its marked region and agrees on
+/// its output, which every report shows; the same with the directory given without `::GUEST`
+/// from inside it, as Sightglass runs its benchmarks (`--dir .`).
+#[test]
+fn a_sightglass_program_reads_its_input_from_the_directory_preopened_as_dot() {
+    let dir = tempfile::tempdir().unwrap();
+    let bench = dir.path().join("bench");
+    std::fs::create_dir(&bench).unwrap();
+    std::fs::write(bench.join("default.input"), "to be or not to be\n").unwrap();
+    let program = example("bench-words.wasm");
+    let mapping = format!("{}::.", bench.display());
+    let expected = "4 distinct words, most frequent: be (2)";
+    let every_host_agrees = |run: &Value, hosts: &[String]| {
+        let ran: Vec<&str> = results(run)
+            .iter()
+            .map(|r| r["runtime"].as_str().unwrap())
+            .collect();
+        assert_eq!(ran, hosts.iter().map(String::as_str).collect::<Vec<_>>());
+        for r in results(run) {
+            assert_eq!(r["status"], "ok", "{}: {}", r["runtime"], r["error"]);
+            assert_eq!(r["verified"], true, "{}", r["runtime"]);
+        }
+        let answer = &run["groups"][0]["answer"];
+        assert_eq!(answer["kind"], "program", "{answer}");
+        assert_eq!(answer["exit_code"], 0);
+        assert_eq!(answer["stdout"]["preview"], expected, "{answer}");
+    };
+    let read_only: Vec<String> = wasi_hosts()
+        .into_iter()
+        .filter(|h| !h.starts_with("wasmi"))
+        .collect();
+    assert!(
+        read_only.iter().filter(|h| h.starts_with("wasmer")).count() >= 2,
+        "{read_only:?}"
+    );
+    quick(dir.path(), &program, &["--dir", &mapping, "--no-phases"]).success();
     let run = read_json(&dir.path().join("run.json"));
-    assert_eq!(results(&run).len(), wasi_hosts().len());
-    assert!(out.join("made.txt").exists());
+    every_host_agrees(&run, &read_only);
+    // wasmi's reason is in the terminal and the markdown, not only the JSON.
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    for shown in [
+        format!(
+            "Output (every verified runtime's): exit code 0; stdout {} bytes",
+            expected.len() + 1
+        ),
+        "Not hosted by wasmi, wasmi-lazy, wasmi-eager: wasmi_wasi (wasi-common) cannot preopen"
+            .into(),
+        "--dir-rw lets wasmi host it".into(),
+    ] {
+        assert!(report.contains(&shown), "{shown}\n{report}");
+    }
+
+    let rw = ["--dir", &mapping, "--dir-rw", "--no-phases"];
+    let terminal = quick(dir.path(), &program, &rw).success();
+    let terminal = String::from_utf8_lossy(&terminal.get_output().stdout).to_string();
+    assert!(terminal.contains(expected), "{terminal}");
+    every_host_agrees(&read_json(&dir.path().join("run.json")), &wasi_hosts());
+
+    // `--dir .` from inside the directory: the guest path is `.` too.
+    quick_command(dir.path(), &program, &["--dir", ".", "--no-phases"])
+        .current_dir(&bench)
+        .assert()
+        .success();
+    every_host_agrees(&read_json(&dir.path().join("run.json")), &read_only);
+}
+
+/// An extism plugin built for wasm32-wasip1 imports WASI: extism runs it with its WASI on, and
+/// `--dir` is the plugin's allowed path, read through WASI; a plugin that imports no WASI runs
+/// with it off, and each report says which.
+#[test]
+fn an_extism_plugin_that_imports_wasi_runs_with_extism_s_wasi() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("a.txt"), "alpha beta beta gamma\n").unwrap();
+    let path = dir.path().join("path.txt");
+    std::fs::write(&path, "/data/a.txt").unwrap();
+    let plugin = example("word-freq.extism-wasi.wasm");
+    let mapping = format!("{}::/data", data.display());
+    let args = [
+        "--invoke",
+        "word_freq_file",
+        "--input",
+        path.to_str().unwrap(),
+        "--dir",
+        &mapping,
+    ];
+    quick(dir.path(), &plugin, &args).success();
+    let run = read_json(&dir.path().join("run.json"));
+    let r = result(&run, "extism");
+    assert_eq!(r["status"], "ok", "{}", r["error"]);
+    assert_eq!(r["verified"], true);
+    assert_eq!(run["environment"]["modules"][0]["imports_wasi"], true);
+    let answer = &run["groups"][0]["answer"];
+    assert_eq!(
+        answer["output"]["preview"], "2 beta 1 alpha 1 gamma",
+        "{answer}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(
+        report.contains("It imports WASI: extism ran it with its WASI on"),
+        "{report}"
+    );
+
+    // Without the directory the file is not there: an error row, not a crash.
+    quick(dir.path(), &plugin, &args[..4]).code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(result(&run, "extism")["status"], "error");
+    // extism's WASI has no environment to give: refused before measuring, saying why.
+    let env = [&args[..], &["--env", "A=1"]].concat();
+    quick(dir.path(), &plugin, &env).code(1).stderr(contains(
+        "extism's WASI gives a plugin no arguments or environment variables",
+    ));
+    // The same plugin built without WASI runs with it off.
+    let text = dir.path().join("text.txt");
+    std::fs::write(&text, "one two two").unwrap();
+    quick(
+        dir.path(),
+        &example("word-freq.extism.wasm"),
+        &["--input", text.to_str().unwrap()],
+    )
+    .success();
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(
+        report.contains("It imports no WASI: extism ran it with WASI off"),
+        "{report}"
+    );
 }
 
 /// A WASI program that writes 64 KiB blocks to stdout until the host refuses.
@@ -807,6 +956,77 @@ fn a_proposal_a_runtime_lacks_is_its_error_row_and_the_others_run() {
     for runtime in ["wasmi", "wasmer-singlepass"] {
         let error = result(&run, runtime)["error"].as_str().unwrap().to_string();
         assert!(error.contains("compile failed"), "{runtime}: {error}");
+    }
+}
+
+/// Modules from compilers of GC languages, C++ and 64-bit toolchains: `inspect` and `compare`
+/// read them whole (the GC module once panicked inside the type reader), and each runtime
+/// runs them or says why not in its row.
+#[test]
+fn modules_of_gc_exceptions_and_memory64_are_inspected_and_measured_or_refused_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let modules = [
+        (
+            "gc.wasm",
+            r#"(module
+                 (type $point (struct (field i32) (field i32)))
+                 (func (export "run") (result i32)
+                   (struct.get $point 1 (struct.new $point (i32.const 1) (i32.const 42)))))"#,
+        ),
+        (
+            "exceptions.wasm",
+            r#"(module (tag $e (param i32))
+                 (func (export "run") (result i32)
+                   (block $h (result i32)
+                     (try_table (catch $e $h) (throw $e (i32.const 42)))
+                     (i32.const 0))))"#,
+        ),
+        (
+            "memory64.wasm",
+            r#"(module (memory i64 1)
+                 (func (export "run") (result i32)
+                   (i64.store (i64.const 8) (i64.const 42))
+                   (i32.wrap_i64 (i64.load (i64.const 8)))))"#,
+        ),
+    ];
+    for (name, wat) in modules {
+        let path = module(dir.path(), name, wat);
+        let shown = plugbench().arg("inspect").arg(&path).assert().success();
+        let shown = String::from_utf8_lossy(&shown.get_output().stdout).to_string();
+        assert!(
+            shown.contains("run                      func () -> (i32)"),
+            "{name}: {shown}"
+        );
+        let args = [
+            "--invoke",
+            "run",
+            "--runtime",
+            "wasmtime",
+            "--runtime",
+            "wasmi",
+            "--runtime",
+            "tinywasm",
+        ];
+        let code = quick(dir.path(), &path, &args).get_output().status.code();
+        assert!(matches!(code, Some(0 | 3)), "{name}: exit code {code:?}");
+        let run = read_json(&dir.path().join("run.json"));
+        assert_eq!(results(&run).len(), 3, "{name}");
+        let mut ran = 0;
+        for r in results(&run) {
+            match r["status"].as_str() {
+                Some("ok") => ran += 1,
+                _ => assert!(
+                    r["error"].as_str().unwrap().contains("compile failed"),
+                    "{name}: {}: {}",
+                    r["runtime"],
+                    r["error"]
+                ),
+            }
+        }
+        assert!(ran >= 1, "{name}: no runtime ran it");
+        if ran > 0 {
+            assert_eq!(run["groups"][0]["answer"]["values"][0]["i32"], 42, "{name}");
+        }
     }
 }
 

@@ -9,7 +9,7 @@ pub trait AnyModule {
     /// A fresh instance; a start function runs here.
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError>;
 
-    /// Saves the compiled code so [`crate::Runtime::load_any`] can skip compilation.
+    /// Saves the compiled code (loaded back by [`crate::Runtime::load`]).
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
         Err(RuntimeError::Unsupported)
     }

@@ -1,9 +1,7 @@
 //! A configuration given another build of the guest than its own, for the gap measurement:
 //! the same runtime, only [`RuntimeInfo::guest`] differs, so the worker loads the other bytes.
 
-use kernel_embed::Kernel;
-
-use crate::{AnyModule, Compiled, GuestFormat, Runtime, RuntimeError, RuntimeInfo};
+use crate::{AnyModule, Compiled, GuestFormat, Program, Runtime, RuntimeError, RuntimeInfo};
 
 /// Which other build of the guest a gap variant loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,25 +36,21 @@ impl Runtime for OtherBuild {
         info
     }
 
-    fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
-        self.0.compile(kernel, bytes)
+    fn hosts(&self, program: &Program) -> Result<(), String> {
+        self.0.hosts(program)
     }
 
-    fn compile_cached(
+    fn compile(
         &self,
-        kernel: &Kernel,
+        program: &Program,
         bytes: &[u8],
-        cache_dir: &std::path::Path,
+        cache: Option<&std::path::Path>,
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        self.0.compile_cached(kernel, bytes, cache_dir)
+        self.0.compile(program, bytes, cache)
     }
 
-    fn load_artifact(
-        &self,
-        kernel: &Kernel,
-        artifact: &[u8],
-    ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        self.0.load_artifact(kernel, artifact)
+    fn load(&self, program: &Program, artifact: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
+        self.0.load(program, artifact)
     }
 
     fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {

@@ -14,6 +14,9 @@ pub enum Symptom {
     /// Compiles a module the others reject as invalid (it validates a function only when the
     /// function is first called).
     AcceptsInvalid,
+    /// Compiles a module the others run, and then cannot instantiate it, with an error
+    /// containing this text.
+    NotInstantiatedWith(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,26 +12,29 @@ mod cpu;
 mod guest_build;
 mod invoke;
 mod known;
+mod program;
 mod registry;
 mod wasi;
 
 use std::fmt::{Debug, Display};
+use std::path::Path;
 
 pub use any_module::{digest, AnyInstance, AnyModule};
 pub use cpu::lacks_x86_64_v3;
-pub use invoke::{invoked, results_text, Invocation};
+pub use invoke::{invoked, results_from_text, results_text, Invocation};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use known::{KnownDifference, Symptom};
 pub use plugbench_data::{Guard, GuardSupport, ModuleShape, NativeBuild, Value, ValueType};
+pub use program::Program;
 pub use registry::{
     all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant,
     known_differences, left_out, names, sandbox_support, shared_support, shared_variant,
     simd_support, simd_variant, Configuration, RuntimeEntry, SandboxSupport,
 };
 pub use wasi::{
-    capped, drain, outcome, outcome_bytes, wasi_build_note, wasi_built_in, wasi_call, Captured,
-    Ended, Preopen, WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup, BENCH_MODULE,
-    STREAM_CAP,
+    capped, drain, outcome, outcome_bytes, outcome_from_bytes, wasi_build_note, wasi_built_in,
+    wasi_call, Captured, Ended, Preopen, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
+    WasiSetup, BENCH_MODULE, STREAM_CAP,
 };
 
 /// Which build of the kernel a runtime loads.
@@ -76,39 +79,6 @@ impl GuestFormat {
         self == GuestFormat::Native || !self.artifact(kernel).is_empty()
     }
 
-    /// Whether a runtime that loads this format can host a user's module of `shape`, or why not.
-    pub fn hosts(self, shape: ModuleShape) -> Result<(), &'static str> {
-        match (self, shape) {
-            (GuestFormat::CoreModule, ModuleShape::Numeric | ModuleShape::ByteAbi) => Ok(()),
-            (GuestFormat::PdkPlugin, ModuleShape::ExtismPlugin) => Ok(()),
-            (GuestFormat::PdkPlugin, shape) if shape.is_wasi() => Err(
-                "extism's WASI switch gives a plugin no arguments or stdin, and its stdout and \
-                 stderr go nowhere (or to the host process's own), so a program's output cannot be \
-                 captured or checked",
-            ),
-            (GuestFormat::PdkPlugin, _) => Err("it runs extism plugins only"),
-            (GuestFormat::CoreModule, ModuleShape::ExtismPlugin) => {
-                Err("it has no extism kernel (the plugin imports `extism:host/env`)")
-            }
-            // Whether its adapter has WASI is the runtime's answer (`Runtime::wasi_support`).
-            (GuestFormat::CoreModule, _) => Ok(()),
-            (
-                GuestFormat::NativeLibrary { .. },
-                ModuleShape::Numeric | ModuleShape::ByteAbi | ModuleShape::ExtismPlugin,
-            ) => Ok(()),
-            (GuestFormat::NativeLibrary { .. }, _) => {
-                Err("a native library is called by function, not run as a WASI program")
-            }
-            (GuestFormat::Native, _) => Err("it is the built-in kernels' native build"),
-            (GuestFormat::CoreModuleSimd, _) => {
-                Err("it is the gap measurement's SIMD build of the built-in kernels")
-            }
-            (GuestFormat::CoreModuleShared | GuestFormat::PdkPluginShared, _) => {
-                Err("it is the gap measurement's build of every built-in kernel in one module")
-            }
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             GuestFormat::Native => "native code",
@@ -126,16 +96,6 @@ impl std::fmt::Display for GuestFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())
     }
-}
-
-/// Whether `runtime` can host a user's module of `shape` started as `wasi` says (for a WASI
-/// program), or why not.
-pub fn can_host(runtime: &dyn Runtime, shape: ModuleShape, wasi: &WasiSetup) -> Result<(), String> {
-    runtime.info().guest.hosts(shape).map_err(String::from)?;
-    if shape.is_wasi() {
-        runtime.wasi_support(wasi)?;
-    }
-    Ok(())
 }
 
 /// Fuel given to a fuel-metered instance: never exhausted by a benchmark, so what is
@@ -178,7 +138,7 @@ pub enum RuntimeError {
     Instantiate(String),
     #[error("call trapped or failed: {0}")]
     Call(String),
-    #[error("the kernel reported an error: {0}")]
+    #[error("the guest reported an error: {0}")]
     Guest(String),
     #[error("not supported by this runtime")]
     Unsupported,
@@ -219,82 +179,35 @@ fn describe(e: impl Display + Debug) -> String {
 pub trait Runtime {
     fn info(&self) -> RuntimeInfo;
 
-    /// Phase 1: compile (or validate/translate) `bytes` into a module, with no cache of any kind.
-    /// `bytes` is the artifact of [`RuntimeInfo::guest`]; native code ignores it.
-    fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError>;
-
-    /// Compile with the runtime's own compilation cache on, stored under `cache_dir` (an
-    /// absolute, initially empty directory). Reported apart from [`Runtime::compile`], which
-    /// never uses a cache.
-    fn compile_cached(
-        &self,
-        _kernel: &Kernel,
-        _bytes: &[u8],
-        _cache_dir: &std::path::Path,
-    ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        Err(RuntimeError::Unsupported)
+    /// Whether it can run `program`, or why not.
+    fn hosts(&self, program: &Program) -> Result<(), String> {
+        self.info().guest.hosts(program)
     }
 
-    /// Loads a module saved by [`Compiled::serialize`] on this runtime.
-    fn load_artifact(
+    /// Compile (or validate/translate) `bytes` into a module that runs `program`. Without
+    /// `cache` no cache of any kind is used; with it, the runtime's own compilation cache,
+    /// stored in that absolute directory (reported apart, as `compile (cached)`). `bytes` is
+    /// the artifact of [`RuntimeInfo::guest`] for a kernel; native code ignores it.
+    fn compile(
         &self,
-        _kernel: &Kernel,
+        program: &Program,
+        bytes: &[u8],
+        cache: Option<&Path>,
+    ) -> Result<Box<dyn Compiled>, RuntimeError>;
+
+    /// Loads a module saved by [`Compiled::serialize`] on this runtime, to run `program`.
+    fn load(
+        &self,
+        _program: &Program,
         _artifact: &[u8],
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
         Err(RuntimeError::Unsupported)
     }
 
     /// Compiles any core module that imports nothing, for calls by export name
-    /// ([`AnyInstance::invoke`]). Runtimes that only run their own plugin format say
-    /// [`RuntimeError::Unsupported`].
+    /// ([`AnyInstance::invoke`]): what the fuzzer and the proposal probes run. Runtimes that
+    /// only run their own plugin format say [`RuntimeError::Unsupported`].
     fn compile_any(&self, _bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
-        Err(RuntimeError::Unsupported)
-    }
-
-    /// Loads a module saved by [`AnyModule::serialize`].
-    fn load_any(&self, _artifact: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
-        Err(RuntimeError::Unsupported)
-    }
-
-    /// [`Runtime::compile_any`] with the runtime's compilation cache under `cache_dir`.
-    fn compile_any_cached(
-        &self,
-        _bytes: &[u8],
-        _cache_dir: &std::path::Path,
-    ) -> Result<Box<dyn AnyModule>, RuntimeError> {
-        Err(RuntimeError::Unsupported)
-    }
-
-    /// Compiles a module whose numeric export is called as `invocation` says, on every call.
-    fn compile_invocation(
-        &self,
-        bytes: &[u8],
-        invocation: &Invocation,
-    ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        Ok(invoke::invoked(self.compile_any(bytes)?, invocation))
-    }
-
-    /// Whether it can run a WASI program started as `setup` says, or why not.
-    fn wasi_support(&self, _setup: &WasiSetup) -> Result<(), String> {
-        Err("its adapter does not wire a WASI implementation".into())
-    }
-
-    /// Compiles a WASI preview 1 program (see [`wasi_support`](Runtime::wasi_support)).
-    fn compile_wasi(&self, _bytes: &[u8]) -> Result<Box<dyn WasiProgram>, RuntimeError> {
-        Err(RuntimeError::Unsupported)
-    }
-
-    /// Loads a WASI program saved by [`WasiProgram::serialize`].
-    fn load_wasi(&self, _artifact: &[u8]) -> Result<Box<dyn WasiProgram>, RuntimeError> {
-        Err(RuntimeError::Unsupported)
-    }
-
-    /// [`Runtime::compile_wasi`] with the runtime's compilation cache under `cache_dir`.
-    fn compile_wasi_cached(
-        &self,
-        _bytes: &[u8],
-        _cache_dir: &std::path::Path,
-    ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
         Err(RuntimeError::Unsupported)
     }
 }
@@ -304,7 +217,7 @@ pub trait Compiled {
     /// Phase 2: a fresh instance with its own memory.
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError>;
 
-    /// Saves the compiled code so [`Runtime::load_artifact`] can skip compilation.
+    /// Saves the compiled code so [`Runtime::load`] can skip compilation.
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
         Err(RuntimeError::Unsupported)
     }

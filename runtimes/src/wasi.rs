@@ -3,8 +3,8 @@
 //! Sightglass-style `bench.start` / `bench.end` calls), and the [`Compiled`] that runs one, so a
 //! WASI program goes through the same phases and workers as every other workload.
 //!
-//! A runtime provides WASI through [`crate::Runtime::compile_wasi`] (each in its own adapter
-//! file, wiring its own WASI implementation).
+//! A runtime runs a [`crate::Program::Wasi`] through its own WASI implementation, each in its
+//! own adapter file.
 
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -61,7 +61,7 @@ pub struct WasiOutcome {
 
 /// A compiled WASI program.
 pub trait WasiProgram {
-    /// Saves the compiled code so [`crate::Runtime::load_wasi`] can skip compilation.
+    /// Saves the compiled code so [`crate::Runtime::load`] can skip compilation.
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
         Err(RuntimeError::Unsupported)
     }
@@ -262,7 +262,48 @@ pub fn outcome_bytes(outcome: &WasiOutcome) -> Vec<u8> {
     out
 }
 
-/// A runtime's answer to [`crate::Runtime::wasi_support`] when its WASI layer is a cargo
+/// What [`outcome_bytes`] wrote, read back (`None` for bytes it did not write); no benchmark time.
+pub fn outcome_from_bytes(bytes: &[u8]) -> Option<WasiOutcome> {
+    let (line, mut rest) = split_line(bytes)?;
+    let exit_code = std::str::from_utf8(line)
+        .ok()?
+        .strip_prefix("exit code ")?
+        .parse()
+        .ok()?;
+    let mut results = Vec::new();
+    let mut streams = [Vec::new(), Vec::new()];
+    for (i, name) in ["stdout", "stderr"].iter().enumerate() {
+        // A reactor's results come before stdout, one per line.
+        let len = loop {
+            let (line, after) = split_line(rest)?;
+            rest = after;
+            let line = std::str::from_utf8(line).ok()?;
+            match line.strip_prefix(name).and_then(|l| l.strip_prefix(": ")) {
+                Some(header) => break header.strip_suffix(" bytes")?.parse::<usize>().ok()?,
+                None if i == 0 => results.extend(crate::invoke::results_from_text(line)?),
+                None => return None,
+            }
+        };
+        streams[i] = rest.get(..len)?.to_vec();
+        rest = rest.get(len..)?.strip_prefix(b"\n")?;
+    }
+    let [stdout, stderr] = streams;
+    rest.is_empty().then_some(WasiOutcome {
+        exit_code,
+        stdout,
+        stderr,
+        results,
+        bench_ns: None,
+    })
+}
+
+/// The bytes before the first newline, and those after it.
+fn split_line(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let end = bytes.iter().position(|&b| b == b'\n')?;
+    Some((&bytes[..end], &bytes[end + 1..]))
+}
+
+/// A runtime's answer to [`crate::Runtime::hosts`] for a WASI program when its WASI layer is a cargo
 /// feature: built in, or the feature that adds it.
 pub fn wasi_built_in(built: bool, feature: &str) -> Result<(), String> {
     match built {
@@ -279,5 +320,28 @@ pub fn wasi_build_note(built: bool, what: &str) -> String {
     match built {
         true => format!("; WASI built in ({what})"),
         false => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outcome_reads_back_as_written() {
+        let outcome = WasiOutcome {
+            exit_code: 3,
+            stdout: b"two\nlines\n".to_vec(),
+            stderr: b"stdout: 9 bytes\n".to_vec(),
+            results: vec![Value::I32(7), Value::I64(-1)],
+            bench_ns: None,
+        };
+        assert_eq!(outcome_from_bytes(&outcome_bytes(&outcome)), Some(outcome));
+        let plain = WasiOutcome::default();
+        assert_eq!(outcome_from_bytes(&outcome_bytes(&plain)), Some(plain));
+        assert_eq!(
+            outcome_from_bytes(b"exit code 0\nstdout: 5 bytes\nab\n"),
+            None
+        );
     }
 }

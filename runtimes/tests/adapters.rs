@@ -1,7 +1,7 @@
 //! Every adapter built in runs the kernel on a small input and matches native output;
 //! broken modules and bad input are errors, not panics.
 
-use runtimes::{Guard, GuardSupport, GuestFormat, Runtime, RuntimeError, KERNELS};
+use runtimes::{Guard, GuardSupport, GuestFormat, Program, Runtime, RuntimeError, KERNELS};
 
 /// Every runtime of the registry, guarded variants included, with its name.
 fn each_runtime() -> Vec<(String, Box<dyn Runtime>)> {
@@ -95,7 +95,9 @@ fn every_runtime_matches_native_on_every_kernel() {
                 if !info.guest.available(kernel) {
                     continue; // the gap builds exist for the gap kernels only
                 }
-                let compiled = rt.compile(kernel, info.guest.artifact(kernel)).unwrap();
+                let compiled = rt
+                    .compile(&Program::Kernel(kernel), info.guest.artifact(kernel), None)
+                    .unwrap();
                 let mut instance = compiled.instantiate().unwrap();
                 // Twice on one instance: the second call must not see state from the first.
                 for _ in 0..2 {
@@ -133,7 +135,7 @@ fn a_broken_module_is_a_compile_error() {
         .filter(|(_, r)| r.info().guest != GuestFormat::Native)
     {
         for bytes in [&b"\0asm\x01\0\0\0garbage"[..], b"", b"not wasm at all"] {
-            match rt.compile(kernel, bytes) {
+            match rt.compile(&Program::Kernel(kernel), bytes, None) {
                 Err(RuntimeError::Compile(msg)) => assert!(!msg.is_empty()),
                 Err(other) => panic!("{name}: expected a compile error, got {other}"),
                 Ok(_) => panic!("{name}: compiled garbage"),
@@ -154,14 +156,14 @@ fn invalid_input_is_reported_by_the_kernel_not_a_crash() {
     }
 }
 
-fn invalid_input_leaves_a_usable_instance(kernel: &runtimes::Kernel, bad: &[u8]) {
+fn invalid_input_leaves_a_usable_instance(kernel: &'static runtimes::Kernel, bad: &[u8]) {
     for (name, rt) in each_runtime() {
         let info = rt.info();
         if !info.guest.available(kernel) {
             continue;
         }
         let mut instance = rt
-            .compile(kernel, info.guest.artifact(kernel))
+            .compile(&Program::Kernel(kernel), info.guest.artifact(kernel), None)
             .unwrap()
             .instantiate()
             .unwrap();
@@ -185,7 +187,9 @@ fn artifacts_round_trip_where_supported() {
     let expected = kernel.expected_output(&input).unwrap();
     for (name, rt) in each_runtime() {
         let info = rt.info();
-        let compiled = rt.compile(kernel, info.guest.artifact(kernel)).unwrap();
+        let compiled = rt
+            .compile(&Program::Kernel(kernel), info.guest.artifact(kernel), None)
+            .unwrap();
         match compiled.serialize() {
             Ok(artifact) => {
                 assert!(
@@ -193,7 +197,7 @@ fn artifacts_round_trip_where_supported() {
                     "{} serialized but says it cannot",
                     name
                 );
-                let loaded = rt.load_artifact(kernel, &artifact).unwrap();
+                let loaded = rt.load(&Program::Kernel(kernel), &artifact).unwrap();
                 let out = loaded.instantiate().unwrap().call(&input).unwrap();
                 (kernel.verify)(&expected, &out).unwrap();
             }
@@ -204,7 +208,7 @@ fn artifacts_round_trip_where_supported() {
                     name
                 );
                 assert_eq!(
-                    rt.load_artifact(kernel, b"x").err(),
+                    rt.load(&Program::Kernel(kernel), b"x").err(),
                     Some(RuntimeError::Unsupported)
                 );
             }
@@ -240,7 +244,11 @@ fn a_runtime_cache_fills_on_the_first_compile_and_serves_the_second() {
     for (name, rt) in each_runtime() {
         let info = rt.info();
         let dir = tempfile::tempdir().unwrap();
-        match rt.compile_cached(kernel, info.guest.artifact(kernel), dir.path()) {
+        match rt.compile(
+            &Program::Kernel(kernel),
+            info.guest.artifact(kernel),
+            Some(dir.path()),
+        ) {
             Err(RuntimeError::Unsupported) => continue,
             Err(e) => panic!("{}: {e}", name),
             Ok(_) => {}
@@ -251,7 +259,11 @@ fn a_runtime_cache_fills_on_the_first_compile_and_serves_the_second() {
             name
         );
         let second = rt
-            .compile_cached(kernel, info.guest.artifact(kernel), dir.path())
+            .compile(
+                &Program::Kernel(kernel),
+                info.guest.artifact(kernel),
+                Some(dir.path()),
+            )
             .unwrap();
         let out = second.instantiate().unwrap().call(&input).unwrap();
         (kernel.verify)(&expected, &out).unwrap();
@@ -302,7 +314,11 @@ fn a_memory_limit_stops_a_guest_that_outgrows_it() {
         for (name, capped) in [(variant.as_str(), true), (s.runtime, false)] {
             let rt = runtimes::create(name).unwrap();
             let compiled = rt
-                .compile(kernel, rt.info().guest.artifact(kernel))
+                .compile(
+                    &Program::Kernel(kernel),
+                    rt.info().guest.artifact(kernel),
+                    None,
+                )
                 .unwrap();
             let mut instance = compiled.instantiate().unwrap();
             let out = instance.call(&input);
@@ -342,7 +358,7 @@ fn simd_guests_run_where_offered_and_fail_where_not() {
                 continue;
             }
             let outcome = rt
-                .compile(kernel, simd)
+                .compile(&Program::Kernel(kernel), simd, None)
                 .and_then(|c| c.instantiate())
                 .and_then(|mut i| i.call(&input_of(kernel)));
             match (support, outcome) {

@@ -29,6 +29,7 @@ impl Exporter for Markdown {
         if let Some(workload) = analysis.workloads.first() {
             md += &body(run, workload, analysis, "##");
         }
+        md += &crate::proposals::markdown(&run.environment.proposals, "##");
         md += &footer(run);
         md
     }
@@ -44,7 +45,7 @@ fn interrupted_notice(run: &Run) -> String {
 }
 
 /// The sections of a multi-workload report, as links (GitHub's heading anchors).
-fn contents(analysis: &Analysis) -> String {
+fn contents(run: &Run, analysis: &Analysis) -> String {
     let mut sections = vec!["Choosing a runtime"];
     if !analysis.headline.is_empty() {
         sections.push("Ratio to native at a glance");
@@ -54,6 +55,9 @@ fn contents(analysis: &Analysis) -> String {
     }
     if analysis.guards_measured {
         sections.push("Sandbox features and their cost");
+    }
+    if !run.environment.proposals.is_empty() {
+        sections.push("Which proposals each runtime runs");
     }
     sections.extend(["Results by workload", "Environment", "Settings", "Method"]);
     let mut md = String::from("\n**Contents**: ");
@@ -120,12 +124,13 @@ fn multi_group(run: &Run, analysis: &Analysis) -> String {
         run.results.iter().filter(|r| !r.is_ok()).count()
     );
     md += &interrupted_notice(run);
-    md += &contents(analysis);
+    md += &contents(run, analysis);
     md += &choosing_across(analysis);
     md += &overview(run, analysis);
     md += &sweep_section(analysis);
     md += &sandbox_section(analysis, "##");
     md += &gap_section(analysis, "##");
+    md += &crate::proposals::markdown(&run.environment.proposals, "##");
     md += "\n## Results by workload\n";
     for w in &analysis.workloads {
         md += &format!("\n### {}\n\n", w.run.workload_heading());
@@ -307,6 +312,9 @@ fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str) -> String 
     let s = &run.settings;
     let base = run.baseline_name();
     let mut md = String::new();
+    for note in crate::format::module_notes(run) {
+        md += &format!("{note}.\n\n");
+    }
     for r in &run.results {
         md += &format!("- {}\n", sentence(r, base));
     }

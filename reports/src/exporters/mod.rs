@@ -3,7 +3,7 @@
 mod csv;
 mod json;
 mod markdown;
-mod table;
+pub(crate) mod table;
 
 pub use self::csv::Csv;
 pub use self::json::Json;

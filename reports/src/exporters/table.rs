@@ -11,11 +11,23 @@ use crate::Run;
 pub struct Table;
 
 pub(crate) fn draw(grid: &Grid, preset: &str) -> String {
+    drawn(grid, preset, None)
+}
+
+/// [`draw`], its cells wrapped to keep the table within `width` characters.
+pub(crate) fn draw_within(grid: &Grid, preset: &str, width: u16) -> String {
+    drawn(grid, preset, Some(width))
+}
+
+fn drawn(grid: &Grid, preset: &str, width: Option<u16>) -> String {
     let mut table = Comfy::new();
-    table
-        .load_preset(preset)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(&grid.header);
+    table.load_preset(preset).set_header(&grid.header);
+    match width {
+        Some(width) => table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width),
+        None => table.set_content_arrangement(ContentArrangement::Disabled),
+    };
     for row in &grid.rows {
         table.add_row(row);
     }
@@ -75,6 +87,9 @@ fn single(run: &Run) -> String {
         g.stop_reason,
         rows::overrun_note(run, g.elapsed_s)
     );
+    for note in crate::format::module_notes(run) {
+        out += &format!("{note}\n");
+    }
     let base = run.baseline_name();
     out += &if s.launches > 1 {
         format!(

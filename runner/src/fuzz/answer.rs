@@ -84,6 +84,33 @@ impl Answer {
         }
     }
 
+    /// Refused late: a runtime that validates each function on its first call met code it
+    /// cannot run (wasmparser's validation errors end in the offending offset) in a call, or
+    /// in the start function at instantiation.
+    pub fn refused_late(&self) -> bool {
+        let validation = |m: &str| m.contains("(at offset");
+        match self {
+            Answer::Ran { calls, .. } => calls
+                .iter()
+                .any(|c| matches!(c, CallResult::Trapped(m) if validation(m))),
+            Answer::NotInstantiated { message } => validation(message),
+            _ => false,
+        }
+    }
+
+    /// A crash that is a panic in this project's own code: panic locations in the workspace's
+    /// crates are relative paths (`runtimes/src/...`), a dependency's are absolute (the cargo
+    /// registry's).
+    pub fn is_own_panic(&self) -> bool {
+        match self {
+            Answer::Crashed { how } => how
+                .split("panicked at ")
+                .skip(1)
+                .any(|at| !at.starts_with('/')),
+            _ => false,
+        }
+    }
+
     /// One line for a table or a reproducer.
     pub fn summary(&self) -> String {
         match self {
@@ -152,5 +179,23 @@ fn state(instance: &mut dyn AnyInstance, plan: &Plan) -> State {
     State {
         globals: plan.globals.iter().map(|g| instance.global(g)).collect(),
         memories: plan.memories.iter().map(|m| instance.memory(m)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_this_project_is_told_from_one_in_a_runtime() {
+        let crashed = |how: &str| Answer::Crashed { how: how.into() };
+        let ours =
+            crashed("signal 6; stderr: thread 'main' panicked at runner/src/fuzz/plan.rs:7:1: x");
+        let theirs = crashed(
+            "signal 6; stderr: thread 'main' panicked at /root/.cargo/registry/src/i/wasmi-2.0.0/src/a.rs:1:1:",
+        );
+        assert!(ours.is_own_panic());
+        assert!(!theirs.is_own_panic());
+        assert!(!crashed("killed by SIGSEGV").is_own_panic());
     }
 }

@@ -38,10 +38,15 @@ impl Origin {
 }
 
 /// Which proposals generated modules may use beyond the MVP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Features {
     /// Fixed-width SIMD (off by default: not every runtime here has it).
     pub simd: bool,
+    /// Every proposal wasm-smith can generate (GC, exceptions, memory64, several memories,
+    /// threads, tail calls, relaxed SIMD, wide arithmetic, custom page sizes, ...): modules as
+    /// other compilers emit them, which some runtimes reject by design.
+    #[serde(default)]
+    pub all_proposals: bool,
 }
 
 pub struct Case {
@@ -101,12 +106,46 @@ fn config(features: Features, reference_types: bool) -> wasm_smith::Config {
     }
 }
 
+/// Every proposal wasm-smith knows, each on in half the modules (drawn per module, so that
+/// every runtime meets modules it can run as well as ones it lacks a proposal for), with the
+/// same bounds as [`config`] and up to four memories.
+fn every_proposal(rng: &mut ChaCha8Rng) -> wasm_smith::Config {
+    let mut on = || rng.random_bool(0.5);
+    let gc = on();
+    wasm_smith::Config {
+        max_memories: if on() { 4 } else { 1 },
+        max_memory64_bytes: u128::from(MAX_MEMORY_BYTES),
+        max_tables: 2,
+        simd_enabled: on(),
+        relaxed_simd_enabled: on(),
+        threads_enabled: on(),
+        shared_everything_threads_enabled: on(),
+        exceptions_enabled: on(),
+        gc_enabled: gc,
+        // GC builds on reference types; without GC they are a proposal of their own.
+        reference_types_enabled: gc || on(),
+        custom_descriptors_enabled: on(),
+        memory64_enabled: on(),
+        tail_call_enabled: on(),
+        wide_arithmetic_enabled: on(),
+        extended_const_enabled: on(),
+        custom_page_sizes_enabled: on(),
+        acquire_release_atomics_enabled: on(),
+        multibyte_array_access_enabled: on(),
+        ..config(Features::default(), true)
+    }
+}
+
 fn generate(rng: &mut ChaCha8Rng, features: Features) -> Vec<u8> {
     let mut entropy = vec![0u8; ENTROPY_BYTES];
     rng.fill_bytes(&mut entropy);
     let mut u = Unstructured::new(&entropy);
     let reference_types = rng.random_bool(0.5);
-    match wasm_smith::Module::new(config(features, reference_types), &mut u) {
+    let config = match features.all_proposals {
+        true => every_proposal(rng),
+        false => config(features, reference_types),
+    };
+    match wasm_smith::Module::new(config, &mut u) {
         Ok(mut module) => {
             // Only fails for functions wasm-smith did not generate itself, which it never does here.
             let _ = module.ensure_termination(FUEL);
@@ -180,7 +219,10 @@ fn leb_u32(bytes: &[u8]) -> Option<(u32, usize)> {
 mod tests {
     use super::*;
 
-    const ALL: Features = Features { simd: false };
+    const ALL: Features = Features {
+        simd: false,
+        all_proposals: false,
+    };
 
     #[test]
     fn a_case_is_the_same_every_time() {

@@ -18,11 +18,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-pub use answer::Answer;
+pub use answer::{Answer, CallResult};
 pub use case::Features;
 use host::{Pool, WorkerSpec};
+pub use plan::Plan;
 pub use report::{FuzzRun, RuntimeTally};
 pub use repro::{replay, Replayed};
+pub use worker::Job;
 
 /// Cases generated and probed together; between batches plugbench checks for a signal and
 /// reports progress.
@@ -124,6 +126,29 @@ pub fn run(opts: &FuzzOptions, exe: &Path) -> Result<FuzzRun> {
     progress.finish_and_clear();
     run.finish(start.elapsed(), &hosts);
     Ok(run)
+}
+
+/// Every job on each of `runtimes` (configurations as users get them), one worker each, the
+/// runtimes at once: each runtime's answers in job order, or why it cannot run a core module.
+pub fn probe_each(
+    runtimes: &[String],
+    jobs: &[Job],
+    exe: &Path,
+    timeout: Duration,
+) -> Vec<Result<Vec<Answer>, String>> {
+    let jobs: Vec<&Job> = jobs.iter().collect();
+    let mut names = runtimes.to_vec();
+    in_parallel(&mut names, |name| {
+        let spec = WorkerSpec {
+            name: name.clone(),
+            entry: name.clone(),
+            exe: exe.to_path_buf(),
+            fault: None,
+            timeout,
+        };
+        let mut pool = Pool::start(&spec, 1).map_err(|(_, why)| why)?;
+        Ok(pool.probe_all(&jobs))
+    })
 }
 
 /// Every runtime probes every job, the runtimes in parallel; answers per job, in runtime order.

@@ -7,6 +7,8 @@ use runtimes::{Value, ValueType};
 use serde::{Deserialize, Serialize};
 use wasmparser::{ExternalKind, Parser, Payload, TypeRef, ValType};
 
+use crate::module::types::{function_types, imported_function, number, numbers};
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub calls: Vec<Call>,
@@ -16,6 +18,19 @@ pub struct Plan {
     /// A function declares a local of a reference type (a known runtime difference depends on it).
     #[serde(default)]
     pub reference_locals: bool,
+}
+
+impl Plan {
+    /// One call of `export`, with no arguments, and nothing read afterwards.
+    pub fn call(export: &str) -> Plan {
+        Plan {
+            calls: vec![Call {
+                export: export.into(),
+                args: Vec::new(),
+            }],
+            ..Plan::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,18 +87,20 @@ fn read(bytes: &[u8]) -> Option<Exports> {
     let mut e = Exports::default();
     for payload in Parser::new(0).parse_all(bytes) {
         match payload.ok()? {
-            Payload::TypeSection(types) => {
-                for ty in types.into_iter_err_on_gc_types() {
-                    let ty = ty.ok()?;
-                    e.signatures.push(numeric(ty.params(), ty.results()));
-                }
+            Payload::TypeSection(section) => {
+                let types = function_types(section).ok()?;
+                e.signatures.extend(
+                    types
+                        .iter()
+                        .map(|ty| ty.as_ref().and_then(|f| numeric(f.params(), f.results()))),
+                );
             }
             Payload::ImportSection(imports) => {
                 for import in imports.into_imports() {
-                    match import.ok()?.ty {
-                        TypeRef::Func(ty) => e.function_types.push(ty),
-                        TypeRef::Global(g) => e.global_is_number.push(is_number(g.content_type)),
-                        _ => {}
+                    let ty = import.ok()?.ty;
+                    e.function_types.extend(imported_function(ty));
+                    if let TypeRef::Global(g) = ty {
+                        e.global_is_number.push(is_number(g.content_type));
                     }
                 }
             }
@@ -102,7 +119,9 @@ fn read(bytes: &[u8]) -> Option<Exports> {
                     let export = export.ok()?;
                     let name = export.name.to_string();
                     match export.kind {
-                        ExternalKind::Func => e.function_exports.push((name, export.index)),
+                        ExternalKind::Func | ExternalKind::FuncExact => {
+                            e.function_exports.push((name, export.index))
+                        }
                         ExternalKind::Memory => e.memories.push(name),
                         ExternalKind::Global
                             if e.global_is_number.get(export.index as usize) == Some(&true) =>
@@ -125,23 +144,12 @@ fn read(bytes: &[u8]) -> Option<Exports> {
 }
 
 fn numeric(params: &[ValType], results: &[ValType]) -> Signature {
-    let params: Option<Vec<ValueType>> = params.iter().map(|&t| value_type(t)).collect();
-    let all_results = results.iter().all(|&t| value_type(t).is_some());
-    Some((params?, results.len())).filter(|_| all_results)
-}
-
-fn value_type(t: ValType) -> Option<ValueType> {
-    match t {
-        ValType::I32 => Some(ValueType::I32),
-        ValType::I64 => Some(ValueType::I64),
-        ValType::F32 => Some(ValueType::F32),
-        ValType::F64 => Some(ValueType::F64),
-        _ => None,
-    }
+    let all_results = results.iter().all(|&t| number(t).is_some());
+    Some((numbers(params)?, results.len())).filter(|_| all_results)
 }
 
 fn is_number(t: ValType) -> bool {
-    value_type(t).is_some()
+    number(t).is_some()
 }
 
 /// An argument: an edge value (zero, one, minus one, extremes, NaN, infinities) half of the
@@ -215,6 +223,23 @@ mod tests {
             super::plan(&bytes, 1),
             "the same seed, the same arguments"
         );
+    }
+
+    #[test]
+    fn a_gc_module_s_numeric_exports_are_still_called() {
+        let bytes = wat::parse_str(
+            r#"(module
+                 (type $point (struct (field i32)))
+                 (func (export "make") (result (ref $point)) (struct.new $point (i32.const 1)))
+                 (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#,
+        )
+        .unwrap();
+        let called: Vec<String> = plan(&bytes, 1)
+            .calls
+            .into_iter()
+            .map(|c| c.export)
+            .collect();
+        assert_eq!(called, ["add"]);
     }
 
     #[test]

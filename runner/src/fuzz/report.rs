@@ -29,6 +29,9 @@ pub struct RuntimeTally {
     pub trapped_calls: u64,
     pub timed_out: u64,
     pub crashed: u64,
+    /// Of those, panics in this project's own code (its adapter, the worker), not the runtime's.
+    #[serde(default)]
+    pub own_panics: u64,
     /// Modules on which it differed from the majority.
     pub disagreed: u64,
     /// Of those, differences this project has explained.
@@ -125,9 +128,14 @@ impl FuzzRun {
     ) -> Result<()> {
         self.modules_tried += 1;
         self.mutated_modules += u64::from(job.origin.is_mutated());
-        let dissenters = verdict::dissenters(&answers);
+        let rejections = match self.features.all_proposals {
+            true => verdict::Rejections::Capability { valid: job.valid },
+            false => verdict::Rejections::Compared,
+        };
+        let dissenters = verdict::dissenters(&answers, rejections);
         let names: Vec<String> = self.runtimes.iter().map(|t| t.runtime.clone()).collect();
-        let explanation = verdict::explain(&names, &answers, &dissenters, &job.job.plan);
+        let explanation =
+            verdict::explain(&names, &answers, &dissenters, &job.job.plan, rejections);
         for (i, (tally, answer)) in self.runtimes.iter_mut().zip(&answers).enumerate() {
             tally.count(answer);
             if dissenters.contains(&i) {
@@ -152,6 +160,7 @@ impl FuzzRun {
             seed: self.seed,
             case: job.job.case,
             origin: job.origin,
+            features: self.features,
             module: format!("seed-{}-case-{}.wasm", self.seed, job.job.case),
             plan: job.job.plan.clone(),
             answers: names.iter().cloned().zip(answers.iter().cloned()).collect(),
@@ -242,11 +251,21 @@ impl FuzzRun {
         (header, rows)
     }
 
+    /// Panics in plugbench's own code, in any worker.
+    pub fn own_panics(&self) -> u64 {
+        self.runtimes.iter().map(|t| t.own_panics).sum()
+    }
+
     fn headline(&self) -> String {
         let crashes: u64 = self.runtimes.iter().map(|t| t.crashed).sum();
+        let proposals = match self.features.all_proposals {
+            true => " with every proposal on",
+            false => "",
+        };
         format!(
-            "{} modules ({} mutated) from seed {} in {:.1} s ({:.1} modules/s) on {} runtimes; \
-             {} crash(es) of a runtime, {} unexplained finding(s){}",
+            "{} modules ({} mutated){proposals} from seed {} in {:.1} s ({:.1} modules/s) on {} \
+             runtimes; {} crash(es) of a runtime ({} panic(s) in plugbench's own code), {} \
+             unexplained finding(s){}",
             self.modules_tried,
             self.mutated_modules,
             self.seed,
@@ -254,6 +273,7 @@ impl FuzzRun {
             self.modules_per_second,
             self.runtimes.len(),
             crashes,
+            self.own_panics(),
             self.unexplained(),
             if self.interrupted {
                 "; stopped early"
@@ -381,7 +401,10 @@ impl RuntimeTally {
                     .count() as u64;
             }
             Answer::TimedOut { .. } => self.timed_out += 1,
-            Answer::Crashed { .. } => self.crashed += 1,
+            Answer::Crashed { .. } => {
+                self.crashed += 1;
+                self.own_panics += u64::from(answer.is_own_panic());
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ use super::{verdict, FuzzOptions};
 pub struct Prepared {
     pub job: Job,
     pub origin: Origin,
+    /// Valid with every proposal on (wasmparser's verdict).
+    pub valid: bool,
 }
 
 pub fn write_batch(opts: &FuzzOptions, cases: Range<u64>, dir: &Path) -> Result<Vec<Prepared>> {
@@ -36,9 +38,17 @@ pub fn write_batch(opts: &FuzzOptions, cases: Range<u64>, dir: &Path) -> Result<
                     plan: plan::plan(&case.bytes, opts.seed ^ index),
                 },
                 origin: case.origin,
+                valid: valid_with_every_proposal(&case.bytes),
             })
         })
         .collect()
+}
+
+/// wasmparser's verdict on `bytes` with every proposal it knows on.
+fn valid_with_every_proposal(bytes: &[u8]) -> bool {
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(bytes)
+        .is_ok()
 }
 
 /// A saved finding.
@@ -47,6 +57,9 @@ pub struct Reproducer {
     pub seed: u64,
     pub case: u64,
     pub origin: Origin,
+    /// The proposals the run generated (all of them decides how refusals count).
+    #[serde(default)]
+    pub features: case::Features,
     /// The module, next to this file.
     pub module: String,
     pub plan: Plan,
@@ -104,7 +117,7 @@ pub fn replay(
         modules: 1,
         time_limit: None,
         runtimes: names,
-        features: case::Features { simd: false },
+        features: found.features,
         timeout,
         out_dir: PathBuf::new(),
         faults,
@@ -120,7 +133,13 @@ pub fn replay(
         .map(|h| (h.name.clone(), h.probe_all(&[&job]).remove(0)))
         .collect();
     let only: Vec<Answer> = answers.iter().map(|(_, a)| a.clone()).collect();
-    let dissenters = verdict::dissenters(&only)
+    let rejections = match found.features.all_proposals {
+        true => verdict::Rejections::Capability {
+            valid: valid_with_every_proposal(&std::fs::read(&job.module)?),
+        },
+        false => verdict::Rejections::Compared,
+    };
+    let dissenters = verdict::dissenters(&only, rejections)
         .into_iter()
         .map(|i| answers[i].0.clone())
         .collect();

@@ -7,25 +7,47 @@ use super::answer::{Answer, Behaviour};
 use super::plan::Plan;
 use runtimes::Symptom;
 
+/// What a runtime's refusal to compile a module says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejections {
+    /// The modules use only proposals every runtime has: a refusal is a behaviour like any
+    /// other, compared with the majority's.
+    Compared,
+    /// Every proposal is on, and a runtime may lack some by design: wasmparser (every
+    /// proposal on) says whether the module is valid. A valid module refused (at compile, or
+    /// late by a runtime that validates a function on its first call) is the runtime's missing
+    /// proposal, counted and not compared; an invalid module run is a difference.
+    Capability { valid: bool },
+}
+
 /// The runtimes (by position) whose behaviour differs from the majority's. Time-outs and
 /// crashes are not behaviours and are counted apart. With no strict majority every
 /// runtime that has a behaviour is listed against the most common one.
-pub fn dissenters(answers: &[Answer]) -> Vec<usize> {
-    let Some(majority) = majority(answers) else {
+pub fn dissenters(answers: &[Answer], rejections: Rejections) -> Vec<usize> {
+    let refused = |a: &Answer| matches!(a, Answer::Rejected { .. }) || a.refused_late();
+    let compared = |a: &Answer| match rejections {
+        Rejections::Capability { valid: true } => !refused(a),
+        Rejections::Compared | Rejections::Capability { valid: false } => true,
+    };
+    let majority = match rejections {
+        Rejections::Capability { valid: false } => Some(Behaviour::Rejected),
+        _ => majority(answers.iter().filter(|a| compared(a))),
+    };
+    let Some(majority) = majority else {
         return Vec::new();
     };
     answers
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.behaviour().is_some_and(|b| b != majority))
+        .filter(|(_, a)| compared(a) && a.behaviour().is_some_and(|b| b != majority))
         .map(|(i, _)| i)
         .collect()
 }
 
 /// The most common behaviour (of equals, the last in behaviour order).
-fn majority(answers: &[Answer]) -> Option<Behaviour> {
+fn majority<'a>(answers: impl Iterator<Item = &'a Answer>) -> Option<Behaviour> {
     let mut counts: BTreeMap<Behaviour, usize> = BTreeMap::new();
-    for b in answers.iter().filter_map(Answer::behaviour) {
+    for b in answers.filter_map(Answer::behaviour) {
         *counts.entry(b).or_default() += 1;
     }
     counts
@@ -50,6 +72,9 @@ fn shows(symptom: Symptom, answer: &Answer, plan: &Plan, others_rejected: bool) 
         Symptom::AcceptsInvalid => {
             others_rejected && !matches!(answer, Answer::Rejected { .. } | Answer::Crashed { .. })
         }
+        Symptom::NotInstantiatedWith(text) => {
+            matches!(answer, Answer::NotInstantiated { message } if message.contains(text))
+        }
     }
 }
 
@@ -60,6 +85,7 @@ pub fn explain(
     answers: &[Answer],
     dissenters: &[usize],
     plan: &Plan,
+    rejections: Rejections,
 ) -> Option<String> {
     let crashed: Vec<usize> = (0..answers.len())
         .filter(|&i| matches!(answers[i], Answer::Crashed { .. }))
@@ -68,7 +94,10 @@ pub fn explain(
         return None;
     }
     let known = runtimes::known_differences();
-    let others_rejected = majority(answers) == Some(Behaviour::Rejected);
+    let others_rejected = match rejections {
+        Rejections::Compared => majority(answers.iter()) == Some(Behaviour::Rejected),
+        Rejections::Capability { valid } => !valid,
+    };
     let mut reasons: Vec<&str> = Vec::new();
     for i in dissenters.iter().copied().chain(crashed) {
         let (_, known) = known.iter().find(|(runtime, k)| {
@@ -105,7 +134,7 @@ mod tests {
             ran(2),
             Answer::TimedOut { seconds: 1.0 },
         ];
-        assert_eq!(dissenters(&answers), [2, 3]);
+        assert_eq!(dissenters(&answers, Rejections::Compared), [2, 3]);
         let rejections = [
             Answer::Rejected {
                 message: "a".into(),
@@ -114,7 +143,7 @@ mod tests {
                 message: "b".into(),
             },
         ];
-        assert!(dissenters(&rejections).is_empty());
+        assert!(dissenters(&rejections, Rejections::Compared).is_empty());
     }
 
     #[test]
@@ -123,6 +152,30 @@ mod tests {
             calls: vec![CallResult::Trapped("unreachable".into())],
             state: State::default(),
         };
-        assert_eq!(dissenters(&[ran(0), ran(0), trapped]), [2]);
+        assert_eq!(
+            dissenters(&[ran(0), ran(0), trapped], Rejections::Compared),
+            [2]
+        );
+    }
+
+    #[test]
+    fn with_every_proposal_a_refusal_of_a_valid_module_is_not_a_difference() {
+        let refused = || Answer::Rejected {
+            message: "gc support is not enabled".into(),
+        };
+        let answers = [refused(), refused(), refused(), ran(1), ran(2), ran(1)];
+        let valid = Rejections::Capability { valid: true };
+        assert_eq!(dissenters(&answers, valid), [4]);
+        // A runtime that validates each function on its first call refuses late: the same.
+        let late = Answer::Ran {
+            calls: vec![CallResult::Trapped(
+                "threads support is not enabled (at offset 0x5a)".into(),
+            )],
+            state: State::default(),
+        };
+        assert!(dissenters(&[refused(), late, ran(1)], valid).is_empty());
+        // An invalid module must be refused by all: whoever ran it differs.
+        let invalid = Rejections::Capability { valid: false };
+        assert_eq!(dissenters(&answers, invalid), [3, 4, 5]);
     }
 }

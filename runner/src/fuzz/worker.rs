@@ -41,7 +41,7 @@ impl Job {
 
 /// Serves jobs from stdin until it closes.
 pub fn serve(runtime: &str, fault: Option<Fault>) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = std::io::BufWriter::new(crate::process::protocol_output()?);
     let runtime = match runtimes::create(runtime) {
         Ok(runtime) => runtime,
         Err(e) => return send(&mut stdout, &Greeting::CannotHost { why: e.to_string() }),

@@ -3,8 +3,10 @@
 
 use plugbench_data::{ModuleShape, ValueType};
 use wasmparser::{
-    Encoding, ExternalKind, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
+    Encoding, ExternalKind, FuncType, Parser, Payload, TypeRef, ValType, Validator, WasmFeatures,
 };
+
+use super::types;
 
 /// Import module of the byte ABI's host function (`kernel_wasm::core_abi`).
 const PLUGBENCH_HOST: (&str, &str) = ("plugbench", "host_mix");
@@ -38,6 +40,8 @@ pub struct Inspection {
     pub shape: ModuleShape,
     pub imports: Vec<Import>,
     pub exports: Vec<Export>,
+    /// The proposals beyond WebAssembly 1.0 it needs.
+    pub proposals: Vec<plugbench_data::Proposal>,
 }
 
 /// Why a file is not a module plugbench can call.
@@ -58,6 +62,11 @@ pub enum NotCallable {
 impl Inspection {
     pub fn export(&self, name: &str) -> Option<&Export> {
         self.exports.iter().find(|e| e.name == name)
+    }
+
+    /// It imports WASI preview 1 (a WASI program, or a plugin built for wasm32-wasip1).
+    pub fn imports_wasi(&self) -> bool {
+        self.imports.iter().any(|i| i.module == WASI_P1)
     }
 
     pub fn functions(&self) -> impl Iterator<Item = &Export> {
@@ -83,6 +92,7 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, NotCallable> {
         shape,
         imports,
         exports,
+        proposals: crate::proposals::needed(bytes),
     })
 }
 
@@ -129,7 +139,7 @@ fn shape(imports: &[Import], exports: &[Export]) -> Result<ModuleShape, NotCalla
 type Read = (Vec<Import>, Vec<Export>);
 
 fn read(bytes: &[u8]) -> Result<Read, wasmparser::BinaryReaderError> {
-    let mut signatures: Vec<(Vec<ValType>, Vec<ValType>)> = Vec::new();
+    let mut signatures: Vec<Option<FuncType>> = Vec::new();
     let mut function_types: Vec<u32> = Vec::new();
     let (mut imports, mut exports) = (Vec::new(), Vec::new());
     for payload in Parser::new(0).parse_all(bytes) {
@@ -138,20 +148,11 @@ fn read(bytes: &[u8]) -> Result<Read, wasmparser::BinaryReaderError> {
                 encoding: Encoding::Component,
                 ..
             } => break,
-            Payload::TypeSection(types) => {
-                for group in types {
-                    for ty in group?.into_types() {
-                        let func = ty.unwrap_func();
-                        signatures.push((func.params().to_vec(), func.results().to_vec()));
-                    }
-                }
-            }
+            Payload::TypeSection(section) => signatures.extend(types::function_types(section)?),
             Payload::ImportSection(section) => {
                 for import in section.into_imports() {
                     let import = import?;
-                    if let TypeRef::Func(ty) = import.ty {
-                        function_types.push(ty);
-                    }
+                    function_types.extend(types::imported_function(import.ty));
                     imports.push(Import {
                         module: import.module.to_string(),
                         name: import.name.to_string(),
@@ -167,14 +168,17 @@ fn read(bytes: &[u8]) -> Result<Read, wasmparser::BinaryReaderError> {
             Payload::ExportSection(section) => {
                 for export in section {
                     let export = export?;
-                    let signature = (export.kind == ExternalKind::Func)
-                        .then(|| function_types.get(export.index as usize))
-                        .flatten()
-                        .and_then(|&ty| signatures.get(ty as usize));
+                    let signature =
+                        matches!(export.kind, ExternalKind::Func | ExternalKind::FuncExact)
+                            .then(|| function_types.get(export.index as usize))
+                            .flatten()
+                            .and_then(|&ty| signatures.get(ty as usize)?.as_ref());
                     exports.push(Export {
                         name: export.name.to_string(),
                         kind: external_kind(export.kind),
-                        signature: signature.and_then(|(p, r)| Some((numbers(p)?, numbers(r)?))),
+                        signature: signature.and_then(|f| {
+                            Some((types::numbers(f.params())?, types::numbers(f.results())?))
+                        }),
                         signature_text: signature.map(signature_text).unwrap_or_default(),
                     });
                 }
@@ -185,20 +189,7 @@ fn read(bytes: &[u8]) -> Result<Read, wasmparser::BinaryReaderError> {
     Ok((imports, exports))
 }
 
-fn numbers(types: &[ValType]) -> Option<Vec<ValueType>> {
-    types
-        .iter()
-        .map(|t| match t {
-            ValType::I32 => Some(ValueType::I32),
-            ValType::I64 => Some(ValueType::I64),
-            ValType::F32 => Some(ValueType::F32),
-            ValType::F64 => Some(ValueType::F64),
-            _ => None,
-        })
-        .collect()
-}
-
-fn signature_text((params, results): &(Vec<ValType>, Vec<ValType>)) -> String {
+fn signature_text(func: &FuncType) -> String {
     let list = |types: &[ValType]| {
         types
             .iter()
@@ -206,7 +197,7 @@ fn signature_text((params, results): &(Vec<ValType>, Vec<ValType>)) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    format!("({}) -> ({})", list(params), list(results))
+    format!("({}) -> ({})", list(func.params()), list(func.results()))
 }
 
 fn type_ref_kind(ty: TypeRef) -> &'static str {
@@ -272,6 +263,43 @@ mod tests {
         assert!(matches!(inspect(truncated), Err(NotCallable::Invalid(_))));
         let component = wat::parse_str("(component)").unwrap();
         assert_eq!(inspect(&component).unwrap_err(), NotCallable::Component);
+    }
+
+    /// Modules of proposals beyond Wasm 2.0, as other compilers emit them (GC from Kotlin or
+    /// Dart, exceptions from C++, memory64, several memories): read whole, never a panic.
+    #[test]
+    fn modules_of_every_proposal_are_read() {
+        let gc = r#"(module
+            (type $point (struct (field i32) (field i32)))
+            (type $bytes (array (mut i8)))
+            (func (export "x") (param i32) (result i32)
+              (struct.get $point 0 (struct.new $point (local.get 0) (i32.const 2))))
+            (func (export "make") (result (ref $bytes)) (array.new_default $bytes (i32.const 4))))"#;
+        let m = inspect(&wat::parse_str(gc).unwrap()).unwrap();
+        assert_eq!(m.shape, ModuleShape::Numeric);
+        let x = m.export("x").unwrap();
+        assert_eq!(
+            x.signature,
+            Some((vec![ValueType::I32], vec![ValueType::I32]))
+        );
+        let make = m.export("make").unwrap();
+        assert_eq!(make.signature, None);
+        assert!(
+            make.signature_text.contains("ref"),
+            "{}",
+            make.signature_text
+        );
+        for wat in [
+            r#"(module (tag $e (param i32))
+                (func (export "f") (result i32)
+                  (block $h (result i32) (try_table (catch $e $h) (throw $e (i32.const 7))) (i32.const 0))))"#,
+            r#"(module (memory i64 1) (func (export "f") (result i64) (i64.load (i64.const 0))))"#,
+            r#"(module (memory $a 1) (memory $b 1)
+                (func (export "f") (result i32) (i32.load $b (i32.const 0))))"#,
+        ] {
+            let m = inspect(&wat::parse_str(wat).unwrap()).unwrap();
+            assert!(m.export("f").unwrap().signature.is_some(), "{wat}");
+        }
     }
 
     #[test]

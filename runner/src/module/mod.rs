@@ -2,11 +2,13 @@
 //! which runtimes can host it, all before anything is measured.
 
 pub mod inspect;
+pub mod types;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use plugbench_data::{ModuleShape, Value};
+use runtimes::{Program, WasiSetup};
 use sha2::{Digest, Sha256};
 
 pub use inspect::{inspect, Inspection, NotCallable};
@@ -163,17 +165,17 @@ impl UserModule {
     /// A WASI program's start; the WASI options refused for any other module.
     fn wasi_start(&self, request: &CallRequest) -> Result<Option<WasiStart>> {
         let shape = self.inspection.shape;
-        if !shape.is_wasi() {
+        if !shape.is_wasi() && !self.is_wasi_plugin() {
             if !request.env.is_empty() || !request.dirs.is_empty() {
                 bail!(
-                    "--env and --dir are for WASI programs; {} is a {}",
+                    "--env and --dir are for WASI programs and plugins that import WASI; {} is a {} that does not",
                     self.name,
                     shape.label()
                 );
             }
             return Ok(None);
         }
-        let command = shape != ModuleShape::WasiReactor;
+        let command = shape.is_wasi() && shape != ModuleShape::WasiReactor;
         Ok(Some(WasiStart {
             // A command's --arg values are its arguments; a reactor's are the export's numbers.
             args: if command {
@@ -185,6 +187,33 @@ impl UserModule {
             dirs: request.dirs.clone(),
             dirs_writable: request.dirs_writable,
         }))
+    }
+
+    /// An extism plugin that imports WASI (extism runs it with its WASI on).
+    pub fn is_wasi_plugin(&self) -> bool {
+        self.inspection.shape == ModuleShape::ExtismPlugin && self.inspection.imports_wasi()
+    }
+
+    /// A program of this module's shape, as `inspect` asks the runtimes about it (the call
+    /// itself is decided by `compare`'s options).
+    pub fn typical_program(&self) -> Program {
+        let export = self
+            .callable()
+            .first()
+            .map_or(String::new(), |e| e.to_string());
+        match self.inspection.shape {
+            ModuleShape::ExtismPlugin => Program::ExtismPlugin {
+                export,
+                wasi: self.is_wasi_plugin().then(WasiSetup::default),
+            },
+            shape if shape.is_wasi() => Program::Wasi(WasiSetup::default()),
+            ModuleShape::ByteAbi => Program::ByteAbi { export },
+            _ => Program::Invocation(runtimes::Invocation {
+                export,
+                args: Vec::new(),
+                results: Vec::new(),
+            }),
+        }
     }
 
     /// A command runs `_start`; `--invoke` may only name it.
@@ -307,19 +336,14 @@ pub fn default_candidates() -> Vec<String> {
         .collect()
 }
 
-/// Which of `candidates` can host a module of `shape` (a WASI program started as `wasi` says):
-/// those that can, and why each other cannot.
-pub fn hosts(
-    shape: ModuleShape,
-    wasi: &runtimes::WasiSetup,
-    candidates: &[String],
-) -> (Vec<String>, Vec<(String, String)>) {
+/// Which of `candidates` can run `program`: those that can, and why each other cannot.
+pub fn hosts(program: &Program, candidates: &[String]) -> (Vec<String>, Vec<(String, String)>) {
     let mut hosted = Vec::new();
     let mut not_hosted = Vec::new();
     for name in candidates {
         let answer = runtimes::create(name)
             .map_err(|e| e.to_string())
-            .and_then(|rt| runtimes::can_host(rt.as_ref(), shape, wasi));
+            .and_then(|rt| rt.hosts(program));
         match answer {
             Ok(()) => hosted.push(name.clone()),
             Err(why) => not_hosted.push((name.clone(), why)),
@@ -405,12 +429,11 @@ pub fn plan_modules(
     for path in paths {
         let module = load(&path)?;
         let calls = module.calls(request)?;
-        let wasi = calls[0].wasi_setup().unwrap_or_default();
         let mut candidates = candidates.clone();
         if request.native.is_some() {
             candidates.push(NATIVE_LIBRARY.to_string());
         }
-        let (hosted, not_hosted) = hosts(module.inspection.shape, &wasi, &candidates);
+        let (hosted, not_hosted) = hosts(&calls[0].program(), &candidates);
         check_hosts(&module, &hosted, &not_hosted, request, baseline)?;
         infos.push(plugbench_data::ModuleInfo {
             name: module.name.clone(),
@@ -421,6 +444,7 @@ pub fn plan_modules(
             calls: calls.iter().map(ModuleCall::describe).collect(),
             verified: request.verify,
             not_hosted,
+            imports_wasi: module.inspection.imports_wasi(),
         });
         for call in calls {
             groups.push((crate::workload::Workload::Module(call), hosted.clone()));

@@ -1,9 +1,11 @@
 //! The baseline: the kernel compiled natively into this binary, called through the same
 //! byte-level interface (JSON in, JSON out) as the Wasm builds.
 
-use kernel_embed::{Kernel, NativeFn};
+use kernel_embed::NativeFn;
 
-use crate::{Compiled, Configuration, GuestFormat, Instance, Runtime, RuntimeError, RuntimeInfo};
+use crate::{
+    Compiled, Configuration, GuestFormat, Instance, Program, Runtime, RuntimeError, RuntimeInfo,
+};
 
 pub struct Native;
 
@@ -22,8 +24,17 @@ impl Runtime for Native {
         }
     }
 
-    fn compile(&self, kernel: &Kernel, _bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
-        Ok(Box::new(NativeKernel(kernel.native)))
+    /// Linked in already: nothing to compile, nothing to cache.
+    fn compile(
+        &self,
+        program: &Program,
+        _bytes: &[u8],
+        cache: Option<&std::path::Path>,
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        match (program, cache) {
+            (Program::Kernel(kernel), None) => Ok(Box::new(NativeKernel(kernel.native))),
+            _ => Err(RuntimeError::Unsupported),
+        }
     }
 }
 

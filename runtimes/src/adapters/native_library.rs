@@ -8,12 +8,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use kernel_embed::Kernel;
-
 use kernel_embed::{CORE_STATUS_ERR, CORE_STATUS_OK};
 
 use crate::{
-    Compiled, Configuration, GuestFormat, Instance, Invocation, NativeBuild, Runtime, RuntimeError,
+    Compiled, Configuration, GuestFormat, Instance, NativeBuild, Program, Runtime, RuntimeError,
     RuntimeInfo,
 };
 
@@ -53,8 +51,16 @@ impl Runtime for NativeLibrary {
         }
     }
 
-    /// Writes the library to a file and loads it.
-    fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
+    /// Writes the library to a file and loads it (no cache: the host's dynamic loader).
+    fn compile(
+        &self,
+        program: &Program,
+        bytes: &[u8],
+        cache: Option<&std::path::Path>,
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        if cache.is_some() {
+            return Err(RuntimeError::Unsupported);
+        }
         if let Some(why) = (self.build == NativeBuild::X86_64V3)
             .then(crate::lacks_x86_64_v3)
             .flatten()
@@ -62,20 +68,15 @@ impl Runtime for NativeLibrary {
             return Err(RuntimeError::Compile(why));
         }
         let library = load(bytes)?;
+        if let Program::Invocation(invocation) = program {
+            return Ok(Box::new(numeric::NativeCall::new(library, invocation)?));
+        }
+        let export = program.byte_export().ok_or(RuntimeError::Unsupported)?;
         // SAFETY: a byte-ABI export has this signature (`kernel_wasm::native_library`,
         // docs/extending.md).
-        let run: KernelFn = *unsafe { library.get::<KernelFn>(kernel.export.as_bytes()) }
+        let run: KernelFn = *unsafe { library.get::<KernelFn>(export.as_bytes()) }
             .map_err(RuntimeError::compile)?;
         Ok(Box::new(Loaded(Arc::new(run))))
-    }
-
-    fn compile_invocation(
-        &self,
-        bytes: &[u8],
-        invocation: &Invocation,
-    ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let library = load(bytes)?;
-        Ok(Box::new(numeric::NativeCall::new(library, invocation)?))
     }
 }
 

@@ -4,16 +4,16 @@
 
 use std::time::{Duration, Instant};
 
-use kernel_embed::Kernel;
 use tinywasm::types::WasmValue;
 use tinywasm::{
     ExecProgress, FunctionTyped, HostFunction, Imports, Memory, Module, ModuleInstance, Store,
 };
 
 use crate::core_abi::{self, CoreAbi};
+use crate::program::{core_program, Code};
 use crate::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
-    Runtime, RuntimeError, RuntimeInfo, Symptom, Value, DEADLINE, FUEL,
+    Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, DEADLINE, FUEL,
 };
 
 /// Fuel given per resume under the fuel guard.
@@ -93,18 +93,31 @@ impl Runtime for TinyWasm {
         }
     }
 
-    fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let module = tinywasm::parse_bytes(bytes).map_err(RuntimeError::compile)?;
-        Ok(Box::new(TwModule {
-            module,
-            export: kernel.export,
-            guard: self.guard,
-        }))
+    /// tinywasm has no compilation cache.
+    fn compile(
+        &self,
+        program: &Program,
+        bytes: &[u8],
+        cache: Option<&std::path::Path>,
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        if cache.is_some() {
+            return Err(RuntimeError::Unsupported);
+        }
+        core_program(program, self.parse(bytes)?)
     }
 
     fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
+        Ok(Box::new(self.parse(bytes)?))
+    }
+}
+
+impl TinyWasm {
+    fn parse(&self, bytes: &[u8]) -> Result<TwCode, RuntimeError> {
         let module = tinywasm::parse_bytes(bytes).map_err(RuntimeError::compile)?;
-        Ok(Box::new(TwAnyModule(module)))
+        Ok(TwCode {
+            module,
+            guard: self.guard,
+        })
     }
 }
 
@@ -120,15 +133,26 @@ fn start(module: &Module) -> Result<(Store, ModuleInstance), RuntimeError> {
     Ok((store, instance))
 }
 
-struct TwModule {
+/// A parsed module with the guard its byte-ABI calls run under.
+struct TwCode {
     module: Module,
-    export: &'static str,
     guard: Option<Guard>,
+}
+
+impl Code for TwCode {
+    fn byte_abi(self, export: String) -> Box<dyn Compiled> {
+        Box::new(TwModule { code: self, export })
+    }
+}
+
+struct TwModule {
+    code: TwCode,
+    export: String,
 }
 
 impl Compiled for TwModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
-        let (store, instance) = start(&self.module)?;
+        let (store, instance) = start(&self.code.module)?;
         let memory = instance
             .memory("memory")
             .map_err(RuntimeError::instantiate)?;
@@ -136,14 +160,14 @@ impl Compiled for TwModule {
             .func(&store, "alloc")
             .map_err(RuntimeError::instantiate)?;
         let run = instance
-            .func(&store, self.export)
+            .func(&store, &self.export)
             .map_err(RuntimeError::instantiate)?;
         Ok(Box::new(TwInstance {
             store,
             memory,
             alloc,
             run,
-            guard: self.guard,
+            guard: self.code.guard,
         }))
     }
 }
@@ -227,13 +251,11 @@ impl Instance for TwInstance {
     }
 }
 
-/// Any module, parsed. tinywasm has no untyped resumable call, so an endless guest is stopped
-/// by the caller (the fuzzer's time limit kills the worker).
-struct TwAnyModule(Module);
-
-impl AnyModule for TwAnyModule {
+/// Any module: tinywasm has no untyped resumable call, so a guard does not bound these calls
+/// and an endless guest is stopped by the caller (the fuzzer's time limit kills the worker).
+impl AnyModule for TwCode {
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
-        let (store, instance) = start(&self.0)?;
+        let (store, instance) = start(&self.module)?;
         Ok(Box::new(TwAnyInstance {
             store,
             instance,

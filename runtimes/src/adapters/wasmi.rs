@@ -1,15 +1,17 @@
 //! wasmi, the interpreter, loading the plain core module; optionally with a sandbox guard.
 
-use kernel_embed::Kernel;
+use std::path::Path;
+
 use wasmi::{
     CompilationMode, Config, Engine, Linker, Memory, Module, Store, StoreLimits,
     StoreLimitsBuilder, TypedFunc, Val, F32, F64,
 };
 
 use crate::core_abi::{self, CoreAbi};
+use crate::program::{core_program, Code};
 use crate::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
-    Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL, MEMORY_LIMIT_BYTES,
+    Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL, MEMORY_LIMIT_BYTES,
 };
 
 /// What each store carries: the memory limits, consulted only when the guard is on.
@@ -156,35 +158,32 @@ impl Runtime for Wasmi {
         }
     }
 
-    fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
-        Ok(Box::new(WiModule {
-            code: self.code(bytes)?,
-            export: kernel.export,
-        }))
+    fn hosts(&self, program: &Program) -> Result<(), String> {
+        match program {
+            Program::Wasi(setup) => Self::wasi_support_for(setup),
+            other => self.info().guest.hosts(other),
+        }
+    }
+
+    /// wasmi has no compilation cache (nor artifacts: it translates at load).
+    fn compile(
+        &self,
+        program: &Program,
+        bytes: &[u8],
+        cache: Option<&Path>,
+    ) -> Result<Box<dyn Compiled>, RuntimeError> {
+        if cache.is_some() {
+            return Err(RuntimeError::Unsupported);
+        }
+        core_program(program, self.code(bytes)?)
     }
 
     fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
         Ok(Box::new(self.code(bytes)?))
     }
-
-    fn wasi_support(&self, setup: &crate::WasiSetup) -> Result<(), String> {
-        Self::wasi_support_for(setup)
-    }
-
-    fn compile_wasi(&self, bytes: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        self.compile_wasi_program(bytes)
-    }
 }
 
 impl Wasmi {
-    pub(super) fn engine(&self) -> &Engine {
-        &self.engine
-    }
-
-    pub(super) fn sandbox(&self) -> Option<Guard> {
-        self.sandbox
-    }
-
     fn code(&self, bytes: &[u8]) -> Result<WiCode, RuntimeError> {
         Ok(WiCode {
             sandbox: self.sandbox,
@@ -241,7 +240,7 @@ impl WiCode {
 
 struct WiModule {
     code: WiCode,
-    export: &'static str,
+    export: String,
 }
 
 impl Compiled for WiModule {
@@ -254,7 +253,7 @@ impl Compiled for WiModule {
             .get_typed_func(&store, "alloc")
             .map_err(RuntimeError::instantiate)?;
         let run = instance
-            .get_typed_func(&store, self.export)
+            .get_typed_func(&store, &self.export)
             .map_err(RuntimeError::instantiate)?;
         Ok(Box::new(WiInstance {
             store,
@@ -294,6 +293,16 @@ impl CoreAbi for WiInstance {
 impl Instance for WiInstance {
     fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
         core_abi::call(self, input)
+    }
+}
+
+impl Code for WiCode {
+    fn byte_abi(self, export: String) -> Box<dyn Compiled> {
+        Box::new(WiModule { code: self, export })
+    }
+
+    fn wasi(self) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
+        super::wasmi_wasi::wasi_program(self.engine, self.module, self.sandbox)
     }
 }
 

@@ -32,36 +32,36 @@ impl Wasmi {
             None => Ok(()),
         }
     }
+}
 
-    pub(super) fn compile_wasi_program(
-        &self,
-        bytes: &[u8],
-    ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
-        let engine = self.engine().clone();
-        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
-        let mut linker: Linker<WasiState> = Linker::new(&engine);
-        wasmi_wasi::add_to_linker(&mut linker, |s| &mut s.wasi).map_err(RuntimeError::setup)?;
-        linker
-            .func_wrap(
-                BENCH_MODULE,
-                "start",
-                |mut c: wasmi::Caller<'_, WasiState>| c.data_mut().bench.start(),
-            )
-            .map_err(RuntimeError::setup)?;
-        linker
-            .func_wrap(
-                BENCH_MODULE,
-                "end",
-                |mut c: wasmi::Caller<'_, WasiState>| c.data_mut().bench.end(),
-            )
-            .map_err(RuntimeError::setup)?;
-        Ok(Box::new(WiWasiProgram {
-            engine,
-            linker,
-            module,
-            sandbox: self.sandbox(),
-        }))
-    }
+/// A compiled module as a WASI program: a linker with WASI p1 and the benchmark markers.
+pub(super) fn wasi_program(
+    engine: Engine,
+    module: Module,
+    sandbox: Option<Guard>,
+) -> Result<Box<dyn WasiProgram>, RuntimeError> {
+    let mut linker: Linker<WasiState> = Linker::new(&engine);
+    wasmi_wasi::add_to_linker(&mut linker, |s| &mut s.wasi).map_err(RuntimeError::setup)?;
+    linker
+        .func_wrap(
+            BENCH_MODULE,
+            "start",
+            |mut c: wasmi::Caller<'_, WasiState>| c.data_mut().bench.start(),
+        )
+        .map_err(RuntimeError::setup)?;
+    linker
+        .func_wrap(
+            BENCH_MODULE,
+            "end",
+            |mut c: wasmi::Caller<'_, WasiState>| c.data_mut().bench.end(),
+        )
+        .map_err(RuntimeError::setup)?;
+    Ok(Box::new(WiWasiProgram {
+        engine,
+        linker,
+        module,
+        sandbox,
+    }))
 }
 
 struct WiWasiProgram {

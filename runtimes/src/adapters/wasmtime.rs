@@ -2,7 +2,6 @@
 //! Winch (baseline compiler), Pulley (wasmtime's portable interpreter, for hosts without JIT)
 //! and Cranelift with the pooling instance allocator; each optionally with a sandbox guard.
 
-use kernel_embed::Kernel;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
@@ -12,9 +11,10 @@ use wasmtime::{
 };
 
 use crate::core_abi::{self, CoreAbi};
+use crate::program::{core_program, Code};
 use crate::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
-    Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL, MEMORY_LIMIT_BYTES,
+    Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL, MEMORY_LIMIT_BYTES,
 };
 
 /// What each store carries: the memory limits, consulted only when the guard is on.
@@ -177,11 +177,6 @@ impl Wasmtime {
         Ok(config)
     }
 
-    #[cfg(feature = "wasmtime-wasi")]
-    pub(super) fn sandbox(&self) -> Option<Guard> {
-        self.sandbox
-    }
-
     fn deserialize(&self, artifact: &[u8]) -> Result<Module, RuntimeError> {
         // SAFETY: the artifact was produced by `serialize` on this engine in this process.
         unsafe { Module::deserialize(&self.engine, artifact) }.map_err(RuntimeError::compile)
@@ -212,10 +207,18 @@ impl Wasmtime {
         }
     }
 
-    fn compiled(&self, kernel: &Kernel, module: Module) -> Box<dyn Compiled> {
-        Box::new(WtModule {
-            code: self.code(module),
-            export: kernel.export,
+    /// `bytes` compiled by this runtime's engine, or by the one with the cache in `cache`.
+    fn compile_code(&self, bytes: &[u8], cache: Option<&Path>) -> Result<WtCode, RuntimeError> {
+        let (engine, linker) = match cache {
+            Some(dir) => self.engine_with_cache(dir)?,
+            None => (self.engine.clone(), self.linker.clone()),
+        };
+        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
+        Ok(WtCode {
+            sandbox: self.sandbox,
+            engine,
+            linker,
+            module,
         })
     }
 }
@@ -249,86 +252,30 @@ impl Runtime for Wasmtime {
         }
     }
 
-    fn compile(&self, kernel: &Kernel, bytes: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
-        Ok(self.compiled(kernel, module))
+    fn hosts(&self, program: &Program) -> Result<(), String> {
+        match program {
+            Program::Wasi(_) => {
+                crate::wasi_built_in(cfg!(feature = "wasmtime-wasi"), "wasmtime-wasi")
+            }
+            other => self.info().guest.hosts(other),
+        }
     }
 
-    fn compile_cached(
+    fn compile(
         &self,
-        kernel: &Kernel,
+        program: &Program,
         bytes: &[u8],
-        cache_dir: &Path,
+        cache: Option<&Path>,
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let (engine, linker) = self.engine_with_cache(cache_dir)?;
-        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
-        Ok(Box::new(WtModule {
-            code: WtCode {
-                sandbox: self.sandbox,
-                linker,
-                engine,
-                module,
-            },
-            export: kernel.export,
-        }))
+        core_program(program, self.compile_code(bytes, cache)?)
     }
 
-    fn load_artifact(
-        &self,
-        kernel: &Kernel,
-        artifact: &[u8],
-    ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        Ok(self.compiled(kernel, self.deserialize(artifact)?))
+    fn load(&self, program: &Program, artifact: &[u8]) -> Result<Box<dyn Compiled>, RuntimeError> {
+        core_program(program, self.code(self.deserialize(artifact)?))
     }
 
     fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
-        let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
-        Ok(Box::new(self.code(module)))
-    }
-
-    fn load_any(&self, artifact: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
-        Ok(Box::new(self.code(self.deserialize(artifact)?)))
-    }
-
-    fn compile_any_cached(
-        &self,
-        bytes: &[u8],
-        cache_dir: &Path,
-    ) -> Result<Box<dyn AnyModule>, RuntimeError> {
-        let (engine, linker) = self.engine_with_cache(cache_dir)?;
-        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
-        Ok(Box::new(WtCode {
-            sandbox: self.sandbox,
-            engine,
-            linker,
-            module,
-        }))
-    }
-
-    fn wasi_support(&self, _setup: &crate::WasiSetup) -> Result<(), String> {
-        crate::wasi_built_in(cfg!(feature = "wasmtime-wasi"), "wasmtime-wasi")
-    }
-
-    #[cfg(feature = "wasmtime-wasi")]
-    fn compile_wasi(&self, bytes: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        let module = Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
-        self.wasi_program(self.engine.clone(), module)
-    }
-
-    #[cfg(feature = "wasmtime-wasi")]
-    fn load_wasi(&self, artifact: &[u8]) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        self.wasi_program(self.engine.clone(), self.deserialize(artifact)?)
-    }
-
-    #[cfg(feature = "wasmtime-wasi")]
-    fn compile_wasi_cached(
-        &self,
-        bytes: &[u8],
-        cache_dir: &Path,
-    ) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        let (engine, _) = self.engine_with_cache(cache_dir)?;
-        let module = Module::new(&engine, bytes).map_err(RuntimeError::compile)?;
-        self.wasi_program(engine, module)
+        Ok(Box::new(self.compile_code(bytes, None)?))
     }
 }
 
@@ -380,7 +327,7 @@ impl WtCode {
 
 struct WtModule {
     code: WtCode,
-    export: &'static str,
+    export: String,
 }
 
 impl Compiled for WtModule {
@@ -393,7 +340,7 @@ impl Compiled for WtModule {
             .get_typed_func(&mut store, "alloc")
             .map_err(RuntimeError::instantiate)?;
         let run = instance
-            .get_typed_func(&mut store, self.export)
+            .get_typed_func(&mut store, &self.export)
             .map_err(RuntimeError::instantiate)?;
         Ok(Box::new(WtInstanceState {
             store,
@@ -437,6 +384,17 @@ impl CoreAbi for WtInstanceState {
 impl Instance for WtInstanceState {
     fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
         core_abi::call(self, input)
+    }
+}
+
+impl Code for WtCode {
+    fn byte_abi(self, export: String) -> Box<dyn Compiled> {
+        Box::new(WtModule { code: self, export })
+    }
+
+    #[cfg(feature = "wasmtime-wasi")]
+    fn wasi(self) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
+        super::wasmtime_wasi::wasi_program(self.engine, self.module, self.sandbox)
     }
 }
 

@@ -7,7 +7,7 @@ use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use super::wasi_bench::Bench;
-use super::wasmtime::{guarded_store, Wasmtime};
+use super::wasmtime::guarded_store;
 use crate::{
     Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
     WasiSetup, BENCH_MODULE, STREAM_CAP,
@@ -20,36 +20,34 @@ struct WasiState {
     bench: Bench,
 }
 
-impl Wasmtime {
-    /// A compiled module as a WASI program: a linker with WASI p1 and the benchmark markers.
-    pub(super) fn wasi_program(
-        &self,
-        engine: Engine,
-        module: Module,
-    ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
-        let mut linker: Linker<WasiState> = Linker::new(&engine);
-        p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi).map_err(RuntimeError::setup)?;
-        linker
-            .func_wrap(
+/// A compiled module as a WASI program: a linker with WASI p1 and the benchmark markers.
+pub(super) fn wasi_program(
+    engine: Engine,
+    module: Module,
+    sandbox: Option<Guard>,
+) -> Result<Box<dyn WasiProgram>, RuntimeError> {
+    let mut linker: Linker<WasiState> = Linker::new(&engine);
+    p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi).map_err(RuntimeError::setup)?;
+    linker
+        .func_wrap(
+            BENCH_MODULE,
+            "start",
+            |mut c: wasmtime::Caller<'_, WasiState>| c.data_mut().bench.start(),
+        )
+        .and_then(|l| {
+            l.func_wrap(
                 BENCH_MODULE,
-                "start",
-                |mut c: wasmtime::Caller<'_, WasiState>| c.data_mut().bench.start(),
+                "end",
+                |mut c: wasmtime::Caller<'_, WasiState>| c.data_mut().bench.end(),
             )
-            .and_then(|l| {
-                l.func_wrap(
-                    BENCH_MODULE,
-                    "end",
-                    |mut c: wasmtime::Caller<'_, WasiState>| c.data_mut().bench.end(),
-                )
-            })
-            .map_err(RuntimeError::setup)?;
-        Ok(Box::new(WtWasiProgram {
-            engine,
-            linker,
-            module,
-            sandbox: self.sandbox(),
-        }))
-    }
+        })
+        .map_err(RuntimeError::setup)?;
+    Ok(Box::new(WtWasiProgram {
+        engine,
+        linker,
+        module,
+        sandbox,
+    }))
 }
 
 struct WtWasiProgram {

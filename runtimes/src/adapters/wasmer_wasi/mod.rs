@@ -4,6 +4,7 @@
 
 mod files;
 
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use wasmer::{
@@ -19,38 +20,36 @@ use wasmer_wasix::{
 };
 
 use super::wasi_bench::Bench;
-use super::wasmer::{from_value, to_value, Wasmer};
+use super::wasmer::{from_value, to_value};
 use crate::{
     Ended, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup,
     BENCH_MODULE,
 };
 use files::{Output, ReadOnly};
 
-impl Wasmer {
-    /// A compiled module as a WASI program, with the engine that compiled it.
-    pub(super) fn wasi_program(
-        engine: Engine,
-        module: Module,
-        metered: bool,
-    ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
-        // One worker thread: the guest runs on the calling thread, tokio only serves
-        // wasmer-wasix's host file operations.
-        let tokio = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .map_err(|e| RuntimeError::Setup(format!("a tokio runtime for wasmer-wasix: {e}")))?;
-        let mut runtime =
-            PluggableRuntime::new(Arc::new(TokioTaskManager::new(tokio.handle().clone())));
-        runtime.set_engine(engine.clone());
-        Ok(Box::new(WmWasiProgram {
-            tokio,
-            runtime: Arc::new(runtime),
-            engine,
-            module,
-            metered,
-        }))
-    }
+/// A compiled module as a WASI program, with the engine that compiled it.
+pub(super) fn wasi_program(
+    engine: Engine,
+    module: Module,
+    metered: bool,
+) -> Result<Box<dyn WasiProgram>, RuntimeError> {
+    // One worker thread: the guest runs on the calling thread, tokio only serves
+    // wasmer-wasix's host file operations.
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| RuntimeError::Setup(format!("a tokio runtime for wasmer-wasix: {e}")))?;
+    let mut runtime =
+        PluggableRuntime::new(Arc::new(TokioTaskManager::new(tokio.handle().clone())));
+    runtime.set_engine(engine.clone());
+    Ok(Box::new(WmWasiProgram {
+        tokio,
+        runtime: Arc::new(runtime),
+        engine,
+        module,
+        metered,
+    }))
 }
 
 struct WmWasiProgram {
@@ -163,30 +162,38 @@ fn environment(
         .stdout(Box::new(streams[0].clone()))
         .stderr(Box::new(streams[1].clone()))
         .runtime(runtime);
-    // The guest sees an empty in-memory root with each directory mounted at its guest path,
-    // as wasmer's own runner sets it up; only the directories are preopened.
-    let root = MountFileSystem::new();
-    root.mount("/", Arc::new(TmpFileSystem::new()))
-        .map_err(|e| RuntimeError::Instantiate(format!("wasmer-wasix root file system: {e}")))?;
+    // The guest sees each directory mounted at its guest path, as wasmer's own runner sets it
+    // up: over an empty in-memory root, or, for a directory preopened as `.` or `/` (how
+    // WASI command-line programs are given their inputs), over that directory itself.
+    let mut at_root = None;
+    let mut mounts = Vec::new();
     for dir in &setup.dirs {
         let refused = |e: &dyn std::fmt::Display| {
             RuntimeError::Instantiate(format!("--dir {}: {e}", dir.host.display()))
         };
-        let guest = format!("/{}", dir.guest.trim_start_matches('/'));
+        let mount = mount_path(&dir.guest).map_err(|e| refused(&e))?;
         let host = HostFileSystem::new(tokio::runtime::Handle::current(), &dir.host)
             .map_err(|e| refused(&e))?;
         // The preopen's rights alone do not stop wasmer-wasix from creating files (measured:
         // a program created one in a directory preopened without write), so a read-only
         // directory is mounted through a file system that refuses every change.
-        let mounted: Arc<dyn FileSystem + Send + Sync> = if dir.writable {
+        let fs: Arc<dyn FileSystem + Send + Sync> = if dir.writable {
             Arc::new(host)
         } else {
             Arc::new(ReadOnly(host))
         };
-        root.mount(&guest, mounted).map_err(|e| refused(&e))?;
+        if mount == Path::new("/") {
+            if at_root.replace(fs).is_some() {
+                return Err(refused(
+                    &"a second directory at the guest's root (`.` or `/`)",
+                ));
+            }
+        } else {
+            mounts.push((mount.clone(), fs));
+        }
         builder
             .add_preopen_build(|p| {
-                p.directory(&guest)
+                p.directory(&mount)
                     .alias(&dir.guest)
                     .read(true)
                     .write(dir.writable)
@@ -194,8 +201,34 @@ fn environment(
             })
             .map_err(|e| refused(&e))?;
     }
+    let root = MountFileSystem::new();
+    let base = at_root.unwrap_or_else(|| Arc::new(TmpFileSystem::new()));
+    root.mount("/", base)
+        .map_err(|e| RuntimeError::Instantiate(format!("wasmer-wasix root file system: {e}")))?;
+    for (mount, fs) in mounts {
+        root.mount(&mount, fs)
+            .map_err(|e| RuntimeError::Instantiate(format!("--dir at {}: {e}", mount.display())))?;
+    }
     builder.set_mount_fs(root);
     Ok(builder)
+}
+
+/// Where a guest path is mounted in wasmer-wasix's file system: relative paths are taken from
+/// the root (the guest's working directory), `.` components dropped; a path that climbs above
+/// the root is refused.
+fn mount_path(guest: &str) -> Result<PathBuf, String> {
+    let mut mount = PathBuf::from("/");
+    for component in Path::new(guest).components() {
+        match component {
+            Component::RootDir | Component::CurDir => {}
+            Component::Normal(part) => mount.push(part),
+            Component::ParentDir if mount.pop() => {}
+            Component::ParentDir | Component::Prefix(_) => {
+                return Err(format!("guest path `{guest}` leaves the guest's root"))
+            }
+        }
+    }
+    Ok(mount)
 }
 
 struct WmWasiInstance {
@@ -259,5 +292,27 @@ impl Drop for WmWasiInstance {
     fn drop(&mut self) {
         let _inside = self.tokio.enter();
         self.wasi.on_exit(&mut self.store, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mount_path;
+
+    #[test]
+    fn guest_paths_are_mounted_from_the_root() {
+        for (guest, mount) in [
+            (".", "/"),
+            ("./", "/"),
+            ("/", "/"),
+            ("data", "/data"),
+            ("./data/in", "/data/in"),
+            ("/abs/dir", "/abs/dir"),
+            ("a/../b", "/b"),
+        ] {
+            assert_eq!(mount_path(guest).unwrap().to_str(), Some(mount), "{guest}");
+        }
+        assert!(mount_path("..").is_err());
+        assert!(mount_path("/x/../..").is_err());
     }
 }

@@ -1,0 +1,106 @@
+//! What a runtime is asked to run: the [`Program`], decided before anything is compiled. A
+//! runtime compiles bytes for a program and loads an artifact for one; how the program is
+//! then called (the byte ABI, an extism call, a numeric export, a WASI start) is its adapter's
+//! business, so one `compile` and one `load` serve every kind of program.
+
+use kernel_embed::Kernel;
+
+use crate::{invoked, wasi_call, AnyModule, Compiled, Invocation, RuntimeError, WasiProgram};
+use crate::{GuestFormat, WasiSetup};
+
+#[derive(Debug, Clone)]
+pub enum Program {
+    /// A built-in kernel, in the build its runtime loads ([`GuestFormat`]).
+    Kernel(&'static Kernel),
+    /// A user's module with plugbench's byte ABI: `export` called with bytes in and out.
+    ByteAbi { export: String },
+    /// A user's extism plugin: `export` called with bytes; `wasi` for a plugin that imports
+    /// WASI (extism's WASI is on for it, with the directories given).
+    ExtismPlugin {
+        export: String,
+        wasi: Option<WasiSetup>,
+    },
+    /// A numeric export of a user's module, called with fixed arguments.
+    Invocation(Invocation),
+    /// A user's WASI preview 1 program (a command, a reactor or a Sightglass-style benchmark).
+    Wasi(WasiSetup),
+}
+
+impl Program {
+    /// The export a byte call goes to (none for a numeric call or a WASI program).
+    pub fn byte_export(&self) -> Option<&str> {
+        match self {
+            Program::Kernel(kernel) => Some(kernel.export),
+            Program::ByteAbi { export } | Program::ExtismPlugin { export, .. } => Some(export),
+            Program::Invocation(_) | Program::Wasi(_) => None,
+        }
+    }
+}
+
+impl GuestFormat {
+    /// Whether a runtime that loads this format can run `program`, or why not. A WASI program
+    /// is refused here: a runtime whose adapter wires WASI answers for it itself.
+    pub fn hosts(self, program: &Program) -> Result<(), String> {
+        let why = match (self, program) {
+            (_, Program::Kernel(_)) => return Ok(()),
+            (GuestFormat::CoreModule, Program::ByteAbi { .. } | Program::Invocation(_)) => {
+                return Ok(())
+            }
+            (GuestFormat::PdkPlugin, Program::ExtismPlugin { .. }) => return Ok(()),
+            (
+                GuestFormat::NativeLibrary { .. },
+                Program::ByteAbi { .. } | Program::ExtismPlugin { .. } | Program::Invocation(_),
+            ) => return Ok(()),
+            (GuestFormat::CoreModule, Program::Wasi(_)) => {
+                "its adapter does not wire a WASI implementation"
+            }
+            (GuestFormat::PdkPlugin, Program::Wasi(_)) => {
+                "extism's WASI switch gives a plugin no arguments or stdin, and its stdout and \
+                 stderr go nowhere (or to the host process's own), so a program's output cannot \
+                 be captured or checked"
+            }
+            (GuestFormat::PdkPlugin, _) => "it runs extism plugins only",
+            (GuestFormat::CoreModule, Program::ExtismPlugin { .. }) => {
+                "it has no extism kernel (the plugin imports `extism:host/env`)"
+            }
+            (GuestFormat::NativeLibrary { .. }, _) => {
+                "a native library is called by function, not run as a WASI program"
+            }
+            (GuestFormat::Native, _) => "it is the built-in kernels' native build",
+            (GuestFormat::CoreModuleSimd, _) => {
+                "it is the gap measurement's SIMD build of the built-in kernels"
+            }
+            (GuestFormat::CoreModuleShared | GuestFormat::PdkPluginShared, _) => {
+                "it is the gap measurement's build of every built-in kernel in one module"
+            }
+        };
+        Err(why.into())
+    }
+}
+
+/// A core module compiled by an engine, before it is known how it will be called: every
+/// adapter of a core-module runtime has one, and [`core_program`] makes it the program.
+#[allow(dead_code)] // unused when no core-module runtime is built in
+pub(crate) trait Code: AnyModule + Sized + 'static {
+    /// Called through the byte ABI at `export`.
+    fn byte_abi(self, export: String) -> Box<dyn Compiled>;
+    /// Run as a WASI program (where the adapter wires WASI).
+    fn wasi(self) -> Result<Box<dyn WasiProgram>, RuntimeError> {
+        Err(RuntimeError::Unsupported)
+    }
+}
+
+/// `code` called as `program` says.
+#[allow(dead_code)] // unused when no core-module runtime is built in
+pub(crate) fn core_program(
+    program: &Program,
+    code: impl Code,
+) -> Result<Box<dyn Compiled>, RuntimeError> {
+    match program {
+        Program::Kernel(kernel) => Ok(code.byte_abi(kernel.export.to_string())),
+        Program::ByteAbi { export } => Ok(code.byte_abi(export.clone())),
+        Program::Invocation(invocation) => Ok(invoked(Box::new(code), invocation)),
+        Program::Wasi(setup) => Ok(wasi_call(code.wasi()?, setup)),
+        Program::ExtismPlugin { .. } => Err(RuntimeError::Unsupported),
+    }
+}
