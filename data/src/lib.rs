@@ -12,6 +12,7 @@ mod pairing;
 mod phase;
 mod proposal;
 pub mod schema;
+mod sequence;
 mod shape;
 mod stop;
 mod value;
@@ -25,9 +26,10 @@ pub use pairing::{headline_ratio, paired, Pairs};
 pub use phase::Phase;
 pub use proposal::{Proposal, ProposalSupport, Support};
 pub use schema::{
-    ArtifactInfo, Environment, Group, Memory, ModuleInfo, NativeLibraryInfo, RawSamples, RunFile,
-    RuntimeResult, SandboxInfo, Settings, SimdInfo, Status, SCHEMA_VERSION,
+    ArtifactInfo, Environment, Group, LinkedInfo, Memory, ModuleInfo, NativeLibraryInfo,
+    RawSamples, RunFile, RuntimeResult, SandboxInfo, Settings, SimdInfo, Status, SCHEMA_VERSION,
 };
+pub use sequence::{Arg, BadCall, Sequence, Step};
 pub use shape::ModuleShape;
 pub use stop::StopReason;
 pub use value::{Value, ValueType};

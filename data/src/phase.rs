@@ -20,6 +20,10 @@ pub enum Phase {
     LoadArtifact,
     /// Compile with the runtime's own cache on, after one compile that filled it.
     CompileCached,
+    /// A call sequence's setup call, on a fresh instance (`--setup`).
+    Setup,
+    /// A call sequence's teardown call, after its setup and one timed call (`--teardown`).
+    Teardown,
 }
 
 named!("phase", Phase {
@@ -30,6 +34,8 @@ named!("phase", Phase {
     Serialize => "serialize",
     LoadArtifact => "load_artifact",
     CompileCached => "compile_cached",
+    Setup => "setup",
+    Teardown => "teardown",
 });
 
 impl Phase {
@@ -43,7 +49,15 @@ impl Phase {
             Phase::Serialize => "serialize",
             Phase::LoadArtifact => "load artifact",
             Phase::CompileCached => "compile (cached)",
+            Phase::Setup => "setup",
+            Phase::Teardown => "teardown",
         }
+    }
+
+    /// A step of a call sequence's lifecycle: only a module measured with one has it, so a
+    /// report shows it only where some row measured it.
+    pub fn is_lifecycle(self) -> bool {
+        matches!(self, Phase::Setup | Phase::Teardown)
     }
 }
 
@@ -57,7 +71,7 @@ mod tests {
             assert_eq!(phase.to_string().parse::<Phase>(), Ok(phase));
             assert!(!phase.label().is_empty());
         }
-        assert_eq!(Phase::ALL.len(), 7);
+        assert_eq!(Phase::ALL.len(), 9);
         assert_eq!(
             serde_json::to_string(&Phase::CompileCached).unwrap(),
             "\"compile_cached\""

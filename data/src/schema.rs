@@ -29,7 +29,8 @@ use serde::{Deserialize, Serialize};
 /// 9: a user's module's workload has the output the runtimes agreed on (`groups[].answer`:
 /// numbers, or bytes and each WASI stream as length, SHA-256 and preview; none before), and
 /// the module says whether it imports WASI (`environment.modules[].imports_wasi`);
-/// `environment.proposals`, which proposals each runtime ran (none before).
+/// `environment.proposals`, which proposals each runtime ran (none before);
+/// `environment.modules[].links`, the modules linked to it (`--link`).
 pub const SCHEMA_VERSION: u32 = 9;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
@@ -103,6 +104,19 @@ pub struct ModuleInfo {
     /// It imports WASI preview 1 (for an extism plugin: extism runs it with WASI on).
     #[serde(default)]
     pub imports_wasi: bool,
+    /// The modules it imports from (`--link`), in the order they are instantiated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkedInfo>,
+}
+
+/// A module linked to a user's module (`--link NAME=PATH`): which file exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkedInfo {
+    /// The import module name it provides.
+    pub name: String,
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
 }
 
 /// A native library of the gap measurement: the runtime name that loads it, and how it is built.

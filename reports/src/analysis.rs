@@ -114,6 +114,11 @@ fn phase_results(result: &RuntimeResult) -> BTreeMap<Phase, PhaseResult> {
             };
             (phase, entry)
         })
+        // A lifecycle phase belongs to a call sequence only: elsewhere it is not there at all.
+        .filter(|(phase, entry)| {
+            !phase.is_lifecycle()
+                || !matches!(entry, PhaseResult::NotSupported | PhaseResult::NotMeasured)
+        })
         .collect()
 }
 

@@ -7,8 +7,8 @@ use sha2::{Digest, Sha256};
 
 /// What `output`, the output of one call of `program`, says.
 pub fn answer(program: &Program, output: &[u8]) -> Answer {
-    let typed = match program {
-        Program::Invocation(_) => std::str::from_utf8(output)
+    let typed = match program.unlinked().0 {
+        Program::Invocation(_) | Program::Sequence(_) => std::str::from_utf8(output)
             .ok()
             .and_then(runtimes::results_from_text)
             .map(|values| Answer::Values { values }),
@@ -18,7 +18,10 @@ pub fn answer(program: &Program, output: &[u8]) -> Answer {
             stdout: excerpt(&o.stdout),
             stderr: excerpt(&o.stderr),
         }),
-        Program::Kernel(_) | Program::ByteAbi { .. } | Program::ExtismPlugin { .. } => None,
+        Program::Kernel(_)
+        | Program::ByteAbi { .. }
+        | Program::ExtismPlugin { .. }
+        | Program::Linked { .. } => None,
     };
     typed.unwrap_or_else(|| Answer::Bytes {
         output: excerpt(output),

@@ -52,6 +52,10 @@ plugbench inspect my-plugin.wasm")]
     Inspect {
         /// A `.wasm` file.
         module: PathBuf,
+        /// A module it imports from: NAME (the import module) = PATH.wasm (repeatable, in
+        /// instantiation order).
+        #[arg(long = "link", value_name = "NAME=PATH", value_parser = crate::module::links::parse)]
+        links: Vec<(String, PathBuf)>,
     },
     /// Rebuild the table and reports from a saved results file, without rerunning.
     Report(ReportArgs),
@@ -212,7 +216,8 @@ pub struct CompareArgs {
     /// every `*.wasm` in it). `plugbench inspect` shows how it is called and who hosts it.
     #[arg(long = "module", value_name = "PATH", help_heading = "Your own module")]
     pub modules: Vec<PathBuf>,
-    /// The export to call (default: the only one there is).
+    /// The export to call (default: the only one there is), or a call sequence's timed call
+    /// written as a call (`run($setup)`).
     #[arg(long, value_name = "NAME", help_heading = "Your own module")]
     pub invoke: Option<String>,
     /// An argument of a numeric export, in order (repeatable), typed by its signature; for a
@@ -253,6 +258,22 @@ pub struct CompareArgs {
     /// native row, every ratio relative to it.
     #[arg(long, value_name = "LIB.so", help_heading = "Your own module")]
     pub native: Option<PathBuf>,
+    /// A module the measured module imports from: NAME (the import module) = PATH.wasm,
+    /// instantiated before it in the same store (repeatable, in instantiation order; a linked
+    /// module may import WASI and the modules linked before it).
+    #[arg(long = "link", value_name = "NAME=PATH", value_parser = crate::module::links::parse, help_heading = "Your own module")]
+    pub links: Vec<(String, PathBuf)>,
+    /// A call sequence's setup, called once per instance before the timed call (`--invoke
+    /// 'run($setup)'`), untimed: `name(args)`, numbers; its results are `$setup`, `$setup.1`, ...
+    #[arg(long, value_name = "CALL", help_heading = "Your own module")]
+    pub setup: Option<String>,
+    /// A call after the timed call whose results are the output checked across runtimes
+    /// (`len_primes($setup)`).
+    #[arg(long, value_name = "CALL", help_heading = "Your own module")]
+    pub check: Option<String>,
+    /// A call sequence's teardown, when an instance is done (`teardown($setup)`).
+    #[arg(long, value_name = "CALL", help_heading = "Your own module")]
+    pub teardown: Option<String>,
     /// Let a WASI program write in its --dir directories.
     #[arg(long, help_heading = "Your own module")]
     pub dir_rw: bool,

@@ -22,7 +22,9 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Compare(args) => compare_cmd(*args),
         Command::List => list_cmd().map(|_| ExitCode::SUCCESS),
-        Command::Inspect { module } => inspect_cmd(&module).map(|_| ExitCode::SUCCESS),
+        Command::Inspect { module, links } => {
+            inspect_cmd(&module, &links).map(|_| ExitCode::SUCCESS)
+        }
         Command::Report(args) => report_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Diff { old, new } => diff_cmd(&old, &new).map(|_| ExitCode::SUCCESS),
         Command::Fuzz(args) => fuzz_cmd(args),
@@ -273,6 +275,10 @@ fn module_groups(args: &CompareArgs) -> Result<(Groups, Vec<reports::ModuleInfo>
             .as_deref()
             .map(|p| std::fs::canonicalize(p).with_context(|| format!("--native {}", p.display())))
             .transpose()?,
+        links: args.links.clone(),
+        setup: args.setup.clone(),
+        check: args.check.clone(),
+        teardown: args.teardown.clone(),
     };
     module::plan_modules(
         &args.modules,
@@ -382,8 +388,8 @@ fn list_cmd() -> Result<()> {
     Ok(())
 }
 
-fn inspect_cmd(path: &Path) -> Result<()> {
-    let module = module::load(path)?;
+fn inspect_cmd(path: &Path, links: &[(String, PathBuf)]) -> Result<()> {
+    let module = module::load(path, module::links::load(links)?)?;
     let i = &module.inspection;
     println!(
         "{}: {} bytes, sha256 {}",
@@ -396,6 +402,15 @@ fn inspect_cmd(path: &Path) -> Result<()> {
     }
     for import in &i.imports {
         println!("  {}.{} ({})", import.module, import.name, import.kind);
+    }
+    for link in &module.links {
+        println!(
+            "  from --link {}: {}, {} bytes, sha256 {}",
+            link.name,
+            link.path.display(),
+            link.bytes,
+            link.sha256
+        );
     }
     println!("\nexports:");
     for export in &i.exports {

@@ -98,13 +98,15 @@ impl Setup {
             std::fs::read(path).map_err(|e| anyhow::anyhow!("read {}: {e}", path.display()))
         };
         let input = match &call.call {
-            CallWith::Numbers(_) => Vec::new(),
+            CallWith::Numbers(_) | CallWith::Sequence(_) => Vec::new(),
             CallWith::Input(path) => path.as_deref().map(read).transpose()?.unwrap_or_default(),
         };
         Ok(Setup {
-            program: call.program(),
+            program: call.linked_program()?,
             kernel: None,
-            region: call.shape == plugbench_data::ModuleShape::SightglassBench,
+            // A Sightglass-style benchmark's marked region, a call sequence's timed call.
+            region: call.shape == plugbench_data::ModuleShape::SightglassBench
+                || matches!(call.call, CallWith::Sequence(_)),
             module: Some(read(&call.path)?),
             input,
             reference: if call.verify {
@@ -267,6 +269,14 @@ impl Worker {
             call_estimate_ns = start.elapsed().as_nanos() as f64;
             self.check(second)?;
         }
+        let mut config = info.config;
+        if instance
+            .lifecycle()
+            .is_some_and(|l| l.fresh_setup_per_call())
+        {
+            config += "; the timed call changes the module's state (the check differs after a \
+                       second one), so every timed call had a fresh setup of its own (untimed)";
+        }
         self.prepared = Some(Prepared {
             runtime,
             compiled,
@@ -279,7 +289,7 @@ impl Worker {
         Ok(Response::Ready {
             crate_name: info.crate_name.into(),
             crate_version: info.crate_version.into(),
-            config: info.config,
+            config,
             guest: info.guest.label().into(),
             baseline: info.guest == GuestFormat::Native,
             native: matches!(
@@ -408,6 +418,7 @@ impl Worker {
             }
             Phase::LoadArtifact => time_load_artifact(setup, p, input),
             Phase::CompileCached => time_compile_cached(setup, p, bytes, input),
+            Phase::Setup | Phase::Teardown => time_lifecycle(setup, p, phase, input),
         }
     }
 
@@ -483,6 +494,26 @@ fn time_compile_cached(
     checked_once(&mut p.cached_checked, ns, || {
         compiled.instantiate()?.call(input)
     })
+}
+
+/// A call sequence's setup or teardown, on a fresh instance called once (its output checked).
+fn time_lifecycle(
+    setup: &Setup,
+    p: &mut Prepared,
+    phase: Phase,
+    input: &[u8],
+) -> Result<(f64, Option<Vec<u8>>), RuntimeError> {
+    if !matches!(setup.program.unlinked().0, Program::Sequence(_)) {
+        return Err(RuntimeError::Unsupported);
+    }
+    let mut instance = p.compiled.instantiate()?;
+    let output = instance.call(input)?;
+    let lifecycle = instance.lifecycle().ok_or(RuntimeError::Unsupported)?;
+    let ns = match phase {
+        Phase::Setup => lifecycle.setup_ns(),
+        _ => lifecycle.finish()?,
+    };
+    Ok((ns.ok_or(RuntimeError::Unsupported)?, Some(output)))
 }
 
 /// The time, and the first time also the output of one call (outside the timed region) for

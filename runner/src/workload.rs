@@ -21,7 +21,7 @@ pub enum Workload {
         input_seed: u64,
     },
     /// A user's module (`compare --module`).
-    Module(ModuleCall),
+    Module(Box<ModuleCall>),
 }
 
 /// One call of a user's module, the same on every runtime.
@@ -44,6 +44,18 @@ pub struct ModuleCall {
     /// The user's native build of the same plugin (`--native`): the native row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub native: Option<PathBuf>,
+    /// The modules it imports from (`--link`), in the order they are instantiated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkSpec>,
+}
+
+/// A module linked to the user's module.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkSpec {
+    /// The import module name it provides.
+    pub name: String,
+    pub path: PathBuf,
+    pub imports_wasi: bool,
 }
 
 /// How a WASI program is started (its stdin is the call's input).
@@ -58,8 +70,46 @@ pub struct WasiStart {
 }
 
 impl ModuleCall {
-    /// What a runtime is asked to run.
-    pub fn program(&self) -> runtimes::Program {
+    /// What a runtime is asked to run, its linked modules read from their files.
+    pub fn linked_program(&self) -> std::io::Result<runtimes::Program> {
+        self.program_with(|path| std::fs::read(path))
+    }
+
+    /// What a runtime is asked to run, without its linked modules' bytes: enough to ask a
+    /// runtime whether it can run it.
+    pub fn planned_program(&self) -> runtimes::Program {
+        self.program_with(|_| Ok(Vec::new()))
+            .expect("no file is read")
+    }
+
+    /// The program, with each linked module's bytes as `read` gives them.
+    fn program_with(
+        &self,
+        read: impl Fn(&std::path::Path) -> std::io::Result<Vec<u8>>,
+    ) -> std::io::Result<runtimes::Program> {
+        let program = self.program();
+        if self.links.is_empty() {
+            return Ok(program);
+        }
+        let links = self
+            .links
+            .iter()
+            .map(|link| {
+                Ok(runtimes::Link {
+                    name: link.name.clone(),
+                    bytes: read(&link.path)?,
+                    imports_wasi: link.imports_wasi,
+                })
+            })
+            .collect::<std::io::Result<_>>()?;
+        Ok(runtimes::Program::Linked {
+            program: Box::new(program),
+            links,
+        })
+    }
+
+    /// What a runtime is asked to run, linked modules aside.
+    fn program(&self) -> runtimes::Program {
         use runtimes::Program;
         let export = self.export.clone();
         match (self.shape, &self.call) {
@@ -68,6 +118,7 @@ impl ModuleCall {
                 wasi: self.wasi_setup(),
             },
             (shape, _) if shape.is_wasi() => Program::Wasi(self.wasi_setup().unwrap_or_default()),
+            (_, CallWith::Sequence(sequence)) => Program::Sequence((**sequence).clone()),
             (_, CallWith::Numbers(args)) => Program::Invocation(runtimes::Invocation {
                 export,
                 args: args.clone(),
@@ -111,6 +162,8 @@ impl ModuleCall {
 pub enum CallWith {
     /// Numbers in, results out.
     Numbers(Vec<Value>),
+    /// A call sequence: setup, the timed call, check, teardown.
+    Sequence(Box<plugbench_data::Sequence>),
     /// The bytes of this file in (none: no input), bytes out.
     Input(Option<PathBuf>),
 }
@@ -128,12 +181,7 @@ impl Workload {
     pub fn size(&self) -> usize {
         match self {
             Workload::Kernel { size, .. } => *size,
-            Workload::Module(m) => match &m.call {
-                CallWith::Input(Some(path)) => std::fs::metadata(path)
-                    .map(|m| m.len() as usize)
-                    .unwrap_or(0),
-                _ => 0,
-            },
+            Workload::Module(m) => m.input_size(),
         }
     }
 
@@ -154,6 +202,16 @@ impl Workload {
 }
 
 impl ModuleCall {
+    /// Its size in reports: the input's length in bytes (0 without an input).
+    pub fn input_size(&self) -> usize {
+        match &self.call {
+            CallWith::Input(Some(path)) => std::fs::metadata(path)
+                .map(|m| m.len() as usize)
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+
     /// The call as a command line would write it.
     pub fn describe(&self) -> String {
         let program = self.wasi.as_ref().filter(|_| self.shape.is_wasi());
@@ -169,6 +227,7 @@ impl ModuleCall {
                 let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
                 format!("{}({})", self.export, args.join(", "))
             }
+            CallWith::Sequence(sequence) => sequence.text(),
             CallWith::Input(Some(path)) => format!("{} < {}", self.export, path.display()),
             CallWith::Input(None) => format!("{} with no input", self.export),
         }

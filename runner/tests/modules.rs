@@ -1085,3 +1085,341 @@ fn a_directory_of_modules_is_a_workload_per_module() {
     assert_eq!(names, ["a.wasm", "b.wasm"]);
     assert_eq!(results(&run).len(), 2);
 }
+
+/// A host API as a module of its own: a clock that ticks once per reading and a logger that
+/// sums what it is given (`--link host=host.wasm`).
+const HOST: &str = r#"(module
+  (global $ticks (mut i64) (i64.const 1000))
+  (global $logged (mut i64) (i64.const 0))
+  (func (export "clock") (result i64)
+    (global.set $ticks (i64.add (global.get $ticks) (i64.const 1)))
+    (global.get $ticks))
+  (func (export "log") (param i64)
+    (global.set $logged (i64.add (global.get $logged) (local.get 0)))))"#;
+
+/// Sums 1..=n, logs the sum, and adds how many ticks the clock moved (one).
+const TIMED_SUM: &str = r#"(module
+  (import "host" "clock" (func $clock (result i64)))
+  (import "host" "log" (func $log (param i64)))
+  (func (export "work") (param $n i32) (result i64) (local $t0 i64) (local $sum i64)
+    (local.set $t0 (call $clock))
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (local.get $n))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (call $log (local.get $sum))
+    (i64.add (local.get $sum) (i64.sub (call $clock) (local.get $t0)))))"#;
+
+/// The same through extism's kernel: 8 bytes out, the ticks the clock moved.
+const TIMED_PLUGIN: &str = r#"(module
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "store_u64" (func $store (param i64 i64)))
+  (import "extism:host/env" "output_set" (func $output (param i64 i64)))
+  (import "host" "clock" (func $clock (result i64)))
+  (import "host" "log" (func $log (param i64)))
+  (memory (export "memory") 1)
+  (func (export "work") (result i32) (local $t0 i64) (local $at i64)
+    (local.set $t0 (call $clock))
+    (call $log (i64.const 7))
+    (local.set $at (call $alloc (i64.const 8)))
+    (call $store (local.get $at) (i64.sub (call $clock) (local.get $t0)))
+    (call $output (local.get $at) (i64.const 8))
+    (i32.const 0)))"#;
+
+/// A module that imports its clock and logger from a linked module is measured on every
+/// core-module runtime and on extism, each linked module named by file and SHA-256.
+#[test]
+fn a_module_importing_from_a_linked_module_runs_on_every_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = module(dir.path(), "host.wasm", HOST);
+    let link = format!("host={}", host.display());
+    let timed = module(dir.path(), "timed.wasm", TIMED_SUM);
+    let shown = plugbench()
+        .args(["inspect", timed.to_str().unwrap(), "--link", &link])
+        .assert()
+        .success();
+    let shown = String::from_utf8_lossy(&shown.get_output().stdout).to_string();
+    assert!(shown.contains("from --link host:"), "{shown}");
+    quick(
+        dir.path(),
+        &timed,
+        &["--invoke", "work", "--arg", "100", "--link", &link],
+    )
+    .success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(results(&run).len(), core_hosts().len());
+    for r in results(&run) {
+        assert_eq!(r["status"], "ok", "{}: {}", r["runtime"], r["error"]);
+        assert_eq!(r["verified"], true);
+    }
+    assert_eq!(run["groups"][0]["answer"]["values"][0]["i64"], 5051);
+    let linked = &run["environment"]["modules"][0]["links"][0];
+    assert_eq!(linked["name"], "host");
+    assert_eq!(linked["sha256"].as_str().unwrap().len(), 64);
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("Linked (`--link host`)"), "{report}");
+
+    let plugin = module(dir.path(), "timed-plugin.wasm", TIMED_PLUGIN);
+    quick(dir.path(), &plugin, &["--invoke", "work", "--link", &link]).success();
+    let run = read_json(&dir.path().join("run.json"));
+    let r = result(&run, "extism");
+    assert_eq!(r["status"], "ok", "{}", r["error"]);
+    assert_eq!(run["groups"][0]["answer"]["output"]["bytes"], 8);
+}
+
+/// A linked module that is missing, invalid, lacks an import asked for or is not imported
+/// from is refused before anything runs, saying which.
+#[test]
+fn linked_modules_that_do_not_fit_are_refused_naming_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let timed = module(dir.path(), "timed.wasm", TIMED_SUM);
+    let no_log = module(
+        dir.path(),
+        "no-log.wasm",
+        r#"(module (func (export "clock") (result i64) i64.const 0))"#,
+    );
+    let garbage = dir.path().join("garbage.wasm");
+    std::fs::write(&garbage, b"\0asm\x01\0\0\0garbage").unwrap();
+    let host = module(dir.path(), "host.wasm", HOST);
+    let cases = [
+        (
+            format!("host={}", dir.path().join("missing.wasm").display()),
+            "read it",
+        ),
+        (format!("host={}", garbage.display()), "not a valid module"),
+        (
+            format!("host={}", no_log.display()),
+            "imports `host.log` (func), which --link host=",
+        ),
+        (
+            format!("other={}", host.display()),
+            "no host here can satisfy its imports",
+        ),
+        ("host".to_string(), "NAME=PATH.wasm"),
+    ];
+    for (link, why) in cases {
+        quick(
+            dir.path(),
+            &timed,
+            &["--invoke", "work", "--arg", "3", "--link", &link],
+        )
+        .failure()
+        .stderr(contains(why));
+    }
+    let two = [
+        "--invoke",
+        "work",
+        "--arg",
+        "3",
+        "--link",
+        &format!("host={}", host.display()),
+        "--link",
+        &format!("spare={}", host.display()),
+    ];
+    quick(dir.path(), &timed, &two)
+        .code(1)
+        .stderr(contains("timed.wasm imports nothing from `spare`"));
+}
+
+/// A module with a lifecycle: `setup(limit)` makes a handle, `run(handle)` counts the primes
+/// below the limit, `len_primes(handle)` reads the count, `teardown(handle)` ends it; `advance`
+/// adds one to a counter on every call, which `counter` reads.
+const LIFECYCLE: &str = r#"(module
+  (global $limit (mut i32) (i32.const 0))
+  (global $count (mut i32) (i32.const 0))
+  (global $counter (mut i32) (i32.const 0))
+  (global $live (mut i32) (i32.const 0))
+  (func (export "setup") (param $n i32) (result i32)
+    (global.set $limit (local.get $n))
+    (global.set $counter (i32.const 0))
+    (global.set $live (i32.const 1))
+    (i32.const 7))
+  (func $prime (param $n i32) (result i32) (local $d i32)
+    (if (i32.lt_u (local.get $n) (i32.const 2)) (then (return (i32.const 0))))
+    (local.set $d (i32.const 2))
+    (block $done (loop $next
+      (br_if $done (i32.gt_u (i32.mul (local.get $d) (local.get $d)) (local.get $n)))
+      (if (i32.eqz (i32.rem_u (local.get $n) (local.get $d))) (then (return (i32.const 0))))
+      (local.set $d (i32.add (local.get $d) (i32.const 1)))
+      (br $next)))
+    (i32.const 1))
+  (func (export "run") (param $handle i32) (local $n i32) (local $found i32)
+    (if (i32.ne (local.get $handle) (i32.const 7)) (then unreachable))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $n) (global.get $limit)))
+      (local.set $found (i32.add (local.get $found) (call $prime (local.get $n))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $next)))
+    (global.set $count (local.get $found)))
+  (func (export "len_primes") (param i32) (result i32) (global.get $count))
+  (func (export "advance") (param i32) (global.set $counter (i32.add (global.get $counter) (i32.const 1))))
+  (func (export "counter") (param i32) (result i32) (global.get $counter))
+  (func (export "teardown") (param i32)
+    (if (i32.eqz (global.get $live)) (then unreachable))
+    (global.set $live (i32.const 0))))"#;
+
+/// Only the timed call is the warm figure; the getter's value is the verified output; setup
+/// and teardown are phases of their own; a timed call that changes the state gets a fresh
+/// setup per call, and the report says so.
+#[test]
+fn a_setup_run_check_sequence_is_measured_with_its_getter_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let lifecycle = module(dir.path(), "lifecycle.wasm", LIFECYCLE);
+    let hosts = ["wasmtime", "wasmi", "wasmer-cranelift", "tinywasm"];
+    let sequence = [
+        "--setup",
+        "setup(1000)",
+        "--invoke",
+        "run($setup)",
+        "--check",
+        "len_primes($setup)",
+        "--teardown",
+        "teardown($setup)",
+    ];
+    quick(
+        dir.path(),
+        &lifecycle,
+        &[&sequence[..], &runtime_args(&hosts)].concat(),
+    )
+    .success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(run["groups"][0]["answer"]["values"][0]["i32"], 168);
+    assert_eq!(
+        run["environment"]["modules"][0]["calls"][0],
+        "setup setup(1000:i32); timed run($setup); check len_primes($setup); teardown teardown($setup)"
+    );
+    for runtime in hosts {
+        let r = result(&run, runtime);
+        assert_eq!(r["status"], "ok", "{runtime}: {}", r["error"]);
+        assert_eq!(r["verified"], true);
+        for phase in ["setup", "teardown"] {
+            assert_eq!(
+                r["phases"][phase]["status"], "measured",
+                "{runtime} {phase}"
+            );
+        }
+        assert!(!r["config"].as_str().unwrap().contains("fresh setup"));
+    }
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("| setup"), "{report}");
+
+    // A timed call that moves the state: each gets a fresh setup, and says so.
+    let stateful = [
+        "--setup",
+        "setup(10)",
+        "--invoke",
+        "advance($setup)",
+        "--check",
+        "counter($setup)",
+    ];
+    quick(
+        dir.path(),
+        &lifecycle,
+        &[&stateful[..], &runtime_args(&hosts)].concat(),
+    )
+    .success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(run["groups"][0]["answer"]["values"][0]["i32"], 1);
+    for runtime in hosts {
+        let r = result(&run, runtime);
+        assert_eq!(r["status"], "ok", "{runtime}: {}", r["error"]);
+        assert!(
+            r["config"].as_str().unwrap().contains("fresh setup"),
+            "{runtime}"
+        );
+    }
+}
+
+#[test]
+fn sequences_that_do_not_fit_the_module_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let lifecycle = module(dir.path(), "lifecycle.wasm", LIFECYCLE);
+    for (args, why) in [
+        (
+            vec!["--setup", "setup(10)", "--invoke", "nope($setup)"],
+            "exports no function `nope`",
+        ),
+        (
+            vec!["--setup", "setup(x)", "--invoke", "run($setup)"],
+            "is not an i32",
+        ),
+        (vec!["--invoke", "run($setup)"], "without --setup"),
+        (
+            vec!["--setup", "setup(1)", "--invoke", "run($setup, 2)"],
+            "takes 1 argument(s), 2 given",
+        ),
+        (
+            vec!["--setup", "setup(1)", "--check", "len_primes($setup)"],
+            "--invoke 'name(args)'",
+        ),
+    ] {
+        quick(dir.path(), &lifecycle, &args)
+            .code(1)
+            .stderr(contains(why));
+    }
+    let plugin = example("word-freq.extism.wasm");
+    quick(
+        dir.path(),
+        &plugin,
+        &["--setup", "a()", "--invoke", "word_freq()"],
+    )
+    .code(1)
+    .stderr(contains("calls exports with numbers"));
+}
+
+/// A linked module may use WASI itself: the module that imports from it then runs as a WASI
+/// reactor, the linked module's output in its answer; a runtime whose WASI cannot serve a
+/// linked module says why.
+#[test]
+fn a_linked_module_may_use_wasi() {
+    let dir = tempfile::tempdir().unwrap();
+    let logger = module(
+        dir.path(),
+        "logger.wasm",
+        r#"(module
+          (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 16) "logged\n")
+          (func (export "log") (param i64)
+            (i32.store (i32.const 0) (i32.const 16))
+            (i32.store (i32.const 4) (i32.const 7))
+            (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
+    );
+    let main = module(
+        dir.path(),
+        "double.wasm",
+        r#"(module (import "host" "log" (func $log (param i64)))
+          (func (export "double") (param $n i64) (result i64)
+            (call $log (local.get $n))
+            (i64.mul (local.get $n) (i64.const 2))))"#,
+    );
+    let link = format!("host={}", logger.display());
+    quick(
+        dir.path(),
+        &main,
+        &["--invoke", "double", "--arg", "21", "--link", &link],
+    )
+    .success();
+    let run = read_json(&dir.path().join("run.json"));
+    let answer = &run["groups"][0]["answer"];
+    assert_eq!(answer["kind"], "program", "{answer}");
+    assert_eq!(answer["results"][0]["i64"], 42, "{answer}");
+    assert_eq!(answer["stdout"]["preview"], "logged", "{answer}");
+    let ran: Vec<&str> = results(&run)
+        .iter()
+        .map(|r| r["runtime"].as_str().unwrap())
+        .collect();
+    assert!(
+        ran.contains(&"wasmtime") && ran.contains(&"wasmi"),
+        "{ran:?}"
+    );
+    for r in results(&run) {
+        assert_eq!(r["status"], "ok", "{}: {}", r["runtime"], r["error"]);
+    }
+    let said = run["environment"]["modules"][0]["not_hosted"].to_string();
+    assert!(
+        said.contains("wasmer-wasix binds WASI to one instance's memory"),
+        "{said}"
+    );
+}

@@ -14,6 +14,7 @@ mod invoke;
 mod known;
 mod program;
 mod registry;
+mod sequence;
 mod wasi;
 
 use std::fmt::{Debug, Display};
@@ -24,13 +25,16 @@ pub use cpu::lacks_x86_64_v3;
 pub use invoke::{invoked, results_from_text, results_text, Invocation};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use known::{KnownDifference, Symptom};
-pub use plugbench_data::{Guard, GuardSupport, ModuleShape, NativeBuild, Value, ValueType};
-pub use program::Program;
+pub use plugbench_data::{
+    Arg, Guard, GuardSupport, ModuleShape, NativeBuild, Sequence, Step, Value, ValueType,
+};
+pub use program::{Link, Program};
 pub use registry::{
     all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant,
     known_differences, left_out, names, sandbox_support, shared_support, shared_variant,
     simd_support, simd_variant, Configuration, RuntimeEntry, SandboxSupport,
 };
+pub use sequence::{sequenced, Lifecycle};
 pub use wasi::{
     capped, drain, outcome, outcome_bytes, outcome_from_bytes, wasi_build_note, wasi_built_in,
     wasi_call, Captured, Ended, Preopen, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
@@ -229,8 +233,14 @@ pub trait Instance {
     fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError>;
 
     /// The time the guest itself marked in the last call (a Sightglass-style benchmark's
-    /// `bench.start` to `bench.end`), which then is the warm figure instead of the whole call.
+    /// `bench.start` to `bench.end`, a call sequence's timed call), which then is the warm
+    /// figure instead of the whole call.
     fn region_ns(&self) -> Option<f64> {
+        None
+    }
+
+    /// A call sequence's setup and teardown (none for any other program).
+    fn lifecycle(&mut self) -> Option<&mut dyn Lifecycle> {
         None
     }
 }

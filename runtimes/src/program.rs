@@ -5,7 +5,10 @@
 
 use kernel_embed::Kernel;
 
-use crate::{invoked, wasi_call, AnyModule, Compiled, Invocation, RuntimeError, WasiProgram};
+use crate::{
+    invoked, sequenced, wasi_call, AnyModule, Compiled, Invocation, RuntimeError, Sequence,
+    WasiProgram,
+};
 use crate::{GuestFormat, WasiSetup};
 
 #[derive(Debug, Clone)]
@@ -22,8 +25,25 @@ pub enum Program {
     },
     /// A numeric export of a user's module, called with fixed arguments.
     Invocation(Invocation),
+    /// A user's module with a lifecycle: setup, the timed call, a check, teardown.
+    Sequence(Sequence),
     /// A user's WASI preview 1 program (a command, a reactor or a Sightglass-style benchmark).
     Wasi(WasiSetup),
+    /// A user's module with the modules it imports from (`--link`): each instantiated before
+    /// it, in the same store, in order, and its exports given as import module `name`.
+    Linked {
+        program: Box<Program>,
+        links: Vec<Link>,
+    },
+}
+
+/// A module another imports from, by the import module name it provides.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// It imports WASI preview 1 itself.
+    pub imports_wasi: bool,
 }
 
 impl Program {
@@ -32,7 +52,16 @@ impl Program {
         match self {
             Program::Kernel(kernel) => Some(kernel.export),
             Program::ByteAbi { export } | Program::ExtismPlugin { export, .. } => Some(export),
-            Program::Invocation(_) | Program::Wasi(_) => None,
+            Program::Invocation(_) | Program::Sequence(_) | Program::Wasi(_) => None,
+            Program::Linked { program, .. } => program.byte_export(),
+        }
+    }
+
+    /// The program without its linked modules, and those modules.
+    pub fn unlinked(&self) -> (&Program, &[Link]) {
+        match self {
+            Program::Linked { program, links } => (program, links),
+            other => (other, &[]),
         }
     }
 }
@@ -42,10 +71,12 @@ impl GuestFormat {
     /// is refused here: a runtime whose adapter wires WASI answers for it itself.
     pub fn hosts(self, program: &Program) -> Result<(), String> {
         let why = match (self, program) {
+            (_, Program::Linked { program, .. }) => return self.hosts(program),
             (_, Program::Kernel(_)) => return Ok(()),
-            (GuestFormat::CoreModule, Program::ByteAbi { .. } | Program::Invocation(_)) => {
-                return Ok(())
-            }
+            (
+                GuestFormat::CoreModule,
+                Program::ByteAbi { .. } | Program::Invocation(_) | Program::Sequence(_),
+            ) => return Ok(()),
             (GuestFormat::PdkPlugin, Program::ExtismPlugin { .. }) => return Ok(()),
             (
                 GuestFormat::NativeLibrary { .. },
@@ -62,6 +93,9 @@ impl GuestFormat {
             (GuestFormat::PdkPlugin, _) => "it runs extism plugins only",
             (GuestFormat::CoreModule, Program::ExtismPlugin { .. }) => {
                 "it has no extism kernel (the plugin imports `extism:host/env`)"
+            }
+            (GuestFormat::NativeLibrary { .. }, Program::Sequence(_)) => {
+                "a native library is called by one function, not through a call sequence"
             }
             (GuestFormat::NativeLibrary { .. }, _) => {
                 "a native library is called by function, not run as a WASI program"
@@ -88,6 +122,9 @@ pub(crate) trait Code: AnyModule + Sized + 'static {
     fn wasi(self) -> Result<Box<dyn WasiProgram>, RuntimeError> {
         Err(RuntimeError::Unsupported)
     }
+    /// The same code with `links` compiled by the same engine, to be instantiated before it in
+    /// every store (its artifact is then not saved: it would not hold them).
+    fn link(self, links: &[Link]) -> Result<Self, RuntimeError>;
 }
 
 /// `code` called as `program` says.
@@ -100,7 +137,35 @@ pub(crate) fn core_program(
         Program::Kernel(kernel) => Ok(code.byte_abi(kernel.export.to_string())),
         Program::ByteAbi { export } => Ok(code.byte_abi(export.clone())),
         Program::Invocation(invocation) => Ok(invoked(Box::new(code), invocation)),
+        Program::Sequence(sequence) => Ok(sequenced(Box::new(code), sequence)),
         Program::Wasi(setup) => Ok(wasi_call(code.wasi()?, setup)),
         Program::ExtismPlugin { .. } => Err(RuntimeError::Unsupported),
+        Program::Linked { program, links } => core_program(program, code.link(links)?),
     }
+}
+
+/// Each of `links` compiled by `compile`, with its import module name.
+#[allow(dead_code)] // unused when no core-module runtime is built in
+pub(crate) fn compile_links<M, E: std::fmt::Display + std::fmt::Debug>(
+    links: &[Link],
+    compile: impl Fn(&[u8]) -> Result<M, E>,
+) -> Result<Vec<(String, M)>, RuntimeError> {
+    links
+        .iter()
+        .map(|link| {
+            let module = compile(&link.bytes)
+                .map_err(|e| link_error(&link.name, e, RuntimeError::Compile))?;
+            Ok((link.name.clone(), module))
+        })
+        .collect()
+}
+
+/// A linked module that failed to compile or instantiate, named.
+#[allow(dead_code)] // unused when no core-module runtime is built in
+pub(crate) fn link_error(
+    link: &str,
+    error: impl std::fmt::Display + std::fmt::Debug,
+    phase: fn(String) -> RuntimeError,
+) -> RuntimeError {
+    phase(format!("linked module `{link}`: {error:#}"))
 }

@@ -384,6 +384,12 @@ fn modules_section(run: &Run) -> String {
         } else {
             "- Outputs: **not verified** (`--no-verify`): no row's output was checked.\n"
         };
+        for link in &m.links {
+            md += &format!(
+                "- Linked (`--link {}`): `{}`, {} bytes, SHA-256 `{}`, instantiated before it in the same store\n",
+                link.name, link.path, link.bytes, link.sha256
+            );
+        }
         for (runtime, why) in &m.not_hosted {
             md += &format!("- Not hosted by {runtime}: {why}\n");
         }

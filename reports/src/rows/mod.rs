@@ -74,14 +74,20 @@ pub fn warm(run: &Run, max_note: usize) -> Grid {
 
 /// Per-phase means with their interval.
 pub fn phases(run: &Run) -> Grid {
+    // A call sequence's setup and teardown only where some row has them.
+    let shown: Vec<Phase> = Phase::ALL
+        .iter()
+        .copied()
+        .filter(|p| !p.is_lifecycle() || run.results.iter().any(|r| r.phases.contains_key(p)))
+        .collect();
     let mut header = vec!["Runtime".to_string()];
-    header.extend(Phase::ALL.iter().map(|p| p.label().to_string()));
+    header.extend(shown.iter().map(|p| p.label().to_string()));
     let rows = run
         .results
         .iter()
         .map(|r| {
             let mut row = vec![r.runtime.clone()];
-            row.extend(Phase::ALL.iter().map(|p| phase_cell(r.phases.get(p))));
+            row.extend(shown.iter().map(|p| phase_cell(r.phases.get(p))));
             row
         })
         .collect();

@@ -129,7 +129,10 @@ impl FuzzRun {
         self.modules_tried += 1;
         self.mutated_modules += u64::from(job.origin.is_mutated());
         let rejections = match self.features.all_proposals {
-            true => verdict::Rejections::Capability { valid: job.valid },
+            true => verdict::Rejections::Capability {
+                valid: job.valid,
+                deterministic: job.deterministic,
+            },
             false => verdict::Rejections::Compared,
         };
         let dissenters = verdict::dissenters(&answers, rejections);

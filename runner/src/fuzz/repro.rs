@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
+use wasmparser::WasmFeatures;
 
 use super::answer::Answer;
 use super::case::{self, Origin};
@@ -22,6 +23,8 @@ pub struct Prepared {
     pub origin: Origin,
     /// Valid with every proposal on (wasmparser's verdict).
     pub valid: bool,
+    /// Its results are the same on every correct engine: it has no relaxed SIMD instruction.
+    pub deterministic: bool,
 }
 
 pub fn write_batch(opts: &FuzzOptions, cases: Range<u64>, dir: &Path) -> Result<Vec<Prepared>> {
@@ -38,17 +41,28 @@ pub fn write_batch(opts: &FuzzOptions, cases: Range<u64>, dir: &Path) -> Result<
                     plan: plan::plan(&case.bytes, opts.seed ^ index),
                 },
                 origin: case.origin,
-                valid: valid_with_every_proposal(&case.bytes),
+                valid: valid_with(&case.bytes, WasmFeatures::all()),
+                deterministic: !opts.features.all_proposals || deterministic(&case.bytes),
             })
         })
         .collect()
 }
 
-/// wasmparser's verdict on `bytes` with every proposal it knows on.
-fn valid_with_every_proposal(bytes: &[u8]) -> bool {
-    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+/// wasmparser's verdict on `bytes` with `features` on.
+fn valid_with(bytes: &[u8], features: WasmFeatures) -> bool {
+    wasmparser::Validator::new_with_features(features)
         .validate_all(bytes)
         .is_ok()
+}
+
+/// Whether `bytes` runs the same on every correct engine: no relaxed SIMD instruction (its
+/// results are each engine's choice). A module that is not valid at all counts as
+/// deterministic: every engine must refuse it.
+fn deterministic(bytes: &[u8]) -> bool {
+    valid_with(
+        bytes,
+        WasmFeatures::all().difference(WasmFeatures::RELAXED_SIMD),
+    ) || !valid_with(bytes, WasmFeatures::all())
 }
 
 /// A saved finding.
@@ -134,9 +148,13 @@ pub fn replay(
         .collect();
     let only: Vec<Answer> = answers.iter().map(|(_, a)| a.clone()).collect();
     let rejections = match found.features.all_proposals {
-        true => verdict::Rejections::Capability {
-            valid: valid_with_every_proposal(&std::fs::read(&job.module)?),
-        },
+        true => {
+            let bytes = std::fs::read(&job.module)?;
+            verdict::Rejections::Capability {
+                valid: valid_with(&bytes, WasmFeatures::all()),
+                deterministic: deterministic(&bytes),
+            }
+        }
         false => verdict::Rejections::Compared,
     };
     let dissenters = verdict::dissenters(&only, rejections)

@@ -16,21 +16,30 @@ pub enum Rejections {
     /// Every proposal is on, and a runtime may lack some by design: wasmparser (every
     /// proposal on) says whether the module is valid. A valid module refused (at compile, or
     /// late by a runtime that validates a function on its first call) is the runtime's missing
-    /// proposal, counted and not compared; an invalid module run is a difference.
-    Capability { valid: bool },
+    /// proposal, counted and not compared; an invalid module run is a difference. A module
+    /// with relaxed SIMD instructions (`deterministic` false) is not compared at all: their
+    /// results are each engine's choice by the proposal's design.
+    Capability { valid: bool, deterministic: bool },
 }
 
 /// The runtimes (by position) whose behaviour differs from the majority's. Time-outs and
 /// crashes are not behaviours and are counted apart. With no strict majority every
 /// runtime that has a behaviour is listed against the most common one.
 pub fn dissenters(answers: &[Answer], rejections: Rejections) -> Vec<usize> {
+    if let Rejections::Capability {
+        deterministic: false,
+        ..
+    } = rejections
+    {
+        return Vec::new();
+    }
     let refused = |a: &Answer| matches!(a, Answer::Rejected { .. }) || a.refused_late();
     let compared = |a: &Answer| match rejections {
-        Rejections::Capability { valid: true } => !refused(a),
-        Rejections::Compared | Rejections::Capability { valid: false } => true,
+        Rejections::Capability { valid: true, .. } => !refused(a),
+        Rejections::Compared | Rejections::Capability { valid: false, .. } => true,
     };
     let majority = match rejections {
-        Rejections::Capability { valid: false } => Some(Behaviour::Rejected),
+        Rejections::Capability { valid: false, .. } => Some(Behaviour::Rejected),
         _ => majority(answers.iter().filter(|a| compared(a))),
     };
     let Some(majority) = majority else {
@@ -96,7 +105,7 @@ pub fn explain(
     let known = runtimes::known_differences();
     let others_rejected = match rejections {
         Rejections::Compared => majority(answers.iter()) == Some(Behaviour::Rejected),
-        Rejections::Capability { valid } => !valid,
+        Rejections::Capability { valid, .. } => !valid,
     };
     let mut reasons: Vec<&str> = Vec::new();
     for i in dissenters.iter().copied().chain(crashed) {
@@ -164,7 +173,10 @@ mod tests {
             message: "gc support is not enabled".into(),
         };
         let answers = [refused(), refused(), refused(), ran(1), ran(2), ran(1)];
-        let valid = Rejections::Capability { valid: true };
+        let valid = Rejections::Capability {
+            valid: true,
+            deterministic: true,
+        };
         assert_eq!(dissenters(&answers, valid), [4]);
         // A runtime that validates each function on its first call refuses late: the same.
         let late = Answer::Ran {
@@ -175,7 +187,16 @@ mod tests {
         };
         assert!(dissenters(&[refused(), late, ran(1)], valid).is_empty());
         // An invalid module must be refused by all: whoever ran it differs.
-        let invalid = Rejections::Capability { valid: false };
+        let invalid = Rejections::Capability {
+            valid: false,
+            deterministic: true,
+        };
         assert_eq!(dissenters(&answers, invalid), [3, 4, 5]);
+        // Relaxed SIMD results are each engine's choice: nothing to compare.
+        let relaxed = Rejections::Capability {
+            valid: true,
+            deterministic: false,
+        };
+        assert!(dissenters(&answers, relaxed).is_empty());
     }
 }

@@ -53,7 +53,7 @@ pub enum NotCallable {
     Component,
     #[error("not a valid module: {0}")]
     Invalid(String),
-    #[error("no host here can satisfy its imports: {}", .0.join(", "))]
+    #[error("no host here can satisfy its imports: {} (a module that provides them can be linked with --link NAME=PATH.wasm)", .0.join(", "))]
     UnmetImports(Vec<String>),
     #[error("an extism plugin for the ABI before extism 1.0 (it imports `env.{0}`); extism {EXTISM_VERSION_HINT} hosts plugins that import `extism:host/env`: rebuild it with a current extism PDK")]
     OldExtismAbi(String),
@@ -75,8 +75,46 @@ impl Inspection {
 }
 
 /// Reads and validates `bytes` (every proposal wasmparser knows: whether a runtime has it is
-/// that runtime's answer, in its row).
-pub fn inspect(bytes: &[u8]) -> Result<Inspection, NotCallable> {
+/// that runtime's answer, in its row): a module to call, whose imports some host here meets,
+/// the modules in `linked` (`--link`) among them.
+pub fn inspect(bytes: &[u8], linked: &[&str]) -> Result<Inspection, NotCallable> {
+    let (imports, exports) = read_valid(bytes)?;
+    let shape = shape(&imports, &exports, linked)?;
+    Ok(Inspection {
+        shape,
+        imports,
+        exports,
+        proposals: crate::proposals::needed(bytes),
+    })
+}
+
+/// A module linked to another (`--link`): valid, and importing only WASI and the modules in
+/// `linked` (those linked before it); its shape is what it would be called as on its own.
+pub fn inspect_any(bytes: &[u8], linked: &[&str]) -> Result<Inspection, NotCallable> {
+    let (imports, exports) = read_valid(bytes)?;
+    let unmet: Vec<String> = imports
+        .iter()
+        .filter(|i| i.module != WASI_P1 && !linked.contains(&i.module.as_str()))
+        .map(Import::text)
+        .collect();
+    if !unmet.is_empty() {
+        return Err(NotCallable::UnmetImports(unmet));
+    }
+    let without_linked: Vec<Import> = imports
+        .iter()
+        .filter(|i| !linked.contains(&i.module.as_str()))
+        .cloned()
+        .collect();
+    Ok(Inspection {
+        shape: shape(&without_linked, &exports, &[]).unwrap_or(ModuleShape::Numeric),
+        imports,
+        exports,
+        proposals: crate::proposals::needed(bytes),
+    })
+}
+
+/// The imports and exports of a valid core module.
+fn read_valid(bytes: &[u8]) -> Result<Read, NotCallable> {
     if !bytes.starts_with(b"\0asm") {
         return Err(NotCallable::NotWasm);
     }
@@ -86,17 +124,21 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, NotCallable> {
     Validator::new_with_features(WasmFeatures::all())
         .validate_all(bytes)
         .map_err(|e| NotCallable::Invalid(e.to_string()))?;
-    let (imports, exports) = read(bytes).map_err(|e| NotCallable::Invalid(e.to_string()))?;
-    let shape = shape(&imports, &exports)?;
-    Ok(Inspection {
-        shape,
-        imports,
-        exports,
-        proposals: crate::proposals::needed(bytes),
-    })
+    read(bytes).map_err(|e| NotCallable::Invalid(e.to_string()))
 }
 
-fn shape(imports: &[Import], exports: &[Export]) -> Result<ModuleShape, NotCallable> {
+impl Import {
+    /// `module.name (kind)`.
+    fn text(&self) -> String {
+        format!("{}.{} ({})", self.module, self.name, self.kind)
+    }
+}
+
+fn shape(
+    imports: &[Import],
+    exports: &[Export],
+    linked: &[&str],
+) -> Result<ModuleShape, NotCallable> {
     if let Some(old) = imports
         .iter()
         .find(|i| i.module == "env" && i.name.starts_with(OLD_EXTISM_PREFIX))
@@ -110,12 +152,14 @@ fn shape(imports: &[Import], exports: &[Export]) -> Result<ModuleShape, NotCalla
         .filter(|i| {
             ![WASI_P1, EXTISM_KERNEL, BENCH].contains(&i.module.as_str())
                 && (i.module.as_str(), i.name.as_str()) != PLUGBENCH_HOST
+                && !linked.contains(&i.module.as_str())
         })
-        .map(|i| format!("{}.{} ({})", i.module, i.name, i.kind))
+        .map(Import::text)
         .collect();
     if !unmet.is_empty() {
         return Err(NotCallable::UnmetImports(unmet));
     }
+    let only_linked = imports.iter().all(|i| linked.contains(&i.module.as_str()));
     Ok(if from(EXTISM_KERNEL) {
         ModuleShape::ExtismPlugin
     } else if from(BENCH) {
@@ -126,7 +170,7 @@ fn shape(imports: &[Import], exports: &[Export]) -> Result<ModuleShape, NotCalla
         ModuleShape::WasiReactor
     } else if exports_fn("alloc") && exports.iter().any(|e| e.kind == "memory") {
         ModuleShape::ByteAbi
-    } else if imports.is_empty() {
+    } else if only_linked {
         ModuleShape::Numeric
     } else {
         // Imports only the byte ABI's host function but lacks `alloc`.
@@ -225,7 +269,7 @@ mod tests {
     use super::*;
 
     fn shape_of(wat: &str) -> Result<ModuleShape, NotCallable> {
-        inspect(&wat::parse_str(wat).unwrap()).map(|i| i.shape)
+        inspect(&wat::parse_str(wat).unwrap(), &[]).map(|i| i.shape)
     }
 
     #[test]
@@ -258,11 +302,17 @@ mod tests {
                 "env.mem (memory)".into()
             ]))
         );
-        assert_eq!(inspect(b"hello").unwrap_err(), NotCallable::NotWasm);
+        assert_eq!(inspect(b"hello", &[]).unwrap_err(), NotCallable::NotWasm);
         let truncated = &wat::parse_str(r#"(module (func (export "f")))"#).unwrap()[..12];
-        assert!(matches!(inspect(truncated), Err(NotCallable::Invalid(_))));
+        assert!(matches!(
+            inspect(truncated, &[]),
+            Err(NotCallable::Invalid(_))
+        ));
         let component = wat::parse_str("(component)").unwrap();
-        assert_eq!(inspect(&component).unwrap_err(), NotCallable::Component);
+        assert_eq!(
+            inspect(&component, &[]).unwrap_err(),
+            NotCallable::Component
+        );
     }
 
     /// Modules of proposals beyond Wasm 2.0, as other compilers emit them (GC from Kotlin or
@@ -275,7 +325,7 @@ mod tests {
             (func (export "x") (param i32) (result i32)
               (struct.get $point 0 (struct.new $point (local.get 0) (i32.const 2))))
             (func (export "make") (result (ref $bytes)) (array.new_default $bytes (i32.const 4))))"#;
-        let m = inspect(&wat::parse_str(gc).unwrap()).unwrap();
+        let m = inspect(&wat::parse_str(gc).unwrap(), &[]).unwrap();
         assert_eq!(m.shape, ModuleShape::Numeric);
         let x = m.export("x").unwrap();
         assert_eq!(
@@ -297,9 +347,35 @@ mod tests {
             r#"(module (memory $a 1) (memory $b 1)
                 (func (export "f") (result i32) (i32.load $b (i32.const 0))))"#,
         ] {
-            let m = inspect(&wat::parse_str(wat).unwrap()).unwrap();
+            let m = inspect(&wat::parse_str(wat).unwrap(), &[]).unwrap();
             assert!(m.export("f").unwrap().signature.is_some(), "{wat}");
         }
+    }
+
+    #[test]
+    fn imports_from_a_linked_module_are_met_by_it() {
+        let wat = r#"(module (import "host" "clock" (func (result i64)))
+            (func (export "run") (result i64) i64.const 0))"#;
+        let bytes = wat::parse_str(wat).unwrap();
+        assert!(matches!(
+            inspect(&bytes, &[]),
+            Err(NotCallable::UnmetImports(_))
+        ));
+        assert_eq!(
+            inspect(&bytes, &["host"]).unwrap().shape,
+            ModuleShape::Numeric
+        );
+        // A linked module may import WASI and the modules linked before it, nothing else.
+        let link = wat::parse_str(
+            r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+                (import "base" "f" (func)) (func (export "clock") (result i64) i64.const 1))"#,
+        )
+        .unwrap();
+        assert!(inspect_any(&link, &["base"]).is_ok());
+        assert_eq!(
+            inspect_any(&link, &[]).unwrap_err(),
+            NotCallable::UnmetImports(vec!["base.f (func)".into()])
+        );
     }
 
     #[test]
@@ -310,6 +386,7 @@ mod tests {
             (func (export "g") (param externref)))"#,
             )
             .unwrap(),
+            &[],
         )
         .unwrap();
         let f = m.export("f").unwrap();

@@ -2,26 +2,28 @@
 //! which runtimes can host it, all before anything is measured.
 
 pub mod inspect;
+pub mod links;
 pub mod types;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use plugbench_data::{ModuleShape, Value};
+use plugbench_data::{ModuleShape, Sequence, Step, Value, ValueType};
 use runtimes::{Program, WasiSetup};
 use sha2::{Digest, Sha256};
 
 pub use inspect::{inspect, Inspection, NotCallable};
 
-use crate::workload::{CallWith, Groups, ModuleCall, WasiStart};
+use crate::workload::{CallWith, Groups, LinkSpec, ModuleCall, WasiStart};
 
-/// A module file, read and inspected.
+/// A module file, read and inspected, with the modules linked to it.
 pub struct UserModule {
     pub path: PathBuf,
     pub name: String,
     pub bytes: usize,
     pub sha256: String,
     pub inspection: Inspection,
+    pub links: Vec<links::Linked>,
 }
 
 /// How the user asked for it to be called.
@@ -37,6 +39,13 @@ pub struct CallRequest {
     pub dirs_writable: bool,
     /// The user's native build of the module (`--native`).
     pub native: Option<PathBuf>,
+    /// Modules it imports from (`--link NAME=PATH`), in order.
+    pub links: Vec<(String, PathBuf)>,
+    /// A call sequence's setup, check and teardown calls (`--setup`, `--check`, `--teardown`),
+    /// as written; its timed call is `invoke`.
+    pub setup: Option<String>,
+    pub check: Option<String>,
+    pub teardown: Option<String>,
 }
 
 /// Every `*.wasm` file named or in a named directory, sorted within each directory.
@@ -76,33 +85,45 @@ fn expand(paths: &[PathBuf], keep: impl Fn(&Path) -> bool, what: &str) -> Result
         .collect()
 }
 
-/// Reads and inspects one module; what plugbench cannot call is an error naming why.
-pub fn load(path: &Path) -> Result<UserModule> {
+/// Reads and inspects one module with the modules linked to it (`--link`, read and checked
+/// by [`links::load`]); what plugbench cannot call is an error naming why.
+pub fn load(path: &Path, linked: Vec<links::Linked>) -> Result<UserModule> {
     let bytes = std::fs::read(path).with_context(|| format!("read {}", path.display()))?;
-    let inspection = inspect(&bytes).with_context(|| format!("{}", path.display()))?;
+    let names: Vec<&str> = linked.iter().map(|l| l.name.as_str()).collect();
+    let inspection = inspect(&bytes, &names).with_context(|| format!("{}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    links::check(&name, &inspection, &linked)?;
     Ok(UserModule {
         path: path.to_path_buf(),
-        name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string()),
+        name,
         bytes: bytes.len(),
         sha256: format!("{:x}", Sha256::digest(&bytes)),
         inspection,
+        links: linked,
     })
 }
 
 impl UserModule {
     /// The calls to measure: one per input (bytes in), or the one numeric call.
     pub fn calls(&self, request: &CallRequest) -> Result<Vec<ModuleCall>> {
-        let shape = self.inspection.shape;
+        let shape = self.shape()?;
+        let sequence = self.sequence(request, shape)?;
         let wasi = self.wasi_start(request)?;
-        let export = match shape {
-            ModuleShape::WasiCommand | ModuleShape::SightglassBench => {
+        let export = match (&sequence, shape) {
+            (Some(sequence), _) => sequence.run.export.clone(),
+            (None, ModuleShape::WasiCommand | ModuleShape::SightglassBench) => {
                 self.command_entry(request)?
             }
             _ => self.export(request)?,
         };
+        // What a native build of the checked call returns.
+        let checked = sequence
+            .as_ref()
+            .and_then(|s| s.check.as_ref())
+            .map_or(export.clone(), |check| check.export.clone());
         let call = |with: CallWith| ModuleCall {
             path: self.path.clone(),
             name: self.name.clone(),
@@ -111,9 +132,24 @@ impl UserModule {
             call: with,
             verify: request.verify,
             wasi: wasi.clone(),
-            results: self.results(&export),
+            results: self.results(&checked),
             native: request.native.clone(),
+            links: self
+                .links
+                .iter()
+                .map(|l| LinkSpec {
+                    name: l.name.clone(),
+                    path: l.path().to_path_buf(),
+                    imports_wasi: l.inspection.imports_wasi(),
+                })
+                .collect(),
         };
+        if let Some(sequence) = sequence {
+            if !request.inputs.is_empty() {
+                bail!("a call sequence takes numbers in its calls, not --input");
+            }
+            return Ok(vec![call(CallWith::Sequence(Box::new(sequence)))]);
+        }
         if matches!(
             shape,
             ModuleShape::WasiCommand | ModuleShape::SightglassBench
@@ -158,13 +194,92 @@ impl UserModule {
             .collect();
         distinct_sizes(&calls)?;
         // Smallest first, as a size sweep runs.
-        calls.sort_by_key(|c| crate::workload::Workload::Module(c.clone()).size());
+        calls.sort_by_key(ModuleCall::input_size);
         Ok(calls)
+    }
+
+    /// The call sequence asked for (`--setup`, `--check`, `--teardown`, or `--invoke` written as
+    /// a call with `$setup`), each call read against the export's signature.
+    fn sequence(&self, request: &CallRequest, shape: ModuleShape) -> Result<Option<Sequence>> {
+        let written = |text: &Option<String>| text.as_deref().is_some_and(|t| t.contains('('));
+        let asked = request.setup.is_some()
+            || request.check.is_some()
+            || request.teardown.is_some()
+            || written(&request.invoke);
+        if !asked {
+            return Ok(None);
+        }
+        if shape != ModuleShape::Numeric {
+            bail!(
+                "a call sequence (--setup, --check, --teardown, --invoke 'name(args)') calls \
+                 exports with numbers; {} is a {}",
+                self.name,
+                shape.label()
+            );
+        }
+        if !request.args.is_empty() {
+            bail!("a call sequence takes its arguments in its calls (--invoke 'run(5, $setup)'), not --arg");
+        }
+        let signature = |name: &str| {
+            self.inspection
+                .functions()
+                .find(|e| e.name == name)
+                .and_then(|e| e.signature.clone())
+        };
+        let params = |name: &str| signature(name).map(|(params, _)| params);
+        let read = |flag: &str, text: &str, setup: Option<&[ValueType]>| {
+            Step::parse(text, params, setup).map_err(|e| anyhow::anyhow!("{flag} {e}"))
+        };
+        let setup = request
+            .setup
+            .as_deref()
+            .map(|text| read("--setup", text, None))
+            .transpose()?;
+        let handle = setup
+            .as_ref()
+            .and_then(|s| signature(&s.export))
+            .map(|(_, results)| results);
+        let handle = handle.as_deref();
+        let run = match request.invoke.as_deref() {
+            Some(text) if text.contains('(') => read("--invoke", text, handle)?,
+            Some(name) => read("--invoke", &format!("{name}()"), handle)?,
+            None => bail!("say the timed call of the sequence with --invoke 'name(args)'"),
+        };
+        let step = |flag: &str, text: &Option<String>| {
+            text.as_deref().map(|t| read(flag, t, handle)).transpose()
+        };
+        Ok(Some(Sequence {
+            setup,
+            run,
+            check: step("--check", &request.check)?,
+            teardown: step("--teardown", &request.teardown)?,
+        }))
+    }
+
+    /// A linked module that imports WASI, if any.
+    fn wasi_link(&self) -> Option<&links::Linked> {
+        self.links.iter().find(|l| l.inspection.imports_wasi())
+    }
+
+    /// How it is run: as inspected, but a numeric module whose linked modules import WASI runs
+    /// as a WASI reactor (its export called after any `_initialize`), so they get WASI.
+    fn shape(&self) -> Result<ModuleShape> {
+        let shape = self.inspection.shape;
+        match (shape, self.wasi_link()) {
+            (ModuleShape::Numeric, Some(_)) => Ok(ModuleShape::WasiReactor),
+            (ModuleShape::ByteAbi, Some(link)) => bail!(
+                "--link {}: it imports WASI, and plugbench calls a byte-ABI module ({}) without \
+                 WASI; link a module that does not use it",
+                link.name,
+                self.name
+            ),
+            (shape, _) => Ok(shape),
+        }
     }
 
     /// A WASI program's start; the WASI options refused for any other module.
     fn wasi_start(&self, request: &CallRequest) -> Result<Option<WasiStart>> {
-        let shape = self.inspection.shape;
+        let shape = self.shape()?;
         if !shape.is_wasi() && !self.is_wasi_plugin() {
             if !request.env.is_empty() || !request.dirs.is_empty() {
                 bail!(
@@ -189,9 +304,11 @@ impl UserModule {
         }))
     }
 
-    /// An extism plugin that imports WASI (extism runs it with its WASI on).
+    /// An extism plugin that imports WASI, or whose linked modules do (extism runs it with its
+    /// WASI on).
     pub fn is_wasi_plugin(&self) -> bool {
-        self.inspection.shape == ModuleShape::ExtismPlugin && self.inspection.imports_wasi()
+        self.inspection.shape == ModuleShape::ExtismPlugin
+            && (self.inspection.imports_wasi() || self.wasi_link().is_some())
     }
 
     /// A program of this module's shape, as `inspect` asks the runtimes about it (the call
@@ -201,7 +318,7 @@ impl UserModule {
             .callable()
             .first()
             .map_or(String::new(), |e| e.to_string());
-        match self.inspection.shape {
+        let program = match self.shape().unwrap_or(self.inspection.shape) {
             ModuleShape::ExtismPlugin => Program::ExtismPlugin {
                 export,
                 wasi: self.is_wasi_plugin().then(WasiSetup::default),
@@ -213,6 +330,22 @@ impl UserModule {
                 args: Vec::new(),
                 results: Vec::new(),
             }),
+        };
+        if self.links.is_empty() {
+            return program;
+        }
+        let links = self
+            .links
+            .iter()
+            .map(|l| runtimes::Link {
+                name: l.name.clone(),
+                bytes: Vec::new(),
+                imports_wasi: l.inspection.imports_wasi(),
+            })
+            .collect();
+        Program::Linked {
+            program: Box::new(program),
+            links,
         }
     }
 
@@ -305,7 +438,7 @@ pub const NATIVE_LIBRARY: &str = "native-library";
 
 /// Inputs are told apart in reports by their size, as kernel sizes are.
 fn distinct_sizes(calls: &[ModuleCall]) -> Result<()> {
-    let size = |c: &ModuleCall| crate::workload::Workload::Module(c.clone()).size();
+    let size = ModuleCall::input_size;
     for (i, a) in calls.iter().enumerate() {
         if let Some(b) = calls[..i].iter().find(|b| size(b) == size(a)) {
             bail!(
@@ -427,13 +560,13 @@ pub fn plan_modules(
     let paths = module_paths(paths)?;
     check_native(request, &paths, baseline)?;
     for path in paths {
-        let module = load(&path)?;
+        let module = load(&path, links::load(&request.links)?)?;
         let calls = module.calls(request)?;
         let mut candidates = candidates.clone();
         if request.native.is_some() {
             candidates.push(NATIVE_LIBRARY.to_string());
         }
-        let (hosted, not_hosted) = hosts(&calls[0].program(), &candidates);
+        let (hosted, not_hosted) = hosts(&calls[0].planned_program(), &candidates);
         check_hosts(&module, &hosted, &not_hosted, request, baseline)?;
         infos.push(plugbench_data::ModuleInfo {
             name: module.name.clone(),
@@ -445,9 +578,13 @@ pub fn plan_modules(
             verified: request.verify,
             not_hosted,
             imports_wasi: module.inspection.imports_wasi(),
+            links: module.links.iter().map(links::Linked::info).collect(),
         });
         for call in calls {
-            groups.push((crate::workload::Workload::Module(call), hosted.clone()));
+            groups.push((
+                crate::workload::Workload::Module(Box::new(call)),
+                hosted.clone(),
+            ));
         }
     }
     if sandbox {

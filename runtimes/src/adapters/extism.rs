@@ -34,21 +34,51 @@ pub fn configurations() -> Vec<Configuration> {
         .no_simd("its guest is the extism-pdk plugin, built without SIMD here")]
 }
 
+/// A plugin as extism is asked to load it.
+struct PluginCall<'a> {
+    export: &'a str,
+    /// Its WASI (for a plugin that imports it, or whose linked modules do).
+    wasi: Option<&'a WasiSetup>,
+    /// The modules it imports from (`--link`), loaded beside it under their names.
+    links: &'a [crate::Link],
+    /// A built-in kernel, which imports plugbench's host function.
+    kernel: bool,
+}
+
+/// The plugin a program asks for, or why extism cannot run it.
+fn plugin_call(program: &Program) -> Result<PluginCall<'_>, RuntimeError> {
+    let (unlinked, links) = program.unlinked();
+    let (export, wasi, kernel) = match unlinked {
+        Program::Kernel(kernel) => (kernel.export, None, true),
+        Program::ExtismPlugin { export, wasi } => (export.as_str(), wasi.as_ref(), false),
+        _ => return Err(RuntimeError::Unsupported),
+    };
+    Ok(PluginCall {
+        export,
+        wasi,
+        links,
+        kernel,
+    })
+}
+
 /// extism's builder with this project's settings, the guard, WASI where the plugin imports it,
-/// and the host API every plugin imports (`extism:host/user.host_mix`, `i64 -> i64`, see
+/// and for a kernel the host API it imports (`extism:host/user.host_mix`, `i64 -> i64`, see
 /// `kernel_embed::host_mix`).
-fn builder<'a>(
-    bytes: &'a [u8],
-    sandbox: Option<Guard>,
-    wasi: Option<&WasiSetup>,
-) -> PluginBuilder<'a> {
-    let dirs = wasi.map(|w| w.dirs.as_slice()).unwrap_or_default();
-    let needs_manifest =
-        matches!(sandbox, Some(Guard::Deadline | Guard::MemoryLimit)) || !dirs.is_empty();
-    // Timeouts, memory caps and allowed paths are manifest settings; otherwise the bytes go in
-    // as they are, as a plugin host loading a plugin file does.
+fn builder<'a>(bytes: &'a [u8], sandbox: Option<Guard>, plugin: &PluginCall) -> PluginBuilder<'a> {
+    let dirs = plugin.wasi.map(|w| w.dirs.as_slice()).unwrap_or_default();
+    let needs_manifest = matches!(sandbox, Some(Guard::Deadline | Guard::MemoryLimit))
+        || !dirs.is_empty()
+        || !plugin.links.is_empty();
+    // Timeouts, memory caps, allowed paths and linked modules are manifest settings; otherwise
+    // the bytes go in as they are, as a plugin host loading a plugin file does.
     let builder = if needs_manifest {
-        let mut manifest = Manifest::new([Wasm::data(bytes.to_vec())]);
+        // Linked modules by their import module names; the plugin last, as extism's `main`.
+        let modules = plugin
+            .links
+            .iter()
+            .map(|link| Wasm::data(link.bytes.clone()).with_name(&link.name))
+            .chain([Wasm::data(bytes.to_vec()).with_name("main")]);
+        let mut manifest = Manifest::new(modules);
         match sandbox {
             Some(Guard::Deadline) => manifest = manifest.with_timeout(DEADLINE),
             Some(Guard::MemoryLimit) => {
@@ -73,7 +103,11 @@ fn builder<'a>(
         Some(Guard::Fuel) => builder.with_fuel_limit(FUEL),
         _ => builder,
     };
-    builder.with_wasi(wasi.is_some()).with_function(
+    let builder = builder.with_wasi(plugin.wasi.is_some());
+    if !plugin.kernel {
+        return builder;
+    }
+    builder.with_function(
         "host_mix",
         [ValType::I64],
         [ValType::I64],
@@ -86,15 +120,6 @@ fn builder<'a>(
             Ok(())
         },
     )
-}
-
-/// The export a program calls and the WASI it gets, or why extism cannot run it.
-fn plugin_call(program: &Program) -> Result<(&str, Option<&WasiSetup>), RuntimeError> {
-    match program {
-        Program::Kernel(kernel) => Ok((kernel.export, None)),
-        Program::ExtismPlugin { export, wasi } => Ok((export, wasi.as_ref())),
-        _ => Err(RuntimeError::Unsupported),
-    }
 }
 
 /// extism's WASI context has preopens only: no arguments, environment or stdin (its
@@ -131,7 +156,7 @@ impl Runtime for Extism {
     }
 
     fn hosts(&self, program: &Program) -> Result<(), String> {
-        match program {
+        match program.unlinked().0 {
             Program::ExtismPlugin {
                 wasi: Some(setup), ..
             } => wasi_support(setup),
@@ -148,8 +173,8 @@ impl Runtime for Extism {
         bytes: &[u8],
         cache: Option<&std::path::Path>,
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let (export, wasi) = plugin_call(program)?;
-        let builder = builder(bytes, self.0, wasi);
+        let plugin = plugin_call(program)?;
+        let builder = builder(bytes, self.0, &plugin);
         let builder = match cache {
             None => builder.with_cache_disabled(),
             Some(dir) => builder.with_cache_config(cache_config(dir)?),
@@ -157,7 +182,7 @@ impl Runtime for Extism {
         let compiled = builder.compile().map_err(RuntimeError::compile)?;
         Ok(Box::new(ExModule {
             compiled,
-            export: export.to_string(),
+            export: plugin.export.to_string(),
         }))
     }
 }

@@ -10,7 +10,7 @@ use tinywasm::{
 };
 
 use crate::core_abi::{self, CoreAbi};
-use crate::program::{core_program, Code};
+use crate::program::{compile_links, core_program, link_error, Code};
 use crate::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
     Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, DEADLINE, FUEL,
@@ -93,6 +93,17 @@ impl Runtime for TinyWasm {
         }
     }
 
+    fn hosts(&self, program: &Program) -> Result<(), String> {
+        let (_, links) = program.unlinked();
+        match links.iter().find(|l| l.imports_wasi) {
+            Some(link) => Err(format!(
+                "it has no WASI for the linked module `{}`, which imports it",
+                link.name
+            )),
+            None => self.info().guest.hosts(program),
+        }
+    }
+
     /// tinywasm has no compilation cache.
     fn compile(
         &self,
@@ -117,18 +128,29 @@ impl TinyWasm {
         Ok(TwCode {
             module,
             guard: self.guard,
+            links: Vec::new(),
         })
     }
 }
 
-/// A store with the host API, and `module` instantiated in it.
-fn start(module: &Module) -> Result<(Store, ModuleInstance), RuntimeError> {
+/// A store with the host API, and the code's module instantiated in it after the modules it
+/// imports from, each linked under its import module name (a reactor's `_initialize` run first).
+fn start(code: &TwCode) -> Result<(Store, ModuleInstance), RuntimeError> {
     let mut store = Store::default();
     // A host function belongs to a store, so each instance gets its own.
     let host_mix = HostFunction::from(&mut store, |_ctx, v: i64| Ok(kernel_embed::host_mix(v)));
     let mut imports = Imports::new();
     imports.define(core_abi::HOST_MODULE, core_abi::HOST_MIX, host_mix);
-    let instance = ModuleInstance::instantiate(&mut store, module, Some(imports))
+    for (name, link) in &code.links {
+        let failed = |e: tinywasm::Error| link_error(name, e, RuntimeError::Instantiate);
+        let instance =
+            ModuleInstance::instantiate(&mut store, link, Some(imports.clone())).map_err(failed)?;
+        if let Ok(init) = instance.func_untyped(&store, "_initialize") {
+            init.call(&mut store, &[]).map_err(failed)?;
+        }
+        imports.link_module(name, instance).map_err(failed)?;
+    }
+    let instance = ModuleInstance::instantiate(&mut store, &code.module, Some(imports))
         .map_err(RuntimeError::instantiate)?;
     Ok((store, instance))
 }
@@ -137,11 +159,18 @@ fn start(module: &Module) -> Result<(Store, ModuleInstance), RuntimeError> {
 struct TwCode {
     module: Module,
     guard: Option<Guard>,
+    /// The modules it imports from, by import module name (`--link`).
+    links: Vec<(String, Module)>,
 }
 
 impl Code for TwCode {
     fn byte_abi(self, export: String) -> Box<dyn Compiled> {
         Box::new(TwModule { code: self, export })
+    }
+
+    fn link(self, links: &[crate::Link]) -> Result<Self, RuntimeError> {
+        let links = compile_links(links, tinywasm::parse_bytes)?;
+        Ok(TwCode { links, ..self })
     }
 }
 
@@ -152,7 +181,7 @@ struct TwModule {
 
 impl Compiled for TwModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
-        let (store, instance) = start(&self.code.module)?;
+        let (store, instance) = start(&self.code)?;
         let memory = instance
             .memory("memory")
             .map_err(RuntimeError::instantiate)?;
@@ -255,7 +284,7 @@ impl Instance for TwInstance {
 /// and an endless guest is stopped by the caller (the fuzzer's time limit kills the worker).
 impl AnyModule for TwCode {
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
-        let (store, instance) = start(&self.module)?;
+        let (store, instance) = start(self)?;
         Ok(Box::new(TwAnyInstance {
             store,
             instance,

@@ -9,7 +9,7 @@ use wasmer::{
 };
 
 use crate::core_abi::{self, CoreAbi};
-use crate::program::{core_program, Code};
+use crate::program::{compile_links, core_program, link_error, Code};
 use std::ptr::NonNull;
 
 use wasmer::sys::vm::{VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition};
@@ -259,7 +259,15 @@ impl Runtime for Wasmer {
     }
 
     fn hosts(&self, program: &Program) -> Result<(), String> {
-        match program {
+        let (unlinked, links) = program.unlinked();
+        if let Some(link) = links.iter().find(|l| l.imports_wasi) {
+            return Err(format!(
+                "wasmer-wasix binds WASI to one instance's memory, so the linked module `{}`, \
+                 which imports WASI, cannot use it",
+                link.name
+            ));
+        }
+        match unlinked {
             Program::Wasi(_) => crate::wasi_built_in(cfg!(feature = "wasmer-wasi"), "wasmer-wasi"),
             other => self.info().guest.hosts(other),
         }
@@ -283,6 +291,7 @@ impl Runtime for Wasmer {
             engine: self.engine.clone(),
             module: self.deserialize(artifact)?,
             metered: false,
+            links: Vec::new(),
         };
         core_program(program, code)
     }
@@ -300,6 +309,7 @@ impl Wasmer {
             engine,
             module,
             metered: self.metered,
+            links: Vec::new(),
         })
     }
 
@@ -343,22 +353,41 @@ struct WmModule {
     export: String,
 }
 
-/// A store with the host API, and `module` instantiated in it.
-fn start(engine: &Engine, module: &Module) -> Result<(Store, WmInstance), RuntimeError> {
-    let mut store = Store::new(engine.clone());
+/// A store with the host API, and the code's module instantiated in it (after its links).
+fn start(code: &WmCode) -> Result<(Store, WmInstance), RuntimeError> {
+    let mut store = Store::new(code.engine.clone());
     // wasmer's host functions belong to a store, so each instance gets its own.
     let host_mix = Function::new_typed(&mut store, kernel_embed::host_mix);
-    let imports = imports! {
+    let mut imports = imports! {
         core_abi::HOST_MODULE => { core_abi::HOST_MIX => host_mix },
     };
-    let instance =
-        WmInstance::new(&mut store, module, &imports).map_err(RuntimeError::instantiate)?;
+    let instance = instantiate_linked(&mut store, &mut imports, &code.links, &code.module)?;
     Ok((store, instance))
+}
+
+/// `module` instantiated after the modules it imports from, each instantiated with `imports`
+/// and added to them under its import module name (a reactor's `_initialize` run first).
+pub(super) fn instantiate_linked(
+    store: &mut Store,
+    imports: &mut wasmer::Imports,
+    links: &[(String, Module)],
+    module: &Module,
+) -> Result<WmInstance, RuntimeError> {
+    for (name, link) in links {
+        let failed =
+            |e: &dyn std::fmt::Display| link_error(name, e.to_string(), RuntimeError::Instantiate);
+        let instance = WmInstance::new(&mut *store, link, imports).map_err(|e| failed(&e))?;
+        if let Ok(init) = instance.exports.get_function("_initialize") {
+            init.call(&mut *store, &[]).map_err(|e| failed(&e))?;
+        }
+        imports.register_namespace(name, instance.exports.clone());
+    }
+    WmInstance::new(store, module, imports).map_err(RuntimeError::instantiate)
 }
 
 impl Compiled for WmModule {
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError> {
-        let (store, instance) = start(&self.code.engine, &self.code.module)?;
+        let (store, instance) = start(&self.code)?;
         let memory = instance
             .exports
             .get_memory("memory")
@@ -430,6 +459,8 @@ struct WmCode {
     engine: Engine,
     module: Module,
     metered: bool,
+    /// The modules it imports from, by import module name (`--link`).
+    links: Vec<(String, Module)>,
 }
 
 impl Code for WmCode {
@@ -439,13 +470,18 @@ impl Code for WmCode {
 
     #[cfg(feature = "wasmer-wasi")]
     fn wasi(self) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        super::wasmer_wasi::wasi_program(self.engine, self.module, self.metered)
+        super::wasmer_wasi::wasi_program(self.engine, self.module, self.metered, self.links)
+    }
+
+    fn link(self, links: &[crate::Link]) -> Result<Self, RuntimeError> {
+        let links = compile_links(links, |bytes| Module::new(&self.engine, bytes))?;
+        Ok(WmCode { links, ..self })
     }
 }
 
 impl AnyModule for WmCode {
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError> {
-        let (store, instance) = start(&self.engine, &self.module)?;
+        let (store, instance) = start(self)?;
         Ok(Box::new(WmAnyInstance {
             store,
             instance,
@@ -454,13 +490,14 @@ impl AnyModule for WmCode {
     }
 
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
-        serialize(&self.module, self.metered)
+        serialize(&self.module, self.metered || !self.links.is_empty())
     }
 }
 
-/// A metered module's artifact could only be loaded by the engine of the compile that made it.
-pub(super) fn serialize(module: &Module, metered: bool) -> Result<Vec<u8>, RuntimeError> {
-    if metered {
+/// A metered module's artifact could only be loaded by the engine of the compile that made it;
+/// a module with linked modules has none (it would not hold them).
+pub(super) fn serialize(module: &Module, unsaved: bool) -> Result<Vec<u8>, RuntimeError> {
+    if unsaved {
         return Err(RuntimeError::Unsupported);
     }
     module

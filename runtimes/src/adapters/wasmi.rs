@@ -8,7 +8,7 @@ use wasmi::{
 };
 
 use crate::core_abi::{self, CoreAbi};
-use crate::program::{core_program, Code};
+use crate::program::{compile_links, core_program, link_error, Code};
 use crate::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
     Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL, MEMORY_LIMIT_BYTES,
@@ -159,7 +159,7 @@ impl Runtime for Wasmi {
     }
 
     fn hosts(&self, program: &Program) -> Result<(), String> {
-        match program {
+        match program.unlinked().0 {
             Program::Wasi(setup) => Self::wasi_support_for(setup),
             other => self.info().guest.hosts(other),
         }
@@ -190,6 +190,7 @@ impl Wasmi {
             engine: self.engine.clone(),
             linker: self.linker.clone(),
             module: Module::new(&self.engine, bytes).map_err(RuntimeError::compile)?,
+            links: Vec::new(),
         })
     }
 }
@@ -219,6 +220,8 @@ struct WiCode {
     engine: Engine,
     linker: Linker<HostState>,
     module: Module,
+    /// The modules it imports from, by import module name (`--link`).
+    links: Vec<(String, Module)>,
 }
 
 impl WiCode {
@@ -230,12 +233,36 @@ impl WiCode {
             |limits| HostState { limits },
             |s| &mut s.limits,
         )?;
-        let instance = self
-            .linker
-            .instantiate_and_start(&mut store, &self.module)
-            .map_err(RuntimeError::instantiate)?;
+        let instance = instantiate_linked(&self.linker, &mut store, &self.links, &self.module)?;
         Ok((store, instance))
     }
+}
+
+/// `module` instantiated (and started) in `store` after the modules it imports from, each
+/// defined under its import module name in a copy of `linker` (a reactor's `_initialize` run
+/// first).
+pub(super) fn instantiate_linked<T: 'static>(
+    linker: &Linker<T>,
+    store: &mut Store<T>,
+    links: &[(String, Module)],
+    module: &Module,
+) -> Result<wasmi::Instance, RuntimeError> {
+    let mut linker = linker.clone();
+    for (name, link) in links {
+        let failed = |e: wasmi::Error| link_error(name, e, RuntimeError::Instantiate);
+        let instance = linker
+            .instantiate_and_start(&mut *store, link)
+            .map_err(failed)?;
+        if let Some(init) = instance.get_func(&*store, "_initialize") {
+            init.call(&mut *store, &[], &mut []).map_err(failed)?;
+        }
+        linker
+            .instance(&mut *store, name, instance)
+            .map_err(failed)?;
+    }
+    linker
+        .instantiate_and_start(&mut *store, module)
+        .map_err(RuntimeError::instantiate)
 }
 
 struct WiModule {
@@ -302,7 +329,12 @@ impl Code for WiCode {
     }
 
     fn wasi(self) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        super::wasmi_wasi::wasi_program(self.engine, self.module, self.sandbox)
+        super::wasmi_wasi::wasi_program(self.engine, self.module, self.sandbox, self.links)
+    }
+
+    fn link(self, links: &[crate::Link]) -> Result<Self, RuntimeError> {
+        let links = compile_links(links, |bytes| Module::new(&self.engine, bytes))?;
+        Ok(WiCode { links, ..self })
     }
 }
 

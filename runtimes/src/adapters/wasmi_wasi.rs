@@ -9,7 +9,7 @@ use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::WasiCtx;
 
 use super::wasi_bench::Bench;
-use super::wasmi::{guarded_store, Wasmi};
+use super::wasmi::{guarded_store, instantiate_linked, Wasmi};
 use crate::{
     Captured, Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
     WasiSetup, BENCH_MODULE,
@@ -39,6 +39,7 @@ pub(super) fn wasi_program(
     engine: Engine,
     module: Module,
     sandbox: Option<Guard>,
+    links: Vec<(String, Module)>,
 ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
     let mut linker: Linker<WasiState> = Linker::new(&engine);
     wasmi_wasi::add_to_linker(&mut linker, |s| &mut s.wasi).map_err(RuntimeError::setup)?;
@@ -61,6 +62,7 @@ pub(super) fn wasi_program(
         linker,
         module,
         sandbox,
+        links,
     }))
 }
 
@@ -69,6 +71,9 @@ struct WiWasiProgram {
     linker: Linker<WasiState>,
     module: Module,
     sandbox: Option<Guard>,
+    /// The modules it imports from (`--link`), instantiated before it in its store (sharing its
+    /// WASI context).
+    links: Vec<(String, Module)>,
 }
 
 type Stream = Arc<RwLock<Captured>>;
@@ -109,10 +114,7 @@ impl WasiProgram for WiWasiProgram {
             bench: Bench::default(),
         };
         let mut store = guarded_store(&self.engine, self.sandbox, state, |s| &mut s.limits)?;
-        let instance = self
-            .linker
-            .instantiate_and_start(&mut store, &self.module)
-            .map_err(RuntimeError::instantiate)?;
+        let instance = instantiate_linked(&self.linker, &mut store, &self.links, &self.module)?;
         let mut live = WiWasiInstance {
             store,
             instance,

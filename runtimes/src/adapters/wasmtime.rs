@@ -11,7 +11,7 @@ use wasmtime::{
 };
 
 use crate::core_abi::{self, CoreAbi};
-use crate::program::{core_program, Code};
+use crate::program::{compile_links, core_program, link_error, Code};
 use crate::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
     Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL, MEMORY_LIMIT_BYTES,
@@ -204,6 +204,7 @@ impl Wasmtime {
             engine: self.engine.clone(),
             linker: self.linker.clone(),
             module,
+            links: Vec::new(),
         }
     }
 
@@ -219,6 +220,7 @@ impl Wasmtime {
             engine,
             linker,
             module,
+            links: Vec::new(),
         })
     }
 }
@@ -253,7 +255,7 @@ impl Runtime for Wasmtime {
     }
 
     fn hosts(&self, program: &Program) -> Result<(), String> {
-        match program {
+        match program.unlinked().0 {
             Program::Wasi(_) => {
                 crate::wasi_built_in(cfg!(feature = "wasmtime-wasi"), "wasmtime-wasi")
             }
@@ -306,6 +308,8 @@ struct WtCode {
     engine: Engine,
     linker: Linker<HostState>,
     module: Module,
+    /// The modules it imports from, by import module name (`--link`).
+    links: Vec<(String, Module)>,
 }
 
 impl WtCode {
@@ -317,12 +321,46 @@ impl WtCode {
             |limits| HostState { limits },
             |s| &mut s.limits,
         )?;
-        let instance = self
-            .linker
-            .instantiate(&mut store, &self.module)
-            .map_err(RuntimeError::instantiate)?;
+        let instance = instantiate_linked(&self.linker, &mut store, &self.links, &self.module)?;
         Ok((store, instance))
     }
+
+    /// The module's artifact; a module with linked modules has none (it would not hold them).
+    fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        if !self.links.is_empty() {
+            return Err(RuntimeError::Unsupported);
+        }
+        self.module.serialize().map_err(RuntimeError::compile)
+    }
+}
+
+/// `module` instantiated in `store` after the modules it imports from, each defined under its
+/// import module name in a copy of `linker` (a reactor's `_initialize` run first).
+pub(super) fn instantiate_linked<T: 'static>(
+    linker: &Linker<T>,
+    store: &mut Store<T>,
+    links: &[(String, Module)],
+    module: &Module,
+) -> Result<wasmtime::Instance, RuntimeError> {
+    if links.is_empty() {
+        return linker
+            .instantiate(&mut *store, module)
+            .map_err(RuntimeError::instantiate);
+    }
+    let mut linker = linker.clone();
+    for (name, link) in links {
+        let failed = |e: wasmtime::Error| link_error(name, e, RuntimeError::Instantiate);
+        let instance = linker.instantiate(&mut *store, link).map_err(failed)?;
+        if let Some(init) = instance.get_func(&mut *store, "_initialize") {
+            init.call(&mut *store, &[], &mut []).map_err(failed)?;
+        }
+        linker
+            .instance(&mut *store, name, instance)
+            .map_err(failed)?;
+    }
+    linker
+        .instantiate(&mut *store, module)
+        .map_err(RuntimeError::instantiate)
 }
 
 struct WtModule {
@@ -351,7 +389,7 @@ impl Compiled for WtModule {
     }
 
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
-        self.code.module.serialize().map_err(RuntimeError::compile)
+        self.code.serialize()
     }
 }
 
@@ -394,7 +432,14 @@ impl Code for WtCode {
 
     #[cfg(feature = "wasmtime-wasi")]
     fn wasi(self) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        super::wasmtime_wasi::wasi_program(self.engine, self.module, self.sandbox)
+        super::wasmtime_wasi::wasi_program(self.engine, self.module, self.sandbox, self.links)
+    }
+
+    fn link(self, links: &[crate::Link]) -> Result<Self, RuntimeError> {
+        Ok(WtCode {
+            links: compile_links(links, |bytes| Module::new(&self.engine, bytes))?,
+            ..self
+        })
     }
 }
 
@@ -409,7 +454,7 @@ impl AnyModule for WtCode {
     }
 
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
-        self.module.serialize().map_err(RuntimeError::compile)
+        WtCode::serialize(self)
     }
 }
 

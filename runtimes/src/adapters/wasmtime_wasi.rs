@@ -7,7 +7,7 @@ use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
 use super::wasi_bench::Bench;
-use super::wasmtime::guarded_store;
+use super::wasmtime::{guarded_store, instantiate_linked};
 use crate::{
     Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
     WasiSetup, BENCH_MODULE, STREAM_CAP,
@@ -25,6 +25,7 @@ pub(super) fn wasi_program(
     engine: Engine,
     module: Module,
     sandbox: Option<Guard>,
+    links: Vec<(String, Module)>,
 ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
     let mut linker: Linker<WasiState> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi).map_err(RuntimeError::setup)?;
@@ -47,6 +48,7 @@ pub(super) fn wasi_program(
         linker,
         module,
         sandbox,
+        links,
     }))
 }
 
@@ -55,6 +57,9 @@ struct WtWasiProgram {
     linker: Linker<WasiState>,
     module: Module,
     sandbox: Option<Guard>,
+    /// The modules it imports from (`--link`), instantiated before it in its store (sharing its
+    /// WASI context).
+    links: Vec<(String, Module)>,
 }
 
 fn context(
@@ -90,6 +95,9 @@ fn context(
 
 impl WasiProgram for WtWasiProgram {
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
+        if !self.links.is_empty() {
+            return Err(RuntimeError::Unsupported);
+        }
         self.module.serialize().map_err(RuntimeError::compile)
     }
 
@@ -105,10 +113,7 @@ impl WasiProgram for WtWasiProgram {
             bench: Bench::default(),
         };
         let mut store = guarded_store(&self.engine, self.sandbox, state, |s| &mut s.limits)?;
-        let instance = self
-            .linker
-            .instantiate(&mut store, &self.module)
-            .map_err(RuntimeError::instantiate)?;
+        let instance = instantiate_linked(&self.linker, &mut store, &self.links, &self.module)?;
         let mut live = WtWasiInstance {
             store,
             instance,

@@ -20,7 +20,7 @@ use wasmer_wasix::{
 };
 
 use super::wasi_bench::Bench;
-use super::wasmer::{from_value, to_value};
+use super::wasmer::{from_value, instantiate_linked, to_value};
 use crate::{
     Ended, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup,
     BENCH_MODULE,
@@ -32,6 +32,7 @@ pub(super) fn wasi_program(
     engine: Engine,
     module: Module,
     metered: bool,
+    links: Vec<(String, Module)>,
 ) -> Result<Box<dyn WasiProgram>, RuntimeError> {
     // One worker thread: the guest runs on the calling thread, tokio only serves
     // wasmer-wasix's host file operations.
@@ -49,6 +50,7 @@ pub(super) fn wasi_program(
         engine,
         module,
         metered,
+        links,
     }))
 }
 
@@ -58,11 +60,13 @@ struct WmWasiProgram {
     engine: Engine,
     module: Module,
     metered: bool,
+    /// The modules it imports from (`--link`), none of which imports WASI.
+    links: Vec<(String, Module)>,
 }
 
 impl WasiProgram for WmWasiProgram {
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
-        super::wasmer::serialize(&self.module, self.metered)
+        super::wasmer::serialize(&self.module, self.metered || !self.links.is_empty())
     }
 
     fn instantiate(
@@ -95,8 +99,7 @@ impl WasiProgram for WmWasiProgram {
             );
             imports.define(BENCH_MODULE, name, marker);
         }
-        let instance =
-            Instance::new(&mut store, &self.module, &imports).map_err(RuntimeError::instantiate)?;
+        let instance = instantiate_linked(&mut store, &mut imports, &self.links, &self.module)?;
         attach(&mut wasi, &mut store, &instance)?;
         let mut live = WmWasiInstance {
             tokio: self.tokio.handle().clone(),
