@@ -31,6 +31,11 @@ pub fn write_batch(opts: &FuzzOptions, cases: Range<u64>, dir: &Path) -> Result<
     cases
         .map(|index| {
             let case = case::make(opts.seed, index, opts.features);
+            // A user's module is read by `inspect` before anything else, so every module with
+            // every proposal is too: one it cannot read ends this run, as a GC module once did.
+            if opts.features.all_proposals {
+                let _ = crate::module::inspect::inspect(&case.bytes, &[]);
+            }
             let module = dir.join(format!("case-{index}.wasm"));
             std::fs::write(&module, &case.bytes)
                 .with_context(|| format!("write {}", module.display()))?;
