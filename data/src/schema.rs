@@ -28,10 +28,13 @@ use serde::{Deserialize, Serialize};
 /// `unshifted` and none before).
 /// 9: a user's module's workload has the output the runtimes agreed on (`groups[].answer`:
 /// numbers, or bytes and each WASI stream as length, SHA-256 and preview; none before), and
-/// the module says whether it imports WASI (`environment.modules[].imports_wasi`);
+/// the module says whether it imports WASI (`environment.modules[].imports_wasi`); each row's
 /// `environment.proposals`, which proposals each runtime ran (none before);
 /// `environment.modules[].links`, the modules linked to it (`--link`).
-pub const SCHEMA_VERSION: u32 = 9;
+/// 10: one worker binary per engine, so memory is the runtime's own (older files measured
+/// every runtime in one binary holding every engine); each row's `worker` (that binary) and
+/// `memory.idle_rss_kib` (its worker once the runtime was created, nothing compiled).
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -220,6 +223,10 @@ pub enum Status {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Memory {
+    /// Resident set size of the runtime's worker process (VmRSS) once the runtime (its engine)
+    /// was created, before anything was compiled: the engine's fixed cost with the worker's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_rss_kib: Option<u64>,
     /// Peak resident set size of the runtime's worker process (VmHWM), before the
     /// extra instances below were created.
     pub peak_rss_kib: Option<u64>,
@@ -275,6 +282,9 @@ pub struct RuntimeResult {
     pub crate_version: String,
     pub config: String,
     pub guest: String,
+    /// The worker binary that ran it (one per engine; empty in files before schema 10).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub worker: String,
     /// Calls per warm sample.
     pub batch: u64,
     pub first_call_ns: Option<f64>,
@@ -302,6 +312,7 @@ impl RuntimeResult {
             crate_version: String::new(),
             config: String::new(),
             guest: String::new(),
+            worker: String::new(),
             batch: 0,
             first_call_ns: None,
             memory: Memory::default(),

@@ -1,6 +1,6 @@
 //! Benchmark kernels, written once.
 //!
-//! The same source is compiled three ways: natively (linked into the runner as the
+//! The same source is compiled three ways: natively (linked into the native worker as the
 //! baseline), as a plain core Wasm module (`--features core-abi`, see [`core_abi`]) and
 //! as an Extism plugin (`--features extism-plugin`, see `pdk_plugin`). Every build runs
 //! exactly the functions below, so a difference in time is the runtime's, not the code's.
@@ -76,7 +76,7 @@ pub mod webhook;
 compile_error!("`core-abi` and `extism-plugin` both export `run`; build them separately");
 
 // A Wasm build carries one kernel, as a plugin author's one-purpose crate would: with several
-// exports sharing the loop, LLVM compiled it to a slower form (README, "Build profile").
+// exports sharing the loop, LLVM compiled it to a slower form (docs/calibration.md, "Build profile").
 #[cfg(all(
     any(
         feature = "core-abi",

@@ -101,10 +101,10 @@ pub fn writable(path: &Path) -> Result<()> {
 /// for the gap kernels only).
 pub fn builds_exist(runtimes: &[String], kernel: &Kernel) -> Result<()> {
     for name in runtimes {
-        let Ok(runtime) = runtimes::create(name) else {
+        let Ok(info) = crate::catalog::catalog().info(name) else {
             continue; // unknown names are reported by the runtime selection
         };
-        let guest = runtime.info().guest;
+        let guest = info.guest;
         if !guest.available(kernel) {
             anyhow::bail!(
                 "`{name}` loads the {} build, which exists for the gap kernels only ({}), not for `{}`",

@@ -73,12 +73,6 @@ plugbench fuzz --replay results/fuzz/seed-1-case-17.json")]
 plugbench features\n  \
 plugbench features --runtime wasmtime --runtime wasmi --json proposals.json --markdown proposals.md")]
     Features(FeaturesArgs),
-    /// Internal: serve one runtime over stdin/stdout for `compare`.
-    #[command(hide = true)]
-    Worker(WorkerArgs),
-    /// Internal: serve one runtime over stdin/stdout for `fuzz`.
-    #[command(hide = true)]
-    FuzzWorker(FuzzWorkerArgs),
 }
 
 #[derive(Debug, Args)]
@@ -138,14 +132,6 @@ pub struct FuzzArgs {
     /// Testing aid: make a runtime's worker misbehave (RUNTIME=wrong-output|abort@case-N|hang@case-N).
     #[arg(long, value_name = "RUNTIME=FAULT", hide = true)]
     pub inject_fault: Vec<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct FuzzWorkerArgs {
-    #[arg(long)]
-    pub runtime: String,
-    #[arg(long)]
-    pub inject_fault: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -324,18 +310,4 @@ pub struct ReportArgs {
     /// Write the re-analysed results as JSON.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct WorkerArgs {
-    #[arg(long)]
-    pub runtime: String,
-    /// The workload as JSON (`runner::workload::Workload`).
-    #[arg(long)]
-    pub workload: String,
-    #[arg(long)]
-    pub inject_fault: Option<String>,
-    /// Bytes to shift the heap by; without it, a random offset.
-    #[arg(long)]
-    pub heap_offset: Option<u32>,
 }

@@ -1,7 +1,7 @@
 //! `plugbench compare`: choose runtimes, start one worker each, measure, build the results.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -9,6 +9,7 @@ use plugbench_data::{
     Environment, Group, HeapLayout, RunFile, RuntimeResult, Settings, SCHEMA_VERSION,
 };
 
+use crate::catalog::catalog;
 use crate::measure::{measure, Outcome, Plan};
 use crate::progress::Progress;
 use crate::subject::{ProcessSubject, Subject, WorkerCommand};
@@ -64,41 +65,39 @@ pub fn kernel_workloads(
 /// guard), baseline always included because every ratio needs it, in registry order.
 pub fn select_runtimes(requested: &[String]) -> Result<Vec<String>> {
     check_runtime_names(requested)?;
-    let known = runtimes::names();
-    let baseline = runtimes::baseline_name();
-    let defaults = runtimes::default_names();
-    Ok(known
+    let declarations = catalog().declarations();
+    let baseline = declarations.baseline_name();
+    let defaults = declarations.default_names();
+    let mut selected: Vec<String> = declarations
+        .names()
         .into_iter()
         .filter(|n| {
             (requested.is_empty() && defaults.contains(n))
                 || requested.contains(n)
-                || Some(n.as_str()) == baseline
+                || Some(n) == baseline.as_ref()
         })
-        .collect())
+        .collect();
+    if requested.is_empty() {
+        selected.extend(catalog().missing_required().into_iter().map(String::from));
+    }
+    Ok(selected)
 }
 
-/// Every requested name is a runtime of this binary; one left out of the build says how to add it.
+/// Every requested name is a runtime of a worker here; where a worker is missing, the error
+/// names it and what builds it.
 pub fn check_runtime_names(requested: &[String]) -> Result<()> {
-    let known = runtimes::names();
     for name in requested {
-        if let Some((_, how)) = runtimes::left_out().into_iter().find(|(n, _)| n == name) {
-            bail!("`{name}` is not built into this binary: it {how}");
-        }
-        if !known.contains(name) {
-            bail!(
-                "unknown runtime `{name}`; built into this binary: {}",
-                known.join(", ")
-            );
-        }
+        catalog().worker_path(name).map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }
 
 /// Every sandboxed variant of the selected runtimes that is not selected already.
 pub fn sandbox_variants(selected: &[String]) -> Vec<String> {
-    runtimes::sandbox_support()
+    catalog()
+        .sandbox_support()
         .into_iter()
-        .filter(|s| selected.iter().any(|r| r == s.runtime))
+        .filter(|s| selected.contains(&s.runtime))
         .filter_map(|s| s.variant)
         .filter(|v| !selected.contains(v))
         .collect()
@@ -141,11 +140,7 @@ pub fn side_size(sizes: &[usize]) -> Option<usize> {
 
 /// Runs every workload in turn, each a complete measurement with fresh workers, and joins
 /// them into one results file.
-pub fn run_groups(
-    groups: &[CompareOptions],
-    exe: &Path,
-    environment: Environment,
-) -> Result<RunFile> {
+pub fn run_groups(groups: &[CompareOptions], environment: Environment) -> Result<RunFile> {
     let total = groups.len();
     let mut views = Vec::with_capacity(total);
     // A module's later inputs keep the baseline its first input chose, so its sweep compares
@@ -164,7 +159,7 @@ pub fn run_groups(
         let (name, size) = (group.workload.name(), group.workload.size());
         let label = (total > 1).then(|| format!("{name} @ {size} ({}/{total})", i + 1));
         let progress = Progress::stderr(group.plan.budget, label);
-        let view = run(group, exe, environment.clone(), &progress)?;
+        let view = run(group, environment.clone(), &progress)?;
         if let (true, Some(base)) = (is_module, view.baseline()) {
             chosen
                 .entry(group.workload.name())
@@ -179,7 +174,6 @@ pub fn run_groups(
 
 pub fn run(
     opts: &CompareOptions,
-    exe: &Path,
     environment: Environment,
     progress: &Progress,
 ) -> Result<RunFile> {
@@ -193,8 +187,16 @@ pub fn run(
     let mut failed_to_start = Vec::new();
     let mut subjects: Vec<Box<dyn Subject>> = Vec::new();
     for runtime in &opts.runtimes {
+        // A runtime whose worker binary is missing is an error row naming the binary.
+        let exe = match catalog().worker_path(runtime) {
+            Ok(exe) => exe.to_path_buf(),
+            Err(why) => {
+                failed_to_start.push(RuntimeResult::failed(runtime, &name, size, why));
+                continue;
+            }
+        };
         let cmd = WorkerCommand {
-            exe: exe.to_path_buf(),
+            exe,
             runtime: runtime.clone(),
             workload: opts.workload.clone(),
             fault: opts.faults.get(runtime).cloned(),
@@ -238,7 +240,7 @@ pub fn assemble(
     // The gap measurement's rows belong to the kernels; a module's native library is its baseline.
     let kernel = matches!(opts.workload, Workload::Kernel { .. });
     for r in &mut results {
-        r.gap_variant = kernel && runtimes::is_gap_variant(&r.runtime);
+        r.gap_variant = kernel && catalog().is_gap_variant(&r.runtime);
     }
     if let Workload::Module(module) = &opts.workload {
         if !results.iter().any(|r| r.baseline) {

@@ -8,6 +8,8 @@ use plugbench_data::{
 use runtimes::GuestFormat;
 
 pub fn collect() -> Environment {
+    let catalog = crate::catalog::catalog();
+    let declarations = catalog.declarations();
     Environment {
         cpu: cpu_model(),
         cores: std::thread::available_parallelism()
@@ -24,30 +26,30 @@ pub fn collect() -> Environment {
         modules: Vec::new(),
         proposals: Vec::new(),
         artifacts: artifacts(),
-        sandbox: runtimes::sandbox_support()
-            .iter()
+        sandbox: declarations
+            .sandbox_support()
+            .into_iter()
             .map(|s| SandboxInfo {
-                runtime: s.runtime.to_string(),
+                runtime: s.runtime,
                 guard: s.guard,
-                variant: s.variant.clone(),
-                support: s.support.clone(),
+                variant: s.variant,
+                support: s.support,
             })
             .collect(),
-        simd: runtimes::simd_support()
+        simd: declarations
+            .simd_support()
             .into_iter()
             .map(|(runtime, support)| SimdInfo {
-                runtime: runtime.to_string(),
+                runtime,
                 variant: support.clone().ok(),
-                why_not: support.err().map(String::from),
+                why_not: support.err(),
             })
             .collect(),
-        shared_module: runtimes::shared_support()
+        shared_module: declarations.shared_support(),
+        native_libraries: catalog
+            .entries()
             .into_iter()
-            .map(|(runtime, variant)| (runtime.to_string(), variant))
-            .collect(),
-        native_libraries: runtimes::all()
-            .into_iter()
-            .filter_map(|e| match e.create().ok()?.info().guest {
+            .filter_map(|e| match catalog.info(&e.name).ok()?.guest {
                 GuestFormat::NativeLibrary { build } => Some(NativeLibraryInfo {
                     runtime: e.name,
                     build,

@@ -1,6 +1,7 @@
 //! plugbench's runner: the CLI, the worker processes and the measurement schedule.
 
 pub mod answer;
+pub mod catalog;
 pub mod checks;
 pub mod cli;
 pub mod compare;
@@ -19,4 +20,5 @@ pub mod proposals;
 pub mod protocol;
 pub mod subject;
 pub mod worker;
+pub mod worker_main;
 pub mod workload;

@@ -9,13 +9,14 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use plugbench_data::{HeapLayout, ModuleShape, Proposal, Support};
 use reports::write::{read_run, write_atomic};
 use reports::{analyze, Analysis, Csv, Exporter, Json, Markdown, Run, Table};
+use runner::catalog::catalog;
 use runner::checks;
-use runner::cli::{Cli, Command, CompareArgs, FeaturesArgs, FuzzArgs, ReportArgs, WorkerArgs};
+use runner::cli::{Cli, Command, CompareArgs, FeaturesArgs, FuzzArgs, ReportArgs};
 use runner::compare::{self, CompareOptions};
-use runner::fault::{parse_assignment, Fault};
+use runner::fault::parse_assignment;
 use runner::measure::Plan;
 use runner::workload::Groups;
-use runner::{environment, fuzz, interrupt, layout, module, proposals, worker};
+use runner::{environment, fuzz, interrupt, module, proposals};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -29,10 +30,6 @@ fn main() -> ExitCode {
         Command::Diff { old, new } => diff_cmd(&old, &new).map(|_| ExitCode::SUCCESS),
         Command::Fuzz(args) => fuzz_cmd(args),
         Command::Features(args) => features_cmd(args).map(|_| ExitCode::SUCCESS),
-        Command::Worker(args) => worker_cmd(args).map(|_| ExitCode::SUCCESS),
-        Command::FuzzWorker(args) => parse_fault(args.inject_fault.as_deref())
-            .and_then(|fault| fuzz::worker::serve(&args.runtime, fault))
-            .map(|_| ExitCode::SUCCESS),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -124,9 +121,8 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
                 .map_or(HeapLayout::Random, HeapLayout::Fixed),
         })
         .collect();
-    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
-    let run = analyze(compare::run_groups(&groups, &exe, environment)?);
+    let run = analyze(compare::run_groups(&groups, environment)?);
     let analysis = Analysis::of(&run);
     print!("{}", Table.render_with(&run, &analysis));
     export(
@@ -155,9 +151,8 @@ fn probe_proposals(
             runtimes.push(name.clone());
         }
     }
-    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     eprintln!("probing which proposals {} runtime(s) run", runtimes.len());
-    proposals::measure(&runtimes, Proposal::ALL, &exe, timeout)
+    proposals::measure(&runtimes, Proposal::ALL, timeout)
 }
 
 /// How every workload is sampled, from the command line.
@@ -233,7 +228,7 @@ fn kernel_groups(
         Vec::new()
     };
     let gap = if args.gap {
-        runtimes::gap_variants(&selected)
+        catalog().gap_variants(&selected)
     } else {
         Vec::new()
     };
@@ -341,20 +336,26 @@ fn list_cmd() -> Result<()> {
     let mut table = comfy_table::Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_header([
         "Runtime",
+        "Worker",
         "Crate",
         "Version",
         "Loads",
         "Artifacts",
         "Configuration",
     ]);
-    for entry in runtimes::all() {
-        match entry.create() {
-            Ok(rt) => {
-                let info = rt.info();
+    let catalog = catalog();
+    for entry in catalog.entries() {
+        let worker = catalog
+            .worker_binary(&entry.name)
+            .unwrap_or("-")
+            .to_string();
+        match catalog.info(&entry.name) {
+            Ok(info) => {
                 table.add_row([
                     entry.name.clone(),
-                    info.crate_name.to_string(),
-                    info.crate_version.to_string(),
+                    worker,
+                    info.crate_name.clone(),
+                    info.crate_version.clone(),
                     info.guest.label().to_string(),
                     if info.supports_artifacts {
                         "save/load"
@@ -362,12 +363,13 @@ fn list_cmd() -> Result<()> {
                         "not supported"
                     }
                     .to_string(),
-                    info.config,
+                    info.config.clone(),
                 ]);
             }
             Err(e) => {
                 table.add_row([
                     entry.name.clone(),
+                    worker,
                     "-".into(),
                     "-".into(),
                     "-".into(),
@@ -378,8 +380,8 @@ fn list_cmd() -> Result<()> {
         }
     }
     println!("Runtimes\n{table}");
-    for (name, how) in runtimes::left_out() {
-        println!("not built in: {name} ({how})");
+    for (binary, why) in catalog.missing() {
+        println!("not here: {binary}: {why}");
     }
     println!("\nKernels");
     for k in kernel_embed::KERNELS {
@@ -460,9 +462,8 @@ fn proposals_needed(needed: &[Proposal]) -> Result<()> {
     if needed.is_empty() {
         return Ok(());
     }
-    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     let runtimes = module::default_candidates();
-    let table = proposals::measure(&runtimes, needed, &exe, Duration::from_secs(30))?;
+    let table = proposals::measure(&runtimes, needed, Duration::from_secs(30))?;
     let probed =
         |s: &&plugbench_data::ProposalSupport| !matches!(s.support, Support::NotProbed { .. });
     let runs_all: Vec<&str> = runtimes
@@ -512,16 +513,15 @@ fn features_cmd(args: FeaturesArgs) -> Result<()> {
         true => module::default_candidates(),
         false => args.runtimes.clone(),
     };
-    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     let timeout = Duration::from_secs_f64(args.timeout);
-    let table = proposals::measure(&runtimes, Proposal::ALL, &exe, timeout)?;
+    let table = proposals::measure(&runtimes, Proposal::ALL, timeout)?;
     print!("{}", reports::proposals::terminal(&table));
     let versions: Vec<(String, String)> = runtimes
         .iter()
         .map(|name| {
-            let version = runtimes::create(name).map_or_else(
+            let version = catalog().info(name).map_or_else(
                 |e| e.to_string(),
-                |rt| format!("{} {}", rt.info().crate_name, rt.info().crate_version),
+                |info| format!("{} {}", info.crate_name, info.crate_version),
             );
             (name.clone(), version)
         })
@@ -602,37 +602,12 @@ fn parse_faults(assignments: &[String]) -> Result<BTreeMap<String, String>> {
         .map_err(anyhow::Error::msg)
 }
 
-fn parse_fault(fault: Option<&str>) -> Result<Option<Fault>> {
-    fault
-        .map(str::parse::<Fault>)
-        .transpose()
-        .map_err(anyhow::Error::msg)
-}
-
-fn worker_cmd(args: WorkerArgs) -> Result<()> {
-    // First, so that everything the runtime allocates lands after the shift.
-    let heap_offset = layout::offset_for(
-        args.heap_offset
-            .map_or(HeapLayout::Random, HeapLayout::Fixed),
-    );
-    layout::shift_heap(heap_offset);
-    let workload = serde_json::from_str(&args.workload).context("the worker's --workload")?;
-    let fault = parse_fault(args.inject_fault.as_deref())?;
-    worker::serve(worker::WorkerOptions {
-        runtime: args.runtime,
-        workload,
-        fault,
-        heap_offset,
-    })
-}
-
 fn fuzz_cmd(args: FuzzArgs) -> Result<ExitCode> {
-    let exe = std::env::current_exe().context("locate the plugbench binary for its workers")?;
     let timeout = Duration::from_secs_f64(args.timeout);
     let runtimes = fuzz_runtimes(&args.runtimes)?;
     let faults = parse_faults(&args.inject_fault)?;
     if let Some(file) = &args.replay {
-        let replayed = fuzz::replay(file, &args.runtimes, &exe, timeout, faults)?;
+        let replayed = fuzz::replay(file, &args.runtimes, timeout, faults)?;
         return Ok(print_replay(&replayed));
     }
     for path in [&args.json, &args.markdown].into_iter().flatten() {
@@ -655,7 +630,7 @@ fn fuzz_cmd(args: FuzzArgs) -> Result<ExitCode> {
         faults,
     };
     interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
-    let run = fuzz::run(&opts, &exe)?;
+    let run = fuzz::run(&opts)?;
     print!("{}", run.terminal());
     let files = [
         (
@@ -683,10 +658,7 @@ fn fuzz_cmd(args: FuzzArgs) -> Result<ExitCode> {
 fn fuzz_runtimes(named: &[String]) -> Result<Vec<String>> {
     compare::check_runtime_names(named)?;
     Ok(if named.is_empty() {
-        runtimes::default_names()
-            .into_iter()
-            .filter(|n| Some(n.as_str()) != runtimes::baseline_name())
-            .collect()
+        module::default_candidates()
     } else {
         named.to_vec()
     })

@@ -229,7 +229,13 @@ fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan
     let mut slot = Slot {
         subject,
         replicas: Vec::new(),
-        result: RuntimeResult::failed(&name, kernel, size, String::new()),
+        result: RuntimeResult {
+            worker: crate::catalog::catalog()
+                .worker_binary(&name)
+                .unwrap_or_default()
+                .to_string(),
+            ..RuntimeResult::failed(&name, kernel, size, String::new())
+        },
         output: None,
         prepare_calls: Duration::ZERO,
         sample_ns: 0.0,

@@ -4,7 +4,6 @@
 //! own worker process (the fuzzer's), so a runtime that crashes on one is a row of the table,
 //! never a crash of plugbench.
 
-use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -177,7 +176,6 @@ pub fn needed(bytes: &[u8]) -> Vec<Proposal> {
 pub fn measure(
     runtimes: &[String],
     proposals: &[Proposal],
-    exe: &Path,
     timeout: Duration,
 ) -> Result<Vec<ProposalSupport>> {
     let dir = tempfile::tempdir().context("a directory for the probe modules")?;
@@ -193,7 +191,7 @@ pub fn measure(
             plan: fuzz::Plan::call("run"),
         });
     }
-    let answers = fuzz::probe_each(runtimes, &jobs, exe, timeout);
+    let answers = fuzz::probe_each(runtimes, &jobs, timeout);
     let mut table = Vec::new();
     for (runtime, answers) in runtimes.iter().zip(answers) {
         for (i, &proposal) in proposals.iter().enumerate() {

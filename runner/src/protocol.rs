@@ -53,6 +53,9 @@ pub enum Response {
     Unsupported,
     Failed(Failure),
     Memory {
+        /// Resident set size once the runtime was created, before anything was compiled.
+        #[serde(default)]
+        idle_rss_kib: Option<u64>,
         peak_rss_kib: Option<u64>,
         /// Resident memory per extra live instance (each called once).
         instance_kib: Option<f64>,

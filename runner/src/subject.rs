@@ -82,7 +82,7 @@ pub struct ProcessSubject {
 impl ProcessSubject {
     pub fn spawn(cmd: WorkerCommand) -> Result<Self, Failure> {
         let workload = serde_json::to_string(&cmd.workload).expect("workloads serialize");
-        let mut args: Vec<String> = ["worker", "--runtime", &cmd.runtime, "--workload", &workload]
+        let mut args: Vec<String> = ["serve", "--runtime", &cmd.runtime, "--workload", &workload]
             .map(String::from)
             .into();
         if let Some(fault) = &cmd.fault {
@@ -173,10 +173,12 @@ impl Subject for ProcessSubject {
     fn memory(&mut self) -> Option<plugbench_data::Memory> {
         match self.request(&Request::Memory, "memory") {
             Ok(Response::Memory {
+                idle_rss_kib,
                 peak_rss_kib,
                 instance_kib,
                 artifact_bytes,
             }) => Some(plugbench_data::Memory {
+                idle_rss_kib,
                 peak_rss_kib,
                 per_instance_kib: instance_kib,
                 instances: crate::memory::INSTANCES,

@@ -19,6 +19,8 @@ use crate::workload::{CallWith, ModuleCall, Workload};
 const GARBAGE_MODULE: &[u8] = b"\0asm\x01\0\0\0this is not a wasm module";
 
 pub struct WorkerOptions {
+    /// The runtimes this worker makes (its engine's configurations).
+    pub registry: runtimes::Registry,
     pub runtime: String,
     pub workload: Workload,
     pub fault: Option<Fault>,
@@ -137,7 +139,10 @@ impl Setup {
 }
 
 struct Worker {
+    registry: runtimes::Registry,
     runtime_name: String,
+    /// Resident set size once the runtime was first created, before anything was compiled.
+    idle_rss_kib: Option<u64>,
     workload: Workload,
     fault: Option<Fault>,
     heap_offset: u32,
@@ -149,6 +154,8 @@ struct Worker {
 /// Serves requests from stdin until it closes.
 pub fn serve(opts: WorkerOptions) -> anyhow::Result<()> {
     let mut worker = Worker {
+        registry: opts.registry,
+        idle_rss_kib: None,
         setup: Setup::new(&opts.workload)?,
         runtime_name: opts.runtime,
         workload: opts.workload,
@@ -247,7 +254,10 @@ impl Worker {
     }
 
     fn prepare(&mut self, estimate: bool) -> Result<Response, Failure> {
-        let runtime = runtimes::create(&self.runtime_name)?;
+        let runtime = self.registry.create(&self.runtime_name)?;
+        if self.idle_rss_kib.is_none() {
+            self.idle_rss_kib = memory::rss_kib();
+        }
         let info = runtime.info();
         self.bytes = match self.fault {
             Some(Fault::BadModule) => GARBAGE_MODULE.to_vec(),
@@ -287,8 +297,8 @@ impl Worker {
             cached_checked: false,
         });
         Ok(Response::Ready {
-            crate_name: info.crate_name.into(),
-            crate_version: info.crate_version.into(),
+            crate_name: info.crate_name,
+            crate_version: info.crate_version,
             config,
             guest: info.guest.label().into(),
             baseline: info.guest == GuestFormat::Native,
@@ -316,7 +326,7 @@ impl Worker {
         // The first and the last output of the batch are checked; every other one is dropped
         // as soon as the next call returns, as a host would. Holding a whole batch of outputs
         // alive grew the heap by the batch's size and put page faults into the timing of
-        // allocation-heavy kernels (see README, "Verification").
+        // allocation-heavy kernels (docs/method.md, "How it measures", Verification).
         let mut first = None;
         let mut last = None;
         // The guest's own marked time (a Sightglass-style benchmark), summed over the batch.
@@ -443,6 +453,7 @@ impl Worker {
             Err(_) => None,
         };
         Ok(Response::Memory {
+            idle_rss_kib: self.idle_rss_kib,
             peak_rss_kib,
             instance_kib: growth?.map(|kib| kib as f64 / memory::INSTANCES as f64),
             artifact_bytes,

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::registry;
+
 use std::path::Path;
 
 use common::{plugbench, read_json, result};
@@ -19,7 +21,7 @@ fn integers(array: &serde_json::Value) -> Vec<u64> {
 
 /// What `compare` runs by default: every configuration in the registry, without guards.
 fn all() -> Vec<String> {
-    runtimes::default_names()
+    registry::default_names()
 }
 
 /// A short measurement: small input, few rounds, all the usual outputs.

@@ -2,6 +2,9 @@
 //! explain, and a runtime that answers wrongly, crashes or hangs is caught, counted, saved
 //! and replayed, without plugbench itself stopping.
 
+mod common;
+
+use common::registry;
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -48,7 +51,7 @@ fn a_seeded_fuzz_on_every_runtime_finds_nothing_unexplained() {
         "mutations are tried too"
     );
     let tallies = run["runtimes"].as_array().unwrap();
-    let hosting = runtimes::default_names().len() - 2; // all but native and extism
+    let hosting = registry::default_names().len() - 2; // all but native and extism
     assert_eq!(tallies.len(), hosting, "{tallies:?}");
     for t in tallies {
         assert_eq!(t["tried"], 300, "{}", t["runtime"]);

@@ -1,6 +1,9 @@
 //! Memory per live instance is real growth: positive, and larger for more instances.
 //! (Its own test binary, so no other test allocates while RSS is read.)
 
+mod common;
+
+use common::registry;
 use runner::memory::instances_growth_kib;
 use runtimes::{GuestFormat, Program, KERNELS};
 
@@ -8,8 +11,8 @@ use runtimes::{GuestFormat, Program, KERNELS};
 fn instance_memory_is_positive_and_grows_with_the_instance_count() {
     let kernel = &KERNELS[0];
     let input = (kernel.make_input)(runner::memory::INSTANCE_INPUT_SIZE, 1);
-    for entry in runtimes::all() {
-        let runtime = entry.create().unwrap();
+    for entry in registry::all() {
+        let runtime = registry::create(&entry.name).unwrap();
         let info = runtime.info();
         // Native code has no instances (a native library's "instance" shares its one copy).
         if matches!(

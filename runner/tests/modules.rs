@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::registry;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -78,7 +80,7 @@ fn quick_command(dir: &Path, module: &Path, extra: &[&str]) -> assert_cmd::Comma
 
 /// Default runtimes that host a core module (everything but native code and extism).
 fn core_hosts() -> Vec<String> {
-    runtimes::default_names()
+    registry::default_names()
         .into_iter()
         .filter(|n| n != "native" && n != "extism")
         .collect()
@@ -452,10 +454,10 @@ fn runtime_args<'a>(names: &[&'a str]) -> Vec<&'a str> {
 
 /// Runtimes whose adapters wire WASI, among the defaults.
 fn wasi_hosts() -> Vec<String> {
-    runtimes::default_names()
+    registry::default_names()
         .into_iter()
         .filter(|n| {
-            let rt = runtimes::create(n).unwrap();
+            let rt = registry::create(n).unwrap();
             rt.hosts(&runtimes::Program::Wasi(runtimes::WasiSetup::default()))
                 .is_ok()
         })

@@ -34,15 +34,13 @@ pub fn digest(bytes: &[u8]) -> u64 {
 }
 
 /// The error for a value a runtime gives back that has no [`Value`] (a reference, a vector).
-#[allow(dead_code)] // unused when no core-module runtime is built in
-pub(crate) fn not_a_number(what: impl std::fmt::Debug) -> RuntimeError {
+pub fn not_a_number(what: impl std::fmt::Debug) -> RuntimeError {
     RuntimeError::Call(format!("result is not a number: {what:?}"))
 }
 
 /// The function an export names, looked up on the first call and kept for the next ones, as a
 /// host keeps its function handles (a lookup by name on every call would be timed with it).
-#[allow(dead_code)] // unused when no core-module runtime is built in
-pub(crate) fn resolved<F: Clone>(
+pub fn resolved<F: Clone>(
     slot: &mut Option<(String, F)>,
     export: &str,
     look_up: impl FnOnce() -> Result<F, RuntimeError>,

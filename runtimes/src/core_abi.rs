@@ -7,11 +7,11 @@ use crate::RuntimeError;
 
 /// Import module and name of the host API the core module's `host-calls` kernel calls
 /// (`kernel_embed::host_mix`); every instance is given it, whichever kernel runs.
-pub(crate) const HOST_MODULE: &str = "plugbench";
-pub(crate) const HOST_MIX: &str = "host_mix";
+pub const HOST_MODULE: &str = "plugbench";
+pub const HOST_MIX: &str = "host_mix";
 
 /// The four primitives an adapter provides over its own instance type.
-pub(crate) trait CoreAbi {
+pub trait CoreAbi {
     fn alloc(&mut self, len: u32) -> Result<u32, RuntimeError>;
     fn write(&mut self, ptr: u32, bytes: &[u8]) -> Result<(), RuntimeError>;
     fn run(&mut self, ptr: u32, len: u32) -> Result<u64, RuntimeError>;
@@ -19,7 +19,7 @@ pub(crate) trait CoreAbi {
 }
 
 /// One kernel call: input into guest memory, run, output (without its status byte) out.
-pub(crate) fn call(instance: &mut impl CoreAbi, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
+pub fn call(instance: &mut impl CoreAbi, input: &[u8]) -> Result<Vec<u8>, RuntimeError> {
     let len = u32::try_from(input.len())
         .map_err(|_| RuntimeError::Call(format!("input of {} bytes exceeds 4 GiB", input.len())))?;
     let ptr = instance.alloc(len)?;
@@ -48,7 +48,7 @@ pub(crate) fn call(instance: &mut impl CoreAbi, input: &[u8]) -> Result<Vec<u8>,
 /// An error unless `ptr..ptr + len` lies inside a memory of `memory_len` bytes. For runtimes
 /// whose own read clamps a range to the memory instead of refusing it (wasmer's
 /// `copy_range_to_vec` does), and so that no buffer is allocated for a bogus length.
-pub(crate) fn check_range(memory_len: u64, ptr: u32, len: u32) -> Result<(), RuntimeError> {
+pub fn check_range(memory_len: u64, ptr: u32, len: u32) -> Result<(), RuntimeError> {
     if u64::from(ptr) + u64::from(len) <= memory_len {
         Ok(())
     } else {
@@ -59,14 +59,14 @@ pub(crate) fn check_range(memory_len: u64, ptr: u32, len: u32) -> Result<(), Run
 }
 
 /// Bounds-checked copy out of a linear memory slice.
-pub(crate) fn copy_out(memory: &[u8], ptr: u32, len: u32) -> Result<Vec<u8>, RuntimeError> {
+pub fn copy_out(memory: &[u8], ptr: u32, len: u32) -> Result<Vec<u8>, RuntimeError> {
     check_range(memory.len() as u64, ptr, len)?;
     let start = ptr as usize;
     Ok(memory[start..start + len as usize].to_vec())
 }
 
 /// Bounds-checked copy into a linear memory slice.
-pub(crate) fn copy_in(memory: &mut [u8], ptr: u32, bytes: &[u8]) -> Result<(), RuntimeError> {
+pub fn copy_in(memory: &mut [u8], ptr: u32, bytes: &[u8]) -> Result<(), RuntimeError> {
     let start = ptr as usize;
     memory
         .get_mut(start..start + bytes.len())

@@ -4,7 +4,8 @@
 use crate::{AnyModule, Compiled, GuestFormat, Program, Runtime, RuntimeError, RuntimeInfo};
 
 /// Which other build of the guest a gap variant loads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GuestBuild {
     /// The core module built with Wasm SIMD (`+simd128`).
     Simd,

@@ -6,7 +6,7 @@
 use crate::{AnyInstance, AnyModule, Compiled, Instance, RuntimeError, Value, ValueType};
 
 /// What to call on each instance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Invocation {
     pub export: String,
     pub args: Vec<Value>,

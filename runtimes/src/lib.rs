@@ -1,27 +1,31 @@
 //! The `Runtime` trait, shaped like the phases a plugin host goes through (compile bytes
-//! into a module, instantiate it, call it with input bytes), and one adapter per runtime.
-//!
-//! Nothing outside `adapters/` and [`registry`] names a runtime or uses its API: the runner
-//! measures phases through these traits only.
+//! into a module, instantiate it, call it with input bytes), the registry every runtime is
+//! declared in, and what the adapters share. Each engine's adapter is a crate of its own beside
+//! this one (`runtimes/<engine>/`), linked only into that engine's worker binary: nothing else
+//! names a runtime or uses its API, and the runner, which links no engine, learns the
+//! declarations from the workers.
 
-mod adapters;
 mod any_module;
-#[allow(dead_code)] // unused when no core-module runtime is built in
-mod core_abi;
+/// The byte ABI every core-module adapter drives (`kernel_wasm::core_abi`'s host side).
+pub mod core_abi;
 mod cpu;
 mod guest_build;
 mod invoke;
 mod known;
-mod program;
+/// The program a runtime runs, and what core-module adapters share to run any of them.
+pub mod program;
 mod registry;
 mod sequence;
 mod wasi;
+/// The Sightglass-style benchmark markers every WASI adapter provides.
+pub mod wasi_bench;
 
 use std::fmt::{Debug, Display};
 use std::path::Path;
 
-pub use any_module::{digest, AnyInstance, AnyModule};
+pub use any_module::{digest, not_a_number, resolved, AnyInstance, AnyModule};
 pub use cpu::lacks_x86_64_v3;
+pub use guest_build::GuestBuild;
 pub use invoke::{invoked, results_from_text, results_text, Invocation};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use known::{KnownDifference, Symptom};
@@ -30,9 +34,8 @@ pub use plugbench_data::{
 };
 pub use program::{Link, Program};
 pub use registry::{
-    all, baseline_name, create, default_names, extra_names, gap_variants, is_gap_variant,
-    known_differences, left_out, names, sandbox_support, shared_support, shared_variant,
-    simd_support, simd_variant, Configuration, RuntimeEntry, SandboxSupport,
+    shared_variant, simd_variant, Configuration, Declarations, Declared, Description, Entry,
+    Registry, SandboxSupport, Worker, WORKERS,
 };
 pub use sequence::{sequenced, Lifecycle};
 pub use wasi::{
@@ -42,7 +45,8 @@ pub use wasi::{
 };
 
 /// Which build of the kernel a runtime loads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GuestFormat {
     /// The kernel compiled into this binary: the baseline.
     Native,
@@ -119,11 +123,11 @@ pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// What a runtime says about itself; it goes into every report (its name is its
 /// [`RuntimeEntry`]'s).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RuntimeInfo {
     /// The crate that implements it and its exact version from Cargo.lock.
-    pub crate_name: &'static str,
-    pub crate_version: &'static str,
+    pub crate_name: String,
+    pub crate_version: String,
     /// How it is configured here (compiler, optimization, caches, ...), in words.
     pub config: String,
     pub guest: GuestFormat,
@@ -148,19 +152,17 @@ pub enum RuntimeError {
     Unsupported,
 }
 
-// Some are unused in a build with only some adapters (cargo features).
-#[allow(dead_code)]
 impl RuntimeError {
-    pub(crate) fn setup(e: impl Display + Debug) -> Self {
+    pub fn setup(e: impl Display + Debug) -> Self {
         Self::Setup(describe(e))
     }
-    pub(crate) fn compile(e: impl Display + Debug) -> Self {
+    pub fn compile(e: impl Display + Debug) -> Self {
         Self::Compile(describe(e))
     }
-    pub(crate) fn instantiate(e: impl Display + Debug) -> Self {
+    pub fn instantiate(e: impl Display + Debug) -> Self {
         Self::Instantiate(describe(e))
     }
-    pub(crate) fn call(e: impl Display + Debug) -> Self {
+    pub fn call(e: impl Display + Debug) -> Self {
         Self::Call(describe(e))
     }
 }

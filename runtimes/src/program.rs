@@ -4,6 +4,7 @@
 //! business, so one `compile` and one `load` serve every kind of program.
 
 use kernel_embed::Kernel;
+use serde::{Deserialize, Serialize};
 
 use crate::{
     invoked, sequenced, wasi_call, AnyModule, Compiled, Invocation, RuntimeError, Sequence,
@@ -11,10 +12,11 @@ use crate::{
 };
 use crate::{GuestFormat, WasiSetup};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Program {
-    /// A built-in kernel, in the build its runtime loads ([`GuestFormat`]).
-    Kernel(&'static Kernel),
+    /// A built-in kernel, in the build its runtime loads ([`GuestFormat`]), by name in files.
+    Kernel(#[serde(with = "by_name")] &'static Kernel),
     /// A user's module with plugbench's byte ABI: `export` called with bytes in and out.
     ByteAbi { export: String },
     /// A user's extism plugin: `export` called with bytes; `wasi` for a plugin that imports
@@ -38,12 +40,28 @@ pub enum Program {
 }
 
 /// A module another imports from, by the import module name it provides.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Link {
     pub name: String,
     pub bytes: Vec<u8>,
     /// It imports WASI preview 1 itself.
     pub imports_wasi: bool,
+}
+
+/// A built-in kernel written as its name.
+mod by_name {
+    use kernel_embed::Kernel;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(kernel: &&'static Kernel, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(kernel.name)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static Kernel, D::Error> {
+        let name = String::deserialize(d)?;
+        kernel_embed::kernel(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown kernel `{name}`")))
+    }
 }
 
 impl Program {
@@ -114,8 +132,7 @@ impl GuestFormat {
 
 /// A core module compiled by an engine, before it is known how it will be called: every
 /// adapter of a core-module runtime has one, and [`core_program`] makes it the program.
-#[allow(dead_code)] // unused when no core-module runtime is built in
-pub(crate) trait Code: AnyModule + Sized + 'static {
+pub trait Code: AnyModule + Sized + 'static {
     /// Called through the byte ABI at `export`.
     fn byte_abi(self, export: String) -> Box<dyn Compiled>;
     /// Run as a WASI program (where the adapter wires WASI).
@@ -128,11 +145,7 @@ pub(crate) trait Code: AnyModule + Sized + 'static {
 }
 
 /// `code` called as `program` says.
-#[allow(dead_code)] // unused when no core-module runtime is built in
-pub(crate) fn core_program(
-    program: &Program,
-    code: impl Code,
-) -> Result<Box<dyn Compiled>, RuntimeError> {
+pub fn core_program(program: &Program, code: impl Code) -> Result<Box<dyn Compiled>, RuntimeError> {
     match program {
         Program::Kernel(kernel) => Ok(code.byte_abi(kernel.export.to_string())),
         Program::ByteAbi { export } => Ok(code.byte_abi(export.clone())),
@@ -145,8 +158,7 @@ pub(crate) fn core_program(
 }
 
 /// Each of `links` compiled by `compile`, with its import module name.
-#[allow(dead_code)] // unused when no core-module runtime is built in
-pub(crate) fn compile_links<M, E: std::fmt::Display + std::fmt::Debug>(
+pub fn compile_links<M, E: std::fmt::Display + std::fmt::Debug>(
     links: &[Link],
     compile: impl Fn(&[u8]) -> Result<M, E>,
 ) -> Result<Vec<(String, M)>, RuntimeError> {
@@ -161,8 +173,7 @@ pub(crate) fn compile_links<M, E: std::fmt::Display + std::fmt::Debug>(
 }
 
 /// A linked module that failed to compile or instantiate, named.
-#[allow(dead_code)] // unused when no core-module runtime is built in
-pub(crate) fn link_error(
+pub fn link_error(
     link: &str,
     error: impl std::fmt::Display + std::fmt::Debug,
     phase: fn(String) -> RuntimeError,

@@ -19,7 +19,7 @@ pub const STREAM_CAP: usize = 64 << 20;
 pub const BENCH_MODULE: &str = "bench";
 
 /// What a WASI program is started with.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WasiSetup {
     /// `argv[0]`.
     pub program: String,
@@ -30,7 +30,7 @@ pub struct WasiSetup {
 }
 
 /// A host directory the guest may open.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Preopen {
     pub host: PathBuf,
     pub guest: String,
@@ -38,7 +38,7 @@ pub struct Preopen {
 }
 
 /// Where a run starts.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum WasiEntry {
     /// A command: `_start`, once per instance (each call is a fresh instance).
     #[default]

@@ -187,7 +187,7 @@ pub fn pairing_phrase(run: &Run, base: &str) -> String {
     }
 }
 
-/// Peak RSS, memory per extra live instance, artifact size.
+/// Idle RSS (where measured), peak RSS, memory per extra live instance, artifact size.
 pub fn memory(run: &Run) -> Grid {
     let instances = run
         .results
@@ -195,33 +195,40 @@ pub fn memory(run: &Run) -> Grid {
         .map(|r| r.memory.instances)
         .max()
         .unwrap_or(0);
-    let header = [
-        "Runtime".to_string(),
+    // Files from before the workers measured it have no idle figure: no column for it.
+    let idle = run.results.iter().any(|r| r.memory.idle_rss_kib.is_some());
+    let mut header = vec!["Runtime".to_string()];
+    if idle {
+        header.push("Idle RSS (runtime created, nothing compiled)".to_string());
+    }
+    header.extend([
         "Peak RSS (worker)".to_string(),
         format!("Per extra instance (of {instances}, each called once on a small input)"),
         "Compiled artifact".to_string(),
-    ];
+    ]);
+    let kib = |k: Option<u64>| k.map(|k| mib(k as f64)).unwrap_or(DASH.into());
     let rows = run
         .results
         .iter()
         .map(|r| {
             let m = &r.memory;
-            vec![
-                r.runtime.clone(),
-                m.peak_rss_kib.map(|k| mib(k as f64)).unwrap_or(DASH.into()),
+            let mut row = vec![r.runtime.clone()];
+            if idle {
+                row.push(kib(m.idle_rss_kib));
+            }
+            row.extend([
+                kib(m.peak_rss_kib),
                 m.per_instance_kib
                     .map(|k| format!("{k:.0} KiB"))
                     .unwrap_or(DASH.into()),
                 m.artifact_bytes
                     .map(|b| format!("{:.0} KiB", b as f64 / 1024.0))
                     .unwrap_or("not supported".into()),
-            ]
+            ]);
+            row
         })
         .collect();
-    Grid {
-        header: header.to_vec(),
-        rows,
-    }
+    Grid { header, rows }
 }
 
 fn mib(kib: f64) -> String {

@@ -118,11 +118,7 @@ impl Host {
 
     fn launch(&mut self) -> Result<Greeting, Failure> {
         let spec = &self.spec;
-        let mut args = vec![
-            "fuzz-worker".to_string(),
-            "--runtime".into(),
-            spec.entry.clone(),
-        ];
+        let mut args = vec!["fuzz".to_string(), "--runtime".into(), spec.entry.clone()];
         if let Some(fault) = &spec.fault {
             args.extend(["--inject-fault".into(), fault.clone()]);
         }

@@ -13,7 +13,7 @@ mod verdict;
 pub mod worker;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -53,19 +53,28 @@ fn lanes() -> usize {
 }
 
 /// Starts the workers of each runtime (with the memory-limit guard where it offers one).
-fn start_hosts(opts: &FuzzOptions, exe: &Path, lanes: usize) -> (Vec<Pool>, Vec<(String, String)>) {
+fn start_hosts(opts: &FuzzOptions, lanes: usize) -> (Vec<Pool>, Vec<(String, String)>) {
     let mut hosts = Vec::new();
     let mut not_hosted = Vec::new();
+    let catalog = crate::catalog::catalog();
     for name in &opts.runtimes {
-        let entry = runtimes::all()
+        let entry = catalog
+            .entries()
             .into_iter()
-            .find(|e| e.configuration == name && e.guard == Some(runtimes::Guard::MemoryLimit))
+            .find(|e| &e.configuration == name && e.guard == Some(runtimes::Guard::MemoryLimit))
             .map_or_else(|| name.clone(), |e| e.name);
+        let exe = match catalog.worker_path(&entry) {
+            Ok(exe) => exe.to_path_buf(),
+            Err(why) => {
+                not_hosted.push((name.clone(), why));
+                continue;
+            }
+        };
         let fault = opts.faults.get(name).cloned();
         let spec = WorkerSpec {
             name: name.clone(),
             entry,
-            exe: exe.to_path_buf(),
+            exe,
             fault,
             timeout: opts.timeout,
         };
@@ -77,8 +86,8 @@ fn start_hosts(opts: &FuzzOptions, exe: &Path, lanes: usize) -> (Vec<Pool>, Vec<
     (hosts, not_hosted)
 }
 
-pub fn run(opts: &FuzzOptions, exe: &Path) -> Result<FuzzRun> {
-    let (mut hosts, not_hosted) = start_hosts(opts, exe, lanes());
+pub fn run(opts: &FuzzOptions) -> Result<FuzzRun> {
+    let (mut hosts, not_hosted) = start_hosts(opts, lanes());
     anyhow::ensure!(
         hosts.len() >= 2,
         "fuzzing compares runtimes: at least two must host any core module (got {})",
@@ -133,16 +142,16 @@ pub fn run(opts: &FuzzOptions, exe: &Path) -> Result<FuzzRun> {
 pub fn probe_each(
     runtimes: &[String],
     jobs: &[Job],
-    exe: &Path,
     timeout: Duration,
 ) -> Vec<Result<Vec<Answer>, String>> {
     let jobs: Vec<&Job> = jobs.iter().collect();
     let mut names = runtimes.to_vec();
     in_parallel(&mut names, |name| {
+        let exe = crate::catalog::catalog().worker_path(name)?.to_path_buf();
         let spec = WorkerSpec {
             name: name.clone(),
             entry: name.clone(),
-            exe: exe.to_path_buf(),
+            exe,
             fault: None,
             timeout,
         };

@@ -112,7 +112,6 @@ pub struct Replayed {
 pub fn replay(
     file: &Path,
     runtimes: &[String],
-    exe: &Path,
     timeout: Duration,
     faults: BTreeMap<String, String>,
 ) -> Result<Replayed> {
@@ -141,7 +140,7 @@ pub fn replay(
         out_dir: PathBuf::new(),
         faults,
     };
-    let (mut hosts, not_hosted) = super::start_hosts(&opts, exe, 1);
+    let (mut hosts, not_hosted) = super::start_hosts(&opts, 1);
     let job = Job {
         case: found.case,
         module,

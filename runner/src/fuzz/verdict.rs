@@ -67,13 +67,13 @@ fn majority<'a>(answers: impl Iterator<Item = &'a Answer>) -> Option<Behaviour> 
 
 /// Does `answer` show `symptom` (on a module with this plan, where the others' majority
 /// rejected it or not)?
-fn shows(symptom: Symptom, answer: &Answer, plan: &Plan, others_rejected: bool) -> bool {
+fn shows(symptom: &Symptom, answer: &Answer, plan: &Plan, others_rejected: bool) -> bool {
     match symptom {
         Symptom::RejectsWith(text) => {
-            matches!(answer, Answer::Rejected { message } if message.contains(text))
+            matches!(answer, Answer::Rejected { message } if message.contains(text.as_ref()))
         }
         Symptom::CrashesWith(text) => {
-            matches!(answer, Answer::Crashed { how } if how.contains(text))
+            matches!(answer, Answer::Crashed { how } if how.contains(text.as_ref()))
         }
         Symptom::DiffersWithReferenceLocals => {
             matches!(answer, Answer::Ran { .. }) && plan.reference_locals
@@ -82,7 +82,7 @@ fn shows(symptom: Symptom, answer: &Answer, plan: &Plan, others_rejected: bool) 
             others_rejected && !matches!(answer, Answer::Rejected { .. } | Answer::Crashed { .. })
         }
         Symptom::NotInstantiatedWith(text) => {
-            matches!(answer, Answer::NotInstantiated { message } if message.contains(text))
+            matches!(answer, Answer::NotInstantiated { message } if message.contains(text.as_ref()))
         }
     }
 }
@@ -102,7 +102,7 @@ pub fn explain(
     if dissenters.is_empty() && crashed.is_empty() {
         return None;
     }
-    let known = runtimes::known_differences();
+    let known = crate::catalog::catalog().known_differences();
     let others_rejected = match rejections {
         Rejections::Compared => majority(answers.iter()) == Some(Behaviour::Rejected),
         Rejections::Capability { valid, .. } => !valid,
@@ -110,10 +110,10 @@ pub fn explain(
     let mut reasons: Vec<&str> = Vec::new();
     for i in dissenters.iter().copied().chain(crashed) {
         let (_, known) = known.iter().find(|(runtime, k)| {
-            *runtime == names[i] && shows(k.symptom, &answers[i], plan, others_rejected)
+            *runtime == names[i] && shows(&k.symptom, &answers[i], plan, others_rejected)
         })?;
-        if !reasons.contains(&known.why) {
-            reasons.push(known.why);
+        if !reasons.contains(&known.why.as_ref()) {
+            reasons.push(&known.why);
         }
     }
     (!reasons.is_empty()).then(|| reasons.join("; "))

@@ -40,9 +40,13 @@ impl Job {
 }
 
 /// Serves jobs from stdin until it closes.
-pub fn serve(runtime: &str, fault: Option<Fault>) -> anyhow::Result<()> {
+pub fn serve(
+    registry: &runtimes::Registry,
+    runtime: &str,
+    fault: Option<Fault>,
+) -> anyhow::Result<()> {
     let mut stdout = std::io::BufWriter::new(crate::process::protocol_output()?);
-    let runtime = match runtimes::create(runtime) {
+    let runtime = match registry.create(runtime) {
         Ok(runtime) => runtime,
         Err(e) => return send(&mut stdout, &Greeting::CannotHost { why: e.to_string() }),
     };
@@ -52,8 +56,8 @@ pub fn serve(runtime: &str, fault: Option<Fault>) -> anyhow::Result<()> {
             why: format!("it runs {}s only, not any core module", info.guest.label()),
         },
         _ => Greeting::Ready {
-            crate_name: info.crate_name.into(),
-            crate_version: info.crate_version.into(),
+            crate_name: info.crate_name,
+            crate_version: info.crate_version,
             config: info.config,
         },
     };

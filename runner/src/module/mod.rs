@@ -462,27 +462,19 @@ fn describe_input(call: &ModuleCall) -> String {
 /// The runtimes a module is offered to by default: every default one but native code (the
 /// kernels' own native build).
 pub fn default_candidates() -> Vec<String> {
-    let native = runtimes::baseline_name();
-    runtimes::default_names()
+    let declarations = crate::catalog::catalog().declarations();
+    let native = declarations.baseline_name();
+    declarations
+        .default_names()
         .into_iter()
-        .filter(|n| Some(n.as_str()) != native)
+        .filter(|n| Some(n) != native.as_ref())
         .collect()
 }
 
-/// Which of `candidates` can run `program`: those that can, and why each other cannot.
+/// Which of `candidates` can run `program`: those that can, and why each other cannot (each
+/// runtime's worker answers).
 pub fn hosts(program: &Program, candidates: &[String]) -> (Vec<String>, Vec<(String, String)>) {
-    let mut hosted = Vec::new();
-    let mut not_hosted = Vec::new();
-    for name in candidates {
-        let answer = runtimes::create(name)
-            .map_err(|e| e.to_string())
-            .and_then(|rt| rt.hosts(program));
-        match answer {
-            Ok(()) => hosted.push(name.clone()),
-            Err(why) => not_hosted.push((name.clone(), why)),
-        }
-    }
-    (hosted, not_hosted)
+    crate::catalog::catalog().hosts(program, candidates)
 }
 
 /// `--native` names the native build of exactly one module, and is then its baseline.

@@ -1,4 +1,8 @@
-//! Helpers the integration tests share: the binary under test and reading what it wrote.
+#![allow(dead_code)] // each test binary uses some of the helpers
+//! Helpers the integration tests share: the binary under test and reading what it wrote, and
+//! every adapter's runtimes in this process.
+
+pub mod registry;
 
 use std::path::Path;
 

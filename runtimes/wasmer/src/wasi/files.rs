@@ -13,7 +13,7 @@ use wasmer_wasix::virtual_fs::{
     OpenOptionsConfig, ReadBuf, ReadDir, VirtualFile,
 };
 
-use crate::{Captured, STREAM_CAP};
+use runtimes::{Captured, STREAM_CAP};
 
 /// An in-memory stdout or stderr that refuses to grow past [`STREAM_CAP`].
 #[derive(Debug, Clone, Default)]

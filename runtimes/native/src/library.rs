@@ -10,13 +10,12 @@ use std::sync::Arc;
 
 use kernel_embed::{CORE_STATUS_ERR, CORE_STATUS_OK};
 
-use crate::{
+use runtimes::{
     Compiled, Configuration, GuestFormat, Instance, NativeBuild, Program, Runtime, RuntimeError,
     RuntimeInfo,
 };
 
-#[path = "native_numeric.rs"]
-mod numeric;
+use crate::numeric;
 
 type KernelFn = unsafe extern "C" fn(*const u8, usize, *mut usize) -> *const u8;
 
@@ -43,8 +42,8 @@ impl Runtime for NativeLibrary {
             NativeBuild::X86_64V3 => "-C target-cpu=x86-64-v3",
         };
         RuntimeInfo {
-            crate_name: "rustc",
-            crate_version: "host build",
+            crate_name: "rustc".into(),
+            crate_version: "host build".into(),
             config: format!("one-kernel shared library loaded with dlopen, {how}"),
             guest: GuestFormat::NativeLibrary { build: self.build },
             supports_artifacts: false,
@@ -62,7 +61,7 @@ impl Runtime for NativeLibrary {
             return Err(RuntimeError::Unsupported);
         }
         if let Some(why) = (self.build == NativeBuild::X86_64V3)
-            .then(crate::lacks_x86_64_v3)
+            .then(runtimes::lacks_x86_64_v3)
             .flatten()
         {
             return Err(RuntimeError::Compile(why));

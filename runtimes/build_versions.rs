@@ -1,8 +1,9 @@
-//! Reads the workspace Cargo.lock and exposes the exact resolved version of each direct
-//! dependency of this crate (and of their direct dependencies) as compile-time env vars,
-//! so an adapter can report the crate version it was really built with.
-//!
-//! `PLUGBENCH_DEP_<DEP>` = version of DEP; `PLUGBENCH_DEP_<DEP>__<SUB>` = version of DEP's SUB.
+// The build script of every adapter crate (each names this file as its `build`): reads the
+// workspace Cargo.lock and exposes the exact resolved version of each direct dependency of the
+// crate being built (and of their direct dependencies) as compile-time env vars, so an adapter
+// can report the crate version it was really built with.
+//
+// `PLUGBENCH_DEP_<DEP>` = version of DEP; `PLUGBENCH_DEP_<DEP>__<SUB>` = version of DEP's SUB.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ struct Package {
 }
 
 fn main() {
-    let lock = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../Cargo.lock");
+    let lock = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("../../Cargo.lock");
     println!("cargo:rerun-if-changed={}", lock.display());
     let Ok(text) = std::fs::read_to_string(&lock) else {
         return;
@@ -25,7 +26,8 @@ fn main() {
             .iter()
             .find(|p| version.is_none_or(|v| p.version == v))
     };
-    let Some(me) = by_name("runtimes", None) else {
+    let package = std::env::var("CARGO_PKG_NAME").unwrap();
+    let Some(me) = by_name(&package, None) else {
         return;
     };
     for dep in &me.deps {

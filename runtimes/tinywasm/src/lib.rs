@@ -2,6 +2,7 @@
 //! It bounds a call through resumable execution: the host resumes it a slice of fuel or of
 //! time at a time, and stops resuming when the budget is spent.
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use tinywasm::types::WasmValue;
@@ -9,9 +10,9 @@ use tinywasm::{
     ExecProgress, FunctionTyped, HostFunction, Imports, Memory, Module, ModuleInstance, Store,
 };
 
-use crate::core_abi::{self, CoreAbi};
-use crate::program::{compile_links, core_program, link_error, Code};
-use crate::{
+use runtimes::core_abi::{self, CoreAbi};
+use runtimes::program::{compile_links, core_program, link_error, Code};
+use runtimes::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
     Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, DEADLINE, FUEL,
 };
@@ -48,10 +49,10 @@ pub fn configurations() -> Vec<Configuration> {
         // Found by `plugbench fuzz`: the modules it rejects pass wasmparser's validator and
         // every other runtime.
         .known(
-            Symptom::RejectsWith("logical operand width mismatch"),
+            Symptom::RejectsWith(Cow::Borrowed("logical operand width mismatch")),
             "tinywasm 0.10 rejects a valid module ('logical operand width mismatch'): tinywasm bug",
         )
-        // runtimes/tests/any_module.rs: tinywasm_reads_a_default_reference_local_as_not_null
+        // runner/tests/any_module.rs: tinywasm_reads_a_default_reference_local_as_not_null
         .known(
             Symptom::DiffersWithReferenceLocals,
             "tinywasm 0.10 reads a default reference local as not null (ref.is_null gives 0): tinywasm bug",
@@ -85,8 +86,8 @@ impl Runtime for TinyWasm {
             None | Some(Guard::MemoryLimit) => String::new(),
         };
         RuntimeInfo {
-            crate_name: "tinywasm",
-            crate_version: env!("PLUGBENCH_DEP_TINYWASM"),
+            crate_name: "tinywasm".into(),
+            crate_version: env!("PLUGBENCH_DEP_TINYWASM").into(),
             config: format!("interpreter, default engine{guard}"),
             guest: GuestFormat::CoreModule,
             supports_artifacts: false,
@@ -168,7 +169,7 @@ impl Code for TwCode {
         Box::new(TwModule { code: self, export })
     }
 
-    fn link(self, links: &[crate::Link]) -> Result<Self, RuntimeError> {
+    fn link(self, links: &[runtimes::Link]) -> Result<Self, RuntimeError> {
         let links = compile_links(links, tinywasm::parse_bytes)?;
         Ok(TwCode { links, ..self })
     }
@@ -322,7 +323,7 @@ fn from_wasm(value: &WasmValue) -> Option<Value> {
 impl AnyInstance for TwAnyInstance {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
         let (instance, store) = (&self.instance, &self.store);
-        let func = crate::any_module::resolved(&mut self.func, export, || {
+        let func = runtimes::resolved(&mut self.func, export, || {
             instance
                 .func_untyped(store, export)
                 .map_err(RuntimeError::call)
@@ -333,7 +334,7 @@ impl AnyInstance for TwAnyInstance {
             .map_err(RuntimeError::call)?;
         results
             .iter()
-            .map(|v| from_wasm(v).ok_or_else(|| crate::any_module::not_a_number(v)))
+            .map(|v| from_wasm(v).ok_or_else(|| runtimes::not_a_number(v)))
             .collect()
     }
 
@@ -345,6 +346,6 @@ impl AnyInstance for TwAnyInstance {
         let memory = self.instance.memory(export).ok()?;
         let len = memory.len(&self.store).ok()?;
         let bytes = memory.read_vec(&self.store, 0, len).ok()?;
-        Some((len as u64, crate::digest(&bytes)))
+        Some((len as u64, runtimes::digest(&bytes)))
     }
 }

@@ -8,9 +8,9 @@ use wasmi_wasi::sync::{ambient_authority, Dir, WasiCtxBuilder};
 use wasmi_wasi::wasi_common::pipe::{ReadPipe, WritePipe};
 use wasmi_wasi::WasiCtx;
 
-use super::wasi_bench::Bench;
-use super::wasmi::{guarded_store, instantiate_linked, Wasmi};
-use crate::{
+use crate::{guarded_store, instantiate_linked, Wasmi};
+use runtimes::wasi_bench::Bench;
+use runtimes::{
     Captured, Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
     WasiSetup, BENCH_MODULE,
 };
@@ -145,19 +145,18 @@ impl WiWasiInstance {
             .get_func(&self.store, export)
             .ok_or_else(|| wasmi::Error::new(format!("no exported function `{export}`")))?;
         let mut out = vec![wasmi::Val::I32(0); func.ty(&self.store).results().len()];
-        let args: Vec<wasmi::Val> = args.iter().map(super::wasmi::to_val).collect();
+        let args: Vec<wasmi::Val> = args.iter().map(crate::to_val).collect();
         func.call(&mut self.store, &args, &mut out)?;
         out.iter()
             .map(|v| {
-                super::wasmi::from_val(v)
-                    .ok_or_else(|| wasmi::Error::new("a result is not a number"))
+                crate::from_val(v).ok_or_else(|| wasmi::Error::new("a result is not a number"))
             })
             .collect()
     }
 
     fn drain(&mut self) -> Result<[Vec<u8>; 2], RuntimeError> {
         let streams = &self.streams;
-        crate::drain(&mut self.read, |i, from| {
+        runtimes::drain(&mut self.read, |i, from| {
             let stream = streams[i].read().expect("no writer panicked holding it");
             stream.since(from)
         })
@@ -175,7 +174,7 @@ impl WasiInstance for WiWasiInstance {
                 None => Ended::Failed(RuntimeError::call(e)),
             },
         };
-        let outcome = crate::outcome(ended, self.drain());
+        let outcome = runtimes::outcome(ended, self.drain());
         Ok(WasiOutcome {
             bench_ns: self.store.data().bench.ns,
             ..outcome?

@@ -2,14 +2,17 @@
 //! numbers in and out bit for bit, reads globals and memories, and reports traps as errors.
 //! The last test pins down a runtime bug the fuzzer found, so its explanation stays honest.
 
+mod common;
+
+use common::registry;
 use runtimes::{AnyInstance, RuntimeError, Value};
 
 /// Every configuration (no guard) that can host any core module, with its name.
 fn hosts() -> Vec<(String, Box<dyn runtimes::Runtime>)> {
-    runtimes::all()
+    registry::all()
         .into_iter()
         .filter(|e| e.guard.is_none() && e.build.is_none())
-        .map(|e| (e.name.clone(), e.create().unwrap()))
+        .map(|e| (e.name.clone(), registry::create(&e.name).unwrap()))
         .filter(|(_, rt)| {
             !matches!(
                 rt.compile_any(b"\0asm\x01\0\0\0"),

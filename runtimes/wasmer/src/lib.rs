@@ -1,6 +1,10 @@
 //! wasmer with either of its compilers (Cranelift or Singlepass), loading the plain core
 //! module; optionally with instruction metering (wasmer-middlewares) or a memory cap (tunables).
 
+use std::borrow::Cow;
+#[cfg(feature = "wasi")]
+mod wasi;
+
 use std::path::Path;
 
 use wasmer::{
@@ -8,39 +12,39 @@ use wasmer::{
     Value as WmValue,
 };
 
-use crate::core_abi::{self, CoreAbi};
-use crate::program::{compile_links, core_program, link_error, Code};
+use runtimes::core_abi::{self, CoreAbi};
+use runtimes::program::{compile_links, core_program, link_error, Code};
 use std::ptr::NonNull;
 
 use wasmer::sys::vm::{VMMemory, VMMemoryDefinition, VMTable, VMTableDefinition};
 use wasmer::sys::{BaseTunables, NativeEngineExt, Tunables};
 use wasmer::{MemoryError, MemoryStyle, MemoryType, Pages, TableStyle, TableType};
 
-use crate::{
+use runtimes::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
     Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL,
 };
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compiler {
-    #[cfg(feature = "wasmer-cranelift")]
+    #[cfg(feature = "cranelift")]
     Cranelift,
-    #[cfg(feature = "wasmer-singlepass")]
+    #[cfg(feature = "singlepass")]
     Singlepass,
-    #[cfg(feature = "wasmer-llvm")]
+    #[cfg(feature = "llvm")]
     Llvm,
 }
 
 impl Compiler {
     fn description(self) -> &'static str {
         match self {
-            #[cfg(feature = "wasmer-cranelift")]
+            #[cfg(feature = "cranelift")]
             Compiler::Cranelift => {
                 "Cranelift compiler, default settings (opt-level speed), no cache"
             }
-            #[cfg(feature = "wasmer-singlepass")]
+            #[cfg(feature = "singlepass")]
             Compiler::Singlepass => "Singlepass compiler (linear-time code generation), no cache",
-            #[cfg(feature = "wasmer-llvm")]
+            #[cfg(feature = "llvm")]
             Compiler::Llvm => "LLVM compiler, default settings (opt-level aggressive), no cache",
         }
     }
@@ -63,57 +67,78 @@ fn guards() -> Vec<(Guard, GuardSupport)> {
             Guard::MemoryLimit,
             GuardSupport::offered(format!(
                 "a custom Tunables (set on the engine) capping every memory's maximum at {}",
-                crate::memory_limit_text()
+                runtimes::memory_limit_text()
             )),
         ),
     ]
 }
 
+impl Compiler {
+    /// Every compiler built in.
+    pub const ALL: &'static [Compiler] = &[
+        #[cfg(feature = "cranelift")]
+        Compiler::Cranelift,
+        #[cfg(feature = "singlepass")]
+        Compiler::Singlepass,
+        #[cfg(feature = "llvm")]
+        Compiler::Llvm,
+    ];
+}
+
+/// Every compiler's configuration.
 pub fn configurations() -> Vec<Configuration> {
-    #[allow(unused_mut)]
-    let mut all = Vec::new();
-    #[cfg(feature = "wasmer-cranelift")]
-    all.push(
-        Configuration::new("wasmer-cranelift", guards(), |g| {
-            Wasmer::new(Compiler::Cranelift, g)
-        })
-        .runs_simd()
-        .known(NO_EXNREF_TABLES.0, NO_EXNREF_TABLES.1)
-        // runner/tests/fuzz.rs: wasmer_cranelift_crashes_on_a_module_with_exceptions_and_simd
-        .known(
-            Symptom::CrashesWith("cranelift-frontend-0.135.0/src/frontend.rs:512"),
-            "wasmer 7.4's Cranelift panics (\"declared type of variable doesn't match type of \
-             value\") translating a valid module with exceptions, SIMD and wide arithmetic: \
-             wasmer bug, a host would crash",
-        ),
-    );
-    #[cfg(feature = "wasmer-singlepass")]
-    all.push(
-        Configuration::new("wasmer-singlepass", guards(), |g| {
-            Wasmer::new(Compiler::Singlepass, g)
-        })
-        .no_simd("Singlepass has no Wasm SIMD (its compile says \"not yet implemented: V128...\")")
-        // runner/tests/fuzz.rs: singlepass_crashes_on_a_v128_parameter
-        .known(
-            Symptom::CrashesWith("wasmer-compiler-singlepass-7.4.2/src/codegen.rs:774"),
-            "wasmer 7.4's Singlepass panics (unimplemented!) compiling a call of a function with a \
-             v128 parameter or result, instead of refusing the module as it refuses SIMD \
-             instructions: wasmer bug, a host would crash",
-        ),
-    );
-    #[cfg(feature = "wasmer-llvm")]
-    all.push(
-        Configuration::new("wasmer-llvm", guards(), |g| Wasmer::new(Compiler::Llvm, g))
+    configurations_of(Compiler::ALL)
+}
+
+/// The configurations of `compilers` (a worker binary of its own for LLVM keeps LLVM out of
+/// the others).
+pub fn configurations_of(compilers: &[Compiler]) -> Vec<Configuration> {
+    compilers.iter().map(|&c| configuration(c)).collect()
+}
+
+fn configuration(compiler: Compiler) -> Configuration {
+    let make = move |g| Wasmer::new(compiler, g);
+    match compiler {
+        #[cfg(feature = "cranelift")]
+        Compiler::Cranelift => Configuration::new("wasmer-cranelift", guards(), make)
+            .runs_simd()
+            .known(NO_EXNREF_TABLES.0, NO_EXNREF_TABLES.1)
+            // runner/tests/fuzz.rs: wasmer_cranelift_crashes_on_a_module_with_exceptions_and_simd
+            .known(
+                Symptom::CrashesWith(Cow::Borrowed(
+                    "cranelift-frontend-0.135.0/src/frontend.rs:512",
+                )),
+                "wasmer 7.4's Cranelift panics (\"declared type of variable doesn't match type of \
+                 value\") translating a valid module with exceptions, SIMD and wide arithmetic: \
+                 wasmer bug, a host would crash",
+            ),
+        #[cfg(feature = "singlepass")]
+        Compiler::Singlepass => Configuration::new("wasmer-singlepass", guards(), make)
+            .no_simd(
+                "Singlepass has no Wasm SIMD (its compile says \"not yet implemented: V128...\")",
+            )
+            // runner/tests/fuzz.rs: singlepass_crashes_on_a_v128_parameter
+            .known(
+                Symptom::CrashesWith(Cow::Borrowed(
+                    "wasmer-compiler-singlepass-7.4.2/src/codegen.rs:774",
+                )),
+                "wasmer 7.4's Singlepass panics (unimplemented!) compiling a call of a function \
+                 with a v128 parameter or result, instead of refusing the module as it refuses \
+                 SIMD instructions: wasmer bug, a host would crash",
+            ),
+        #[cfg(feature = "llvm")]
+        Compiler::Llvm => Configuration::new("wasmer-llvm", guards(), make)
             .runs_simd()
             .known(NO_EXNREF_TABLES.0, NO_EXNREF_TABLES.1),
-    );
-    all
+    }
 }
 
 /// runner/tests/fuzz.rs: wasmer_cannot_instantiate_a_table_of_exception_references
 #[allow(dead_code)] // unused when only Singlepass is built in
 const NO_EXNREF_TABLES: (Symptom, &str) = (
-    Symptom::NotInstantiatedWith("tables of types other than funcref or externref"),
+    Symptom::NotInstantiatedWith(Cow::Borrowed(
+        "tables of types other than funcref or externref",
+    )),
     "wasmer 7.4 compiles a module with a table of exception references (its Cranelift and LLVM \
      run the exceptions proposal) but cannot instantiate it: limitation",
 );
@@ -208,7 +233,7 @@ impl Wasmer {
             Some(Guard::Fuel) => "; metering middleware (1 point per operator, never exhausted here), a fresh engine per compile because the middleware is per module".into(),
             Some(Guard::MemoryLimit) => format!(
                 "; tunables cap every linear memory at {}",
-                crate::memory_limit_text()
+                runtimes::memory_limit_text()
             ),
             Some(Guard::Deadline) => unreachable!("refused above"),
         };
@@ -216,8 +241,8 @@ impl Wasmer {
             config: format!(
                 "{}{}{guard}",
                 compiler.description(),
-                crate::wasi_build_note(
-                    cfg!(feature = "wasmer-wasi"),
+                runtimes::wasi_build_note(
+                    cfg!(feature = "wasi"),
                     "wasmer-wasix: experimental-async on"
                 )
             ),
@@ -229,17 +254,17 @@ impl Wasmer {
 
     fn engine(compiler: Compiler, metered: bool, limited: bool) -> Engine {
         let mut engine = match compiler {
-            #[cfg(feature = "wasmer-cranelift")]
+            #[cfg(feature = "cranelift")]
             Compiler::Cranelift => with_metering(wasmer::sys::Cranelift::default(), metered),
-            #[cfg(feature = "wasmer-singlepass")]
+            #[cfg(feature = "singlepass")]
             Compiler::Singlepass => with_metering(wasmer::sys::Singlepass::default(), metered),
-            #[cfg(feature = "wasmer-llvm")]
+            #[cfg(feature = "llvm")]
             Compiler::Llvm => with_metering(wasmer::sys::LLVM::default(), metered),
         };
         if limited {
             engine.set_tunables(LimitingTunables {
                 base: BaseTunables::new(),
-                limit: Pages(crate::MEMORY_LIMIT_PAGES),
+                limit: Pages(runtimes::MEMORY_LIMIT_PAGES),
             });
         }
         engine
@@ -249,8 +274,8 @@ impl Wasmer {
 impl Runtime for Wasmer {
     fn info(&self) -> RuntimeInfo {
         RuntimeInfo {
-            crate_name: "wasmer",
-            crate_version: env!("PLUGBENCH_DEP_WASMER"),
+            crate_name: "wasmer".into(),
+            crate_version: env!("PLUGBENCH_DEP_WASMER").into(),
             config: self.config.clone(),
             guest: GuestFormat::CoreModule,
             // A metered artifact would need the engine of the compile that made it.
@@ -268,7 +293,7 @@ impl Runtime for Wasmer {
             ));
         }
         match unlinked {
-            Program::Wasi(_) => crate::wasi_built_in(cfg!(feature = "wasmer-wasi"), "wasmer-wasi"),
+            Program::Wasi(_) => runtimes::wasi_built_in(cfg!(feature = "wasi"), "wasmer-wasi"),
             other => self.info().guest.hosts(other),
         }
     }
@@ -367,7 +392,7 @@ fn start(code: &WmCode) -> Result<(Store, WmInstance), RuntimeError> {
 
 /// `module` instantiated after the modules it imports from, each instantiated with `imports`
 /// and added to them under its import module name (a reactor's `_initialize` run first).
-pub(super) fn instantiate_linked(
+pub(crate) fn instantiate_linked(
     store: &mut Store,
     imports: &mut wasmer::Imports,
     links: &[(String, Module)],
@@ -468,12 +493,12 @@ impl Code for WmCode {
         Box::new(WmModule { code: self, export })
     }
 
-    #[cfg(feature = "wasmer-wasi")]
-    fn wasi(self) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        super::wasmer_wasi::wasi_program(self.engine, self.module, self.metered, self.links)
+    #[cfg(feature = "wasi")]
+    fn wasi(self) -> Result<Box<dyn runtimes::WasiProgram>, RuntimeError> {
+        crate::wasi::wasi_program(self.engine, self.module, self.metered, self.links)
     }
 
-    fn link(self, links: &[crate::Link]) -> Result<Self, RuntimeError> {
+    fn link(self, links: &[runtimes::Link]) -> Result<Self, RuntimeError> {
         let links = compile_links(links, |bytes| Module::new(&self.engine, bytes))?;
         Ok(WmCode { links, ..self })
     }
@@ -496,7 +521,7 @@ impl AnyModule for WmCode {
 
 /// A metered module's artifact could only be loaded by the engine of the compile that made it;
 /// a module with linked modules has none (it would not hold them).
-pub(super) fn serialize(module: &Module, unsaved: bool) -> Result<Vec<u8>, RuntimeError> {
+pub(crate) fn serialize(module: &Module, unsaved: bool) -> Result<Vec<u8>, RuntimeError> {
     if unsaved {
         return Err(RuntimeError::Unsupported);
     }
@@ -513,7 +538,7 @@ struct WmAnyInstance {
     func: Option<(String, wasmer::Function)>,
 }
 
-pub(super) fn to_value(value: &Value) -> WmValue {
+pub(crate) fn to_value(value: &Value) -> WmValue {
     match *value {
         Value::I32(v) => WmValue::I32(v),
         Value::I64(v) => WmValue::I64(v),
@@ -522,7 +547,7 @@ pub(super) fn to_value(value: &Value) -> WmValue {
     }
 }
 
-pub(super) fn from_value(value: &WmValue) -> Option<Value> {
+pub(crate) fn from_value(value: &WmValue) -> Option<Value> {
     match *value {
         WmValue::I32(v) => Some(Value::I32(v)),
         WmValue::I64(v) => Some(Value::I64(v)),
@@ -535,7 +560,7 @@ pub(super) fn from_value(value: &WmValue) -> Option<Value> {
 impl AnyInstance for WmAnyInstance {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
         let exports = &self.instance.exports;
-        let func = crate::any_module::resolved(&mut self.func, export, || {
+        let func = runtimes::resolved(&mut self.func, export, || {
             exports
                 .get_function(export)
                 .cloned()
@@ -547,7 +572,7 @@ impl AnyInstance for WmAnyInstance {
             .map_err(RuntimeError::call)?;
         results
             .iter()
-            .map(|v| from_value(v).ok_or_else(|| crate::any_module::not_a_number(v)))
+            .map(|v| from_value(v).ok_or_else(|| runtimes::not_a_number(v)))
             .collect()
     }
 
@@ -559,6 +584,6 @@ impl AnyInstance for WmAnyInstance {
     fn memory(&mut self, export: &str) -> Option<(u64, u64)> {
         let memory = self.instance.exports.get_memory(export).ok()?;
         let bytes = memory.view(&self.store).copy_to_vec().ok()?;
-        Some((bytes.len() as u64, crate::digest(&bytes)))
+        Some((bytes.len() as u64, runtimes::digest(&bytes)))
     }
 }

@@ -2,7 +2,7 @@
 
 use extism::{CompiledPlugin, Manifest, Plugin, PluginBuilder, UserData, ValType, Wasm};
 
-use crate::{
+use runtimes::{
     Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance, Program, Runtime,
     RuntimeError, RuntimeInfo, WasiSetup, DEADLINE, FUEL,
 };
@@ -26,7 +26,7 @@ pub fn configurations() -> Vec<Configuration> {
             Guard::MemoryLimit,
             GuardSupport::offered(format!(
                 "Manifest::with_memory_max ({})",
-                crate::memory_limit_text()
+                runtimes::memory_limit_text()
             )),
         ),
     ];
@@ -40,7 +40,7 @@ struct PluginCall<'a> {
     /// Its WASI (for a plugin that imports it, or whose linked modules do).
     wasi: Option<&'a WasiSetup>,
     /// The modules it imports from (`--link`), loaded beside it under their names.
-    links: &'a [crate::Link],
+    links: &'a [runtimes::Link],
     /// A built-in kernel, which imports plugbench's host function.
     kernel: bool,
 }
@@ -82,7 +82,7 @@ fn builder<'a>(bytes: &'a [u8], sandbox: Option<Guard>, plugin: &PluginCall) -> 
         match sandbox {
             Some(Guard::Deadline) => manifest = manifest.with_timeout(DEADLINE),
             Some(Guard::MemoryLimit) => {
-                manifest = manifest.with_memory_max(crate::MEMORY_LIMIT_PAGES)
+                manifest = manifest.with_memory_max(runtimes::MEMORY_LIMIT_PAGES)
             }
             None | Some(Guard::Fuel) => {}
         }
@@ -141,11 +141,11 @@ impl Runtime for Extism {
             None => String::new(),
             Some(Guard::Fuel) => "; fuel limit set (with_fuel_limit), never exhausted here".into(),
             Some(Guard::Deadline) => format!("; manifest timeout {} s (extism's timer thread and epoch deadline), never reached here", DEADLINE.as_secs()),
-            Some(Guard::MemoryLimit) => format!("; manifest memory max {} pages ({})", crate::MEMORY_LIMIT_PAGES, crate::memory_limit_text()),
+            Some(Guard::MemoryLimit) => format!("; manifest memory max {} pages ({})", runtimes::MEMORY_LIMIT_PAGES, runtimes::memory_limit_text()),
         };
         RuntimeInfo {
-            crate_name: "extism",
-            crate_version: env!("PLUGBENCH_DEP_EXTISM"),
+            crate_name: "extism".into(),
+            crate_version: env!("PLUGBENCH_DEP_EXTISM").into(),
             config: format!(
                 "wasmtime {} inside (epoch interruption always on), WASI only for a plugin that imports it (preopens only), compilation cache off (extism turns it on by default; on only for `compile (cached)`){guard}",
                 env!("PLUGBENCH_DEP_EXTISM__WASMTIME")

@@ -1,72 +1,93 @@
 //! Every adapter built in runs the kernel on a small input and matches native output;
 //! broken modules and bad input are errors, not panics.
 
+mod common;
+
+use common::registry;
 use runtimes::{Guard, GuardSupport, GuestFormat, Program, Runtime, RuntimeError, KERNELS};
 
 /// Every runtime of the registry, guarded variants included, with its name.
 fn each_runtime() -> Vec<(String, Box<dyn Runtime>)> {
-    runtimes::all()
+    registry::all()
         .into_iter()
         .map(|e| {
-            let rt = e.create().unwrap_or_else(|err| panic!("{}: {err}", e.name));
+            let rt = registry::create(&e.name).unwrap_or_else(|err| panic!("{}: {err}", e.name));
             (e.name, rt)
         })
         .collect()
 }
 
-/// Every adapter is in the default build, apart from those that need a system library; those
-/// say how to build them in.
+/// Every adapter has a worker binary beside `plugbench`, apart from one that needs a system
+/// library, which says how to build it in; `plugbench list` names each configuration's worker.
 #[test]
-fn default_build_has_every_adapter() {
-    let mut built_or_not = runtimes::default_names();
-    built_or_not.extend(
-        runtimes::left_out()
-            .into_iter()
-            .map(|(name, _)| name.to_string()),
-    );
-    built_or_not.sort();
-    let mut expected = [
-        "native",
-        "wasmtime",
-        "wasmtime-winch",
-        "wasmtime-pulley",
-        "wasmtime-pooling",
-        "wasmtime-no-signals",
-        "wasmer-cranelift",
-        "wasmer-singlepass",
-        "wasmer-llvm",
-        "wasmi",
-        "wasmi-eager",
-        "wasmi-lazy",
-        "tinywasm",
-        "extism",
+fn every_configuration_is_served_by_its_worker() {
+    let expected = [
+        ("native", "plugbench-worker-native"),
+        ("wasmtime", "plugbench-worker-wasmtime"),
+        ("wasmtime-winch", "plugbench-worker-wasmtime"),
+        ("wasmtime-pulley", "plugbench-worker-wasmtime"),
+        ("wasmtime-pooling", "plugbench-worker-wasmtime"),
+        ("wasmtime-no-signals", "plugbench-worker-wasmtime"),
+        ("wasmer-cranelift", "plugbench-worker-wasmer"),
+        ("wasmer-singlepass", "plugbench-worker-wasmer"),
+        ("wasmer-llvm", "plugbench-worker-wasmer-llvm"),
+        ("wasmi", "plugbench-worker-wasmi"),
+        ("wasmi-lazy", "plugbench-worker-wasmi"),
+        ("wasmi-eager", "plugbench-worker-wasmi"),
+        ("tinywasm", "plugbench-worker-tinywasm"),
+        ("extism", "plugbench-worker-extism"),
     ];
-    expected.sort();
-    assert_eq!(built_or_not, expected);
-    assert_eq!(runtimes::baseline_name(), Some("native"));
-    for (name, how) in runtimes::left_out() {
-        assert!(how.contains("--features"), "{name}: {how}");
+    let listed = common::plugbench().arg("list").assert().success();
+    let listed = String::from_utf8_lossy(&listed.get_output().stdout).to_string();
+    let row = |name: &str| {
+        listed.lines().find(|l| {
+            l.split('┆')
+                .next()
+                .is_some_and(|c| c.trim_matches(['│', ' ']) == name)
+        })
+    };
+    for (name, worker) in expected {
+        match row(name) {
+            Some(line) => assert!(line.contains(worker), "{name}: {line}"),
+            None => {
+                let missing = format!("not here: {worker}:");
+                let line = listed.lines().find(|l| l.starts_with(&missing));
+                assert!(
+                    line.is_some_and(|l| l.contains("--features")),
+                    "{name} is neither listed nor missing with how to build it:\n{listed}"
+                );
+            }
+        }
     }
+    let mut defaults = registry::default_names();
+    defaults.sort();
+    let mut names: Vec<&str> = expected.iter().map(|(name, _)| *name).collect();
+    names.sort();
+    assert_eq!(
+        defaults, names,
+        "every adapter's configurations in this test build"
+    );
+    assert_eq!(registry::baseline_name().as_deref(), Some("native"));
 }
 
 #[test]
 fn every_guard_of_every_runtime_is_measured_or_explained() {
-    let support = runtimes::sandbox_support();
-    let baseline = runtimes::baseline_name();
-    for runtime in runtimes::default_names()
+    let support = registry::sandbox_support();
+    let baseline = registry::baseline_name();
+    for runtime in registry::default_names()
         .iter()
-        .filter(|n| Some(n.as_str()) != baseline)
+        .filter(|n| Some(n.as_str()) != baseline.as_deref())
     {
         for &guard in Guard::ALL {
             let s = support
                 .iter()
-                .find(|s| s.runtime == runtime && s.guard == guard)
+                .find(|s| &s.runtime == runtime && s.guard == guard)
                 .unwrap_or_else(|| panic!("{runtime} says nothing about {guard}"));
             match (&s.variant, &s.support) {
                 (Some(variant), GuardSupport::Offered { how }) => {
                     assert_eq!(*variant, guard.variant_of(runtime));
                     assert!(!how.is_empty());
-                    assert!(runtimes::create(variant).is_ok(), "{variant}");
+                    assert!(registry::create(variant).is_ok(), "{variant}");
                 }
                 (None, GuardSupport::NotOffered { why }) => assert!(!why.is_empty()),
                 other => panic!("{runtime} {guard}: {other:?}"),
@@ -74,7 +95,7 @@ fn every_guard_of_every_runtime_is_measured_or_explained() {
         }
     }
     // Every variant in the registry is one of the offered guards above, and no other.
-    let variants: Vec<String> = runtimes::names()
+    let variants: Vec<String> = registry::names()
         .into_iter()
         .filter(|n| Guard::split(n).1.is_some())
         .collect();
@@ -271,11 +292,11 @@ fn a_runtime_cache_fills_on_the_first_compile_and_serves_the_second() {
     }
     // Some runtime has a cache, and a guard never takes a configuration's cache away.
     assert!(!with_cache.is_empty());
-    for entry in runtimes::all() {
+    for entry in registry::all() {
         let cached = |n: &str| with_cache.iter().any(|c| c == n);
         assert_eq!(
             cached(&entry.name),
-            cached(entry.configuration),
+            cached(&entry.configuration),
             "{}",
             entry.name
         );
@@ -304,15 +325,15 @@ fn a_memory_limit_stops_a_guest_that_outgrows_it() {
     let kernel = KERNELS.iter().find(|k| k.name == "echo").unwrap();
     // Input and output copies both live in guest memory: well past the cap together.
     let input = vec![7u8; runtimes::MEMORY_LIMIT_BYTES / 2 + (16 << 20)];
-    let limited: Vec<_> = runtimes::sandbox_support()
+    let limited: Vec<_> = registry::sandbox_support()
         .into_iter()
         .filter(|s| s.guard == Guard::MemoryLimit && s.support.is_offered())
         .collect();
     assert!(!limited.is_empty());
     for s in limited {
         let variant = s.variant.expect("offered");
-        for (name, capped) in [(variant.as_str(), true), (s.runtime, false)] {
-            let rt = runtimes::create(name).unwrap();
+        for (name, capped) in [(variant.as_str(), true), (s.runtime.as_str(), false)] {
+            let rt = registry::create(name).unwrap();
             let compiled = rt
                 .compile(
                     &Program::Kernel(kernel),
@@ -342,18 +363,18 @@ fn simd_guests_run_where_offered_and_fail_where_not() {
         let simd = GuestFormat::CoreModuleSimd.artifact(kernel);
         assert_ne!(simd, GuestFormat::CoreModule.artifact(kernel), "{name}");
         let expected = kernel.expected_output(&input_of(kernel)).unwrap();
-        for (configuration, support) in runtimes::simd_support() {
+        for (configuration, support) in registry::simd_support() {
             let entry = match &support {
-                Ok(variant) => runtimes::all()
+                Ok(variant) => registry::all()
                     .into_iter()
                     .find(|e| &e.name == variant)
                     .unwrap(),
-                Err(_) => runtimes::all()
+                Err(_) => registry::all()
                     .into_iter()
                     .find(|e| e.name == configuration)
                     .unwrap(),
             };
-            let rt = entry.create().unwrap();
+            let rt = registry::create(&entry.name).unwrap();
             if rt.info().guest == GuestFormat::PdkPlugin {
                 continue;
             }
@@ -383,11 +404,11 @@ fn kernel_wasm_gap_kernels() -> &'static [&'static str] {
 /// matches native on every kernel is `every_runtime_matches_native_on_every_kernel`.
 #[test]
 fn every_wasm_configuration_has_a_variant_with_every_kernel_in_one_module() {
-    let support = runtimes::shared_support();
+    let support = registry::shared_support();
     assert!(support.len() > 1, "{support:?}");
     for (configuration, variant) in support {
-        let own = runtimes::create(configuration).unwrap().info().guest;
-        let shared = runtimes::create(&variant).unwrap().info().guest;
+        let own = registry::create(&configuration).unwrap().info().guest;
+        let shared = registry::create(&variant).unwrap().info().guest;
         let expected = match own {
             GuestFormat::PdkPlugin => GuestFormat::PdkPluginShared,
             _ => GuestFormat::CoreModuleShared,

@@ -3,7 +3,7 @@
 
 use kernel_embed::NativeFn;
 
-use crate::{
+use runtimes::{
     Compiled, Configuration, GuestFormat, Instance, Program, Runtime, RuntimeError, RuntimeInfo,
 };
 
@@ -16,9 +16,9 @@ pub fn configurations() -> Vec<Configuration> {
 impl Runtime for Native {
     fn info(&self) -> RuntimeInfo {
         RuntimeInfo {
-            crate_name: "rustc",
-            crate_version: "host build",
-            config: "kernel linked into the runner, same profile as the runner".into(),
+            crate_name: "rustc".into(),
+            crate_version: "host build".into(),
+            config: "kernel linked into its worker, same profile as the runtimes' workers".into(),
             guest: GuestFormat::Native,
             supports_artifacts: false,
         }

@@ -6,9 +6,9 @@ use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
-use super::wasi_bench::Bench;
-use super::wasmtime::{guarded_store, instantiate_linked};
-use crate::{
+use crate::{guarded_store, instantiate_linked};
+use runtimes::wasi_bench::Bench;
+use runtimes::{
     Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
     WasiSetup, BENCH_MODULE, STREAM_CAP,
 };
@@ -145,12 +145,11 @@ impl WtWasiInstance {
             .get_func(&mut self.store, export)
             .ok_or_else(|| wasmtime::Error::msg(format!("no exported function `{export}`")))?;
         let mut out = vec![wasmtime::Val::I32(0); func.ty(&self.store).results().len()];
-        let args: Vec<wasmtime::Val> = args.iter().map(super::wasmtime::to_val).collect();
+        let args: Vec<wasmtime::Val> = args.iter().map(crate::to_val).collect();
         func.call(&mut self.store, &args, &mut out)?;
         out.iter()
             .map(|v| {
-                super::wasmtime::from_val(v)
-                    .ok_or_else(|| wasmtime::Error::msg("a result is not a number"))
+                crate::from_val(v).ok_or_else(|| wasmtime::Error::msg("a result is not a number"))
             })
             .collect()
     }
@@ -158,7 +157,7 @@ impl WtWasiInstance {
     /// What each stream got since the last run, or the error of a full one.
     fn drain(&mut self) -> Result<[Vec<u8>; 2], RuntimeError> {
         let streams = &self.streams;
-        crate::drain(&mut self.read, |i, from| {
+        runtimes::drain(&mut self.read, |i, from| {
             let all = streams[i].contents();
             (all.len() < STREAM_CAP).then(|| (all[from..].to_vec(), all.len()))
         })
@@ -176,7 +175,7 @@ impl WasiInstance for WtWasiInstance {
                 None => Ended::Failed(RuntimeError::call(e)),
             },
         };
-        let outcome = crate::outcome(ended, self.drain());
+        let outcome = runtimes::outcome(ended, self.drain());
         Ok(WasiOutcome {
             bench_ns: self.store.data().bench.ns,
             ..outcome?

@@ -19,13 +19,13 @@ use wasmer_wasix::{
     WasiEnv, WasiError, WasiFunctionEnv, WasiModuleInstanceHandles, WasiModuleTreeHandles,
 };
 
-use super::wasi_bench::Bench;
-use super::wasmer::{from_value, instantiate_linked, to_value};
-use crate::{
+use crate::{from_value, instantiate_linked, to_value};
+use files::{Output, ReadOnly};
+use runtimes::wasi_bench::Bench;
+use runtimes::{
     Ended, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram, WasiSetup,
     BENCH_MODULE,
 };
-use files::{Output, ReadOnly};
 
 /// A compiled module as a WASI program, with the engine that compiled it.
 pub(super) fn wasi_program(
@@ -66,7 +66,7 @@ struct WmWasiProgram {
 
 impl WasiProgram for WmWasiProgram {
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
-        super::wasmer::serialize(&self.module, self.metered || !self.links.is_empty())
+        crate::serialize(&self.module, self.metered || !self.links.is_empty())
     }
 
     fn instantiate(
@@ -264,7 +264,7 @@ impl WmWasiInstance {
 
     fn drain(&mut self) -> Result<[Vec<u8>; 2], RuntimeError> {
         let streams = &self.streams;
-        crate::drain(&mut self.read, |i, from| streams[i].since(from))
+        runtimes::drain(&mut self.read, |i, from| streams[i].since(from))
     }
 }
 
@@ -281,7 +281,7 @@ impl WasiInstance for WmWasiInstance {
                 _ => Ended::Failed(RuntimeError::call(e)),
             },
         };
-        let outcome = crate::outcome(ended, self.drain());
+        let outcome = runtimes::outcome(ended, self.drain());
         Ok(WasiOutcome {
             bench_ns: self.bench.as_ref(&self.store).ns,
             ..outcome?

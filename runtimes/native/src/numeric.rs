@@ -7,7 +7,7 @@
 
 use libloading::Library;
 
-use crate::{Compiled, Instance, Invocation, RuntimeError, Value, ValueType};
+use runtimes::{Compiled, Instance, Invocation, RuntimeError, Value, ValueType};
 
 const INT_REGISTERS: usize = 6;
 const FLOAT_REGISTERS: usize = 8;
@@ -122,6 +122,6 @@ impl Instance for NativeCall {
                 }
             }
         };
-        Ok(crate::results_text(value.as_slice()).into_bytes())
+        Ok(runtimes::results_text(value.as_slice()).into_bytes())
     }
 }

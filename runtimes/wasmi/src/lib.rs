@@ -1,5 +1,8 @@
 //! wasmi, the interpreter, loading the plain core module; optionally with a sandbox guard.
 
+use std::borrow::Cow;
+mod wasi;
+
 use std::path::Path;
 
 use wasmi::{
@@ -7,9 +10,9 @@ use wasmi::{
     StoreLimitsBuilder, TypedFunc, Val, F32, F64,
 };
 
-use crate::core_abi::{self, CoreAbi};
-use crate::program::{compile_links, core_program, link_error, Code};
-use crate::{
+use runtimes::core_abi::{self, CoreAbi};
+use runtimes::program::{compile_links, core_program, link_error, Code};
+use runtimes::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
     Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL, MEMORY_LIMIT_BYTES,
 };
@@ -62,7 +65,7 @@ pub fn configurations() -> Vec<Configuration> {
                 Guard::MemoryLimit,
                 GuardSupport::offered(format!(
                     "StoreLimits via Store::limiter ({})",
-                    crate::memory_limit_text()
+                    runtimes::memory_limit_text()
                 )),
             ),
         ]
@@ -74,7 +77,7 @@ pub fn configurations() -> Vec<Configuration> {
         .no_simd(NO_SIMD),
         Configuration::new("wasmi-lazy", guards(), |g| Wasmi::new(Mode::Lazy, g))
             .no_simd(NO_SIMD)
-            // runtimes/tests/any_module.rs: lazy_wasmi_compiles_an_invalid_function_it_never_calls
+            // runner/tests/any_module.rs: lazy_wasmi_compiles_an_invalid_function_it_never_calls
             .known(
                 Symptom::AcceptsInvalid,
                 "wasmi's lazy mode validates a function on its first call, so a module the others \
@@ -87,7 +90,7 @@ pub fn configurations() -> Vec<Configuration> {
         .no_simd(NO_SIMD)
         // runner/tests/fuzz.rs: the_wasmi_translator_panic_is_known_and_still_there
         .known(
-            Symptom::CrashesWith("wasmi-2.0.0/src/engine/translator/func/mod.rs:2583"),
+            Symptom::CrashesWith(Cow::Borrowed("wasmi-2.0.0/src/engine/translator/func/mod.rs:2583")),
             "wasmi 2.0.0 panics (unreachable!) translating a memory store of this valid module: \
              wasmi bug, a host would crash (lazy wasmi translates a function on its first call, \
              and this one is not called here)",
@@ -145,13 +148,13 @@ impl Runtime for Wasmi {
             Some(Guard::Fuel) => "; fuel metering on, fuel never runs out here".into(),
             Some(Guard::MemoryLimit) => format!(
                 "; StoreLimits: linear memory capped at {} per instance",
-                crate::memory_limit_text()
+                runtimes::memory_limit_text()
             ),
             None | Some(Guard::Deadline) => String::new(),
         };
         RuntimeInfo {
-            crate_name: "wasmi",
-            crate_version: env!("PLUGBENCH_DEP_WASMI"),
+            crate_name: "wasmi".into(),
+            crate_version: env!("PLUGBENCH_DEP_WASMI").into(),
             config: format!("{}{guard}", self.translation.description()),
             guest: GuestFormat::CoreModule,
             supports_artifacts: false,
@@ -196,7 +199,7 @@ impl Wasmi {
 }
 
 /// A store holding `state` (made with the memory limits), with `sandbox` switched on.
-pub(super) fn guarded_store<T: 'static>(
+pub(crate) fn guarded_store<T: 'static>(
     engine: &Engine,
     sandbox: Option<Guard>,
     state: impl FnOnce(StoreLimits) -> T,
@@ -241,7 +244,7 @@ impl WiCode {
 /// `module` instantiated (and started) in `store` after the modules it imports from, each
 /// defined under its import module name in a copy of `linker` (a reactor's `_initialize` run
 /// first).
-pub(super) fn instantiate_linked<T: 'static>(
+pub(crate) fn instantiate_linked<T: 'static>(
     linker: &Linker<T>,
     store: &mut Store<T>,
     links: &[(String, Module)],
@@ -328,11 +331,11 @@ impl Code for WiCode {
         Box::new(WiModule { code: self, export })
     }
 
-    fn wasi(self) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        super::wasmi_wasi::wasi_program(self.engine, self.module, self.sandbox, self.links)
+    fn wasi(self) -> Result<Box<dyn runtimes::WasiProgram>, RuntimeError> {
+        crate::wasi::wasi_program(self.engine, self.module, self.sandbox, self.links)
     }
 
-    fn link(self, links: &[crate::Link]) -> Result<Self, RuntimeError> {
+    fn link(self, links: &[runtimes::Link]) -> Result<Self, RuntimeError> {
         let links = compile_links(links, |bytes| Module::new(&self.engine, bytes))?;
         Ok(WiCode { links, ..self })
     }
@@ -356,7 +359,7 @@ struct WiAnyInstance {
     func: Option<(String, (wasmi::Func, usize))>,
 }
 
-pub(super) fn to_val(value: &Value) -> Val {
+pub(crate) fn to_val(value: &Value) -> Val {
     match *value {
         Value::I32(v) => Val::I32(v),
         Value::I64(v) => Val::I64(v),
@@ -365,7 +368,7 @@ pub(super) fn to_val(value: &Value) -> Val {
     }
 }
 
-pub(super) fn from_val(val: &Val) -> Option<Value> {
+pub(crate) fn from_val(val: &Val) -> Option<Value> {
     match val {
         Val::I32(v) => Some(Value::I32(*v)),
         Val::I64(v) => Some(Value::I64(*v)),
@@ -378,7 +381,7 @@ pub(super) fn from_val(val: &Val) -> Option<Value> {
 impl AnyInstance for WiAnyInstance {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
         let (instance, store) = (self.instance, &self.store);
-        let (func, results) = crate::any_module::resolved(&mut self.func, export, || {
+        let (func, results) = runtimes::resolved(&mut self.func, export, || {
             let func = instance
                 .get_func(store, export)
                 .ok_or_else(|| RuntimeError::Call(format!("no exported function `{export}`")))?;
@@ -389,7 +392,7 @@ impl AnyInstance for WiAnyInstance {
         func.call(&mut self.store, &args, &mut out)
             .map_err(RuntimeError::call)?;
         out.iter()
-            .map(|v| from_val(v).ok_or_else(|| crate::any_module::not_a_number(v)))
+            .map(|v| from_val(v).ok_or_else(|| runtimes::not_a_number(v)))
             .collect()
     }
 
@@ -401,6 +404,6 @@ impl AnyInstance for WiAnyInstance {
     fn memory(&mut self, export: &str) -> Option<(u64, u64)> {
         let memory = self.instance.get_memory(&self.store, export)?;
         let data = memory.data(&self.store);
-        Some((data.len() as u64, crate::digest(data)))
+        Some((data.len() as u64, runtimes::digest(data)))
     }
 }

@@ -2,6 +2,10 @@
 //! Winch (baseline compiler), Pulley (wasmtime's portable interpreter, for hosts without JIT)
 //! and Cranelift with the pooling instance allocator; each optionally with a sandbox guard.
 
+use std::borrow::Cow;
+#[cfg(feature = "wasi")]
+mod wasi;
+
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
@@ -10,9 +14,9 @@ use wasmtime::{
     PoolingAllocationConfig, Store, StoreLimits, StoreLimitsBuilder, Strategy, TypedFunc, Val,
 };
 
-use crate::core_abi::{self, CoreAbi};
-use crate::program::{compile_links, core_program, link_error, Code};
-use crate::{
+use runtimes::core_abi::{self, CoreAbi};
+use runtimes::program::{compile_links, core_program, link_error, Code};
+use runtimes::{
     AnyInstance, AnyModule, Compiled, Configuration, Guard, GuardSupport, GuestFormat, Instance,
     Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL, MEMORY_LIMIT_BYTES,
 };
@@ -125,7 +129,7 @@ pub fn configurations() -> Vec<Configuration> {
             Guard::MemoryLimit,
             GuardSupport::offered(format!(
                 "StoreLimits via Store::limiter ({})",
-                crate::memory_limit_text()
+                runtimes::memory_limit_text()
             )),
         ),
     ];
@@ -136,9 +140,9 @@ pub fn configurations() -> Vec<Configuration> {
                 Configuration::new(name, guards.clone(), move |g| Wasmtime::new(flavor, g))
                     .runs_simd();
             if flavor == Flavor::Winch {
-                // runtimes/tests/any_module.rs: winch_rejects_reference_types
+                // runner/tests/any_module.rs: winch_rejects_reference_types
                 configuration.known(
-                    Symptom::RejectsWith("gc types are disallowed"),
+                    Symptom::RejectsWith(Cow::Borrowed("gc types are disallowed")),
                     "Winch has no reference types (wasmtime 48 turns GC types off for it): limitation",
                 )
             } else {
@@ -235,17 +239,17 @@ impl Runtime for Wasmtime {
             Some(Guard::Deadline) => "; epoch interruption on, deadline never reached here".into(),
             Some(Guard::MemoryLimit) => format!(
                 "; StoreLimits: linear memory capped at {} per instance",
-                crate::memory_limit_text()
+                runtimes::memory_limit_text()
             ),
         };
         RuntimeInfo {
-            crate_name: "wasmtime",
-            crate_version: env!("PLUGBENCH_DEP_WASMTIME"),
+            crate_name: "wasmtime".into(),
+            crate_version: env!("PLUGBENCH_DEP_WASMTIME").into(),
             config: format!(
                 "{}, compilation cache off (on only for `compile (cached)`){}{guard}",
                 self.flavor.description(),
-                crate::wasi_build_note(
-                    cfg!(feature = "wasmtime-wasi"),
+                runtimes::wasi_build_note(
+                    cfg!(feature = "wasi"),
                     "wasmtime-wasi: component-model and async on"
                 )
             ),
@@ -256,9 +260,7 @@ impl Runtime for Wasmtime {
 
     fn hosts(&self, program: &Program) -> Result<(), String> {
         match program.unlinked().0 {
-            Program::Wasi(_) => {
-                crate::wasi_built_in(cfg!(feature = "wasmtime-wasi"), "wasmtime-wasi")
-            }
+            Program::Wasi(_) => runtimes::wasi_built_in(cfg!(feature = "wasi"), "wasmtime-wasi"),
             other => self.info().guest.hosts(other),
         }
     }
@@ -282,7 +284,7 @@ impl Runtime for Wasmtime {
 }
 
 /// A store holding `state` (made with the memory limits), with `sandbox` switched on.
-pub(super) fn guarded_store<T: 'static>(
+pub(crate) fn guarded_store<T: 'static>(
     engine: &Engine,
     sandbox: Option<Guard>,
     state: impl FnOnce(StoreLimits) -> T,
@@ -336,7 +338,7 @@ impl WtCode {
 
 /// `module` instantiated in `store` after the modules it imports from, each defined under its
 /// import module name in a copy of `linker` (a reactor's `_initialize` run first).
-pub(super) fn instantiate_linked<T: 'static>(
+pub(crate) fn instantiate_linked<T: 'static>(
     linker: &Linker<T>,
     store: &mut Store<T>,
     links: &[(String, Module)],
@@ -430,12 +432,12 @@ impl Code for WtCode {
         Box::new(WtModule { code: self, export })
     }
 
-    #[cfg(feature = "wasmtime-wasi")]
-    fn wasi(self) -> Result<Box<dyn crate::WasiProgram>, RuntimeError> {
-        super::wasmtime_wasi::wasi_program(self.engine, self.module, self.sandbox, self.links)
+    #[cfg(feature = "wasi")]
+    fn wasi(self) -> Result<Box<dyn runtimes::WasiProgram>, RuntimeError> {
+        crate::wasi::wasi_program(self.engine, self.module, self.sandbox, self.links)
     }
 
-    fn link(self, links: &[crate::Link]) -> Result<Self, RuntimeError> {
+    fn link(self, links: &[runtimes::Link]) -> Result<Self, RuntimeError> {
         Ok(WtCode {
             links: compile_links(links, |bytes| Module::new(&self.engine, bytes))?,
             ..self
@@ -465,7 +467,7 @@ struct WtAnyInstance {
     func: Option<(String, (wasmtime::Func, usize))>,
 }
 
-pub(super) fn to_val(value: &Value) -> Val {
+pub(crate) fn to_val(value: &Value) -> Val {
     match *value {
         Value::I32(v) => Val::I32(v),
         Value::I64(v) => Val::I64(v),
@@ -474,7 +476,7 @@ pub(super) fn to_val(value: &Value) -> Val {
     }
 }
 
-pub(super) fn from_val(val: &Val) -> Option<Value> {
+pub(crate) fn from_val(val: &Val) -> Option<Value> {
     match *val {
         Val::I32(v) => Some(Value::I32(v)),
         Val::I64(v) => Some(Value::I64(v)),
@@ -487,7 +489,7 @@ pub(super) fn from_val(val: &Val) -> Option<Value> {
 impl AnyInstance for WtAnyInstance {
     fn invoke(&mut self, export: &str, args: &[Value]) -> Result<Vec<Value>, RuntimeError> {
         let (instance, store) = (self.instance, &mut self.store);
-        let (func, results) = crate::any_module::resolved(&mut self.func, export, || {
+        let (func, results) = runtimes::resolved(&mut self.func, export, || {
             let func = instance
                 .get_func(&mut *store, export)
                 .ok_or_else(|| RuntimeError::Call(format!("no exported function `{export}`")))?;
@@ -498,7 +500,7 @@ impl AnyInstance for WtAnyInstance {
         func.call(&mut self.store, &args, &mut out)
             .map_err(RuntimeError::call)?;
         out.iter()
-            .map(|v| from_val(v).ok_or_else(|| crate::any_module::not_a_number(v)))
+            .map(|v| from_val(v).ok_or_else(|| runtimes::not_a_number(v)))
             .collect()
     }
 
@@ -510,6 +512,6 @@ impl AnyInstance for WtAnyInstance {
     fn memory(&mut self, export: &str) -> Option<(u64, u64)> {
         let memory = self.instance.get_memory(&mut self.store, export)?;
         let data = memory.data(&self.store);
-        Some((data.len() as u64, crate::digest(data)))
+        Some((data.len() as u64, runtimes::digest(data)))
     }
 }
