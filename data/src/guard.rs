@@ -35,7 +35,8 @@ impl Guard {
         format!("{runtime}+{self}")
     }
 
-    /// Splits a variant name into its runtime and guard (`None` for a runtime without one).
+    /// Splits a variant name into its runtime and guard (`None` for a runtime without one): how
+    /// files before schema 10, whose rows had no typed guard, are read (`reports::upgrade`).
     pub fn split(name: &str) -> (&str, Option<Guard>) {
         match name.rsplit_once('+') {
             Some((runtime, guard)) => match guard.parse() {

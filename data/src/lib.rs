@@ -6,6 +6,7 @@
 
 mod answer;
 mod guard;
+mod guest_build;
 mod layout;
 mod native_build;
 mod pairing;
@@ -20,14 +21,16 @@ mod words;
 
 pub use answer::{Answer, Excerpt};
 pub use guard::{Guard, GuardSupport};
+pub use guest_build::GuestBuild;
 pub use layout::{HeapLayout, HEAP_OFFSET_SPAN, HEAP_OFFSET_STEP};
 pub use native_build::NativeBuild;
 pub use pairing::{headline_ratio, paired, Pairs};
 pub use phase::Phase;
 pub use proposal::{Proposal, ProposalSupport, Support};
 pub use schema::{
-    ArtifactInfo, Environment, Group, LinkedInfo, Memory, ModuleInfo, NativeLibraryInfo,
-    RawSamples, RunFile, RuntimeResult, SandboxInfo, Settings, SimdInfo, Status, SCHEMA_VERSION,
+    ArtifactInfo, EmbeddedEngine, Environment, Group, LinkedInfo, Memory, ModuleInfo,
+    NativeLibraryInfo, RawSamples, RunFile, RuntimeResult, SandboxInfo, Settings, SimdInfo, Status,
+    SCHEMA_VERSION,
 };
 pub use sequence::{Arg, BadCall, Sequence, Step};
 pub use shape::ModuleShape;

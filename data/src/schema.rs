@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::{
-    Answer, Guard, GuardSupport, HeapLayout, ModuleShape, NativeBuild, Phase, ProposalSupport,
-    StopReason,
+    Answer, Guard, GuardSupport, GuestBuild, HeapLayout, ModuleShape, NativeBuild, Phase,
+    ProposalSupport, StopReason,
 };
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +33,10 @@ use serde::{Deserialize, Serialize};
 /// `environment.modules[].links`, the modules linked to it (`--link`).
 /// 10: one worker binary per engine, so memory is the runtime's own (older files measured
 /// every runtime in one binary holding every engine); each row's `worker` (that binary) and
-/// `memory.idle_rss_kib` (its worker once the runtime was created, nothing compiled).
+/// `memory.idle_rss_kib` (its worker once the runtime was created, nothing compiled);
+/// `environment.embedded_engines` (a runtime and the engine it embeds, measured on its own);
+/// each row's `configuration`, `guard` and `guest_build`, typed (read from the row's name and
+/// the environment's variants in older files, `reports::upgrade`).
 pub const SCHEMA_VERSION: u32 = 10;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
@@ -87,6 +90,18 @@ pub struct Environment {
     /// Which proposals each runtime runs, measured on a probe module each (`--proposals`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proposals: Vec<ProposalSupport>,
+    /// Runtimes built on another engine that is measured on its own too (extism on the
+    /// wasmtime it embeds): the gap section splits such a runtime's ratio at its engine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embedded_engines: Vec<EmbeddedEngine>,
+}
+
+/// A runtime that runs on another engine, and the configuration that runs that engine
+/// directly on the same kernels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmbeddedEngine {
+    pub runtime: String,
+    pub engine: String,
 }
 
 /// A user's module: which file exactly, how it was called, and who could not host it.
@@ -285,6 +300,15 @@ pub struct RuntimeResult {
     /// The worker binary that ran it (one per engine; empty in files before schema 10).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub worker: String,
+    /// The configuration it was made from: `wasmtime` for `wasmtime+fuel` and `wasmtime-simd`.
+    #[serde(default)]
+    pub configuration: String,
+    /// The sandbox guard it runs with, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<Guard>,
+    /// The other build of the guest it loads (a gap variant), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest_build: Option<GuestBuild>,
     /// Calls per warm sample.
     pub batch: u64,
     pub first_call_ns: Option<f64>,
@@ -313,6 +337,9 @@ impl RuntimeResult {
             config: String::new(),
             guest: String::new(),
             worker: String::new(),
+            configuration: runtime.into(),
+            guard: None,
+            guest_build: None,
             batch: 0,
             first_call_ns: None,
             memory: Memory::default(),
@@ -328,7 +355,7 @@ impl RuntimeResult {
     /// A runtime measured with a sandbox guard on (`<runtime>+<guard>`): it shows a guard's
     /// cost, it is not a separate choice.
     pub fn is_sandbox_variant(&self) -> bool {
-        Guard::split(&self.runtime).1.is_some()
+        self.guard.is_some()
     }
 
     /// A runtime configuration a user picks (not a guard's or the gap measurement's variant).

@@ -8,7 +8,7 @@
 use stats::RatioEstimate;
 
 use crate::analysis::{headline_ratio, paired};
-use crate::{NativeBuild, Row, Run};
+use crate::{GuestBuild, NativeBuild, Row, Run};
 
 /// The decomposition for one (kernel, size).
 #[derive(Debug, Clone)]
@@ -32,6 +32,18 @@ pub struct GapRow {
     pub simd: Result<Ratios, String>,
     /// The guest with every kernel in one module, if it was measured.
     pub shared: Option<Shared>,
+    /// For a runtime built on an engine measured on its own too: its ratio split there.
+    pub engine: Option<EngineSplit>,
+}
+
+/// A runtime's ratio to native split at the engine it embeds: engine / native times
+/// runtime / engine (what the runtime's own layer, its guest build and calling convention add).
+#[derive(Debug, Clone, Default)]
+pub struct EngineSplit {
+    pub engine: String,
+    pub engine_vs_native: Option<RatioEstimate>,
+    /// Above 1: the runtime is that much slower than its engine run directly.
+    pub over_engine: Option<RatioEstimate>,
 }
 
 /// The build with every kernel in one module against native and against the one-kernel guest.
@@ -100,30 +112,44 @@ fn table(run: &Run, view: &Run, libraries: &Libraries) -> Option<GapTable> {
         .iter()
         .filter(|r| r.is_ok() && !r.baseline && r.is_choice())
         .map(|r| {
+            let built = |build: GuestBuild| {
+                view.results.iter().find(|v| {
+                    v.is_ok()
+                        && v.configuration == r.runtime
+                        && v.guest_build == Some(build)
+                        && v.guard.is_none()
+                })
+            };
             let simd = match run.environment.simd.iter().find(|s| s.runtime == r.runtime) {
                 Some(info) => match (&info.variant, &info.why_not) {
-                    (Some(variant), _) => find(variant)
+                    (Some(_), _) => built(GuestBuild::Simd)
                         .map(ratios)
                         .ok_or_else(|| "its SIMD guest failed or was not measured".to_string()),
                     (None, why) => Err(why.clone().unwrap_or_default()),
                 },
                 None => Err("not measured".into()),
             };
-            let shared = run
+            let shared = built(GuestBuild::Shared).map(|shared| Shared {
+                vs_native: shared.ratio_to_native.clone(),
+                vs_own: headline_ratio(&paired(shared, r)),
+            });
+            let engine = run
                 .environment
-                .shared_module
+                .embedded_engines
                 .iter()
-                .find(|(runtime, _)| *runtime == r.runtime)
-                .and_then(|(_, variant)| find(variant))
-                .map(|shared| Shared {
-                    vs_native: shared.ratio_to_native.clone(),
-                    vs_own: headline_ratio(&paired(shared, r)),
+                .find(|e| e.runtime == r.runtime)
+                .and_then(|e| find(&e.engine))
+                .map(|engine| EngineSplit {
+                    engine: engine.runtime.clone(),
+                    engine_vs_native: engine.ratio_to_native.clone(),
+                    over_engine: headline_ratio(&paired(r, engine)),
                 });
             GapRow {
                 runtime: r.runtime.clone(),
                 guest: ratios(r),
                 simd,
                 shared,
+                engine,
             }
         })
         .collect();
@@ -135,4 +161,72 @@ fn table(run: &Run, view: &Run, libraries: &Libraries) -> Option<GapTable> {
         library_v3: v3.and_then(|v3| v3.ratio_to_native.clone()),
         rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{EmbeddedEngine, NativeLibraryInfo, RunFile, RuntimeResult, Status};
+
+    /// A row measured in the same 8 rounds as every other, `ns` per call with a little noise.
+    fn measured(name: &str, ns: f64) -> RuntimeResult {
+        let mut r = RuntimeResult::failed(name, "k", 10, String::new());
+        r.status = Status::Ok;
+        for round in 0..8 {
+            r.raw.warm_ns.push(ns * (1.0 + 0.001 * (round % 3) as f64));
+            r.raw.warm_rounds.push(round);
+            r.raw.warm_launches.push(round / 4);
+        }
+        r
+    }
+
+    #[test]
+    fn a_runtime_on_an_engine_measured_alone_has_its_ratio_split_there() {
+        let shell = crate::choose::tests::run(vec![]);
+        let mut native = measured("native", 100.0);
+        (native.baseline, native.native) = (true, true);
+        let mut libraries = vec![measured("lib", 100.0), measured("lib-scalar", 100.0)];
+        for library in &mut libraries {
+            (library.native, library.gap_variant) = (true, true);
+        }
+        let mut environment = shell.environment;
+        environment.native_libraries = vec![
+            NativeLibraryInfo {
+                runtime: "lib".into(),
+                build: NativeBuild::Default,
+            },
+            NativeLibraryInfo {
+                runtime: "lib-scalar".into(),
+                build: NativeBuild::NotVectorized,
+            },
+        ];
+        environment.embedded_engines = vec![EmbeddedEngine {
+            runtime: "plugins".into(),
+            engine: "engine".into(),
+        }];
+        let mut results = vec![
+            native,
+            measured("engine", 200.0),
+            measured("plugins", 300.0),
+        ];
+        results.extend(libraries);
+        let run = crate::analyze(RunFile {
+            schema: shell.schema,
+            tool: shell.tool,
+            interrupted: false,
+            environment,
+            settings: shell.settings,
+            groups: shell.groups,
+            results,
+        });
+        let rows = &gap_tables(&run)[0].rows;
+        let row = |name: &str| rows.iter().find(|r| r.runtime == name).unwrap();
+        let split = row("plugins").engine.as_ref().expect("split at its engine");
+        assert_eq!(split.engine, "engine");
+        let value = |r: &Option<RatioEstimate>| r.as_ref().unwrap().value;
+        assert!((value(&split.engine_vs_native) - 2.0).abs() < 1e-9);
+        assert!((value(&split.over_engine) - 1.5).abs() < 1e-9);
+        assert!((value(&row("plugins").guest.vs_native) - 3.0).abs() < 1e-9);
+        assert!(row("engine").engine.is_none());
+    }
 }

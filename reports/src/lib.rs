@@ -23,7 +23,7 @@ pub use model::*;
 /// The results file this crate renders (it lives in `plugbench-data`, shared with the
 /// measuring side).
 pub use plugbench_data::schema as model;
-pub use plugbench_data::{NativeBuild, Phase};
+pub use plugbench_data::{GuestBuild, NativeBuild, Phase};
 pub use row::{PhaseResult, PhaseStats, Row, Run};
 
 /// What every report of an interrupted run says first.

@@ -41,15 +41,26 @@ pub fn guard_costs(run: &Run) -> Vec<GuardCost> {
                 compile: None,
                 missing: None,
             };
-            let Some(variant) = &s.variant else {
+            if s.variant.is_none() {
                 return cost;
+            }
+            let with_guard = |view: &'_ Run| -> Option<Row> {
+                let found = view.results.iter().find(|r| {
+                    r.configuration == s.runtime
+                        && r.guard == Some(s.guard)
+                        && r.guest_build.is_none()
+                });
+                found.cloned()
             };
-            let find = |view: &'_ Run, name: &str| -> Option<Row> {
-                view.results.iter().find(|r| r.runtime == name).cloned()
+            let without = |view: &'_ Run| -> Option<Row> {
+                view.results
+                    .iter()
+                    .find(|r| r.runtime == s.runtime)
+                    .cloned()
             };
             let measured = views
                 .iter()
-                .find_map(|v| Some((find(v, variant)?, find(v, &s.runtime)?)));
+                .find_map(|v| Some((with_guard(v)?, without(v)?)));
             match measured {
                 None => cost.missing = Some("not measured in this run".into()),
                 Some((with, _)) if !with.is_ok() => {
@@ -107,6 +118,8 @@ mod tests {
         let with: Vec<f64> = base.iter().map(|x| x * 1.25).collect();
         run.results.push(measured("rt", &base));
         let mut fuel = measured("rt+fuel", &with);
+        fuel.configuration = "rt".into();
+        fuel.guard = Some(Guard::Fuel);
         fuel.raw
             .phases_ns
             .insert(Phase::Compile, vec![20.0, 20.0, 20.0]);

@@ -1,7 +1,7 @@
 //! Older results files, read by today's code: each schema version's changes are undone here,
 //! on the JSON, so the rest of the code knows only the current model.
 
-use plugbench_data::{Guard, NativeBuild, StopReason};
+use plugbench_data::{Guard, GuestBuild, NativeBuild, StopReason};
 use serde_json::{json, Value};
 
 use crate::model::SCHEMA_VERSION;
@@ -36,6 +36,9 @@ pub fn to_current(mut run: Value) -> Result<Value, ReadError> {
     }
     if version < 6 {
         from_v5(&mut run);
+    }
+    if version < 10 {
+        typed_rows(&mut run);
     }
     if run["groups"].as_array().is_none_or(Vec::is_empty) {
         return Err(ReadError::NoWorkload);
@@ -85,6 +88,45 @@ fn typed_native_libraries(run: &mut Value) {
             _ => NativeBuild::NotVectorized,
         };
         *library = json!({"runtime": library[0], "build": build.as_str()});
+    }
+}
+
+/// Before version 10 a row's configuration and guard were in its name (`wasmtime+fuel`), and a
+/// gap variant was known by the name the environment gave it (`simd`, `shared_module`).
+fn typed_rows(run: &mut Value) {
+    // `simd` entries are `{runtime, variant}`, `shared_module` entries `[runtime, variant]`.
+    let variants = |list: &str| -> Vec<(String, String)> {
+        let entries = run.pointer(&format!("/environment/{list}"));
+        let pair = |entry: &Value| -> Option<(String, String)> {
+            let (runtime, variant) = match entry {
+                Value::Array(pair) => (pair.first()?, pair.get(1)?),
+                entry => (entry.get("runtime")?, entry.get("variant")?),
+            };
+            Some((runtime.as_str()?.into(), variant.as_str()?.into()))
+        };
+        entries
+            .and_then(Value::as_array)
+            .map(|e| e.iter().filter_map(pair).collect())
+            .unwrap_or_default()
+    };
+    let builds: Vec<(GuestBuild, (String, String))> = (variants("simd").into_iter())
+        .map(|pair| (GuestBuild::Simd, pair))
+        .chain(
+            variants("shared_module")
+                .into_iter()
+                .map(|pair| (GuestBuild::Shared, pair)),
+        )
+        .collect();
+    let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for result in results {
+        let name = result["runtime"].as_str().unwrap_or_default().to_string();
+        let (configuration, guard) = Guard::split(&name);
+        let built = builds.iter().find(|(_, (_, variant))| *variant == name);
+        result["configuration"] = json!(built.map_or(configuration, |(_, (r, _))| r.as_str()));
+        result["guard"] = json!(guard);
+        result["guest_build"] = json!(built.map(|(build, _)| build));
     }
 }
 
@@ -174,6 +216,39 @@ mod tests {
             to_current(libraries).unwrap()["environment"]["native_libraries"],
             json!([{"runtime": "native-library", "build": "default"},
                    {"runtime": "native-library-scalar", "build": "not vectorized"}])
+        );
+    }
+
+    #[test]
+    fn a_v9_row_gets_its_configuration_guard_and_guest_build_from_its_name() {
+        let v9 = json!({"schema": 9, "groups": [{"kernel": "k", "size": 1}],
+            "environment": {"simd": [{"runtime": "wasmtime", "variant": "wasmtime-simd"}],
+                            "shared_module": [["wasmtime", "wasmtime-shared"]]},
+            "results": [{"runtime": "wasmtime"}, {"runtime": "wasmtime+fuel"},
+                        {"runtime": "wasmtime-simd"}, {"runtime": "wasmtime-shared"},
+                        {"runtime": "odd+name"}]});
+        let now = to_current(v9).unwrap();
+        let typed: Vec<(&str, &Value, &Value)> = now["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["configuration"].as_str().unwrap(),
+                    &r["guard"],
+                    &r["guest_build"],
+                )
+            })
+            .collect();
+        assert_eq!(
+            typed,
+            [
+                ("wasmtime", &Value::Null, &Value::Null),
+                ("wasmtime", &json!("fuel"), &Value::Null),
+                ("wasmtime", &Value::Null, &json!("simd")),
+                ("wasmtime", &Value::Null, &json!("shared")),
+                ("odd+name", &Value::Null, &Value::Null),
+            ]
         );
     }
 

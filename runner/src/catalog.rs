@@ -135,6 +135,16 @@ impl Catalog {
         info.as_ref().map_err(Clone::clone)
     }
 
+    /// What runtime `name` is made from: its configuration, guard and guest build.
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        let (_, description) = self.found(name)?;
+        description
+            .runtimes
+            .iter()
+            .map(|(entry, _)| entry)
+            .find(|entry| entry.name == name)
+    }
+
     /// The worker binary that serves runtime `name`.
     pub fn worker_path(&self, name: &str) -> Result<&Path, String> {
         self.found(name)

@@ -10,7 +10,7 @@ use plugbench_data::{
 };
 
 use crate::catalog::catalog;
-use crate::measure::{measure, Outcome, Plan};
+use crate::measure::{described, measure, Outcome, Plan};
 use crate::progress::Progress;
 use crate::subject::{ProcessSubject, Subject, WorkerCommand};
 use crate::workload::{Groups, Workload};
@@ -191,7 +191,7 @@ pub fn run(
         let exe = match catalog().worker_path(runtime) {
             Ok(exe) => exe.to_path_buf(),
             Err(why) => {
-                failed_to_start.push(RuntimeResult::failed(runtime, &name, size, why));
+                failed_to_start.push(described(RuntimeResult::failed(runtime, &name, size, why)));
                 continue;
             }
         };
@@ -205,7 +205,9 @@ pub fn run(
         };
         match ProcessSubject::spawn(cmd) {
             Ok(s) => subjects.push(Box::new(s)),
-            Err(e) => failed_to_start.push(RuntimeResult::failed(runtime, &name, size, e.message)),
+            Err(e) => failed_to_start.push(described(RuntimeResult::failed(
+                runtime, &name, size, e.message,
+            ))),
         }
     }
     let outcome = measure(subjects, &name, size, &opts.plan, progress);

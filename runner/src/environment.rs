@@ -3,7 +3,8 @@
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use plugbench_data::{
-    ArtifactInfo, Environment, NativeBuild, NativeLibraryInfo, SandboxInfo, SimdInfo,
+    ArtifactInfo, EmbeddedEngine, Environment, NativeBuild, NativeLibraryInfo, SandboxInfo,
+    SimdInfo,
 };
 use runtimes::GuestFormat;
 
@@ -46,6 +47,14 @@ pub fn collect() -> Environment {
             })
             .collect(),
         shared_module: declarations.shared_support(),
+        embedded_engines: runtimes::EMBEDDED_ENGINES
+            .iter()
+            .filter(|e| catalog.info(e.runtime).is_ok() && catalog.info(e.engine).is_ok())
+            .map(|e| EmbeddedEngine {
+                runtime: e.runtime.into(),
+                engine: e.engine.into(),
+            })
+            .collect(),
         native_libraries: catalog
             .entries()
             .into_iter()

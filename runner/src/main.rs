@@ -102,6 +102,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         environment.simd.clear();
         environment.shared_module.clear();
         environment.native_libraries.clear();
+        environment.embedded_engines.clear();
     }
     environment.modules = modules;
     if args.proposals {

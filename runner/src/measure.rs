@@ -223,19 +223,32 @@ fn start_replicas(slots: &mut [Slot], plan: &Plan) {
     }
 }
 
+/// `row` with what the catalog says of its runtime: the worker that runs it, and the
+/// configuration, guard and guest build it is made from.
+pub(crate) fn described(row: RuntimeResult) -> RuntimeResult {
+    let catalog = crate::catalog::catalog();
+    let Some(entry) = catalog.entry(&row.runtime) else {
+        return row;
+    };
+    RuntimeResult {
+        worker: catalog
+            .worker_binary(&row.runtime)
+            .unwrap_or_default()
+            .into(),
+        configuration: entry.configuration.clone(),
+        guard: entry.guard,
+        guest_build: entry.build,
+        ..row
+    }
+}
+
 fn prepare(mut subject: Box<dyn Subject>, kernel: &str, size: usize, plan: &Plan) -> Slot {
     let name = subject.name().to_string();
     let prepared = subject.prepare();
     let mut slot = Slot {
         subject,
         replicas: Vec::new(),
-        result: RuntimeResult {
-            worker: crate::catalog::catalog()
-                .worker_binary(&name)
-                .unwrap_or_default()
-                .to_string(),
-            ..RuntimeResult::failed(&name, kernel, size, String::new())
-        },
+        result: described(RuntimeResult::failed(&name, kernel, size, String::new())),
         output: None,
         prepare_calls: Duration::ZERO,
         sample_ns: 0.0,

@@ -28,6 +28,7 @@ fn every_configuration_is_served_by_its_worker() {
         ("wasmtime-pulley", "plugbench-worker-wasmtime"),
         ("wasmtime-pooling", "plugbench-worker-wasmtime"),
         ("wasmtime-no-signals", "plugbench-worker-wasmtime"),
+        ("wasmtime-43", "plugbench-worker-wasmtime43"),
         ("wasmer-cranelift", "plugbench-worker-wasmer"),
         ("wasmer-singlepass", "plugbench-worker-wasmer"),
         ("wasmer-llvm", "plugbench-worker-wasmer-llvm"),
@@ -95,9 +96,9 @@ fn every_guard_of_every_runtime_is_measured_or_explained() {
         }
     }
     // Every variant in the registry is one of the offered guards above, and no other.
-    let variants: Vec<String> = registry::names()
+    let variants: Vec<_> = registry::all()
         .into_iter()
-        .filter(|n| Guard::split(n).1.is_some())
+        .filter(|e| e.guard.is_some())
         .collect();
     assert_eq!(
         variants.len(),

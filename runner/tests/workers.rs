@@ -10,12 +10,17 @@ use common::{read_json, result};
 
 /// Each binary and the engines whose code it must (and only it may) hold. wasmtime 43 is the
 /// one extism embeds: an engine of its own beside wasmtime 48.
-const ENGINES: [(&str, &[&str]); 8] = [
+const ENGINES: [(&str, &[&str]); 9] = [
     ("plugbench", &[]),
     ("plugbench-worker-native", &[]),
     ("plugbench-worker-wasmtime", &["/wasmtime-48."]),
+    ("plugbench-worker-wasmtime43", &["/wasmtime-43."]),
     ("plugbench-worker-wasmer", &["/wasmer-7."]),
-    ("plugbench-worker-wasmer-llvm", &["/wasmer-7."]),
+    // Its LLVM compiler, which the Cranelift and Singlepass worker does not name.
+    (
+        "plugbench-worker-wasmer-llvm",
+        &["/wasmer-7.", "/wasmer-compiler-llvm-7."],
+    ),
     ("plugbench-worker-wasmi", &["/wasmi-2."]),
     ("plugbench-worker-tinywasm", &["/tinywasm-0."]),
     ("plugbench-worker-extism", &["/extism-1.", "/wasmtime-43."]),

@@ -1,17 +1,9 @@
 //! A configuration given another build of the guest than its own, for the gap measurement:
 //! the same runtime, only [`RuntimeInfo::guest`] differs, so the worker loads the other bytes.
 
-use crate::{AnyModule, Compiled, GuestFormat, Program, Runtime, RuntimeError, RuntimeInfo};
-
-/// Which other build of the guest a gap variant loads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GuestBuild {
-    /// The core module built with Wasm SIMD (`+simd128`).
-    Simd,
-    /// Every kernel in one module (or one plugin, for a runtime that loads plugins).
-    Shared,
-}
+use crate::{
+    AnyModule, Compiled, GuestBuild, GuestFormat, Program, Runtime, RuntimeError, RuntimeInfo,
+};
 
 pub struct OtherBuild(pub Box<dyn Runtime>, pub GuestBuild);
 

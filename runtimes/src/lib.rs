@@ -25,17 +25,17 @@ use std::path::Path;
 
 pub use any_module::{digest, not_a_number, resolved, AnyInstance, AnyModule};
 pub use cpu::lacks_x86_64_v3;
-pub use guest_build::GuestBuild;
 pub use invoke::{invoked, results_from_text, results_text, Invocation};
 pub use kernel_embed::{Kernel, KERNELS};
 pub use known::{KnownDifference, Symptom};
 pub use plugbench_data::{
-    Arg, Guard, GuardSupport, ModuleShape, NativeBuild, Sequence, Step, Value, ValueType,
+    Arg, Guard, GuardSupport, GuestBuild, ModuleShape, NativeBuild, Sequence, Step, Value,
+    ValueType,
 };
 pub use program::{Link, Program};
 pub use registry::{
-    shared_variant, simd_variant, Configuration, Declarations, Declared, Description, Entry,
-    Registry, SandboxSupport, Worker, WORKERS,
+    shared_variant, simd_variant, Configuration, Declarations, Declared, Description, Embeds,
+    Entry, Registry, SandboxSupport, Worker, EMBEDDED_ENGINES, WORKERS,
 };
 pub use sequence::{sequenced, Lifecycle};
 pub use wasi::{

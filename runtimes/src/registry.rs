@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::guest_build::{GuestBuild, OtherBuild};
+use crate::guest_build::OtherBuild;
+use crate::GuestBuild;
 use crate::{Guard, GuardSupport, KnownDifference, Runtime, RuntimeError, RuntimeInfo, Symptom};
 
 type Make = Arc<dyn Fn(Option<Guard>) -> Result<Box<dyn Runtime>, RuntimeError> + Send + Sync>;
@@ -361,6 +362,11 @@ pub const WORKERS: &[Worker] = &[
         optional: false,
     },
     Worker {
+        binary: "plugbench-worker-wasmtime43",
+        how_to_build: "built with plugbench",
+        optional: false,
+    },
+    Worker {
         binary: "plugbench-worker-wasmer",
         how_to_build: "built with plugbench",
         optional: false,
@@ -387,6 +393,21 @@ pub const WORKERS: &[Worker] = &[
         optional: false,
     },
 ];
+
+/// Runtimes built on an engine that a configuration of its own runs directly, with the same
+/// build and on the same module: extism on the wasmtime it embeds (`runtime-wasmtime43` is
+/// held to extism's version). The gap section splits such a runtime's ratio at its engine.
+pub const EMBEDDED_ENGINES: &[Embeds] = &[Embeds {
+    runtime: "extism",
+    engine: "wasmtime-43",
+}];
+
+/// `runtime` runs on the engine that configuration `engine` runs directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Embeds {
+    pub runtime: &'static str,
+    pub engine: &'static str,
+}
 
 /// A worker binary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

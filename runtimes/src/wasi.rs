@@ -309,7 +309,7 @@ pub fn wasi_built_in(built: bool, feature: &str) -> Result<(), String> {
     match built {
         true => Ok(()),
         false => Err(format!(
-            "built without its WASI layer (cargo feature `runtimes/{feature}`, in the default build)"
+            "built without its WASI layer, {feature} (the runner's cargo feature `wasi`, in the default build)"
         )),
     }
 }

@@ -13,6 +13,9 @@ pub struct Csv;
 #[derive(Serialize)]
 struct CsvRow<'a> {
     runtime: &'a str,
+    configuration: &'a str,
+    guard: &'static str,
+    guest_build: &'static str,
     kernel: &'a str,
     size: usize,
     status: &'static str,
@@ -57,6 +60,9 @@ impl<'a> CsvRow<'a> {
         };
         CsvRow {
             runtime: &r.runtime,
+            configuration: &r.configuration,
+            guard: r.guard.map_or("", |g| g.as_str()),
+            guest_build: r.guest_build.map_or("", |b| b.as_str()),
             kernel: &r.kernel,
             size: r.size,
             status: if r.is_ok() { "ok" } else { "error" },

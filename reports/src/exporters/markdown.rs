@@ -266,7 +266,7 @@ fn gap_section(analysis: &Analysis, h: &str) -> String {
     }
     let mut md = format!(
         "\n{h} Where the gap to native comes from\n\nThe same kernel in five builds, all measured in the same \
-         rounds: natively linked into plugbench (the baseline of every other ratio), as a one-kernel native \
+         rounds: natively linked into a worker (the baseline of every other ratio), as a one-kernel native \
          library built the way the guest is (`dlopen`ed), that library without auto-vectorization \
          (`-C no-vectorize-loops -C no-vectorize-slp`) and for x86-64-v3 (`-C target-cpu=x86-64-v3`: AVX2, \
          FMA; what a host compiling for its own servers gets; x86-64 hosts only), and the guest built with Wasm \
@@ -279,7 +279,12 @@ fn gap_section(analysis: &Analysis, h: &str) -> String {
          host's CPU widens the gap that much; where the SIMD guest is lower than the plain guest, the guest's \
          lack of SIMD is; \
          \"every kernel in one module / its own module\" above 1 is what that build choice alone costs, \
-         with the same source, compiler and flags.\n"
+         with the same source, compiler and flags. \
+         For a runtime built on an engine that is measured on its own too (extism on the wasmtime it \
+         embeds, same version and build, loading the core module), the last two columns split its \
+         ratio there: the engine run directly / native (beside this project's newer wasmtime, what the \
+         engine version costs) times the runtime / its engine (what the runtime's kernel, its guest \
+         build and its calling convention add).\n"
     );
     for t in tables {
         let show = |r: &Option<stats::RatioEstimate>| {

@@ -356,6 +356,8 @@ pub fn gap(table: &crate::gap::GapTable) -> Grid {
         "SIMD guest / native library, not vectorized",
         "Every kernel in one module / native",
         "Every kernel in one module / its own module",
+        "The engine it embeds, run directly / native",
+        "Runtime / the engine it embeds",
     ]
     .map(String::from)
     .to_vec();
@@ -374,6 +376,13 @@ pub fn gap(table: &crate::gap::GapTable) -> Grid {
                 Some(s) => (cell(&s.vs_native), cell(&s.vs_own)),
                 None => ("not measured".into(), DASH.into()),
             };
+            let (engine, over_engine) = match &row.engine {
+                Some(e) => (
+                    format!("{}: {}", e.engine, cell(&e.engine_vs_native)),
+                    cell(&e.over_engine),
+                ),
+                None => (DASH.into(), DASH.into()),
+            };
             vec![
                 row.runtime.clone(),
                 cell(&row.guest.vs_native),
@@ -384,6 +393,8 @@ pub fn gap(table: &crate::gap::GapTable) -> Grid {
                 simd_scalar,
                 shared,
                 shared_vs_own,
+                engine,
+                over_engine,
             ]
         })
         .collect();

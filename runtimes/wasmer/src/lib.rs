@@ -1,4 +1,4 @@
-//! wasmer with either of its compilers (Cranelift or Singlepass), loading the plain core
+//! wasmer with any of its compilers (Cranelift, Singlepass, LLVM), loading the plain core
 //! module; optionally with instruction metering (wasmer-middlewares) or a memory cap (tunables).
 
 use std::borrow::Cow;
@@ -25,29 +25,14 @@ use runtimes::{
     Program, Runtime, RuntimeError, RuntimeInfo, Symptom, Value, FUEL,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compiler {
-    #[cfg(feature = "cranelift")]
-    Cranelift,
-    #[cfg(feature = "singlepass")]
-    Singlepass,
-    #[cfg(feature = "llvm")]
-    Llvm,
-}
-
-impl Compiler {
-    fn description(self) -> &'static str {
-        match self {
-            #[cfg(feature = "cranelift")]
-            Compiler::Cranelift => {
-                "Cranelift compiler, default settings (opt-level speed), no cache"
-            }
-            #[cfg(feature = "singlepass")]
-            Compiler::Singlepass => "Singlepass compiler (linear-time code generation), no cache",
-            #[cfg(feature = "llvm")]
-            Compiler::Llvm => "LLVM compiler, default settings (opt-level aggressive), no cache",
-        }
-    }
+/// One of wasmer's compilers: its description and the function that makes its engine. A
+/// worker names the compilers it offers by their functions (`cranelift()`, ...), so a binary
+/// holds the code of those compilers only, whatever cargo features the build unified (wasmer's
+/// LLVM compiler, referenced from nowhere else, stays out of the other worker).
+#[derive(Clone, Copy)]
+pub struct Compiler {
+    description: &'static str,
+    engine: fn(metered: bool) -> Engine,
 }
 
 /// Both compilers offer the same guards.
@@ -73,64 +58,74 @@ fn guards() -> Vec<(Guard, GuardSupport)> {
     ]
 }
 
-impl Compiler {
-    /// Every compiler built in.
-    pub const ALL: &'static [Compiler] = &[
-        #[cfg(feature = "cranelift")]
-        Compiler::Cranelift,
-        #[cfg(feature = "singlepass")]
-        Compiler::Singlepass,
-        #[cfg(feature = "llvm")]
-        Compiler::Llvm,
-    ];
-}
-
-/// Every compiler's configuration.
+/// Every compiler built in.
 pub fn configurations() -> Vec<Configuration> {
-    configurations_of(Compiler::ALL)
-}
-
-/// The configurations of `compilers` (a worker binary of its own for LLVM keeps LLVM out of
-/// the others).
-pub fn configurations_of(compilers: &[Compiler]) -> Vec<Configuration> {
-    compilers.iter().map(|&c| configuration(c)).collect()
-}
-
-fn configuration(compiler: Compiler) -> Configuration {
-    let make = move |g| Wasmer::new(compiler, g);
-    match compiler {
+    let all: Vec<fn() -> Configuration> = vec![
         #[cfg(feature = "cranelift")]
-        Compiler::Cranelift => Configuration::new("wasmer-cranelift", guards(), make)
-            .runs_simd()
-            .known(NO_EXNREF_TABLES.0, NO_EXNREF_TABLES.1)
-            // runner/tests/fuzz.rs: wasmer_cranelift_crashes_on_a_module_with_exceptions_and_simd
-            .known(
-                Symptom::CrashesWith(Cow::Borrowed(
-                    "cranelift-frontend-0.135.0/src/frontend.rs:512",
-                )),
-                "wasmer 7.4's Cranelift panics (\"declared type of variable doesn't match type of \
-                 value\") translating a valid module with exceptions, SIMD and wide arithmetic: \
-                 wasmer bug, a host would crash",
-            ),
+        cranelift,
         #[cfg(feature = "singlepass")]
-        Compiler::Singlepass => Configuration::new("wasmer-singlepass", guards(), make)
-            .no_simd(
-                "Singlepass has no Wasm SIMD (its compile says \"not yet implemented: V128...\")",
-            )
-            // runner/tests/fuzz.rs: singlepass_crashes_on_a_v128_parameter
-            .known(
-                Symptom::CrashesWith(Cow::Borrowed(
-                    "wasmer-compiler-singlepass-7.4.2/src/codegen.rs:774",
-                )),
-                "wasmer 7.4's Singlepass panics (unimplemented!) compiling a call of a function \
-                 with a v128 parameter or result, instead of refusing the module as it refuses \
-                 SIMD instructions: wasmer bug, a host would crash",
-            ),
+        singlepass,
         #[cfg(feature = "llvm")]
-        Compiler::Llvm => Configuration::new("wasmer-llvm", guards(), make)
-            .runs_simd()
-            .known(NO_EXNREF_TABLES.0, NO_EXNREF_TABLES.1),
-    }
+        llvm,
+    ];
+    all.into_iter()
+        .map(|configuration| configuration())
+        .collect()
+}
+
+/// `name` with `compiler`, each guard offered as every compiler offers it.
+fn configuration(name: &'static str, compiler: Compiler) -> Configuration {
+    Configuration::new(name, guards(), move |g| Wasmer::new(compiler, g))
+}
+
+#[cfg(feature = "cranelift")]
+pub fn cranelift() -> Configuration {
+    let compiler = Compiler {
+        description: "Cranelift compiler, default settings (opt-level speed), no cache",
+        engine: |metered| with_metering(wasmer::sys::Cranelift::default(), metered),
+    };
+    configuration("wasmer-cranelift", compiler)
+        .runs_simd()
+        .known(NO_EXNREF_TABLES.0, NO_EXNREF_TABLES.1)
+        // runner/tests/fuzz.rs: wasmer_cranelift_crashes_on_a_module_with_exceptions_and_simd
+        .known(
+            Symptom::CrashesWith(Cow::Borrowed(
+                "cranelift-frontend-0.135.0/src/frontend.rs:512",
+            )),
+            "wasmer 7.4's Cranelift panics (\"declared type of variable doesn't match type of \
+             value\") translating a valid module with exceptions, SIMD and wide arithmetic: \
+             wasmer bug, a host would crash",
+        )
+}
+
+#[cfg(feature = "singlepass")]
+pub fn singlepass() -> Configuration {
+    let compiler = Compiler {
+        description: "Singlepass compiler (linear-time code generation), no cache",
+        engine: |metered| with_metering(wasmer::sys::Singlepass::default(), metered),
+    };
+    configuration("wasmer-singlepass", compiler)
+        .no_simd("Singlepass has no Wasm SIMD (its compile says \"not yet implemented: V128...\")")
+        // runner/tests/fuzz.rs: singlepass_crashes_on_a_v128_parameter
+        .known(
+            Symptom::CrashesWith(Cow::Borrowed(
+                "wasmer-compiler-singlepass-7.4.2/src/codegen.rs:774",
+            )),
+            "wasmer 7.4's Singlepass panics (unimplemented!) compiling a call of a function \
+             with a v128 parameter or result, instead of refusing the module as it refuses \
+             SIMD instructions: wasmer bug, a host would crash",
+        )
+}
+
+#[cfg(feature = "llvm")]
+pub fn llvm() -> Configuration {
+    let compiler = Compiler {
+        description: "LLVM compiler, default settings (opt-level aggressive), no cache",
+        engine: |metered| with_metering(wasmer::sys::LLVM::default(), metered),
+    };
+    configuration("wasmer-llvm", compiler)
+        .runs_simd()
+        .known(NO_EXNREF_TABLES.0, NO_EXNREF_TABLES.1)
 }
 
 /// runner/tests/fuzz.rs: wasmer_cannot_instantiate_a_table_of_exception_references
@@ -240,7 +235,7 @@ impl Wasmer {
         Ok(Self {
             config: format!(
                 "{}{}{guard}",
-                compiler.description(),
+                compiler.description,
                 runtimes::wasi_build_note(
                     cfg!(feature = "wasi"),
                     "wasmer-wasix: experimental-async on"
@@ -253,14 +248,7 @@ impl Wasmer {
     }
 
     fn engine(compiler: Compiler, metered: bool, limited: bool) -> Engine {
-        let mut engine = match compiler {
-            #[cfg(feature = "cranelift")]
-            Compiler::Cranelift => with_metering(wasmer::sys::Cranelift::default(), metered),
-            #[cfg(feature = "singlepass")]
-            Compiler::Singlepass => with_metering(wasmer::sys::Singlepass::default(), metered),
-            #[cfg(feature = "llvm")]
-            Compiler::Llvm => with_metering(wasmer::sys::LLVM::default(), metered),
-        };
+        let mut engine = (compiler.engine)(metered);
         if limited {
             engine.set_tunables(LimitingTunables {
                 base: BaseTunables::new(),

@@ -6,7 +6,7 @@ use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
-use crate::{guarded_store, instantiate_linked};
+use crate::engine::{from_val, guarded_store, instantiate_linked, to_val};
 use runtimes::wasi_bench::Bench;
 use runtimes::{
     Ended, Guard, RuntimeError, Value, WasiEntry, WasiInstance, WasiOutcome, WasiProgram,
@@ -145,12 +145,10 @@ impl WtWasiInstance {
             .get_func(&mut self.store, export)
             .ok_or_else(|| wasmtime::Error::msg(format!("no exported function `{export}`")))?;
         let mut out = vec![wasmtime::Val::I32(0); func.ty(&self.store).results().len()];
-        let args: Vec<wasmtime::Val> = args.iter().map(crate::to_val).collect();
+        let args: Vec<wasmtime::Val> = args.iter().map(to_val).collect();
         func.call(&mut self.store, &args, &mut out)?;
         out.iter()
-            .map(|v| {
-                crate::from_val(v).ok_or_else(|| wasmtime::Error::msg("a result is not a number"))
-            })
+            .map(|v| from_val(v).ok_or_else(|| wasmtime::Error::msg("a result is not a number")))
             .collect()
     }
 
