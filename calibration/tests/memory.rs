@@ -2,8 +2,8 @@
 //! same work. What one more live instance adds must match within 1 MiB. Idle and peak RSS are
 //! higher in the worker by what its own code costs: about 2 MiB for a worker without a WASI
 //! layer (native, wasmtime-43), up to 5.5 MiB with one (docs/calibration.md, "A worker per
-//! engine"); a bound of 6 MiB still fails for a worker that carries another engine's code (a
-//! wasmer worker holding LLVM measured 23 MiB over its host).
+//! engine"); a bound of 8 MiB leaves room for another machine's page cache and still fails for
+//! a worker that carries LLVM (a wasmer worker holding it measured 23 MiB over its host).
 //!
 //! `PLUGBENCH_CALIBRATION_SIZE` sets the kernel's size (1000 here, to keep the interpreters
 //! quick; docs/calibration.md has the table at 7000); the table is printed either way.
@@ -16,7 +16,7 @@ use serde_json::Value;
 /// How far a worker's per-instance figure may be from its minimal host's.
 const INSTANCE_TOLERANCE_KIB: f64 = 1024.0;
 /// How much more a worker's idle and peak RSS may be than its minimal host's: its own code.
-const HARNESS_KIB: f64 = 6.0 * 1024.0;
+const HARNESS_KIB: f64 = 8.0 * 1024.0;
 const KERNEL: &str = "pairwise-json";
 /// The seed `plugbench compare` uses by default.
 const SEED: &str = "42";
