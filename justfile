@@ -2,22 +2,23 @@
 # runtime and natively, plus each runtime's sandbox guards on the seed kernel, and which
 # WebAssembly proposals each runtime runs.
 # Reports land in results/ (JSON with every raw sample, markdown with SVG charts, CSV).
-# `plugbench` and one worker per engine (scripts/build-workers), profile release-lto (fat LTO,
-# codegen-units = 1, host and guest; why: docs/calibration.md, "Build profile"). wasmer's LLVM
-# compiler needs LLVM 22, installed first where it is missing. The kernels are core modules, so
-# the engines are built without the WASI layers that would slow their calls (docs/calibration.md,
-# "WASI built in"); the report's environment names each build's settings.
+# The measurement build in target/bench/ (scripts/build-workers): `plugbench` and the native and
+# interpreter workers with fat LTO, the compiled runtimes' workers with thin LTO (why:
+# docs/calibration.md, "Build profile" and "Build time"). wasmer's LLVM compiler needs LLVM 22,
+# installed first where it is missing. The kernels are core modules, so the engines are built
+# without the WASI layers that would slow their calls (docs/calibration.md, "WASI built in");
+# the report's environment names each build's settings.
 compare-all *ARGS:
-    bash scripts/build-workers release-lto
-    ./target/release-lto/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --gap --proposals --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
+    bash scripts/build-workers
+    ./target/bench/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --gap --proposals --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
 
 # The seed kernel alone on every runtime: the measurement behind the precision and
 # repeatability figures (docs/calibration.md). 90 s, not the default 45: at size 7000 the four
 # interpreters take 0.3-1.4 s a call, and their first launches alone use about 40 s, which
 # leaves the compiled runtimes no further launches to reach ±1% in.
 compare-seed *ARGS:
-    bash scripts/build-workers release-lto
-    ./target/release-lto/plugbench compare --budget 90 --json results/seed.json --markdown results/seed.md --csv results/seed.csv {{ARGS}}
+    bash scripts/build-workers
+    ./target/bench/plugbench compare --budget 90 --json results/seed.json --markdown results/seed.md --csv results/seed.csv {{ARGS}}
 
 # Differential fuzzing of every runtime: 10,000 modules (docs/fuzzing.md).
 fuzz *ARGS:
@@ -37,8 +38,8 @@ fuzz-proposals *ARGS:
 # of the README's "Measure your own plugin".
 example *ARGS:
     bash scripts/build-examples
-    bash scripts/build-workers release-lto
-    ./target/release-lto/plugbench compare --module target/examples/word-freq.wasm --native target/examples/word-freq.so --input docs --budget 10 --json results/example.json --markdown results/example.md {{ARGS}}
+    bash scripts/build-workers
+    ./target/bench/plugbench compare --module target/examples/word-freq.wasm --native target/examples/word-freq.so --input docs --budget 10 --json results/example.json --markdown results/example.md {{ARGS}}
 
 # The test suite, exactly as CI runs it.
 test:
@@ -47,7 +48,7 @@ test:
 
 # Rebuild the reports from the last saved run without measuring again.
 report:
-    ./target/release-lto/plugbench report results/results.json --markdown results/report.md --csv results/results.csv
+    ./target/bench/plugbench report results/results.json --markdown results/report.md --csv results/results.csv
 
 list:
     cargo run --release --locked -p runner -- list

@@ -17,6 +17,9 @@ pub trait Embedding {
     fn call(&self, instance: &mut Self::Instance, export: &str, input: &[u8]) -> Vec<u8>;
 }
 
+/// The import module of WASI preview 1: a host offers WASI to a module that imports it.
+pub const WASI_MODULE: &str = "wasi_snapshot_preview1";
+
 /// Instances kept alive at once (the worker's `INSTANCES`).
 const INSTANCES: usize = 16;
 /// Input size of each extra instance's call (the worker's `INSTANCE_INPUT_SIZE`).
@@ -32,13 +35,15 @@ pub fn run<E: Embedding>() {
         panic!("usage: minimal-host-<engine> KERNEL SIZE SEED");
     };
     let kernel = kernel_embed::kernel(name).unwrap_or_else(|| panic!("no kernel `{name}`"));
+    // The input and the expected output first, as a worker has them before its engine exists:
+    // its idle figure then counts the engine, not the order of the work.
     let input = (kernel.make_input)(size.parse().unwrap(), seed.parse().unwrap());
+    let mut expected = Vec::new();
+    (kernel.native)(&input, &mut expected).expect("the native kernel");
     let engine = E::new();
     let idle = status_kib("VmRSS:");
     let module = engine.compile(kernel);
     let mut instance = engine.instantiate(&module);
-    let mut expected = Vec::new();
-    (kernel.native)(&input, &mut expected).expect("the native kernel");
     for _ in 0..CALLS {
         let output = engine.call(&mut instance, kernel.export, &input);
         (kernel.verify)(&expected, &output).expect("the guest's output");

@@ -1,5 +1,6 @@
 // A wasmtime host, written against the API wasmtime 48 and 43 share: each of the two binaries
-// includes it with its own `wasmtime` crate.
+// includes it with its own `wasmtime` crate and its own `wasi_layer` (the one for 43 is empty,
+// as `wasmtime-43`'s worker has no WASI layer).
 
 use kernel_embed::Kernel;
 use minimal_hosts::{unpack, Embedding};
@@ -24,7 +25,14 @@ impl Embedding for Host {
     }
 
     fn compile(&self, kernel: &Kernel) -> Module {
-        Module::new(&self.engine, kernel_embed::core_module(kernel)).unwrap()
+        let module = Module::new(&self.engine, kernel_embed::core_module(kernel)).unwrap();
+        if module
+            .imports()
+            .any(|i| i.module() == minimal_hosts::WASI_MODULE)
+        {
+            crate::wasi_layer::run_command(&self.engine, &module);
+        }
+        module
     }
 
     fn instantiate(&self, module: &Module) -> (Store<()>, Instance) {

@@ -12,6 +12,8 @@ use runtimes::{
     Worker, WORKERS,
 };
 
+use crate::worker_call::WorkerCall;
+
 /// Every worker, found or not, in report order.
 pub struct Catalog {
     workers: Vec<Found>,
@@ -64,6 +66,13 @@ impl Catalog {
         self.workers
             .iter()
             .filter_map(|f| f.description.as_ref().ok().map(|d| (f, d)))
+    }
+
+    /// Each worker found, by binary, and the build it says it is.
+    pub fn builds(&self) -> Vec<(&'static str, &str)> {
+        self.described()
+            .map(|(f, d)| (f.worker.binary, d.build.as_str()))
+            .collect()
     }
 
     /// Every configuration of every worker found, in report order.
@@ -197,7 +206,6 @@ impl Catalog {
         program: &Program,
         candidates: &[String],
     ) -> (Vec<String>, Vec<(String, String)>) {
-        let json = serde_json::to_string(program).expect("programs serialize");
         let mut answers: Vec<(String, Result<(), String>)> = Vec::new();
         for found in &self.workers {
             let serves = |name: &String| {
@@ -207,7 +215,7 @@ impl Catalog {
                     .is_ok_and(|d| d.runtimes.iter().any(|(e, _)| &e.name == name))
             };
             if candidates.iter().any(serves) {
-                answers.extend(ask_hosts(&found.path, &json));
+                answers.extend(ask_hosts(&found.path, program));
             }
         }
         let mut hosted = Vec::new();
@@ -232,7 +240,7 @@ fn describe(path: &Path, worker: Worker) -> Result<Description, String> {
             worker.how_to_build
         ));
     }
-    let answer = run(path, &["describe"])?;
+    let answer = run(path, &WorkerCall::Describe)?;
     serde_json::from_str(&answer).map_err(|e| {
         format!(
             "{} described itself in a form this plugbench cannot read: {e}",
@@ -243,17 +251,19 @@ fn describe(path: &Path, worker: Worker) -> Result<Description, String> {
 
 /// The worker's answers to `hosts`, or none when it could not answer (its runtimes are then
 /// named as unknown, with why, by the caller).
-fn ask_hosts(path: &Path, program: &str) -> Vec<(String, Result<(), String>)> {
-    run(path, &["hosts", "--program", program])
+fn ask_hosts(path: &Path, program: &Program) -> Vec<(String, Result<(), String>)> {
+    let program = program.clone();
+    run(path, &WorkerCall::Hosts { program })
         .ok()
         .and_then(|answer| serde_json::from_str(&answer).ok())
         .unwrap_or_default()
 }
 
 /// The worker's stdout for `args`, or what went wrong.
-fn run(path: &Path, args: &[&str]) -> Result<String, String> {
+fn run(path: &Path, call: &WorkerCall) -> Result<String, String> {
+    let args = call.args();
     let output = Command::new(path)
-        .args(args)
+        .args(&args)
         .output()
         .map_err(|e| format!("{} could not be started: {e}", path.display()))?;
     if !output.status.success() {

@@ -18,7 +18,7 @@ pub fn collect() -> Environment {
             .unwrap_or(1),
         os: os_description(),
         rustc: env!("PLUGBENCH_RUSTC").to_string(),
-        build_profile: env!("PLUGBENCH_PROFILE").to_string(),
+        build_profile: builds(catalog),
         started_unix: SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
@@ -66,6 +66,30 @@ pub fn collect() -> Environment {
                 _ => None,
             })
             .collect(),
+    }
+}
+
+/// The runner's build, then each distinct worker build and the workers built so: a measurement
+/// build gives the interpreters' workers and the compilers' different LTO.
+fn builds(catalog: &crate::catalog::Catalog) -> String {
+    let runner = env!("PLUGBENCH_PROFILE");
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (binary, build) in catalog.builds() {
+        let name = binary.trim_start_matches("plugbench-worker-");
+        match groups.iter_mut().find(|(b, _)| *b == build) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((build, vec![name])),
+        }
+    }
+    match groups.as_slice() {
+        [(build, _)] if *build == runner => runner.to_string(),
+        _ => {
+            let workers: Vec<String> = groups
+                .iter()
+                .map(|(build, names)| format!("{}: {build}", names.join(", ")))
+                .collect();
+            format!("plugbench {runner}; workers {}", workers.join("; "))
+        }
     }
 }
 

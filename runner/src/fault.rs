@@ -105,7 +105,10 @@ impl Fault {
             },
             Some(Fault::FloodAt(at)) if at == step => {
                 use std::io::Write;
-                let block = [b'x'; 1 << 20];
+                // On the heap: a 1 MiB array on the stack made every worker's stack frame for
+                // this function 1 MiB, touched page by page on entry, and every runtime's idle
+                // RSS 1 MiB higher than a host embedding it (docs/calibration.md).
+                let block = vec![b'x'; 1 << 20];
                 for _ in 0..32 {
                     let _ = std::io::stderr().write_all(&block);
                 }

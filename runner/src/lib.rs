@@ -20,5 +20,6 @@ pub mod proposals;
 pub mod protocol;
 pub mod subject;
 pub mod worker;
+pub mod worker_call;
 pub mod worker_main;
 pub mod workload;

@@ -9,6 +9,7 @@ use plugbench_data::{HeapLayout, Phase};
 use crate::failure::Failure;
 use crate::process::WorkerProcess;
 use crate::protocol::{OutputSummary, Request, Response};
+use crate::worker_call::WorkerCall;
 use crate::workload::Workload;
 
 /// Facts a subject reports once it is ready.
@@ -81,16 +82,16 @@ pub struct ProcessSubject {
 
 impl ProcessSubject {
     pub fn spawn(cmd: WorkerCommand) -> Result<Self, Failure> {
-        let workload = serde_json::to_string(&cmd.workload).expect("workloads serialize");
-        let mut args: Vec<String> = ["serve", "--runtime", &cmd.runtime, "--workload", &workload]
-            .map(String::from)
-            .into();
-        if let Some(fault) = &cmd.fault {
-            args.extend(["--inject-fault".into(), fault.clone()]);
+        let args = WorkerCall::Serve {
+            runtime: cmd.runtime.clone(),
+            workload: cmd.workload.clone(),
+            fault: cmd.fault.clone(),
+            heap_offset: match cmd.heap_layout {
+                HeapLayout::Fixed(bytes) => Some(bytes),
+                HeapLayout::Random | HeapLayout::Unshifted => None,
+            },
         }
-        if let HeapLayout::Fixed(bytes) = cmd.heap_layout {
-            args.extend(["--heap-offset".into(), bytes.to_string()]);
-        }
+        .args();
         Ok(Self {
             process: WorkerProcess::spawn(&cmd.exe, &args, cmd.timeout)?,
             command: cmd,

@@ -2,6 +2,7 @@
 //! Everything timed happens here; inputs are made before and outputs checked after the
 //! timed region.
 
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
@@ -147,7 +148,9 @@ struct Worker {
     fault: Option<Fault>,
     heap_offset: u32,
     setup: Setup,
-    bytes: Vec<u8>,
+    /// Borrowed for a kernel: its build is in the binary, and a copy would count in the
+    /// worker's peak RSS as memory its runtime does not need.
+    bytes: Cow<'static, [u8]>,
     prepared: Option<Prepared>,
 }
 
@@ -161,7 +164,7 @@ pub fn serve(opts: WorkerOptions) -> anyhow::Result<()> {
         workload: opts.workload,
         fault: opts.fault,
         heap_offset: opts.heap_offset,
-        bytes: Vec::new(),
+        bytes: Cow::Borrowed(&[]),
         prepared: None,
     };
     let stdin = std::io::stdin();
@@ -231,15 +234,16 @@ impl Worker {
         &self,
         runtime: &dyn Runtime,
         info: &runtimes::RuntimeInfo,
-    ) -> Result<Vec<u8>, Failure> {
+    ) -> Result<Cow<'static, [u8]>, Failure> {
         runtime
             .hosts(&self.setup.program)
             .map_err(|why| Failure::runtime(format!("not supported: {why}")))?;
         match (&self.workload, &self.setup.module, self.setup.kernel) {
             (Workload::Module(call), Some(bytes), _) => match (&call.native, info.guest) {
                 (Some(library), GuestFormat::NativeLibrary { .. }) => std::fs::read(library)
+                    .map(Cow::Owned)
                     .map_err(|e| Failure::runtime(format!("read {}: {e}", library.display()))),
-                _ => Ok(bytes.clone()),
+                _ => Ok(Cow::Owned(bytes.clone())),
             },
             (_, _, Some(kernel)) if !info.guest.available(kernel) => {
                 Err(Failure::runtime(format!(
@@ -248,7 +252,7 @@ impl Worker {
                     kernel.name
                 )))
             }
-            (_, _, Some(kernel)) => Ok(info.guest.artifact(kernel).to_vec()),
+            (_, _, Some(kernel)) => Ok(Cow::Borrowed(info.guest.artifact(kernel))),
             (_, _, None) => Err(Failure::worker("a module workload without its bytes")),
         }
     }
@@ -260,9 +264,9 @@ impl Worker {
         }
         let info = runtime.info();
         self.bytes = match self.fault {
-            Some(Fault::BadModule) => GARBAGE_MODULE.to_vec(),
+            Some(Fault::BadModule) => Cow::Borrowed(GARBAGE_MODULE),
             Some(Fault::Hostile(hostile)) => {
-                hostile.module(self.setup.program.byte_export().unwrap_or("run"))
+                Cow::Owned(hostile.module(self.setup.program.byte_export().unwrap_or("run")))
             }
             _ => self.module_bytes(runtime.as_ref(), &info)?,
         };

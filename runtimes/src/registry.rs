@@ -280,6 +280,10 @@ impl Declarations {
 pub struct Description {
     pub configurations: Declarations,
     pub runtimes: Vec<(Entry, Result<RuntimeInfo, String>)>,
+    /// The cargo profile the worker binary was built with and its settings (workers of one
+    /// measurement build differ: docs/calibration.md, "Build time").
+    #[serde(default)]
+    pub build: String,
 }
 
 /// The configurations a worker makes runtimes of.
@@ -344,6 +348,7 @@ impl Registry {
         Description {
             configurations,
             runtimes,
+            build: String::new(),
         }
     }
 }

@@ -24,7 +24,14 @@ impl Embedding for Host {
     }
 
     fn compile(&self, kernel: &Kernel) -> Module {
-        Module::new(&self.engine, kernel_embed::core_module(kernel)).unwrap()
+        let module = Module::new(&self.engine, kernel_embed::core_module(kernel)).unwrap();
+        if module
+            .imports()
+            .any(|i| i.module() == minimal_hosts::WASI_MODULE)
+        {
+            wasi_layer::run_command(&self.engine, &module);
+        }
+        module
     }
 
     fn instantiate(&self, module: &Module) -> Self::Instance {
@@ -55,6 +62,39 @@ impl Embedding for Host {
             .unwrap();
         assert_eq!(bytes[0], 0, "the kernel failed");
         bytes.split_off(1)
+    }
+}
+
+/// WASI through wasmer-wasix, for a module that imports it (no kernel does), as the worker's
+/// adapter offers it in a build with its WASI layer: on a tokio runtime, as wasmer-wasix needs.
+mod wasi_layer {
+    use wasmer::{Engine, Module};
+
+    #[cfg(feature = "wasi")]
+    pub fn run_command(engine: &Engine, module: &Module) {
+        use std::sync::Arc;
+        use wasmer_wasix::runtime::task_manager::tokio::TokioTaskManager;
+        use wasmer_wasix::runtime::PluggableRuntime;
+        let tokio = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let _inside = tokio.enter();
+        let mut runtime =
+            PluggableRuntime::new(Arc::new(TokioTaskManager::new(tokio.handle().clone())));
+        runtime.set_engine(engine.clone());
+        let mut store = wasmer::Store::new(engine.clone());
+        let (instance, _env) = wasmer_wasix::WasiEnv::builder("plugin")
+            .runtime(Arc::new(runtime))
+            .instantiate(module.clone(), &mut store)
+            .unwrap();
+        let start = instance.exports.get_function("_start").unwrap();
+        start.call(&mut store, &[]).unwrap();
+    }
+
+    #[cfg(not(feature = "wasi"))]
+    pub fn run_command(_: &Engine, _: &Module) {
+        panic!("this minimal host is built without WASI");
     }
 }
 

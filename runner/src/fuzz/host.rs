@@ -8,6 +8,7 @@ use super::answer::Answer;
 use super::worker::{Greeting, Job};
 use crate::failure::Failure;
 use crate::process::{ProcessError, WorkerProcess};
+use crate::worker_call::WorkerCall;
 
 /// How to start a runtime's fuzz workers.
 #[derive(Clone)]
@@ -118,10 +119,11 @@ impl Host {
 
     fn launch(&mut self) -> Result<Greeting, Failure> {
         let spec = &self.spec;
-        let mut args = vec!["fuzz".to_string(), "--runtime".into(), spec.entry.clone()];
-        if let Some(fault) = &spec.fault {
-            args.extend(["--inject-fault".into(), fault.clone()]);
+        let args = WorkerCall::Fuzz {
+            runtime: spec.entry.clone(),
+            fault: spec.fault.clone(),
         }
+        .args();
         // Starting a worker (and its engine) gets a generous limit of its own.
         let mut process =
             WorkerProcess::spawn(&spec.exe, &args, spec.timeout.max(Duration::from_secs(30)))?;
