@@ -3,6 +3,8 @@
 //! `runner/src/memory.rs`): RSS once the engine exists, peak RSS after the calls, and what 16
 //! more live instances add (two rounds, the first discarded, free heap trimmed before each).
 
+pub mod against;
+
 use kernel_embed::Kernel;
 
 /// A host embedding one engine: only what a plugin host needs to run the kernel.

@@ -247,7 +247,10 @@ fn shared_builds_dir(out_dir: &Path) -> PathBuf {
 
 /// The cargo profile for the Wasm builds: the host build's own profile, so the guest gets
 /// the same optimisation settings as the native baseline (fat LTO included), except that a
-/// debug host build still embeds an optimised guest (`release`).
+/// debug host build still embeds an optimised guest (`release`), and that the compiled
+/// runtimes' workers of the measurement build (`release-thin`, thin LTO for their host code
+/// only) embed the same guest as every other worker of it (`release-lto`): every runtime of a
+/// run must load the same bytes.
 fn guest_profile(out_dir: &Path) -> String {
     // OUT_DIR is <target>/<profile>/build/<pkg>/out; the profile is not otherwise visible.
     let parts: Vec<String> = out_dir
@@ -262,6 +265,7 @@ fn guest_profile(out_dir: &Path) -> String {
         .unwrap_or_default();
     match host.as_str() {
         "" | "debug" | "release" => "release".into(),
+        "release-thin" => "release-lto".into(),
         custom => custom.into(),
     }
 }

@@ -1,5 +1,6 @@
 //! What machine and build produced the numbers.
 
+use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use plugbench_data::{
@@ -91,6 +92,14 @@ fn builds(catalog: &crate::catalog::Catalog) -> String {
             format!("plugbench {runner}; workers {}", workers.join("; "))
         }
     }
+}
+
+/// Whether `fingerprint` is one of the kernel builds this plugbench carries.
+pub fn own_build(fingerprint: &str) -> bool {
+    static OWN: OnceLock<Vec<String>> = OnceLock::new();
+    OWN.get_or_init(|| artifacts().into_iter().map(|a| a.fingerprint).collect())
+        .iter()
+        .any(|own| own == fingerprint)
 }
 
 /// Every build a run may load, fingerprinted so readers can check which bytes ran: each

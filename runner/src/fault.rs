@@ -19,6 +19,9 @@ pub enum Fault {
     WrongOutput,
     /// Load a hostile module (the core ABI's exports, misbehaving) instead of the kernel.
     Hostile(Hostile),
+    /// Report the fingerprint of another kernel build than the one compiled, as a worker
+    /// built apart from plugbench with another guest would.
+    ForeignBuild,
 }
 
 /// What a hostile module's kernel export does.
@@ -83,10 +86,11 @@ impl FromStr for Fault {
             Some(("flood", at)) => Ok(Fault::FloodAt(at.into())),
             None if s == "bad-module" => Ok(Fault::BadModule),
             None if s == "wrong-output" => Ok(Fault::WrongOutput),
+            None if s == "foreign-build" => Ok(Fault::ForeignBuild),
             None => match Hostile::NAMES.iter().find(|(_, name)| *name == s) {
                 Some(&(hostile, _)) => Ok(Fault::Hostile(hostile)),
                 None => Err(format!(
-                    "unknown fault `{s}` (bad-module, wrong-output, abort@STEP, hang@STEP, flood@STEP, {})",
+                    "unknown fault `{s}` (bad-module, wrong-output, foreign-build, abort@STEP, hang@STEP, flood@STEP, {})",
                     Hostile::NAMES.map(|(_, n)| n).join(", ")
                 )),
             },

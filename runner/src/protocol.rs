@@ -45,6 +45,11 @@ pub enum Response {
         /// A user's module: its output, which the runner compares across runtimes.
         #[serde(default)]
         output: Option<OutputSummary>,
+        /// The fingerprint of the kernel build it compiled (none for native code linked in, or
+        /// a user's module): the runner holds it to its own builds, so that every runtime of a
+        /// run loads the same bytes whatever profile its worker was built with.
+        #[serde(default)]
+        module_fingerprint: Option<String>,
     },
     /// Nanoseconds for the whole request (all calls of a warm batch).
     Sample {

@@ -74,6 +74,19 @@ pub struct WorkerCommand {
     pub heap_layout: HeapLayout,
 }
 
+/// A worker's kernel build must be one of this plugbench's: a worker from another build (or
+/// one whose guest was built with another profile) would measure other bytes than the rest.
+fn check_build(fingerprint: &str) -> Result<(), Failure> {
+    if crate::environment::own_build(fingerprint) {
+        Ok(())
+    } else {
+        Err(Failure::worker(format!(
+            "the worker compiled a build of the kernel that is not this plugbench's (fingerprint \
+             {fingerprint}); rebuild plugbench and its workers together (scripts/build-workers)"
+        )))
+    }
+}
+
 /// A runtime in its own process, driven over pipes, with a time limit per request.
 pub struct ProcessSubject {
     command: WorkerCommand,
@@ -112,19 +125,25 @@ impl ProcessSubject {
                 pid,
                 heap_offset,
                 output,
-            } => Ok(Readiness {
-                crate_name,
-                crate_version,
-                config,
-                guest,
-                baseline,
-                native,
-                first_call_ns,
-                call_estimate_ns,
-                pid,
-                heap_offset,
-                output,
-            }),
+                module_fingerprint,
+            } => {
+                if let Some(fingerprint) = module_fingerprint {
+                    check_build(&fingerprint)?;
+                }
+                Ok(Readiness {
+                    crate_name,
+                    crate_version,
+                    config,
+                    guest,
+                    baseline,
+                    native,
+                    first_call_ns,
+                    call_estimate_ns,
+                    pid,
+                    heap_offset,
+                    output,
+                })
+            }
             other => {
                 Err(unexpected(other).during("during prepare (compile, instantiate, first calls)"))
             }

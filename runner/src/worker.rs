@@ -229,6 +229,21 @@ impl Worker {
         }
     }
 
+    /// The fingerprint of the kernel build compiled: none for native code linked in, a user's
+    /// module, or a module a fault put in its place.
+    fn kernel_fingerprint(&self) -> Option<String> {
+        let replaced = matches!(self.fault, Some(Fault::BadModule | Fault::Hostile(_)));
+        if self.setup.kernel.is_none() || self.bytes.is_empty() || replaced {
+            return None;
+        }
+        Some(match self.fault {
+            Some(Fault::ForeignBuild) => {
+                kernel_embed::fingerprint(&[&self.bytes[..], b"+"].concat())
+            }
+            _ => kernel_embed::fingerprint(&self.bytes),
+        })
+    }
+
     /// The bytes to compile, after checking that this runtime can run the workload.
     fn module_bytes(
         &self,
@@ -315,6 +330,7 @@ impl Worker {
             pid: std::process::id(),
             heap_offset: self.heap_offset,
             output: self.output_summary(),
+            module_fingerprint: self.kernel_fingerprint(),
         })
     }
 

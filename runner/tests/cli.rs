@@ -277,10 +277,12 @@ fn broken_crashing_hanging_and_lying_runtimes_are_error_rows_and_the_rest_is_rep
             "wasmer-singlepass=hang@warm",
             "--inject-fault",
             "extism=wrong-output",
+            "--inject-fault",
+            "wasmtime-winch=foreign-build",
         ],
     )
     .code(3)
-    .stderr(contains("4 runtime(s) failed"));
+    .stderr(contains("5 runtime(s) failed"));
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
 
     let run = read_json(&dir.path().join("run.json"));
@@ -299,6 +301,7 @@ fn broken_crashing_hanging_and_lying_runtimes_are_error_rows_and_the_rest_is_rep
     expect_error("wasmer-cranelift", "SIGABRT");
     expect_error("wasmer-singlepass", "timed out after 3 s");
     expect_error("extism", "differs from native");
+    expect_error("wasmtime-winch", "not this plugbench's");
     assert_eq!(result(&run, "extism")["verified"], false);
 
     for name in ["native", "wasmi"] {

@@ -1,0 +1,147 @@
+//! Each worker's memory figures against its minimal host's: the workers from one `plugbench
+//! compare` without phases (a worker then creates the engine, compiles, instantiates and calls,
+//! as the minimal host does), each host run on its own. Used by the test (the test build) and by
+//! `calibrate-memory` (the measurement build, `scripts/calibrate-memory`).
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// How far a worker's figures may be from its minimal host's: idle and peak RSS, and what one
+/// more live instance adds.
+pub const TOLERANCE_KIB: f64 = 1024.0;
+const KERNEL: &str = "pairwise-json";
+/// The seed `plugbench compare` uses by default.
+const SEED: &str = "42";
+
+/// Each runtime plugbench measures, and its minimal host (with the environment it needs).
+const HOSTS: [(&str, &str, Option<&str>); 8] = [
+    ("native", "minimal-host-native", None),
+    ("wasmtime", "minimal-host-wasmtime", None),
+    ("wasmtime-43", "minimal-host-wasmtime43", None),
+    ("wasmer-cranelift", "minimal-host-wasmer", Some("cranelift")),
+    (
+        "wasmer-singlepass",
+        "minimal-host-wasmer",
+        Some("singlepass"),
+    ),
+    ("wasmi", "minimal-host-wasmi", None),
+    ("tinywasm", "minimal-host-tinywasm", None),
+    ("extism", "minimal-host-extism", None),
+];
+
+/// KiB.
+#[derive(Debug, Clone, Copy)]
+pub struct Figures {
+    pub idle: f64,
+    pub peak: f64,
+    pub instance: f64,
+}
+
+pub struct Row {
+    pub runtime: &'static str,
+    pub worker: Figures,
+    pub host: Figures,
+}
+
+impl Row {
+    /// Each figure further from the host's than [`TOLERANCE_KIB`], in words.
+    pub fn misses(&self) -> Vec<String> {
+        let (w, h) = (self.worker, self.host);
+        [
+            ("idle RSS", w.idle, h.idle),
+            ("peak RSS", w.peak, h.peak),
+            ("per instance", w.instance, h.instance),
+        ]
+        .into_iter()
+        .filter(|(_, w, h)| !((w - h).abs() <= TOLERANCE_KIB))
+        .map(|(what, w, h)| {
+            let runtime = self.runtime;
+            format!("{runtime} {what}: worker {w:.0} KiB, minimal host {h:.0} KiB")
+        })
+        .collect()
+    }
+}
+
+/// Every runtime's row: `plugbench` and its workers in `workers`, the hosts in `hosts`, the
+/// kernel at `size`.
+pub fn compare(workers: &Path, hosts: &Path, size: usize) -> Vec<Row> {
+    let measured = worker_figures(workers, size);
+    HOSTS
+        .iter()
+        .map(|&(runtime, binary, compiler)| Row {
+            runtime,
+            worker: measured
+                .iter()
+                .find(|(name, _)| name == runtime)
+                .map(|(_, figures)| *figures)
+                .unwrap_or_else(|| panic!("no row for {runtime}")),
+            host: host_figures(&hosts.join(binary), compiler, size),
+        })
+        .collect()
+}
+
+/// The rows as a markdown table, KiB, worker against host.
+pub fn table(rows: &[Row]) -> String {
+    let mut text = String::from("| Runtime | idle | peak | per instance |\n|---|---|---|---|\n");
+    for row in rows {
+        let (w, h) = (row.worker, row.host);
+        text += &format!(
+            "| {} | {:.0} / {:.0} | {:.0} / {:.0} | {:.0} / {:.0} |\n",
+            row.runtime, w.idle, h.idle, w.peak, h.peak, w.instance, h.instance
+        );
+    }
+    text
+}
+
+fn host_figures(binary: &Path, compiler: Option<&str>, size: usize) -> Figures {
+    let mut command = Command::new(binary);
+    command.args([KERNEL, &size.to_string(), SEED]);
+    if let Some(compiler) = compiler {
+        command.env("PLUGBENCH_WASMER_COMPILER", compiler);
+    }
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    assert!(output.status.success(), "{}: {output:?}", binary.display());
+    let line: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let kib = |field: &str| line[field].as_f64().unwrap();
+    Figures {
+        idle: kib("idle_rss_kib"),
+        peak: kib("peak_rss_kib"),
+        instance: kib("instance_kib"),
+    }
+}
+
+fn worker_figures(workers: &Path, size: usize) -> Vec<(String, Figures)> {
+    let plugbench = workers.join("plugbench");
+    assert!(plugbench.exists(), "{} is missing", plugbench.display());
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("run.json");
+    let mut command = Command::new(&plugbench);
+    command.args(["compare", "--kernel", KERNEL, "--size", &size.to_string()]);
+    command.args(["--input-seed", SEED]);
+    command.args(["--no-phases", "--launches", "1", "--budget", "1"]);
+    for (runtime, _, _) in HOSTS {
+        command.args(["--runtime", runtime]);
+    }
+    let output = command.arg("--json").arg(&json).output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let run: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let memory = &row["memory"];
+            let kib = |field: &str| memory[field].as_f64().unwrap_or(f64::NAN);
+            let figures = Figures {
+                idle: kib("idle_rss_kib"),
+                peak: kib("peak_rss_kib"),
+                instance: kib("per_instance_kib"),
+            };
+            (row["runtime"].as_str().unwrap().to_string(), figures)
+        })
+        .collect()
+}
