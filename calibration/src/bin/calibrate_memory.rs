@@ -24,7 +24,10 @@ fn main() -> ExitCode {
     };
     let rows = against::compare(&PathBuf::from(workers), &PathBuf::from(hosts), size);
     print!("{}", against::table(&rows));
-    let misses: Vec<String> = rows.iter().flat_map(against::Row::misses).collect();
+    let misses: Vec<String> = rows
+        .iter()
+        .flat_map(|row| row.misses(against::TOLERANCE_KIB))
+        .collect();
     if misses.is_empty() {
         ExitCode::SUCCESS
     } else {
