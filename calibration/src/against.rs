@@ -60,13 +60,18 @@ impl Row {
             ("per instance", w.instance, h.instance),
         ]
         .into_iter()
-        .filter(|(_, w, h)| !((w - h).abs() <= tolerance_kib))
+        .filter(|&(_, w, h)| !within(w, h, tolerance_kib))
         .map(|(what, w, h)| {
             let runtime = self.runtime;
             format!("{runtime} {what}: worker {w:.0} KiB, minimal host {h:.0} KiB")
         })
         .collect()
     }
+}
+
+/// Whether `a` is within `tolerance` of `b`; not if either is NaN (a figure not reported).
+fn within(a: f64, b: f64, tolerance: f64) -> bool {
+    (a - b).abs() <= tolerance
 }
 
 /// Every runtime's row: `plugbench` and its workers in `workers`, the hosts in `hosts`, the
