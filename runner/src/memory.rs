@@ -44,7 +44,9 @@ pub fn instances_growth_kib(
 /// instances hold rather than depending on how much freed memory the process happens to have
 /// resident. Without it, a worker that had just run calls on a large input showed 0 KiB per
 /// wasmi instance (their allocations reused freed, still-resident heap) against 1148 KiB in
-/// a fresh one.
+/// a fresh one. It releases all of the main arena's free memory but not the free top of a
+/// thread's arena (glibc trims only the main arena's top), so the figure is exact on the main
+/// thread, where a worker measures.
 fn release_free_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns unused heap memory to the OS; it has no preconditions.
