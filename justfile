@@ -12,6 +12,13 @@ compare-all *ARGS:
     bash scripts/build-workers
     ./target/bench/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --gap --proposals --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
 
+# A plugin host under load: every runtime serving `webhook` events at size 10 on 1 and every
+# power of two up to the cores, an instance per event and pooled (docs/method.md, "A host under
+# load"). Not yet part of compare-all, whose measuring already takes most of its 10 minutes.
+load *ARGS:
+    bash scripts/build-workers
+    ./target/bench/plugbench load --kernel webhook --size 10 --json results/load.json --markdown results/load.md {{ARGS}}
+
 # The seed kernel alone on every runtime: the measurement behind the precision and
 # repeatability figures (docs/calibration.md). 90 s, not the default 45: at size 7000 the four
 # interpreters take 0.3-1.4 s a call, and their first launches alone use about 40 s, which

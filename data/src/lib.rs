@@ -8,6 +8,7 @@ mod answer;
 mod guard;
 mod guest_build;
 mod layout;
+pub mod load;
 mod native_build;
 mod pairing;
 mod phase;

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod exporters;
 pub mod format;
 pub mod gap;
+pub mod load;
 pub mod overview;
 pub mod proposals;
 mod row;

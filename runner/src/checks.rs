@@ -40,6 +40,16 @@ pub fn seconds_or_zero(text: &str) -> Result<f64, String> {
     number(text, "number of seconds", |v| v >= 0.0, "0 seconds or more")
 }
 
+/// clap parser for a fraction of a maximum rate: above 0 and below 1.
+pub fn load_fraction(text: &str) -> Result<f64, String> {
+    number(
+        text,
+        "fraction",
+        |v| v > 0.0 && v < 1.0,
+        "between 0 and 1 (e.g. 0.8)",
+    )
+}
+
 /// clap parser for a precision target in percent: above 0 and below 100.
 pub fn percent(text: &str) -> Result<f64, String> {
     let ok = |v: f64| v > 0.0 && v < 100.0;

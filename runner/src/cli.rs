@@ -67,6 +67,12 @@ plugbench fuzz --modules 1000 --seed 1\n  \
 plugbench fuzz --modules 10000 --markdown results/fuzz.md --json results/fuzz.json\n  \
 plugbench fuzz --replay results/fuzz/seed-1-case-17.json")]
     Fuzz(FuzzArgs),
+    /// A plugin host under load: events on several threads at once sharing one compiled
+    /// module, per runtime and host model: events per second, scaling, tail latency.
+    #[command(after_help = "Examples:\n  \
+plugbench load --kernel webhook --size 10\n  \
+plugbench load --runtime wasmtime --runtime wasmi --threads 1,2,4 --json load.json --markdown load.md")]
+    Load(LoadArgs),
     /// Which WebAssembly proposals each runtime configuration runs, measured on a small module
     /// that needs each one.
     #[command(after_help = "Examples:\n  \
@@ -310,4 +316,57 @@ pub struct ReportArgs {
     /// Write the re-analysed results as JSON.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Runtime to measure (repeatable). Default: every default runtime. Native is always added.
+    #[arg(long = "runtime", value_name = "NAME")]
+    pub runtimes: Vec<String>,
+    /// The kernel every event runs.
+    #[arg(long, value_name = "NAME", default_value = "webhook")]
+    pub kernel: String,
+    /// The kernel's input size.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub size: u64,
+    /// Host threads serving events at once (comma-separated). Default: 1 and every power of
+    /// two up to this machine's cores; more than the cores is allowed and marked.
+    #[arg(long, value_name = "N,...", value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Vec<u32>,
+    /// Host models (comma-separated): instance-per-event, pooled.
+    #[arg(
+        long = "model",
+        value_name = "MODEL",
+        value_delimiter = ',',
+        default_value = "instance-per-event,pooled"
+    )]
+    pub models: Vec<plugbench_data::load::HostModel>,
+    /// Closed-loop rounds: every runtime, model and thread count once per round.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub rounds: u32,
+    /// Length of each closed-loop sample, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.3, value_parser = checks::positive_seconds)]
+    pub sample: f64,
+    /// Length of each fixed-rate sample, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0, value_parser = checks::positive_seconds)]
+    pub open_sample: f64,
+    /// Fractions of each measured maximum offered at a fixed rate for the latency figures
+    /// (comma-separated, each above 0 and below 1).
+    #[arg(long, value_name = "F,...", value_delimiter = ',', default_value = "0.5,0.8", value_parser = checks::load_fraction)]
+    pub loads: Vec<f64>,
+    /// Seed of the kernel's input values.
+    #[arg(long, default_value_t = 42)]
+    pub input_seed: u64,
+    /// Time limit for any single request to a runtime's worker, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = checks::positive_seconds)]
+    pub phase_timeout: f64,
+    /// Write the results as JSON.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Write the table as markdown.
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Testing aid: make a runtime's worker fail (RUNTIME=wrong-under-load|slow-event|abort@load|...).
+    #[arg(long, value_name = "RUNTIME=FAULT", hide = true)]
+    pub inject_fault: Vec<String>,
 }

@@ -22,7 +22,18 @@ pub enum Fault {
     /// Report the fingerprint of another kernel build than the one compiled, as a worker
     /// built apart from plugbench with another guest would.
     ForeignBuild,
+    /// Corrupt every output checked under load, and only those: a runtime that answers right
+    /// alone and wrongly with several threads.
+    WrongUnderLoad,
+    /// At a fixed arrival rate, host thread 0 stalls for [`SLOW_EVENT_PAUSE`] in its event
+    /// number [`SLOW_EVENT`] (proves that the latency figures show a stalled event; the
+    /// closed-loop samples, which set the rate, are left alone).
+    SlowEvent,
 }
+
+/// The event `slow-event` stalls, and for how long.
+pub const SLOW_EVENT: u64 = 50;
+pub const SLOW_EVENT_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// What a hostile module's kernel export does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,10 +98,12 @@ impl FromStr for Fault {
             None if s == "bad-module" => Ok(Fault::BadModule),
             None if s == "wrong-output" => Ok(Fault::WrongOutput),
             None if s == "foreign-build" => Ok(Fault::ForeignBuild),
+            None if s == "slow-event" => Ok(Fault::SlowEvent),
+            None if s == "wrong-under-load" => Ok(Fault::WrongUnderLoad),
             None => match Hostile::NAMES.iter().find(|(_, name)| *name == s) {
                 Some(&(hostile, _)) => Ok(Fault::Hostile(hostile)),
                 None => Err(format!(
-                    "unknown fault `{s}` (bad-module, wrong-output, foreign-build, abort@STEP, hang@STEP, flood@STEP, {})",
+                    "unknown fault `{s}` (bad-module, wrong-output, wrong-under-load, foreign-build, slow-event, abort@STEP, hang@STEP, flood@STEP, {})",
                     Hostile::NAMES.map(|(_, n)| n).join(", ")
                 )),
             },

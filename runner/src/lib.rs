@@ -11,6 +11,7 @@ pub mod fault;
 pub mod fuzz;
 pub mod interrupt;
 pub mod layout;
+pub mod load;
 pub mod measure;
 pub mod memory;
 pub mod module;

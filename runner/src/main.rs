@@ -11,9 +11,10 @@ use reports::write::{read_run, write_atomic};
 use reports::{analyze, Analysis, Csv, Exporter, Json, Markdown, Run, Table};
 use runner::catalog::catalog;
 use runner::checks;
-use runner::cli::{Cli, Command, CompareArgs, FeaturesArgs, FuzzArgs, ReportArgs};
+use runner::cli::{Cli, Command, CompareArgs, FeaturesArgs, FuzzArgs, LoadArgs, ReportArgs};
 use runner::compare::{self, CompareOptions};
 use runner::fault::parse_assignment;
+use runner::load::{self, LoadCommand};
 use runner::measure::Plan;
 use runner::workload::Groups;
 use runner::{environment, fuzz, interrupt, module, proposals};
@@ -30,10 +31,34 @@ fn main() -> ExitCode {
         Command::Diff { old, new } => diff_cmd(&old, &new).map(|_| ExitCode::SUCCESS),
         Command::Fuzz(args) => fuzz_cmd(args),
         Command::Features(args) => features_cmd(args).map(|_| ExitCode::SUCCESS),
+        Command::Load(args) => load_cmd(args),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
         ExitCode::from(1)
+    })
+}
+
+/// `plugbench load`: the table, the JSON file; exit code 3 when a row failed.
+fn load_cmd(args: LoadArgs) -> Result<ExitCode> {
+    let command = LoadCommand::from_args(args)?;
+    let file = load::run(&command)?;
+    print!("{}", reports::load::terminal(&file));
+    let mut files = Vec::new();
+    if let Some(path) = &command.json {
+        let json = serde_json::to_string_pretty(&file).map_err(anyhow::Error::from);
+        files.push((path.clone(), json));
+    }
+    if let Some(path) = &command.markdown {
+        files.push((path.clone(), Ok(reports::load::markdown(&file))));
+    }
+    write_files(files)?;
+    let failed = file.rows.iter().filter(|r| !r.is_ok()).count();
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{failed} row(s) failed (see the ERROR rows)");
+        ExitCode::from(3)
     })
 }
 

@@ -2,6 +2,7 @@
 //! response on its stdout.
 
 use kernel_embed::Mismatch;
+use plugbench_data::load::{Arrival, HostModel, LoadSample};
 use plugbench_data::{Answer, Phase};
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,13 @@ pub enum Request {
     Phase { phase: Phase },
     /// Peak resident set size so far, memory per extra instance, artifact size.
     Memory,
+    /// Serve events on `threads` threads sharing the prepared module, for `duration_ms`.
+    Load {
+        model: HostModel,
+        threads: u32,
+        duration_ms: u64,
+        arrival: Arrival,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,6 +65,7 @@ pub enum Response {
     },
     Unsupported,
     Failed(Failure),
+    Load(LoadSample),
     Memory {
         /// Resident set size once the runtime was created, before anything was compiled.
         #[serde(default)]

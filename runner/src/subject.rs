@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use plugbench_data::load::{Arrival, HostModel, LoadSample};
 use plugbench_data::{HeapLayout, Phase};
 
 use crate::failure::Failure;
@@ -61,6 +62,22 @@ pub trait Subject {
     fn replica(&self) -> Option<Result<Box<dyn Subject>, Failure>> {
         None
     }
+    /// Events served on several threads at once (`plugbench load`); a subject that cannot
+    /// serve them says so.
+    fn load(&mut self, _request: &LoadRequest) -> Result<LoadSample, Failure> {
+        Err(Failure::worker(
+            "this subject does not serve events under load",
+        ))
+    }
+}
+
+/// One load sample asked of a worker.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadRequest {
+    pub model: HostModel,
+    pub threads: u32,
+    pub duration: Duration,
+    pub arrival: Arrival,
 }
 
 /// How to start a worker process.
@@ -220,6 +237,19 @@ impl Subject for ProcessSubject {
 
     fn prepare_again(&mut self) -> Result<Readiness, Failure> {
         self.ready(false)
+    }
+
+    fn load(&mut self, r: &LoadRequest) -> Result<LoadSample, Failure> {
+        let request = Request::Load {
+            model: r.model,
+            threads: r.threads,
+            duration_ms: r.duration.as_millis() as u64,
+            arrival: r.arrival,
+        };
+        match self.request(&request, "load")? {
+            Response::Load(sample) => Ok(sample),
+            other => Err(unexpected(other).during("under load")),
+        }
     }
 
     fn replica(&self) -> Option<Result<Box<dyn Subject>, Failure>> {

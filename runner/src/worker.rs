@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::io::{BufRead, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use kernel_embed::Kernel;
 use plugbench_data::Phase;
@@ -12,9 +12,11 @@ use runtimes::{Compiled, GuestFormat, Instance, Program, Runtime, RuntimeError};
 
 use crate::failure::Failure;
 use crate::fault::Fault;
+use crate::load::host::{self, LoadSpec, Stall};
 use crate::memory;
 use crate::protocol::{OutputSummary, Request, Response};
 use crate::workload::{CallWith, ModuleCall, Workload};
+use plugbench_data::load::Arrival;
 
 /// Bytes that start like a Wasm module and then are not one.
 const GARBAGE_MODULE: &[u8] = b"\0asm\x01\0\0\0this is not a wasm module";
@@ -186,6 +188,7 @@ impl Worker {
             Request::Warm { .. } => "warm",
             Request::Phase { phase } => phase.as_str(),
             Request::Memory => "memory",
+            Request::Load { .. } => "load",
         };
         Fault::trigger(self.fault.as_ref(), step);
         let result = match request {
@@ -193,6 +196,23 @@ impl Worker {
             Request::Warm { calls } => self.warm(calls),
             Request::Phase { phase } => self.phase(phase),
             Request::Memory => self.memory(),
+            Request::Load {
+                model,
+                threads,
+                duration_ms,
+                arrival,
+            } => self.load(LoadSpec {
+                model,
+                threads: threads as usize,
+                duration: Duration::from_millis(duration_ms),
+                arrival,
+                stall: (self.fault == Some(Fault::SlowEvent)
+                    && matches!(arrival, Arrival::Open { .. }))
+                .then_some(Stall {
+                    event: crate::fault::SLOW_EVENT,
+                    pause: crate::fault::SLOW_EVENT_PAUSE,
+                }),
+            }),
         };
         result.unwrap_or_else(Response::Failed)
     }
@@ -200,22 +220,27 @@ impl Worker {
     fn check(&mut self, output: Result<Vec<u8>, RuntimeError>) -> Result<(), Failure> {
         let mut output = output?;
         if self.fault == Some(Fault::WrongOutput) {
-            if let Some(b) = output.iter_mut().find(|b| b.is_ascii_digit()) {
-                *b = if *b == b'9' { b'1' } else { *b + 1 };
-            }
+            corrupt(&mut output);
         }
-        match &mut self.setup.reference {
-            Reference::Native(expected, verify) => {
-                verify(expected, &output).map_err(|e| Failure::mismatch(format!("native: {e}")))
-            }
-            Reference::FirstCall(None) => {
-                self.setup.reference = Reference::FirstCall(Some(output));
-                Ok(())
-            }
-            Reference::FirstCall(Some(expected)) => kernel_embed::same_bytes(expected, &output)
-                .map_err(|e| Failure::mismatch(format!("this runtime's first call: {e}"))),
-            Reference::Unchecked => Ok(()),
+        if let Reference::FirstCall(None) = self.setup.reference {
+            self.setup.reference = Reference::FirstCall(Some(output));
+            return Ok(());
         }
+        check_output(&self.setup.reference, &output)
+    }
+
+    /// Events on several threads sharing the prepared module, each sampled output checked as
+    /// every other output is (the first call's output is the reference for a user's module).
+    fn load(&self, spec: LoadSpec) -> Result<Response, Failure> {
+        let prepared = self
+            .prepared
+            .as_ref()
+            .ok_or_else(|| Failure::worker("worker was not prepared"))?;
+        let wrong = matches!(self.fault, Some(Fault::WrongOutput | Fault::WrongUnderLoad));
+        let reference = &self.setup.reference;
+        let check = |output: &[u8]| check_under_load(reference, wrong, output);
+        host::serve(prepared.compiled.as_ref(), &self.setup.input, &check, &spec)
+            .map(Response::Load)
     }
 
     /// The output the runner compares across runtimes (a user's module; a kernel is checked
@@ -559,4 +584,34 @@ fn checked_once(
     }
     *checked = true;
     Ok((ns, Some(call()?)))
+}
+
+/// An output under load against the reference (`wrong`: corrupted first, as the
+/// `wrong-output` and `wrong-under-load` faults do).
+fn check_under_load(reference: &Reference, wrong: bool, output: &[u8]) -> Result<(), Failure> {
+    if !wrong {
+        return check_output(reference, output);
+    }
+    let mut copy = output.to_vec();
+    corrupt(&mut copy);
+    check_output(reference, &copy)
+}
+
+/// What the `wrong-output` fault does to an output: its first digit changed.
+fn corrupt(output: &mut [u8]) {
+    if let Some(b) = output.iter_mut().find(|b| b.is_ascii_digit()) {
+        *b = if *b == b'9' { b'1' } else { *b + 1 };
+    }
+}
+
+fn check_output(reference: &Reference, output: &[u8]) -> Result<(), Failure> {
+    match reference {
+        Reference::Native(expected, verify) => {
+            verify(expected, output).map_err(|e| Failure::mismatch(format!("native: {e}")))
+        }
+        Reference::FirstCall(Some(expected)) => kernel_embed::same_bytes(expected, output)
+            .map_err(|e| Failure::mismatch(format!("this runtime's first call: {e}"))),
+        Reference::FirstCall(None) => Err(Failure::worker("no first call to check against")),
+        Reference::Unchecked => Ok(()),
+    }
 }

@@ -5,7 +5,7 @@
 use crate::{RuntimeError, Value};
 
 /// A compiled module, ready to be instantiated.
-pub trait AnyModule {
+pub trait AnyModule: Send + Sync {
     /// A fresh instance; a start function runs here.
     fn instantiate(&self) -> Result<Box<dyn AnyInstance>, RuntimeError>;
 

@@ -218,8 +218,10 @@ pub trait Runtime {
     }
 }
 
-/// A compiled module, ready to be instantiated any number of times.
-pub trait Compiled {
+/// A compiled module, ready to be instantiated any number of times. `Send + Sync`: a host
+/// under load shares one compiled module among its threads, each with instances of its own,
+/// as an embedding shares one engine and module.
+pub trait Compiled: Send + Sync {
     /// Phase 2: a fresh instance with its own memory.
     fn instantiate(&self) -> Result<Box<dyn Instance>, RuntimeError>;
 
@@ -229,7 +231,8 @@ pub trait Compiled {
     }
 }
 
-/// A live instance.
+/// A live instance. Not `Send`: a host thread makes its own (tinywasm's store cannot move
+/// between threads).
 pub trait Instance {
     /// Phase 3: one call of the kernel. Input bytes in, output bytes out (owned by the host).
     fn call(&mut self, input: &[u8]) -> Result<Vec<u8>, RuntimeError>;

@@ -6,8 +6,7 @@
 //! instance of its own: two timed calls after one setup that check differently mean each
 //! timed call must start from a fresh setup (done untimed, before every call).
 
-use std::cell::OnceCell;
-use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use plugbench_data::{Arg, Sequence, Step};
@@ -18,16 +17,16 @@ use crate::{results_text, AnyInstance, AnyModule, Compiled, Instance, RuntimeErr
 pub fn sequenced(module: Box<dyn AnyModule>, sequence: &Sequence) -> Box<dyn Compiled> {
     Box::new(Sequenced {
         module,
-        sequence: Rc::new(sequence.clone()),
-        stateful: OnceCell::new(),
+        sequence: Arc::new(sequence.clone()),
+        stateful: OnceLock::new(),
     })
 }
 
 struct Sequenced {
     module: Box<dyn AnyModule>,
-    sequence: Rc<Sequence>,
+    sequence: Arc<Sequence>,
     /// The timed call changes what the check sees: each timed call needs a fresh setup.
-    stateful: OnceCell<bool>,
+    stateful: OnceLock<bool>,
 }
 
 impl Compiled for Sequenced {
@@ -52,7 +51,7 @@ impl Sequenced {
     fn live(&self) -> Result<Live, RuntimeError> {
         Ok(Live {
             instance: self.module.instantiate()?,
-            sequence: Rc::clone(&self.sequence),
+            sequence: Arc::clone(&self.sequence),
             fresh_setup_per_call: self.stateful.get().copied().unwrap_or(false),
             handle: None,
             run_ns: None,
@@ -73,7 +72,7 @@ pub trait Lifecycle {
 
 struct Live {
     instance: Box<dyn AnyInstance>,
-    sequence: Rc<Sequence>,
+    sequence: Arc<Sequence>,
     fresh_setup_per_call: bool,
     /// The setup's results, once it ran (and until the teardown).
     handle: Option<Vec<Value>>,
@@ -100,7 +99,7 @@ impl Live {
     /// The setup where it has not run (or must run again), the timed call, the check: the
     /// check's results (the timed call's without one).
     fn step(&mut self) -> Result<Vec<Value>, RuntimeError> {
-        let sequence = Rc::clone(&self.sequence);
+        let sequence = Arc::clone(&self.sequence);
         if self.handle.is_some() && self.fresh_setup_per_call {
             self.teardown()?;
         }
@@ -127,7 +126,7 @@ impl Live {
 
     /// The teardown, if the setup ran; its time.
     fn teardown(&mut self) -> Result<Option<f64>, RuntimeError> {
-        let sequence = Rc::clone(&self.sequence);
+        let sequence = Arc::clone(&self.sequence);
         let (Some(teardown), Some(_)) = (&sequence.teardown, &self.handle) else {
             self.handle = None;
             return Ok(None);

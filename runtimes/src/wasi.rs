@@ -7,7 +7,7 @@
 //! own adapter file.
 
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::{Compiled, Instance, RuntimeError, Value};
 
@@ -60,7 +60,7 @@ pub struct WasiOutcome {
 }
 
 /// A compiled WASI program.
-pub trait WasiProgram {
+pub trait WasiProgram: Send + Sync {
     /// Saves the compiled code so [`crate::Runtime::load`] can skip compilation.
     fn serialize(&self) -> Result<Vec<u8>, RuntimeError> {
         Err(RuntimeError::Unsupported)
@@ -177,14 +177,14 @@ pub fn capped(stream: &str) -> RuntimeError {
 /// output the exit code, results, stdout and stderr (see [`outcome_bytes`]).
 pub fn wasi_call(program: Box<dyn WasiProgram>, setup: &WasiSetup) -> Box<dyn Compiled> {
     Box::new(WasiCompiled {
-        program: Rc::from(program),
-        setup: Rc::new(setup.clone()),
+        program: Arc::from(program),
+        setup: Arc::new(setup.clone()),
     })
 }
 
 struct WasiCompiled {
-    program: Rc<dyn WasiProgram>,
-    setup: Rc<WasiSetup>,
+    program: Arc<dyn WasiProgram>,
+    setup: Arc<WasiSetup>,
 }
 
 impl Compiled for WasiCompiled {
@@ -206,8 +206,8 @@ impl Compiled for WasiCompiled {
 }
 
 struct WasiCall {
-    program: Rc<dyn WasiProgram>,
-    setup: Rc<WasiSetup>,
+    program: Arc<dyn WasiProgram>,
+    setup: Arc<WasiSetup>,
     /// A reactor's instance for every call; a command's last one.
     ready: Option<Box<dyn WasiInstance>>,
     bench_ns: Option<f64>,

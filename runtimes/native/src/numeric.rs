@@ -27,6 +27,12 @@ pub(super) struct NativeCall {
     result: Option<ValueType>,
 }
 
+// SAFETY: `function` is the address of a function in a library loaded for the rest of the
+// process (`&'static Library`); an address is as valid on any thread. Whether the function
+// itself may run on several threads at once is the user's to say, as for any native plugin.
+unsafe impl Send for NativeCall {}
+unsafe impl Sync for NativeCall {}
+
 impl NativeCall {
     pub(super) fn new(
         library: &'static Library,

@@ -1,0 +1,158 @@
+//! A plugin host under load (`plugbench load`): how it serves events, and what one
+//! measurement of it gave.
+
+use serde::{Deserialize, Serialize};
+
+use crate::words::named;
+
+/// How a host turns an event into a plugin call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HostModel {
+    /// Instantiate, call, drop, for every event (Spin, wasmCloud).
+    InstancePerEvent,
+    /// Each host thread keeps its own instance and calls it for every event (a warm worker,
+    /// extism's pool).
+    Pooled,
+}
+
+named!("host model", HostModel {
+    InstancePerEvent => "instance-per-event",
+    Pooled => "pooled",
+});
+
+impl HostModel {
+    /// What the host does per event, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            HostModel::InstancePerEvent => "instance per event (instantiate, call, drop)",
+            HostModel::Pooled => "pooled (each thread calls its own instance)",
+        }
+    }
+}
+
+/// How events arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "arrival", rename_all = "snake_case")]
+pub enum Arrival {
+    /// Each thread starts its next event as soon as the last one is done: the most events a
+    /// second the host can serve; latency is then the service time only.
+    Closed,
+    /// Events are due at a fixed total rate, spread evenly over the threads; an event's latency
+    /// runs from when it was due, so a stalled event delays the ones queued behind it
+    /// (coordinated omission corrected, as wrk2 does).
+    Open { events_per_s: f64 },
+}
+
+/// One measurement of a host: `threads` threads serving events for a while.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadSample {
+    /// Events completed (every one's latency is in `latency`).
+    pub events: u64,
+    /// From the first thread's start to the last thread's end.
+    pub wall_ns: f64,
+    /// Events whose output was checked (each thread's first, then one in [`CHECK_EVERY`]).
+    pub checked: u64,
+    /// The latency histogram: (nanoseconds, events) for each recorded value.
+    pub latency: Vec<(u64, u64)>,
+}
+
+/// Outputs checked under load: each thread's first event and then one event in this many.
+pub const CHECK_EVERY: u64 = 64;
+
+impl LoadSample {
+    pub fn events_per_s(&self) -> f64 {
+        self.events as f64 / (self.wall_ns / 1e9)
+    }
+}
+
+/// A load measurement's results file (`plugbench load --json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoadFile {
+    pub schema: u32,
+    pub tool: String,
+    pub environment: crate::Environment,
+    pub settings: LoadSettings,
+    pub rows: Vec<LoadRow>,
+}
+
+/// The version of [`LoadFile`]'s layout.
+pub const LOAD_SCHEMA_VERSION: u32 = 1;
+
+/// What was asked of the load measurement.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoadSettings {
+    pub kernel: String,
+    pub size: usize,
+    pub input_seed: u64,
+    pub threads: Vec<u32>,
+    /// Cores this machine has: more threads than that are oversubscribed.
+    pub cores: u32,
+    pub rounds: u32,
+    /// Length of each closed-loop sample.
+    pub sample_ms: u64,
+    /// Length of each fixed-rate sample.
+    pub open_sample_ms: u64,
+    /// Fractions of the measured maximum at which latency is measured with a fixed arrival rate.
+    pub loads: Vec<f64>,
+    pub elapsed_s: f64,
+}
+
+/// One runtime serving events in one host model with one number of threads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoadRow {
+    pub runtime: String,
+    /// Native code (the baseline), not a Wasm runtime.
+    pub native: bool,
+    pub model: HostModel,
+    pub threads: u32,
+    /// More threads than cores.
+    pub oversubscribed: bool,
+    /// Why this row has no figures (a failed event names itself here), or `None`.
+    pub error: Option<String>,
+    /// Events per second of each closed-loop round.
+    pub rates: Vec<f64>,
+    /// Events per second over the rounds, with the 95% interval of the mean.
+    pub throughput: Option<stats::Summary>,
+    /// Events per second per thread against one thread's, paired by round (1 for one thread).
+    pub efficiency: Option<Estimate>,
+    /// Latency with events back to back (the service time), over every round.
+    pub service: Option<Percentiles>,
+    /// Latency at fixed arrival rates below the measured maximum.
+    pub at_load: Vec<LatencyAtLoad>,
+    /// Events served and events whose output was checked, over every sample.
+    pub events: u64,
+    pub checked: u64,
+}
+
+impl LoadRow {
+    pub fn is_ok(&self) -> bool {
+        self.error.is_none()
+    }
+}
+
+/// A derived figure with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub value: f64,
+    pub ci95: [f64; 2],
+}
+
+/// Latency percentiles of a set of events.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Percentiles {
+    pub events: u64,
+    pub p50_ns: f64,
+    pub p99_ns: f64,
+    pub p999_ns: f64,
+    pub max_ns: f64,
+}
+
+/// Latency when events arrive at a fixed rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LatencyAtLoad {
+    /// The fraction of the measured maximum that was offered.
+    pub load: f64,
+    pub offered_per_s: f64,
+    pub achieved_per_s: f64,
+    pub latency: Percentiles,
+}

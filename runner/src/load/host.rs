@@ -1,0 +1,211 @@
+//! The host under load, inside a worker: threads serving events on one shared compiled module,
+//! each event timed and counted, outputs checked. Runs in the worker's process (or a test's),
+//! never in the runner's: nothing here waits on anything another thread holds, so the threads
+//! serialise only where the runtime itself makes them.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Barrier;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use plugbench_data::load::{Arrival, HostModel, LoadSample, CHECK_EVERY};
+use runtimes::{Compiled, Instance, RuntimeError};
+
+use crate::failure::Failure;
+use crate::load::figures::histogram;
+
+/// Checks one event's output; `Err` says how it differs from the expected one.
+pub type Check<'a> = dyn Fn(&[u8]) -> Result<(), Failure> + Sync + 'a;
+
+/// What to run: `threads` host threads for `duration`, events arriving as `arrival` says.
+#[derive(Debug, Clone)]
+pub struct LoadSpec {
+    pub model: HostModel,
+    pub threads: usize,
+    pub duration: Duration,
+    pub arrival: Arrival,
+    /// A scripted slow event (the tests' check that the latency method sees one).
+    pub stall: Option<Stall>,
+}
+
+/// Thread 0 pauses for `pause` inside its event number `event`, as a plugin stalled by a page
+/// fault, a collection or a preempted core would.
+#[derive(Debug, Clone, Copy)]
+pub struct Stall {
+    pub event: u64,
+    pub pause: Duration,
+}
+
+/// What one thread did.
+struct ThreadRun {
+    start: Instant,
+    end: Instant,
+    events: u64,
+    checked: u64,
+    latency: Histogram<u64>,
+}
+
+/// Serves events on `threads` threads sharing `compiled`; the first failure stops every thread
+/// and is the result, naming its thread and event.
+pub fn serve(
+    compiled: &dyn Compiled,
+    input: &[u8],
+    check: &Check,
+    spec: &LoadSpec,
+) -> Result<LoadSample, Failure> {
+    let threads = spec.threads.max(1);
+    let barrier = Barrier::new(threads);
+    let failed = AtomicBool::new(false);
+    let runs: Vec<Result<Option<ThreadRun>, Failure>> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|index| {
+                let (barrier, failed) = (&barrier, &failed);
+                scope.spawn(move || {
+                    let run = serve_thread(compiled, input, check, spec, index, barrier, failed);
+                    if run.is_err() {
+                        failed.store(true, Ordering::Relaxed);
+                    }
+                    run
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Failure::runtime("a host thread panicked")))
+            })
+            .collect()
+    });
+    combine(runs)
+}
+
+/// The threads' figures together, or the failure that stopped them.
+fn combine(runs: Vec<Result<Option<ThreadRun>, Failure>>) -> Result<LoadSample, Failure> {
+    let runs: Vec<Option<ThreadRun>> = runs.into_iter().collect::<Result<_, _>>()?;
+    // A thread stops early only when another failed, and that one returned its failure above.
+    let runs: Vec<ThreadRun> = runs.into_iter().flatten().collect();
+    let mut latency = histogram();
+    for run in &runs {
+        latency
+            .add(&run.latency)
+            .expect("histograms of equal bounds");
+    }
+    let start = runs
+        .iter()
+        .map(|r| r.start)
+        .min()
+        .expect("one thread at least");
+    let end = runs
+        .iter()
+        .map(|r| r.end)
+        .max()
+        .expect("one thread at least");
+    Ok(LoadSample {
+        events: runs.iter().map(|r| r.events).sum(),
+        wall_ns: (end - start).as_nanos() as f64,
+        checked: runs.iter().map(|r| r.checked).sum(),
+        latency: latency
+            .iter_recorded()
+            .map(|v| (v.value_iterated_to(), v.count_at_value()))
+            .collect(),
+    })
+}
+
+/// One host thread: its own instance for the pooled model, then events until the time is up;
+/// `None` when it stopped because another thread failed.
+fn serve_thread(
+    compiled: &dyn Compiled,
+    input: &[u8],
+    check: &Check,
+    spec: &LoadSpec,
+    index: usize,
+    barrier: &Barrier,
+    failed: &AtomicBool,
+) -> Result<Option<ThreadRun>, Failure> {
+    let named = |event: u64, e: Failure| e.during(format!("host thread {index}, event {event}"));
+    let instance = match spec.model {
+        HostModel::Pooled => Some(compiled.instantiate().map_err(|e| named(0, e.into()))),
+        HostModel::InstancePerEvent => None,
+    };
+    // Every thread reaches the barrier, even one whose instance failed, or the others would
+    // wait for it for ever.
+    barrier.wait();
+    let mut own = instance.transpose()?;
+    let start = Instant::now();
+    let deadline = start + spec.duration;
+    let interval = match spec.arrival {
+        Arrival::Closed => None,
+        Arrival::Open { events_per_s } => Some(Duration::from_secs_f64(
+            spec.threads.max(1) as f64 / events_per_s,
+        )),
+    };
+    let mut run = ThreadRun {
+        start,
+        end: start,
+        events: 0,
+        checked: 0,
+        latency: histogram(),
+    };
+    loop {
+        if failed.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let event = run.events;
+        // When the event is due: now (closed), or on the thread's schedule (open) even if the
+        // thread is behind it, so that waiting counts in the latency.
+        let due = match interval {
+            None => Instant::now(),
+            Some(interval) => start + interval.mul_f64(event as f64),
+        };
+        if due >= deadline {
+            break;
+        }
+        wait_until(due);
+        if index == 0 && spec.stall.is_some_and(|s| s.event == event) {
+            thread::sleep(spec.stall.map(|s| s.pause).unwrap_or_default());
+        }
+        let output = call(compiled, own.as_mut(), input).map_err(|e| named(event, e.into()))?;
+        let done = Instant::now();
+        run.latency
+            .saturating_record((done - due).as_nanos().max(1) as u64);
+        run.events += 1;
+        run.end = done;
+        if event.is_multiple_of(CHECK_EVERY) {
+            check(&output).map_err(|e| named(event, e))?;
+            run.checked += 1;
+        }
+    }
+    Ok(Some(run))
+}
+
+/// One event: a call on the thread's own instance, or on a fresh one dropped after it.
+fn call(
+    compiled: &dyn Compiled,
+    own: Option<&mut Box<dyn Instance>>,
+    input: &[u8],
+) -> Result<Vec<u8>, RuntimeError> {
+    match own {
+        Some(instance) => instance.call(input),
+        None => compiled.instantiate()?.call(input),
+    }
+}
+
+/// Sleeps most of the way, then spins: a sleep alone overshoots by tens of microseconds,
+/// longer than a short event.
+fn wait_until(due: Instant) {
+    const SPIN: Duration = Duration::from_micros(200);
+    loop {
+        let now = Instant::now();
+        if now >= due {
+            return;
+        }
+        let left = due - now;
+        if left > SPIN {
+            thread::sleep(left - SPIN);
+        } else {
+            std::hint::spin_loop();
+        }
+    }
+}
