@@ -206,12 +206,7 @@ impl Worker {
                 threads: threads as usize,
                 duration: Duration::from_millis(duration_ms),
                 arrival,
-                stall: (self.fault == Some(Fault::SlowEvent)
-                    && matches!(arrival, Arrival::Open { .. }))
-                .then_some(Stall {
-                    event: crate::fault::SLOW_EVENT,
-                    pause: crate::fault::SLOW_EVENT_PAUSE,
-                }),
+                stall: self.scripted_stall(arrival),
             }),
         };
         result.unwrap_or_else(Response::Failed)
@@ -227,6 +222,16 @@ impl Worker {
             return Ok(());
         }
         check_output(&self.setup.reference, &output)
+    }
+
+    /// The `slow-event` fault's stall, in a fixed-rate sample only (the closed-loop samples set
+    /// the rate it runs at).
+    fn scripted_stall(&self, arrival: Arrival) -> Option<Stall> {
+        let open = matches!(arrival, Arrival::Open { .. });
+        (self.fault == Some(Fault::SlowEvent) && open).then_some(Stall {
+            event: crate::fault::SLOW_EVENT,
+            pause: crate::fault::SLOW_EVENT_PAUSE,
+        })
     }
 
     /// Events on several threads sharing the prepared module, each sampled output checked as

@@ -124,60 +124,106 @@ fn serve_thread(
     barrier: &Barrier,
     failed: &AtomicBool,
 ) -> Result<Option<ThreadRun>, Failure> {
-    let named = |event: u64, e: Failure| e.during(format!("host thread {index}, event {event}"));
-    let instance = match spec.model {
-        HostModel::Pooled => Some(compiled.instantiate().map_err(|e| named(0, e.into()))),
-        HostModel::InstancePerEvent => None,
-    };
+    let instance =
+        match spec.model {
+            HostModel::Pooled => Some(compiled.instantiate().map_err(|e| {
+                Failure::from(e).during(format!("host thread {index}, its instance"))
+            })),
+            HostModel::InstancePerEvent => None,
+        };
     // Every thread reaches the barrier, even one whose instance failed, or the others would
     // wait for it for ever.
     barrier.wait();
-    let mut own = instance.transpose()?;
-    let start = Instant::now();
-    let deadline = start + spec.duration;
-    let interval = match spec.arrival {
-        Arrival::Closed => None,
-        Arrival::Open { events_per_s } => Some(Duration::from_secs_f64(
-            spec.threads.max(1) as f64 / events_per_s,
-        )),
+    let host = Host {
+        compiled,
+        input,
+        check,
+        spec,
+        index,
     };
-    let mut run = ThreadRun {
-        start,
-        end: start,
-        events: 0,
-        checked: 0,
-        latency: histogram(),
-    };
-    loop {
-        if failed.load(Ordering::Relaxed) {
-            return Ok(None);
-        }
-        let event = run.events;
-        // When the event is due: now (closed), or on the thread's schedule (open) even if the
-        // thread is behind it, so that waiting counts in the latency.
-        let due = match interval {
-            None => Instant::now(),
-            Some(interval) => start + interval.mul_f64(event as f64),
+    host.run(instance.transpose()?, failed)
+}
+
+/// One host thread's part of a sample.
+struct Host<'a> {
+    compiled: &'a dyn Compiled,
+    input: &'a [u8],
+    check: &'a Check<'a>,
+    spec: &'a LoadSpec,
+    index: usize,
+}
+
+impl Host<'_> {
+    fn run(
+        &self,
+        mut own: Option<Box<dyn Instance>>,
+        failed: &AtomicBool,
+    ) -> Result<Option<ThreadRun>, Failure> {
+        let start = Instant::now();
+        let deadline = start + self.spec.duration;
+        let mut run = ThreadRun {
+            start,
+            end: start,
+            events: 0,
+            checked: 0,
+            latency: histogram(),
         };
-        if due >= deadline {
-            break;
+        loop {
+            if failed.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            let event = run.events;
+            let due = self.due(start, event);
+            if due >= deadline {
+                break;
+            }
+            wait_until(due);
+            let named = |e: Failure| e.during(format!("host thread {}, event {event}", self.index));
+            let output = self
+                .event(own.as_mut(), event)
+                .map_err(|e| named(e.into()))?;
+            let done = Instant::now();
+            run.latency
+                .saturating_record((done - due).as_nanos().max(1) as u64);
+            run.events += 1;
+            run.end = done;
+            if event.is_multiple_of(CHECK_EVERY) {
+                (self.check)(&output).map_err(named)?;
+                run.checked += 1;
+            }
         }
-        wait_until(due);
-        if index == 0 && spec.stall.is_some_and(|s| s.event == event) {
-            thread::sleep(spec.stall.map(|s| s.pause).unwrap_or_default());
-        }
-        let output = call(compiled, own.as_mut(), input).map_err(|e| named(event, e.into()))?;
-        let done = Instant::now();
-        run.latency
-            .saturating_record((done - due).as_nanos().max(1) as u64);
-        run.events += 1;
-        run.end = done;
-        if event.is_multiple_of(CHECK_EVERY) {
-            check(&output).map_err(|e| named(event, e))?;
-            run.checked += 1;
+        Ok(Some(run))
+    }
+
+    /// When event number `event` is due: now (closed loop), or on the thread's schedule (fixed
+    /// rate) even if the thread is behind it, so that waiting counts in its latency. The
+    /// threads' schedules are staggered, so that their events do not arrive in bursts.
+    fn due(&self, start: Instant, event: u64) -> Instant {
+        match self.spec.arrival {
+            Arrival::Closed => Instant::now(),
+            Arrival::Open { events_per_s } => {
+                let threads = self.spec.threads.max(1) as f64;
+                let interval = Duration::from_secs_f64(threads / events_per_s);
+                start + interval.mul_f64(event as f64 + self.index as f64 / threads)
+            }
         }
     }
-    Ok(Some(run))
+
+    /// One event (with the scripted stall, where this is its thread and event).
+    fn event(
+        &self,
+        own: Option<&mut Box<dyn Instance>>,
+        event: u64,
+    ) -> Result<Vec<u8>, RuntimeError> {
+        if let Some(stall) = self
+            .spec
+            .stall
+            .filter(|s| self.index == 0 && s.event == event)
+        {
+            thread::sleep(stall.pause);
+        }
+        call(self.compiled, own, self.input)
+    }
 }
 
 /// One event: a call on the thread's own instance, or on a fresh one dropped after it.

@@ -53,6 +53,9 @@ pub struct LoadSubject {
     pub subject: Result<Box<dyn Subject>, Failure>,
 }
 
+/// A runtime's worker once prepared, or why it has none.
+type Worker = Result<Box<dyn Subject>, String>;
+
 /// Prepares every subject, runs the rounds and the fixed-rate samples, and gives a row per
 /// runtime, model and thread count (a failure is that row's error; nothing stops the others).
 pub fn measure(
@@ -60,51 +63,19 @@ pub fn measure(
     plan: &LoadPlan,
     progress: &dyn Fn(String),
 ) -> Vec<LoadRow> {
-    let mut natives = Vec::new();
-    let mut workers: Vec<Result<Box<dyn Subject>, String>> = Vec::new();
     let names: Vec<String> = subjects.iter().map(|s| s.name.clone()).collect();
-    for s in subjects {
-        let prepared = s
-            .subject
-            .and_then(|mut w| w.prepare().map(|ready| (w, ready)));
-        natives.push(prepared.as_ref().is_ok_and(|(_, ready)| ready.native));
-        workers.push(prepared.map(|(w, _)| w).map_err(|f| f.message));
-    }
+    let (mut workers, natives) = prepare(subjects);
     let mut cells = cells(&workers, plan);
     for round in 0..plan.rounds {
         progress(format!("load: round {}/{}", round + 1, plan.rounds));
-        // Each round starts with another runtime, so that none always follows the same one.
-        let count = workers.len();
-        for runtime in (0..count).map(|i| (i + round as usize) % count) {
-            for cell in cells
-                .iter_mut()
-                .filter(|c| c.runtime == runtime && c.error.is_none())
-            {
-                let request = closed(cell, plan);
-                if let Some(s) = sample(&mut workers[runtime], cell, &request) {
-                    cell.add(&s);
-                }
-            }
-        }
+        closed_round(&mut workers, &mut cells, plan, round as usize);
     }
     for &load in &plan.loads {
         progress(format!(
             "load: latency at {:.0}% of each maximum",
             load * 100.0
         ));
-        for cell in cells.iter_mut().filter(|c| c.error.is_none()) {
-            let request = open(cell, plan, load);
-            if let Some(s) = sample(&mut workers[cell.runtime], cell, &request) {
-                cell.at_load.push(LatencyAtLoad {
-                    load,
-                    offered_per_s: offered(&request),
-                    achieved_per_s: s.events_per_s(),
-                    latency: figures::percentiles(&s.latency),
-                });
-                cell.events += s.events;
-                cell.checked += s.checked;
-            }
-        }
+        at_fixed_rate(&mut workers, &mut cells, plan, load);
     }
     figures::rows(cells.into_iter().map(|c| figures::CellFigures {
         runtime: names[c.runtime].clone(),
@@ -121,9 +92,57 @@ pub fn measure(
     }))
 }
 
+/// Each subject prepared (compiled, first call checked), and whether it is native code.
+fn prepare(subjects: Vec<LoadSubject>) -> (Vec<Worker>, Vec<bool>) {
+    subjects
+        .into_iter()
+        .map(|s| {
+            let prepared = s
+                .subject
+                .and_then(|mut w| w.prepare().map(|ready| (w, ready)));
+            let native = prepared.as_ref().is_ok_and(|(_, ready)| ready.native);
+            (prepared.map(|(w, _)| w).map_err(|f| f.message), native)
+        })
+        .unzip()
+}
+
+/// One closed-loop sample of every cell still without an error. Each round starts with
+/// another runtime, so that none always follows the same one.
+fn closed_round(workers: &mut [Worker], cells: &mut [Cell], plan: &LoadPlan, round: usize) {
+    let count = workers.len();
+    for runtime in (0..count).map(|i| (i + round) % count) {
+        let own = cells
+            .iter_mut()
+            .filter(|c| c.runtime == runtime && c.error.is_none());
+        for cell in own {
+            let request = closed(cell, plan);
+            if let Some(s) = sample(&mut workers[runtime], cell, &request) {
+                cell.add(&s);
+            }
+        }
+    }
+}
+
+/// One fixed-rate sample of every cell still without an error, at `load` of its maximum.
+fn at_fixed_rate(workers: &mut [Worker], cells: &mut [Cell], plan: &LoadPlan, load: f64) {
+    for cell in cells.iter_mut().filter(|c| c.error.is_none()) {
+        let request = open(cell, plan, load);
+        if let Some(s) = sample(&mut workers[cell.runtime], cell, &request) {
+            cell.at_load.push(LatencyAtLoad {
+                load,
+                offered_per_s: offered(&request),
+                achieved_per_s: s.events_per_s(),
+                latency: figures::percentiles(&s.latency),
+            });
+            cell.events += s.events;
+            cell.checked += s.checked;
+        }
+    }
+}
+
 /// A cell per runtime, model and thread count; a runtime that did not start has its failure in
 /// every one of its cells.
-fn cells(workers: &[Result<Box<dyn Subject>, String>], plan: &LoadPlan) -> Vec<Cell> {
+fn cells(workers: &[Worker], plan: &LoadPlan) -> Vec<Cell> {
     let mut cells = Vec::new();
     for (runtime, worker) in workers.iter().enumerate() {
         for &model in &plan.models {
@@ -176,11 +195,7 @@ fn offered(request: &LoadRequest) -> f64 {
 
 /// One sample from the cell's worker; a failure becomes the cell's error, and a worker that
 /// died is replaced (prepared again) for the cells after it.
-fn sample(
-    worker: &mut Result<Box<dyn Subject>, String>,
-    cell: &mut Cell,
-    request: &LoadRequest,
-) -> Option<LoadSample> {
+fn sample(worker: &mut Worker, cell: &mut Cell, request: &LoadRequest) -> Option<LoadSample> {
     let subject = match worker {
         Ok(subject) => subject,
         Err(why) => {
