@@ -1,6 +1,7 @@
 # Build the runner once, then the full comparison: every kernel at four sizes on every
-# runtime and natively, plus each runtime's sandbox guards on the seed kernel, and which
-# WebAssembly proposals each runtime runs.
+# runtime and natively, plus each runtime's sandbox guards on the seed kernel, which
+# WebAssembly proposals each runtime runs, and a host under load on `webhook` at size 10 and
+# the seed kernel at size 100 (docs/method.md, "A host under load").
 # Reports land in results/ (JSON with every raw sample, markdown with SVG charts, CSV).
 # The measurement build in target/bench/ (scripts/build-workers): `plugbench` and the native and
 # interpreter workers with fat LTO, the compiled runtimes' workers with thin LTO (why:
@@ -10,11 +11,11 @@
 # the report's environment names each build's settings.
 compare-all *ARGS:
     bash scripts/build-workers
-    ./target/bench/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 10 --sandbox --gap --proposals --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
+    ./target/bench/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 6 --sandbox --gap --proposals --load webhook@10,pairwise-json@100 --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
 
 # A plugin host under load: every runtime serving `webhook` events at size 10 on 1 and every
 # power of two up to the cores, an instance per event and pooled (docs/method.md, "A host under
-# load"). Not yet part of compare-all, whose measuring already takes most of its 10 minutes.
+# load"), on a longer schedule than compare-all's.
 load *ARGS:
     bash scripts/build-workers
     ./target/bench/plugbench load --kernel webhook --size 10 --json results/load.json --markdown results/load.md {{ARGS}}

@@ -13,11 +13,16 @@ pub enum HostModel {
     /// Each host thread keeps its own instance and calls it for every event (a warm worker,
     /// extism's pool).
     Pooled,
+    /// Many tenants: a distinct module per tenant (the same code made distinct, so that no
+    /// cache shares them), each compiled once and kept; each event goes to a tenant drawn at
+    /// random and runs on an instance of its own (instantiate, call, drop).
+    Tenants,
 }
 
 named!("host model", HostModel {
     InstancePerEvent => "instance-per-event",
     Pooled => "pooled",
+    Tenants => "tenants",
 });
 
 impl HostModel {
@@ -26,6 +31,9 @@ impl HostModel {
         match self {
             HostModel::InstancePerEvent => "instance per event (instantiate, call, drop)",
             HostModel::Pooled => "pooled (each thread calls its own instance)",
+            HostModel::Tenants => {
+                "many tenants (a distinct module each, a tenant at random, instance per event)"
+            }
         }
     }
 }
@@ -73,10 +81,44 @@ pub struct LoadFile {
     pub environment: crate::Environment,
     pub settings: LoadSettings,
     pub rows: Vec<LoadRow>,
+    /// What each runtime's tenants cost (with the `tenants` host model).
+    #[serde(default)]
+    pub tenants: Vec<TenantRow>,
 }
 
-/// The version of [`LoadFile`]'s layout.
-pub const LOAD_SCHEMA_VERSION: u32 = 1;
+/// The version of [`LoadFile`]'s layout. 2: the `tenants` host model, `settings.tenants` and
+/// `tenants` (memory and compile time per tenant); files of version 1 read as they are.
+pub const LOAD_SCHEMA_VERSION: u32 = 2;
+
+/// What keeping many tenants costs one runtime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantRow {
+    pub runtime: String,
+    pub native: bool,
+    /// Why there are no figures, or `None`.
+    pub error: Option<String>,
+    pub cost: Option<TenantCost>,
+}
+
+/// Memory and time to bring up tenants, measured in the worker as they were compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TenantCost {
+    pub tenants: u32,
+    /// Resident memory each further tenant's compiled module added (the first tenant pays the
+    /// one-off costs and is not counted); `None` where RSS cannot be read.
+    pub compiled_kib: Option<f64>,
+    /// The same with one live instance per tenant besides its module (called once).
+    pub with_instance_kib: Option<f64>,
+    /// Mean time to compile one tenant's module.
+    pub compile_ns: f64,
+}
+
+impl TenantCost {
+    /// Tenants whose compiled modules fit in 1 GiB, at `kib` each.
+    pub fn per_gib(kib: Option<f64>) -> Option<f64> {
+        kib.filter(|k| *k > 0.0).map(|k| 1024.0 * 1024.0 / k)
+    }
+}
 
 /// What was asked of the load measurement.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -94,6 +136,9 @@ pub struct LoadSettings {
     pub open_sample_ms: u64,
     /// Fractions of the measured maximum at which latency is measured with a fixed arrival rate.
     pub loads: Vec<f64>,
+    /// Distinct modules in the `tenants` host model.
+    #[serde(default)]
+    pub tenants: u32,
     pub elapsed_s: f64,
 }
 

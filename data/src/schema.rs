@@ -37,7 +37,9 @@ use serde::{Deserialize, Serialize};
 /// `environment.embedded_engines` (a runtime and the engine it embeds, measured on its own);
 /// each row's `configuration`, `guard` and `guest_build`, typed (read from the row's name and
 /// the environment's variants in older files, `reports::upgrade`).
-pub const SCHEMA_VERSION: u32 = 10;
+/// 11: `load`, the host under load (`compare --load`): one `plugbench load` file's settings,
+/// rows and tenants per kernel and size; none before.
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -56,6 +58,9 @@ pub struct RunFile<R = RuntimeResult> {
     /// workload. Each result names its group by kernel and size.
     pub groups: Vec<Group>,
     pub results: Vec<R>,
+    /// The host under load (`compare --load`), one measurement per kernel and size.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub load: Vec<crate::load::LoadFile>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -381,6 +386,7 @@ impl<R> RunFile<R> {
             settings: self.settings,
             groups: self.groups,
             results: self.results.into_iter().map(row).collect(),
+            load: self.load,
         }
     }
 }
@@ -456,6 +462,8 @@ impl<R: AsRef<RuntimeResult> + Clone> RunFile<R> {
                 })
                 .cloned()
                 .collect(),
+            // Under load is the run's, not a workload's: its own section.
+            load: Vec::new(),
         }
     }
 
@@ -481,6 +489,7 @@ impl<R: AsRef<RuntimeResult> + Clone> RunFile<R> {
                 }
             }
             run.results.extend(v.results);
+            run.load.extend(v.load);
         }
         run.settings.elapsed_s = groups.iter().map(|g| g.elapsed_s).sum();
         run.groups = groups;

@@ -358,6 +358,7 @@ pub(crate) mod tests {
                 answer: None,
             }],
             results: all,
+            load: Vec::new(),
         }
     }
 

@@ -218,6 +218,7 @@ mod tests {
             settings: shell.settings,
             groups: shell.groups,
             results,
+            load: Vec::new(),
         });
         let rows = &gap_tables(&run)[0].rows;
         let row = |name: &str| rows.iter().find(|r| r.runtime == name).unwrap();

@@ -3,25 +3,168 @@
 
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{ContentArrangement, Table};
-use plugbench_data::load::{Estimate, LoadFile, LoadRow, CHECK_EVERY};
+use plugbench_data::load::{
+    Estimate, LoadFile, LoadRow, Percentiles, TenantCost, TenantRow, CHECK_EVERY,
+};
 
+use crate::chart::ChartError;
+use crate::first_seen;
 use crate::format::{duration, ratio_value, throughput};
+use crate::{load_chart, load_guards};
+
+pub use crate::load_csv::csv;
+pub use crate::load_situations::situations;
 
 /// The table for a terminal.
 pub fn terminal(file: &LoadFile) -> String {
-    format!("{}\n{}\n", table(file, UTF8_FULL_CONDENSED), notes(file))
-}
-
-/// The table as markdown, with its notes.
-pub fn markdown(file: &LoadFile) -> String {
     let s = &file.settings;
     format!(
-        "## Under load: `{}` at size {}\n\n{}\n\n{}\n",
+        "Under load: {} at size {}\n{}\n{}\n{}{}",
         s.kernel,
         s.size,
-        table(file, ASCII_MARKDOWN),
-        notes(file)
+        table(file, UTF8_FULL_CONDENSED),
+        notes(file),
+        tenants(file, UTF8_FULL_CONDENSED),
+        load_guards::table(file, UTF8_FULL_CONDENSED)
     )
+}
+
+/// `plugbench load --markdown`: the table with its notes, the tenants' costs, the situations.
+pub fn markdown(file: &LoadFile) -> String {
+    let s = &file.settings;
+    let answers = situations(std::slice::from_ref(file));
+    format!(
+        "## Under load: `{}` at size {}\n\n{}{}{}",
+        s.kernel,
+        s.size,
+        answers.join(""),
+        if answers.is_empty() { "" } else { "\n" },
+        body(file)
+    )
+}
+
+/// The report's section for `compare --load`: each measurement with its chart.
+pub fn section(files: &[LoadFile]) -> String {
+    if files.is_empty() {
+        return String::new();
+    }
+    let mut md = String::from(
+        "\n## Under load\n\nA plugin host serving events on several threads at once inside one \
+         worker process, sharing one compiled module: an instance per event (instantiate, call, \
+         drop), pooled (each thread calls its own instance), and many tenants (a distinct module \
+         per tenant, a tenant at random per event, an instance per event). Events/s with its 95% \
+         interval over rounds; efficiency is events/s per thread against one thread's (1 = \
+         perfect scaling); p99 at a load is the 99th percentile when events arrive at that \
+         fraction of the cell's maximum, counted from when each was due. How: docs/method.md, \
+         \"A host under load\".\n",
+    );
+    for file in files {
+        let s = &file.settings;
+        md += &format!(
+            "\n### `{}` at size {}\n\n![events/s against threads, {} at size {}]({})\n\n{}",
+            s.kernel,
+            s.size,
+            s.kernel,
+            s.size,
+            load_chart::file_name(file),
+            body(file)
+        );
+    }
+    md
+}
+
+/// A measurement's table, its notes and its tenants.
+fn body(file: &LoadFile) -> String {
+    let guards = load_guards::table(file, ASCII_MARKDOWN);
+    format!(
+        "{}\n\n{}\n\n{}{}{guards}",
+        table(file, ASCII_MARKDOWN),
+        notes(file),
+        tenants(file, ASCII_MARKDOWN),
+        if guards.is_empty() { "" } else { "\n" },
+    )
+}
+
+/// Each measurement's chart: (file name, SVG or why it could not be drawn).
+pub fn charts(files: &[LoadFile]) -> Vec<(String, Result<String, ChartError>)> {
+    load_chart::charts(files)
+}
+
+/// Runtimes with a failed row or tenant, each once.
+pub fn failed_runtimes(file: &LoadFile) -> Vec<&str> {
+    let rows = file
+        .rows
+        .iter()
+        .filter(|r| !r.is_ok())
+        .map(|r| r.runtime.as_str());
+    let tenants = file
+        .tenants
+        .iter()
+        .filter(|t| t.error.is_some())
+        .map(|t| t.runtime.as_str());
+    first_seen(rows.chain(tenants))
+}
+
+/// What each runtime's tenants cost, with its note; empty without the `tenants` model.
+pub fn tenants(file: &LoadFile, preset: &str) -> String {
+    if file.tenants.is_empty() {
+        return String::new();
+    }
+    let mut t = Table::new();
+    t.load_preset(preset)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header([
+            "runtime",
+            "compile per tenant",
+            "memory per tenant",
+            "tenants per GiB",
+            "with a live instance each",
+            "tenants per GiB (with instance)",
+        ]);
+    for row in &file.tenants {
+        t.add_row(tenant_cells(row));
+    }
+    let count = file
+        .tenants
+        .iter()
+        .find_map(|r| r.cost)
+        .map_or(0, |c| c.tenants);
+    format!(
+        "{t}\n{count} tenants per runtime, each the workload's module with a custom section of \
+         its own (the same code, other bytes), compiled once and kept. Memory per tenant: the \
+         resident memory the tenants after the first added (the first pays one-off costs), \
+         measured in the worker; tenants per GiB is 1 GiB over it. Native code is one copy for \
+         every tenant.\n"
+    )
+}
+
+fn tenant_cells(row: &TenantRow) -> Vec<String> {
+    let mut cells = vec![row.runtime.clone()];
+    let cost = match (&row.error, row.cost) {
+        (Some(error), _) => {
+            cells.push(format!("ERROR: {error}"));
+            cells.extend(std::iter::repeat_n(String::new(), 4));
+            return cells;
+        }
+        (None, Some(cost)) => cost,
+        (None, None) => {
+            cells.extend(std::iter::repeat_n("n/a".to_string(), 5));
+            return cells;
+        }
+    };
+    let kib = |k: Option<f64>| k.map_or("n/a".into(), |k| format!("{k:.0} KiB"));
+    let per_gib = |k: Option<f64>| {
+        if row.native {
+            return "—".to_string();
+        }
+        TenantCost::per_gib(k).map_or("n/a".into(), |n| format!("{n:.0}"))
+    };
+    cells.push(duration(cost.compile_ns));
+    cells.push(kib(cost.compiled_kib));
+    cells.push(per_gib(cost.compiled_kib));
+    cells.push(kib(cost.with_instance_kib));
+    cells.push(per_gib(cost.with_instance_kib));
+    cells
 }
 
 fn table(file: &LoadFile, preset: &str) -> String {
@@ -74,15 +217,26 @@ fn cells(row: &LoadRow, loads: &[f64]) -> Vec<String> {
         format!(
             "{} / {} / {}",
             duration(p.p50_ns),
-            duration(p.p99_ns),
-            duration(p.p999_ns)
+            percentile(&p, 100, p.p99_ns),
+            percentile(&p, 1000, p.p999_ns)
         )
     }));
     for load in loads {
         let at = row.at_load.iter().find(|a| a.load == *load);
-        cells.push(at.map_or("n/a".into(), |a| duration(a.latency.p99_ns)));
+        cells.push(at.map_or("n/a".into(), |a| {
+            percentile(&a.latency, 100, a.latency.p99_ns)
+        }));
     }
     cells
+}
+
+/// A tail percentile, or "—" when fewer events than `least` were timed (the 99th percentile
+/// of 50 events is their largest, not a tail).
+fn percentile(p: &Percentiles, least: u64, ns: f64) -> String {
+    if p.events < least {
+        return format!("— ({} events)", p.events);
+    }
+    duration(ns)
 }
 
 fn efficiency(e: Estimate) -> String {

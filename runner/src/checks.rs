@@ -50,6 +50,17 @@ pub fn load_fraction(text: &str) -> Result<f64, String> {
     )
 }
 
+/// clap parser for `KERNEL@SIZE` (`webhook@10`).
+pub fn load_target(text: &str) -> Result<(String, u64), String> {
+    let usage = || format!("`{text}` is not KERNEL@SIZE (e.g. webhook@10)");
+    let (kernel, size) = text.split_once('@').ok_or_else(usage)?;
+    let size: u64 = size.parse().map_err(|_| usage())?;
+    if kernel.is_empty() || size == 0 {
+        return Err(usage());
+    }
+    Ok((kernel.to_string(), size))
+}
+
 /// clap parser for a precision target in percent: above 0 and below 100.
 pub fn percent(text: &str) -> Result<f64, String> {
     let ok = |v: f64| v > 0.0 && v < 100.0;

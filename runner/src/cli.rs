@@ -71,8 +71,10 @@ plugbench fuzz --replay results/fuzz/seed-1-case-17.json")]
     /// module, per runtime and host model: events per second, scaling, tail latency.
     #[command(after_help = "Examples:\n  \
 plugbench load --kernel webhook --size 10\n  \
-plugbench load --runtime wasmtime --runtime wasmi --threads 1,2,4 --json load.json --markdown load.md")]
-    Load(LoadArgs),
+plugbench load --runtime wasmtime --runtime wasmi --threads 1,2,4 --json load.json --markdown load.md\n  \
+plugbench load --runtime wasmtime --sandbox --model pooled\n  \
+plugbench load --module filter.wasm --invoke run --input request.json --tenants 64")]
+    Load(Box<LoadArgs>),
     /// Which WebAssembly proposals each runtime configuration runs, measured on a small module
     /// that needs each one.
     #[command(after_help = "Examples:\n  \
@@ -204,6 +206,136 @@ pub struct CompareArgs {
     /// features`), and add the table to the report.
     #[arg(long)]
     pub proposals: bool,
+    /// Also measure a plugin host under load on this kernel at this size (repeatable or
+    /// comma-separated, `webhook@10`): the run's runtimes in each host model on 1 and every power
+    /// of two up to the cores, as `plugbench load` does, on the shorter schedule below.
+    #[arg(long = "load", value_name = "KERNEL@SIZE", value_delimiter = ',', value_parser = checks::load_target, help_heading = "Under load")]
+    pub load: Vec<(String, u64)>,
+    /// Closed-loop rounds of each `--load` measurement.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000), help_heading = "Under load")]
+    pub load_rounds: u32,
+    /// Length of each closed-loop sample of `--load`, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.03, value_parser = checks::positive_seconds, help_heading = "Under load")]
+    pub load_sample: f64,
+    /// Length of each fixed-rate sample of `--load` (at 80% of each maximum), in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.08, value_parser = checks::positive_seconds, help_heading = "Under load")]
+    pub load_open_sample: f64,
+    /// Distinct modules in the `tenants` model of `--load`.
+    #[arg(long, value_name = "T", default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=100_000), help_heading = "Under load")]
+    pub load_tenants: u32,
+    #[command(flatten)]
+    pub module: ModuleArgs,
+    /// The runtime every ratio is relative to (default: the fastest, named in the report).
+    #[arg(long, value_name = "RUNTIME", help_heading = "Your own module")]
+    pub baseline: Option<String>,
+    /// Seed for the order of runtimes in each round (default: from the clock; always recorded).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Seed of the kernel's input values.
+    #[arg(long, default_value_t = 42)]
+    pub input_seed: u64,
+    /// Skip compile / instantiate / first call / cold start / artifact rounds.
+    #[arg(long)]
+    pub no_phases: bool,
+    /// Time limit for any single request to a runtime's worker, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = checks::positive_seconds)]
+    pub phase_timeout: f64,
+    /// Warm-up time per runtime before recorded samples, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.1, value_parser = checks::seconds_or_zero)]
+    pub warmup: f64,
+    /// Write the full results (with every raw sample) as JSON.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Write the markdown report.
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Write one CSV row per runtime.
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+    /// Testing aid: make a runtime's worker fail (RUNTIME=bad-module|wrong-output|abort@STEP|hang@STEP).
+    #[arg(long, value_name = "RUNTIME=FAULT", hide = true)]
+    pub inject_fault: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A results file written by `compare --json`.
+    pub results: PathBuf,
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<PathBuf>,
+    /// Write the re-analysed results as JSON.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Runtime to measure (repeatable). Default: every default runtime. Native is always added.
+    #[arg(long = "runtime", value_name = "NAME")]
+    pub runtimes: Vec<String>,
+    /// The kernel every event runs.
+    #[arg(long, value_name = "NAME", default_value = "webhook")]
+    pub kernel: String,
+    /// The kernel's input size.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub size: u64,
+    /// Host threads serving events at once (comma-separated). Default: 1 and every power of
+    /// two up to this machine's cores; more than the cores is allowed and marked.
+    #[arg(long, value_name = "N,...", value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Vec<u32>,
+    /// Host models (comma-separated): instance-per-event, pooled, tenants.
+    #[arg(
+        long = "model",
+        value_name = "MODEL",
+        value_delimiter = ',',
+        default_value = "instance-per-event,pooled,tenants"
+    )]
+    pub models: Vec<plugbench_data::load::HostModel>,
+    /// Also serve events with each sandbox guard each selected runtime offers (fuel/metering,
+    /// deadline, memory limit), to report what each costs per event under load.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Distinct modules in the `tenants` model, each compiled once (the first pays one-off
+    /// costs; memory per tenant is what the others add).
+    #[arg(long, value_name = "T", default_value_t = 16, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub tenants: u32,
+    /// Closed-loop rounds: every runtime, model and thread count once per round.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub rounds: u32,
+    /// Length of each closed-loop sample, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.3, value_parser = checks::positive_seconds)]
+    pub sample: f64,
+    /// Length of each fixed-rate sample, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0, value_parser = checks::positive_seconds)]
+    pub open_sample: f64,
+    /// Fractions of each measured maximum offered at a fixed rate for the latency figures
+    /// (comma-separated, each above 0 and below 1).
+    #[arg(long, value_name = "F,...", value_delimiter = ',', default_value = "0.5,0.8", value_parser = checks::load_fraction)]
+    pub loads: Vec<f64>,
+    /// Seed of the kernel's input values.
+    #[arg(long, default_value_t = 42)]
+    pub input_seed: u64,
+    /// Time limit for any single request to a runtime's worker, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = checks::positive_seconds)]
+    pub phase_timeout: f64,
+    #[command(flatten)]
+    pub module: ModuleArgs,
+    /// Write the results as JSON.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Write the table as markdown.
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+    /// Testing aid: make a runtime's worker fail (RUNTIME=wrong-under-load|slow-event|abort@load|...).
+    #[arg(long, value_name = "RUNTIME=FAULT", hide = true)]
+    pub inject_fault: Vec<String>,
+}
+
+/// A module of the user's own and how to call it (`compare --module`, `load --module`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ModuleArgs {
     /// Measure your own module instead of the built-in kernels (repeatable; a directory adds
     /// every `*.wasm` in it). `plugbench inspect` shows how it is called and who hosts it.
     #[arg(long = "module", value_name = "PATH", help_heading = "Your own module")]
@@ -269,104 +401,65 @@ pub struct CompareArgs {
     /// Let a WASI program write in its --dir directories.
     #[arg(long, help_heading = "Your own module")]
     pub dir_rw: bool,
-    /// The runtime every ratio is relative to (default: the fastest, named in the report).
-    #[arg(long, value_name = "RUNTIME", help_heading = "Your own module")]
-    pub baseline: Option<String>,
     /// Do not check outputs (for a module whose output changes from call to call: a clock,
     /// random numbers); every row then says "not verified".
     #[arg(long, help_heading = "Your own module")]
     pub no_verify: bool,
-    /// Seed for the order of runtimes in each round (default: from the clock; always recorded).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Seed of the kernel's input values.
-    #[arg(long, default_value_t = 42)]
-    pub input_seed: u64,
-    /// Skip compile / instantiate / first call / cold start / artifact rounds.
-    #[arg(long)]
-    pub no_phases: bool,
-    /// Time limit for any single request to a runtime's worker, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = checks::positive_seconds)]
-    pub phase_timeout: f64,
-    /// Warm-up time per runtime before recorded samples, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.1, value_parser = checks::seconds_or_zero)]
-    pub warmup: f64,
-    /// Write the full results (with every raw sample) as JSON.
-    #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
-    /// Write the markdown report.
-    #[arg(long, value_name = "PATH")]
-    pub markdown: Option<PathBuf>,
-    /// Write one CSV row per runtime.
-    #[arg(long, value_name = "PATH")]
-    pub csv: Option<PathBuf>,
-    /// Testing aid: make a runtime's worker fail (RUNTIME=bad-module|wrong-output|abort@STEP|hang@STEP).
-    #[arg(long, value_name = "RUNTIME=FAULT", hide = true)]
-    pub inject_fault: Vec<String>,
 }
 
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// A results file written by `compare --json`.
-    pub results: PathBuf,
-    #[arg(long, value_name = "PATH")]
-    pub markdown: Option<PathBuf>,
-    #[arg(long, value_name = "PATH")]
-    pub csv: Option<PathBuf>,
-    /// Write the re-analysed results as JSON.
-    #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
-}
+impl ModuleArgs {
+    /// How to call the module, checked: environment pairs and directory mappings parsed, the
+    /// native library found.
+    pub fn call_request(&self) -> anyhow::Result<crate::module::CallRequest> {
+        use anyhow::Context;
+        Ok(crate::module::CallRequest {
+            invoke: self.invoke.clone(),
+            args: self.args.clone(),
+            inputs: self.inputs.clone(),
+            verify: !self.no_verify,
+            env: self
+                .env
+                .iter()
+                .map(|e| checks::env_pair(e))
+                .collect::<anyhow::Result<_>>()?,
+            dirs: self
+                .dirs
+                .iter()
+                .map(|d| checks::dir_mapping(d))
+                .collect::<anyhow::Result<_>>()?,
+            dirs_writable: self.dir_rw,
+            native: self
+                .native
+                .as_deref()
+                .map(|p| {
+                    std::fs::canonicalize(p).with_context(|| format!("--native {}", p.display()))
+                })
+                .transpose()?,
+            links: self.links.clone(),
+            setup: self.setup.clone(),
+            check: self.check.clone(),
+            teardown: self.teardown.clone(),
+        })
+    }
 
-#[derive(Debug, Args)]
-pub struct LoadArgs {
-    /// Runtime to measure (repeatable). Default: every default runtime. Native is always added.
-    #[arg(long = "runtime", value_name = "NAME")]
-    pub runtimes: Vec<String>,
-    /// The kernel every event runs.
-    #[arg(long, value_name = "NAME", default_value = "webhook")]
-    pub kernel: String,
-    /// The kernel's input size.
-    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
-    pub size: u64,
-    /// Host threads serving events at once (comma-separated). Default: 1 and every power of
-    /// two up to this machine's cores; more than the cores is allowed and marked.
-    #[arg(long, value_name = "N,...", value_delimiter = ',', value_parser = clap::value_parser!(u32).range(1..=4096))]
-    pub threads: Vec<u32>,
-    /// Host models (comma-separated): instance-per-event, pooled.
-    #[arg(
-        long = "model",
-        value_name = "MODEL",
-        value_delimiter = ',',
-        default_value = "instance-per-event,pooled"
-    )]
-    pub models: Vec<plugbench_data::load::HostModel>,
-    /// Closed-loop rounds: every runtime, model and thread count once per round.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000))]
-    pub rounds: u32,
-    /// Length of each closed-loop sample, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.3, value_parser = checks::positive_seconds)]
-    pub sample: f64,
-    /// Length of each fixed-rate sample, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 1.0, value_parser = checks::positive_seconds)]
-    pub open_sample: f64,
-    /// Fractions of each measured maximum offered at a fixed rate for the latency figures
-    /// (comma-separated, each above 0 and below 1).
-    #[arg(long, value_name = "F,...", value_delimiter = ',', default_value = "0.5,0.8", value_parser = checks::load_fraction)]
-    pub loads: Vec<f64>,
-    /// Seed of the kernel's input values.
-    #[arg(long, default_value_t = 42)]
-    pub input_seed: u64,
-    /// Time limit for any single request to a runtime's worker, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = checks::positive_seconds)]
-    pub phase_timeout: f64,
-    /// Write the results as JSON.
-    #[arg(long, value_name = "PATH")]
-    pub json: Option<PathBuf>,
-    /// Write the table as markdown.
-    #[arg(long, value_name = "PATH")]
-    pub markdown: Option<PathBuf>,
-    /// Testing aid: make a runtime's worker fail (RUNTIME=wrong-under-load|slow-event|abort@load|...).
-    #[arg(long, value_name = "RUNTIME=FAULT", hide = true)]
-    pub inject_fault: Vec<String>,
+    /// The module-only flags given without a module, if any (the kernels are checked against
+    /// native and take no arguments).
+    pub fn stray_flag(&self) -> Option<&'static str> {
+        let module_only = [
+            (self.invoke.is_some(), "--invoke"),
+            (!self.args.is_empty(), "--arg"),
+            (!self.inputs.is_empty(), "--input"),
+            (self.no_verify, "--no-verify"),
+            (!self.env.is_empty(), "--env"),
+            (!self.dirs.is_empty(), "--dir"),
+            (self.dir_rw, "--dir-rw"),
+            (self.native.is_some(), "--native"),
+            (!self.links.is_empty(), "--link"),
+            (self.setup.is_some(), "--setup"),
+        ];
+        let stray = module_only
+            .iter()
+            .find(|(set, _)| *set && self.modules.is_empty());
+        stray.map(|(_, flag)| *flag)
+    }
 }

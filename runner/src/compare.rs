@@ -284,5 +284,6 @@ pub fn assemble(
             answer: outcome.answer,
         }],
         results,
+        load: Vec::new(),
     }
 }

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         Command::Diff { old, new } => diff_cmd(&old, &new).map(|_| ExitCode::SUCCESS),
         Command::Fuzz(args) => fuzz_cmd(args),
         Command::Features(args) => features_cmd(args).map(|_| ExitCode::SUCCESS),
-        Command::Load(args) => load_cmd(args),
+        Command::Load(args) => load_cmd(*args),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -53,13 +53,25 @@ fn load_cmd(args: LoadArgs) -> Result<ExitCode> {
         files.push((path.clone(), Ok(reports::load::markdown(&file))));
     }
     write_files(files)?;
-    let failed = file.rows.iter().filter(|r| !r.is_ok()).count();
-    Ok(if failed == 0 {
+    let failed = reports::load::failed_runtimes(&file);
+    Ok(if failed.is_empty() {
         ExitCode::SUCCESS
     } else {
-        eprintln!("{failed} row(s) failed (see the ERROR rows)");
+        eprintln!(
+            "{} runtime(s) failed under load: {} (see the ERROR rows)",
+            failed.len(),
+            failed.join(", ")
+        );
         ExitCode::from(3)
     })
+}
+
+/// `results.csv` → `results-load.csv`.
+fn load_csv_path(csv: &Path) -> PathBuf {
+    let stem = csv
+        .file_stem()
+        .map_or("results".into(), |s| s.to_string_lossy());
+    csv.with_file_name(format!("{stem}-load.csv"))
 }
 
 /// Writes every file, all of them even if one fails, and reports each failure.
@@ -84,6 +96,7 @@ fn export(
     analysis: &Analysis,
     outputs: &[(Option<&PathBuf>, &dyn Exporter)],
     markdown: Option<&PathBuf>,
+    csv: Option<&PathBuf>,
 ) -> Result<()> {
     let mut files: Vec<(PathBuf, Result<String>)> = outputs
         .iter()
@@ -91,11 +104,16 @@ fn export(
             path.map(|p| (p.clone(), Ok(exporter.render_with(run, analysis))))
         })
         .collect();
+    // The load rows have columns of their own: a second CSV beside the first.
+    if let Some(csv) = csv.filter(|_| !run.load.is_empty()) {
+        files.push((load_csv_path(csv), Ok(reports::load::csv(&run.load))));
+    }
     if let Some(markdown) = markdown {
         let dir = markdown.parent().unwrap_or(Path::new("."));
         files.extend(
             reports::chart::report_charts(analysis)
                 .into_iter()
+                .chain(reports::load::charts(&run.load))
                 .map(|(name, svg)| (dir.join(name), svg.map_err(anyhow::Error::from))),
         );
     }
@@ -108,10 +126,11 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     sizes.sort_unstable();
     sizes.dedup();
     check_request(&args, &kernels, &sizes)?;
+    let loads = load::for_compare(&args)?;
     let faults = parse_faults(&args.inject_fault)?;
     let mut environment = environment::collect();
     let plan = plan(&args, environment.timer_overhead_ns);
-    let (groups, modules) = if args.modules.is_empty() {
+    let (groups, modules) = if args.module.modules.is_empty() {
         (
             kernel_groups(&args, &kernels, &sizes, &mut environment)?,
             Vec::new(),
@@ -148,9 +167,21 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         })
         .collect();
     interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
-    let run = analyze(compare::run_groups(&groups, environment)?);
+    let mut run = compare::run_groups(&groups, environment)?;
+    for command in &loads {
+        if run.interrupted || interrupt::requested() {
+            run.interrupted = true;
+            break;
+        }
+        run.load.push(load::run(command)?);
+    }
+    run.interrupted |= interrupt::requested();
+    let run = analyze(run);
     let analysis = Analysis::of(&run);
     print!("{}", Table.render_with(&run, &analysis));
+    for file in &run.load {
+        print!("{}", reports::load::terminal(file));
+    }
     export(
         &run,
         &analysis,
@@ -160,6 +191,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
             (args.csv.as_ref(), &Csv),
         ],
         args.markdown.as_ref(),
+        args.csv.as_ref(),
     )?;
     Ok(exit_code(&run))
 }
@@ -200,7 +232,8 @@ fn plan(args: &CompareArgs, timer_overhead_ns: f64) -> Plan {
         warmup: Duration::from_secs_f64(args.warmup),
         // The user's native build is every ratio's reference, as native code is the kernels'.
         baseline: args.baseline.clone().or_else(|| {
-            args.native
+            args.module
+                .native
                 .as_ref()
                 .map(|_| module::NATIVE_LIBRARY.to_string())
         }),
@@ -213,12 +246,17 @@ fn exit_code(run: &Run) -> ExitCode {
         eprintln!("interrupted: the reports hold what was measured until the signal");
         return ExitCode::from(interrupt::EXIT_CODE);
     }
-    let failed: Vec<&str> = run
+    let mut failed: Vec<&str> = run
         .results
         .iter()
         .filter(|r| !r.is_ok())
         .map(|r| r.runtime.as_str())
         .collect();
+    for file in &run.load {
+        failed.extend(reports::load::failed_runtimes(file));
+    }
+    failed.sort_unstable();
+    failed.dedup();
     if failed.is_empty() {
         return ExitCode::SUCCESS;
     }
@@ -275,34 +313,9 @@ fn module_groups(args: &CompareArgs) -> Result<(Groups, Vec<reports::ModuleInfo>
             "--gap decomposes the built-in kernels' gap to native; it does not apply to --module"
         );
     }
-    let request = module::CallRequest {
-        invoke: args.invoke.clone(),
-        args: args.args.clone(),
-        inputs: args.inputs.clone(),
-        verify: !args.no_verify,
-        env: args
-            .env
-            .iter()
-            .map(|e| checks::env_pair(e))
-            .collect::<Result<_>>()?,
-        dirs: args
-            .dirs
-            .iter()
-            .map(|d| checks::dir_mapping(d))
-            .collect::<Result<_>>()?,
-        dirs_writable: args.dir_rw,
-        native: args
-            .native
-            .as_deref()
-            .map(|p| std::fs::canonicalize(p).with_context(|| format!("--native {}", p.display())))
-            .transpose()?,
-        links: args.links.clone(),
-        setup: args.setup.clone(),
-        check: args.check.clone(),
-        teardown: args.teardown.clone(),
-    };
+    let request = args.module.call_request()?;
     module::plan_modules(
-        &args.modules,
+        &args.module.modules,
         &request,
         &args.runtimes,
         args.baseline.as_deref(),
@@ -320,24 +333,13 @@ fn check_request(args: &CompareArgs, kernels: &[String], sizes: &[usize]) -> Res
             args.max_rounds
         );
     }
-    let module_only = [
-        (args.invoke.is_some(), "--invoke"),
-        (!args.args.is_empty(), "--arg"),
-        (!args.inputs.is_empty(), "--input"),
-        (args.baseline.is_some(), "--baseline"),
-        (args.no_verify, "--no-verify"),
-        (!args.env.is_empty(), "--env"),
-        (!args.dirs.is_empty(), "--dir"),
-        (args.dir_rw, "--dir-rw"),
-        (args.native.is_some(), "--native"),
-    ];
-    if let Some((_, flag)) = module_only
-        .iter()
-        .find(|(set, _)| *set && args.modules.is_empty())
-    {
+    if let Some(flag) = args.module.stray_flag() {
         bail!("{flag} applies to a module of your own (--module PATH); the kernels are checked against native");
     }
-    let kernels = if args.modules.is_empty() {
+    if args.baseline.is_some() && args.module.modules.is_empty() {
+        bail!("--baseline applies to a module of your own (--module PATH); the kernels are compared with native");
+    }
+    let kernels = if args.module.modules.is_empty() {
         kernels
     } else {
         &[]
@@ -590,6 +592,7 @@ fn report_cmd(args: ReportArgs) -> Result<()> {
             (args.csv.as_ref(), &Csv),
         ],
         args.markdown.as_ref(),
+        args.csv.as_ref(),
     )
 }
 

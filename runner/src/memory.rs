@@ -47,7 +47,7 @@ pub fn instances_growth_kib(
 /// a fresh one. It releases all of the main arena's free memory but not the free top of a
 /// thread's arena (glibc trims only the main arena's top), so the figure is exact on the main
 /// thread, where a worker measures.
-fn release_free_heap() {
+pub(crate) fn release_free_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns unused heap memory to the OS; it has no preconditions.
     unsafe {

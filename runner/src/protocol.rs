@@ -2,7 +2,7 @@
 //! response on its stdout.
 
 use kernel_embed::Mismatch;
-use plugbench_data::load::{Arrival, HostModel, LoadSample};
+use plugbench_data::load::{Arrival, HostModel, LoadSample, TenantCost};
 use plugbench_data::{Answer, Phase};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,9 @@ pub enum Request {
         duration_ms: u64,
         arrival: Arrival,
     },
+    /// Compile `count` distinct modules of the workload and keep them for the `tenants` host
+    /// model, measuring what each costs.
+    Tenants { count: u32 },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -66,6 +69,7 @@ pub enum Response {
     Unsupported,
     Failed(Failure),
     Load(LoadSample),
+    Tenants(TenantCost),
     Memory {
         /// Resident set size once the runtime was created, before anything was compiled.
         #[serde(default)]

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use plugbench_data::load::{Arrival, HostModel, LoadSample};
+use plugbench_data::load::{Arrival, HostModel, LoadSample, TenantCost};
 use plugbench_data::{HeapLayout, Phase};
 
 use crate::failure::Failure;
@@ -68,6 +68,10 @@ pub trait Subject {
         Err(Failure::worker(
             "this subject does not serve events under load",
         ))
+    }
+    /// Compiles `count` distinct modules for the `tenants` host model and says what they cost.
+    fn tenants(&mut self, _count: u32) -> Result<TenantCost, Failure> {
+        Err(Failure::worker("this subject does not keep tenants"))
     }
 }
 
@@ -249,6 +253,18 @@ impl Subject for ProcessSubject {
         match self.request(&request, "load")? {
             Response::Load(sample) => Ok(sample),
             other => Err(unexpected(other).during("under load")),
+        }
+    }
+
+    fn tenants(&mut self, count: u32) -> Result<TenantCost, Failure> {
+        // Each tenant is a compile: the limit is the usual one for each.
+        self.process
+            .set_timeout(self.command.timeout * count.max(1));
+        let answer = self.request(&Request::Tenants { count }, "tenants");
+        self.process.set_timeout(self.command.timeout);
+        match answer? {
+            Response::Tenants(cost) => Ok(cost),
+            other => Err(unexpected(other).during("compiling tenants")),
         }
     }
 

@@ -13,10 +13,11 @@ use runtimes::{Compiled, GuestFormat, Instance, Program, Runtime, RuntimeError};
 use crate::failure::Failure;
 use crate::fault::Fault;
 use crate::load::host::{self, LoadSpec, Stall};
+use crate::load::tenants;
 use crate::memory;
 use crate::protocol::{OutputSummary, Request, Response};
 use crate::workload::{CallWith, ModuleCall, Workload};
-use plugbench_data::load::Arrival;
+use plugbench_data::load::{Arrival, HostModel};
 
 /// Bytes that start like a Wasm module and then are not one.
 const GARBAGE_MODULE: &[u8] = b"\0asm\x01\0\0\0this is not a wasm module";
@@ -41,6 +42,8 @@ struct Prepared {
     /// The runtime's compilation cache for `compile (cached)`, removed when the worker ends.
     cache_dir: Option<tempfile::TempDir>,
     cached_checked: bool,
+    /// The `tenants` host model's modules, once asked for.
+    tenants: Vec<Box<dyn Compiled>>,
 }
 
 /// What every output is checked against.
@@ -189,6 +192,7 @@ impl Worker {
             Request::Phase { phase } => phase.as_str(),
             Request::Memory => "memory",
             Request::Load { .. } => "load",
+            Request::Tenants { .. } => "tenants",
         };
         Fault::trigger(self.fault.as_ref(), step);
         let result = match request {
@@ -208,6 +212,7 @@ impl Worker {
                 arrival,
                 stall: self.scripted_stall(arrival),
             }),
+            Request::Tenants { count } => self.tenants(count),
         };
         result.unwrap_or_else(Response::Failed)
     }
@@ -244,8 +249,32 @@ impl Worker {
         let wrong = matches!(self.fault, Some(Fault::WrongOutput | Fault::WrongUnderLoad));
         let reference = &self.setup.reference;
         let check = |output: &[u8]| check_under_load(reference, wrong, output);
-        host::serve(prepared.compiled.as_ref(), &self.setup.input, &check, &spec)
-            .map(Response::Load)
+        let modules: Vec<&dyn Compiled> = match spec.model {
+            HostModel::Tenants if prepared.tenants.is_empty() => {
+                return Err(Failure::worker("the tenants were not compiled"))
+            }
+            HostModel::Tenants => prepared.tenants.iter().map(|m| m.as_ref()).collect(),
+            HostModel::InstancePerEvent | HostModel::Pooled => vec![prepared.compiled.as_ref()],
+        };
+        host::serve(&modules, &self.setup.input, &check, &spec).map(Response::Load)
+    }
+
+    /// Compiles `count` distinct modules of the workload for the `tenants` host model (replacing
+    /// any from before), each first output checked.
+    fn tenants(&mut self, count: u32) -> Result<Response, Failure> {
+        let prepared = self
+            .prepared
+            .as_mut()
+            .ok_or_else(|| Failure::worker("worker was not prepared"))?;
+        prepared.tenants.clear();
+        let (setup, bytes) = (&self.setup, &self.bytes);
+        let runtime = prepared.runtime.as_ref();
+        let compile = |index: u32| setup.compile(runtime, &tenants::distinct(bytes, index), None);
+        let wrong = matches!(self.fault, Some(Fault::WrongOutput));
+        let check = |output: &[u8]| check_under_load(&setup.reference, wrong, output);
+        let (modules, cost) = tenants::build(count, &compile, &setup.input, &check)?;
+        prepared.tenants = modules;
+        Ok(Response::Tenants(cost))
     }
 
     /// The output the runner compares across runtimes (a user's module; a kernel is checked
@@ -344,6 +373,7 @@ impl Worker {
             artifact_checked: false,
             cache_dir: None,
             cached_checked: false,
+            tenants: Vec::new(),
         });
         Ok(Response::Ready {
             crate_name: info.crate_name,

@@ -13,6 +13,7 @@ use predicates::str::contains;
 use runner::failure::Failure;
 use runner::load::figures::percentiles;
 use runner::load::host::{serve, LoadSpec, Stall};
+use runner::load::tenants::{build, distinct};
 use runtimes::{Compiled, GuestFormat, Program, KERNELS};
 
 fn kernel() -> &'static runtimes::Kernel {
@@ -21,24 +22,32 @@ fn kernel() -> &'static runtimes::Kernel {
 
 /// `runtime` compiled for the first kernel, and the kernel's input at a small size.
 fn compiled(runtime: &str) -> (Box<dyn Compiled>, Vec<u8>) {
+    let (mut modules, input) = tenants(runtime, 1);
+    (modules.remove(0), input)
+}
+
+/// `count` distinct modules of the first kernel compiled by `runtime` (the `tenants` model's),
+/// and the kernel's input at a small size.
+fn tenants(runtime: &str, count: u32) -> (Vec<Box<dyn Compiled>>, Vec<u8>) {
     let runtime = registry::create(runtime).unwrap();
-    let info = runtime.info();
-    let compiled = runtime
-        .compile(
-            &Program::Kernel(kernel()),
-            info.guest.artifact(kernel()),
-            None,
-        )
-        .unwrap();
-    (compiled, (kernel().make_input)(10, 1))
+    let bytes = runtime.info().guest.artifact(kernel());
+    let compile =
+        |index: u32| runtime.compile(&Program::Kernel(kernel()), &distinct(bytes, index), None);
+    let input = (kernel().make_input)(10, 1);
+    let (modules, cost) = build(count, &compile, &input, &checker(&input)).unwrap();
+    assert_eq!(cost.tenants, count);
+    (modules, input)
+}
+
+fn checker(input: &[u8]) -> impl Fn(&[u8]) -> Result<(), Failure> {
+    let expected = kernel().expected_output(input).unwrap();
+    move |output: &[u8]| {
+        (kernel().verify)(&expected, output).map_err(|e| Failure::mismatch(format!("native: {e}")))
+    }
 }
 
 fn served(compiled: &dyn Compiled, input: &[u8], spec: &LoadSpec) -> Result<LoadSample, Failure> {
-    let expected = kernel().expected_output(input).unwrap();
-    let check = |output: &[u8]| {
-        (kernel().verify)(&expected, output).map_err(|e| Failure::mismatch(format!("native: {e}")))
-    };
-    serve(compiled, input, &check, spec)
+    serve(&[compiled], input, &checker(input), spec)
 }
 
 fn spec(model: HostModel, arrival: Arrival, duration_ms: u64) -> LoadSpec {
@@ -54,9 +63,16 @@ fn spec(model: HostModel, arrival: Arrival, duration_ms: u64) -> LoadSpec {
 #[test]
 fn every_adapter_serves_each_host_model_on_two_threads_with_checked_outputs() {
     for entry in registry::all() {
-        let (compiled, input) = compiled(&entry.name);
+        let (modules, input) = tenants(&entry.name, 3);
+        let modules: Vec<&dyn Compiled> = modules.iter().map(|m| m.as_ref()).collect();
         for &model in HostModel::ALL {
-            let sample = served(compiled.as_ref(), &input, &spec(model, Arrival::Closed, 60))
+            // Every model but `tenants` serves the first module alone.
+            let served_by = match model {
+                HostModel::Tenants => &modules[..],
+                HostModel::InstancePerEvent | HostModel::Pooled => &modules[..1],
+            };
+            let spec = spec(model, Arrival::Closed, 60);
+            let sample = serve(served_by, &input, &checker(&input), &spec)
                 .unwrap_or_else(|e| panic!("{} {model}: {e}", entry.name));
             let recorded: u64 = sample.latency.iter().map(|(_, n)| n).sum();
             assert!(sample.events >= 2, "{} {model}: {sample:?}", entry.name);
@@ -82,7 +98,7 @@ fn a_wrong_output_under_load_fails_naming_its_thread_and_event() {
     let (compiled, input) = compiled("wasmi");
     let check = |_: &[u8]| Err(Failure::mismatch("native: byte 0 differs"));
     let error = serve(
-        compiled.as_ref(),
+        &[compiled.as_ref()],
         &input,
         &check,
         &spec(HostModel::Pooled, Arrival::Closed, 50),
@@ -143,6 +159,8 @@ fn quick_load(dir: &std::path::Path, extra: &[&str]) -> assert_cmd::assert::Asse
             "0.05",
             "--open-sample",
             "0.1",
+            "--tenants",
+            "3",
         ])
         .arg("--json")
         .arg(dir.join("load.json"))
@@ -158,14 +176,25 @@ fn load_measures_every_runtime_model_and_thread_count() {
         .stdout(contains("events/s"));
     let file = read_json(&dir.path().join("load.json"));
     let rows = file["rows"].as_array().unwrap();
-    // wasmi and the native baseline, two models, two thread counts.
-    assert_eq!(rows.len(), 2 * 2 * 2, "{rows:?}");
+    // wasmi and the native baseline, three models, two thread counts.
+    assert_eq!(rows.len(), 2 * 3 * 2, "{rows:?}");
     for row in rows {
         assert!(row["error"].is_null(), "{row}");
         assert_eq!(row["rates"].as_array().unwrap().len(), 2, "{row}");
         assert!(row["checked"].as_u64().unwrap() > 0, "{row}");
         assert_eq!(row["at_load"].as_array().unwrap().len(), 2, "{row}");
         assert!(row["efficiency"]["value"].as_f64().unwrap() > 0.0, "{row}");
+    }
+    // Each runtime's tenants: compiled, their cost measured (RSS is readable on Linux).
+    let tenants = file["tenants"].as_array().unwrap();
+    assert_eq!(tenants.len(), 2, "{tenants:?}");
+    for row in tenants {
+        assert!(row["error"].is_null(), "{row}");
+        assert_eq!(row["cost"]["tenants"], 3, "{row}");
+        assert!(row["cost"]["compile_ns"].as_f64().unwrap() > 0.0, "{row}");
+        if cfg!(target_os = "linux") {
+            assert!(row["cost"]["with_instance_kib"].is_number(), "{row}");
+        }
     }
 }
 
@@ -196,13 +225,159 @@ fn a_slow_event_in_a_worker_reaches_its_rows_tail_latency() {
     quick_load(dir.path(), &["--inject-fault", "wasmi=slow-event"]).success();
     let file = read_json(&dir.path().join("load.json"));
     let pause_ns = runner::fault::SLOW_EVENT_PAUSE.as_nanos() as f64;
-    for row in file["rows"].as_array().unwrap() {
-        // One thread: every event due after the stall waits for it.
-        if row["runtime"] == "wasmi" && row["threads"] == 1 {
-            for at in row["at_load"].as_array().unwrap() {
-                let p99 = at["latency"]["p99_ns"].as_f64().unwrap();
-                assert!(p99 >= pause_ns / 2.0, "{at}");
+    // One thread: every event due after the stall waits for it, in every host model.
+    let single: Vec<&serde_json::Value> = file["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["runtime"] == "wasmi" && row["threads"] == 1)
+        .collect();
+    assert_eq!(single.len(), HostModel::ALL.len());
+    for row in single {
+        let at_load = row["at_load"].as_array().unwrap();
+        assert!(!at_load.is_empty(), "{row}");
+        for at in at_load {
+            for tail in ["p99_ns", "p999_ns"] {
+                let ns = at["latency"][tail].as_f64().unwrap();
+                assert!(ns >= pause_ns / 2.0, "{tail}: {at}");
             }
         }
     }
+}
+
+/// A user's module under load: the same options as `compare --module`, every sampled output
+/// checked against the runtime's first call, tenants made of the module.
+#[test]
+fn a_users_module_serves_events_in_every_host_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("fib.wasm");
+    let fib = r#"(module
+      (func (export "fib") (param $n i32) (result i64)
+        (local $a i64) (local $b i64) (local $t i64)
+        (local.set $b (i64.const 1))
+        (block $done (loop $next
+          (br_if $done (i32.eqz (local.get $n)))
+          (local.set $t (i64.add (local.get $a) (local.get $b)))
+          (local.set $a (local.get $b))
+          (local.set $b (local.get $t))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $next)))
+        (local.get $a)))"#;
+    std::fs::write(&module, wat::parse_str(fib).unwrap()).unwrap();
+    plugbench()
+        .args(["load", "--runtime", "wasmtime", "--runtime", "wasmi"])
+        .args(["--threads", "1,2", "--rounds", "2", "--sample", "0.05"])
+        .args(["--open-sample", "0.1", "--tenants", "3", "--module"])
+        .arg(&module)
+        .args(["--invoke", "fib", "--arg", "40", "--json"])
+        .arg(dir.path().join("load.json"))
+        .assert()
+        .success()
+        .stdout(contains("fib.wasm"));
+    let file = read_json(&dir.path().join("load.json"));
+    let rows = file["rows"].as_array().unwrap();
+    // Two runtimes (a module has no native row without --native), three models, two counts.
+    assert_eq!(rows.len(), 2 * 3 * 2, "{rows:?}");
+    for row in rows {
+        assert!(row["error"].is_null(), "{row}");
+        assert!(row["checked"].as_u64().unwrap() > 0, "{row}");
+    }
+    assert_eq!(file["tenants"].as_array().unwrap().len(), 2);
+    assert_eq!(file["settings"]["kernel"], "fib.wasm");
+}
+
+#[test]
+fn load_refuses_a_module_flag_without_a_module() {
+    plugbench()
+        .args(["load", "--invoke", "fib"])
+        .assert()
+        .code(1)
+        .stderr(contains("--invoke applies to a module of your own"));
+}
+
+/// `compare --load`: the load measurement in the results file, its section, chart and
+/// situations in the report.
+#[test]
+fn compare_with_load_reports_the_host_under_load() {
+    let dir = tempfile::tempdir().unwrap();
+    plugbench()
+        .args([
+            "compare",
+            "--runtime",
+            "wasmi",
+            "--kernel",
+            "echo",
+            "--size",
+            "10",
+        ])
+        .args(["--budget", "1", "--no-phases", "--load", "webhook@10"])
+        .args([
+            "--load-rounds",
+            "2",
+            "--load-sample",
+            "0.03",
+            "--load-open-sample",
+            "0.05",
+        ])
+        .arg("--json")
+        .arg(dir.path().join("r.json"))
+        .arg("--markdown")
+        .arg(dir.path().join("r.md"))
+        .arg("--csv")
+        .arg(dir.path().join("r.csv"))
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("r-load.csv")).unwrap();
+    assert!(csv.starts_with("kernel,size,runtime"), "{csv}");
+    assert!(csv.contains("webhook,10,wasmi,false,tenants,"), "{csv}");
+    let run = read_json(&dir.path().join("r.json"));
+    let load = run["load"].as_array().unwrap();
+    assert_eq!(load.len(), 1);
+    assert_eq!(load[0]["settings"]["kernel"], "webhook");
+    assert!(!load[0]["rows"].as_array().unwrap().is_empty());
+    let report = std::fs::read_to_string(dir.path().join("r.md")).unwrap();
+    assert!(report.contains("## Under load"), "{report}");
+    assert!(report.contains("plugbench-load-webhook-10.svg"));
+    assert!(
+        report.contains("**For a busy server with pooled instances**: wasmi"),
+        "{report}"
+    );
+    assert!(dir.path().join("plugbench-load-webhook-10.svg").exists());
+}
+
+/// `load --sandbox`: each guard a runtime offers serves events too, and its cost per event
+/// against the runtime without it is in the report.
+#[test]
+fn guards_serve_events_under_load_and_their_cost_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    plugbench()
+        .args([
+            "load",
+            "--runtime",
+            "wasmi",
+            "--sandbox",
+            "--model",
+            "pooled",
+        ])
+        .args(["--threads", "1,2", "--rounds", "2", "--sample", "0.03"])
+        .args(["--open-sample", "0.05", "--json"])
+        .arg(dir.path().join("load.json"))
+        .arg("--markdown")
+        .arg(dir.path().join("load.md"))
+        .assert()
+        .success();
+    let file = read_json(&dir.path().join("load.json"));
+    let rows = file["rows"].as_array().unwrap();
+    let guarded: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["runtime"].as_str().unwrap().starts_with("wasmi+"))
+        .collect();
+    assert!(!guarded.is_empty(), "{rows:?}");
+    for row in guarded {
+        assert!(row["error"].is_null(), "{row}");
+        assert!(row["checked"].as_u64().unwrap() > 0, "{row}");
+    }
+    let report = std::fs::read_to_string(dir.path().join("load.md")).unwrap();
+    assert!(report.contains("Sandbox guards under load"), "{report}");
+    assert!(report.contains("| wasmi   | fuel "), "{report}");
 }

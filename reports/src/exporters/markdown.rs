@@ -30,6 +30,7 @@ impl Exporter for Markdown {
             md += &body(run, workload, analysis, "##");
         }
         md += &crate::proposals::markdown(&run.environment.proposals, "##");
+        md += &crate::load::section(&run.load);
         md += &footer(run);
         md
     }
@@ -58,6 +59,9 @@ fn contents(run: &Run, analysis: &Analysis) -> String {
     }
     if !run.environment.proposals.is_empty() {
         sections.push("Which proposals each runtime runs");
+    }
+    if !run.load.is_empty() {
+        sections.push("Under load");
     }
     sections.extend(["Results by workload", "Environment", "Settings", "Method"]);
     let mut md = String::from("\n**Contents**: ");
@@ -125,12 +129,13 @@ fn multi_group(run: &Run, analysis: &Analysis) -> String {
     );
     md += &interrupted_notice(run);
     md += &contents(run, analysis);
-    md += &choosing_across(analysis);
+    md += &choosing_across(run, analysis);
     md += &overview(run, analysis);
     md += &sweep_section(analysis);
     md += &sandbox_section(analysis, "##");
     md += &gap_section(analysis, "##");
     md += &crate::proposals::markdown(&run.environment.proposals, "##");
+    md += &crate::load::section(&run.load);
     md += "\n## Results by workload\n";
     for w in &analysis.workloads {
         md += &format!("\n### {}\n\n", w.run.workload_heading());
@@ -168,7 +173,7 @@ fn sweep_section(analysis: &Analysis) -> String {
 }
 
 /// Each workload's winner per scenario, then break-even per workload.
-fn choosing_across(analysis: &Analysis) -> String {
+fn choosing_across(run: &Run, analysis: &Analysis) -> String {
     let workloads = &analysis.workloads;
     let scenarios = first_seen(
         workloads
@@ -184,7 +189,7 @@ fn choosing_across(analysis: &Analysis) -> String {
          in this run and how many times better it is than the next runtime (a runtime ties the best when its figure is within 0.5% of it or their 95% intervals overlap). \
          What each scenario measures, and the figures behind every pick, are in the workload's own section below.\n\n",
     );
-    md += &situation_answers(&analysis.situations);
+    md += &situation_answers(&analysis.situations, &crate::load::situations(&run.load));
     md += &draw(&rows::choices_across(workloads, &scenarios), ASCII_MARKDOWN);
     md.push('\n');
     md += &break_evens_across(workloads);
@@ -192,8 +197,8 @@ fn choosing_across(analysis: &Analysis) -> String {
 }
 
 /// The situations this run answers, one line each, before the table of every workload.
-fn situation_answers(answers: &[(Situation, usize, Choice)]) -> String {
-    if answers.is_empty() {
+fn situation_answers(answers: &[(Situation, usize, Choice)], under_load: &[String]) -> String {
+    if answers.is_empty() && under_load.is_empty() {
         return String::new();
     }
     let mut md = String::new();
@@ -214,6 +219,7 @@ fn situation_answers(answers: &[(Situation, usize, Choice)]) -> String {
             c.measure
         );
     }
+    md += &under_load.concat();
     md + "\nEvery workload, every scenario:\n\n"
 }
 
@@ -586,6 +592,11 @@ fn choosing(run: &Run, workload: &Workload, h: &str) -> String {
              (one-off compile + instantiate, plus warm mean per call).\n\n{}\n",
             draw(&rows::break_even(reference, overtakes), ASCII_MARKDOWN)
         );
+    }
+    // A view of one workload has no load measurement; the whole run's is answered once.
+    let under_load = crate::load::situations(&run.load);
+    if !under_load.is_empty() {
+        md += &format!("\nUnder load:\n\n{}", under_load.concat());
     }
     md
 }

@@ -2,7 +2,7 @@
 //! the scaling efficiency against one thread (paired by round), latency percentiles.
 
 use hdrhistogram::Histogram;
-use plugbench_data::load::{Estimate, HostModel, LatencyAtLoad, LoadRow, Percentiles};
+use plugbench_data::load::{Estimate, HostModel, LatencyAtLoad, LoadRow, LoadSample, Percentiles};
 
 /// Latencies from 1 ns to an hour, three significant digits (as the worker records them).
 pub fn histogram() -> Histogram<u64> {
@@ -34,13 +34,11 @@ fn percentiles_of(h: &Histogram<u64>) -> Percentiles {
     }
 }
 
-/// What the schedule gathered for one runtime, model and thread count.
-pub struct CellFigures {
-    pub runtime: String,
-    pub native: bool,
+/// One runtime (by its index), model and thread count: what its samples gave so far.
+pub struct Cell {
+    pub runtime: usize,
     pub model: HostModel,
     pub threads: u32,
-    pub oversubscribed: bool,
     pub error: Option<String>,
     pub rates: Vec<f64>,
     pub service: Histogram<u64>,
@@ -49,9 +47,33 @@ pub struct CellFigures {
     pub at_load: Vec<LatencyAtLoad>,
 }
 
-/// A row per cell, each with its efficiency against the same runtime and model on one thread.
-pub fn rows(cells: impl Iterator<Item = CellFigures>) -> Vec<LoadRow> {
-    let cells: Vec<CellFigures> = cells.collect();
+impl Cell {
+    pub fn new(runtime: usize, model: HostModel, threads: u32, error: Option<String>) -> Cell {
+        Cell {
+            runtime,
+            model,
+            threads,
+            error,
+            rates: Vec::new(),
+            service: histogram(),
+            events: 0,
+            checked: 0,
+            at_load: Vec::new(),
+        }
+    }
+
+    /// A closed-loop sample's figures.
+    pub fn add(&mut self, sample: &LoadSample) {
+        self.rates.push(sample.events_per_s());
+        record(&mut self.service, &sample.latency);
+        self.events += sample.events;
+        self.checked += sample.checked;
+    }
+}
+
+/// A row per cell, each with its efficiency against the same runtime and model on one thread;
+/// `names[i]` and `natives[i]` are runtime i's.
+pub fn rows(cells: &[Cell], names: &[String], natives: &[bool], cores: u32) -> Vec<LoadRow> {
     cells
         .iter()
         .map(|c| {
@@ -59,11 +81,11 @@ pub fn rows(cells: impl Iterator<Item = CellFigures>) -> Vec<LoadRow> {
                 .iter()
                 .find(|o| o.runtime == c.runtime && o.model == c.model && o.threads == 1);
             LoadRow {
-                runtime: c.runtime.clone(),
-                native: c.native,
+                runtime: names[c.runtime].clone(),
+                native: natives[c.runtime],
                 model: c.model,
                 threads: c.threads,
-                oversubscribed: c.oversubscribed,
+                oversubscribed: c.threads > cores,
                 error: c.error.clone(),
                 rates: c.rates.clone(),
                 throughput: stats::Summary::of(&c.rates),

@@ -46,10 +46,11 @@ struct ThreadRun {
     latency: Histogram<u64>,
 }
 
-/// Serves events on `threads` threads sharing `compiled`; the first failure stops every thread
-/// and is the result, naming its thread and event.
+/// Serves events on `threads` threads sharing `modules` (one, or a tenant's each for the
+/// `tenants` model); the first failure stops every thread and is the result, naming its
+/// thread and event.
 pub fn serve(
-    compiled: &dyn Compiled,
+    modules: &[&dyn Compiled],
     input: &[u8],
     check: &Check,
     spec: &LoadSpec,
@@ -62,7 +63,7 @@ pub fn serve(
             .map(|index| {
                 let (barrier, failed) = (&barrier, &failed);
                 scope.spawn(move || {
-                    let run = serve_thread(compiled, input, check, spec, index, barrier, failed);
+                    let run = serve_thread(modules, input, check, spec, index, barrier, failed);
                     if run.is_err() {
                         failed.store(true, Ordering::Relaxed);
                     }
@@ -116,7 +117,7 @@ fn combine(runs: Vec<Result<Option<ThreadRun>, Failure>>) -> Result<LoadSample, 
 /// One host thread: its own instance for the pooled model, then events until the time is up;
 /// `None` when it stopped because another thread failed.
 fn serve_thread(
-    compiled: &dyn Compiled,
+    modules: &[&dyn Compiled],
     input: &[u8],
     check: &Check,
     spec: &LoadSpec,
@@ -124,18 +125,22 @@ fn serve_thread(
     barrier: &Barrier,
     failed: &AtomicBool,
 ) -> Result<Option<ThreadRun>, Failure> {
+    let Some(&first) = modules.first() else {
+        return Err(Failure::worker("no module to serve events with"));
+    };
     let instance =
         match spec.model {
-            HostModel::Pooled => Some(compiled.instantiate().map_err(|e| {
+            HostModel::Pooled => Some(first.instantiate().map_err(|e| {
                 Failure::from(e).during(format!("host thread {index}, its instance"))
             })),
-            HostModel::InstancePerEvent => None,
+            HostModel::InstancePerEvent | HostModel::Tenants => None,
         };
     // Every thread reaches the barrier, even one whose instance failed, or the others would
     // wait for it for ever.
     barrier.wait();
     let host = Host {
-        compiled,
+        modules,
+        tenant: Tenant::seeded(index),
         input,
         check,
         spec,
@@ -146,7 +151,8 @@ fn serve_thread(
 
 /// One host thread's part of a sample.
 struct Host<'a> {
-    compiled: &'a dyn Compiled,
+    modules: &'a [&'a dyn Compiled],
+    tenant: Tenant,
     input: &'a [u8],
     check: &'a Check<'a>,
     spec: &'a LoadSpec,
@@ -155,7 +161,7 @@ struct Host<'a> {
 
 impl Host<'_> {
     fn run(
-        &self,
+        mut self,
         mut own: Option<Box<dyn Instance>>,
         failed: &AtomicBool,
     ) -> Result<Option<ThreadRun>, Failure> {
@@ -178,7 +184,8 @@ impl Host<'_> {
                 break;
             }
             wait_until(due);
-            let named = |e: Failure| e.during(format!("host thread {}, event {event}", self.index));
+            let index = self.index;
+            let named = |e: Failure| e.during(format!("host thread {index}, event {event}"));
             let output = self
                 .event(own.as_mut(), event)
                 .map_err(|e| named(e.into()))?;
@@ -211,7 +218,7 @@ impl Host<'_> {
 
     /// One event (with the scripted stall, where this is its thread and event).
     fn event(
-        &self,
+        &mut self,
         own: Option<&mut Box<dyn Instance>>,
         event: u64,
     ) -> Result<Vec<u8>, RuntimeError> {
@@ -222,7 +229,31 @@ impl Host<'_> {
         {
             thread::sleep(stall.pause);
         }
-        call(self.compiled, own, self.input)
+        let module = match self.spec.model {
+            HostModel::Tenants => self.modules[self.tenant.next(self.modules.len())],
+            HostModel::InstancePerEvent | HostModel::Pooled => self.modules[0],
+        };
+        call(module, own, self.input)
+    }
+}
+
+/// The tenant of each event, drawn at random (SplitMix64: a few cycles, nothing shared between
+/// threads); each thread draws its own sequence.
+struct Tenant(u64);
+
+impl Tenant {
+    fn seeded(thread: usize) -> Tenant {
+        Tenant(0x9e37_79b9_7f4a_7c15 ^ thread as u64)
+    }
+
+    /// A tenant among `count`.
+    fn next(&mut self, count: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z % count.max(1) as u64) as usize
     }
 }
 

@@ -5,16 +5,17 @@
 pub mod figures;
 pub mod host;
 pub mod schedule;
+pub mod tenants;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use plugbench_data::load::{LoadFile, LoadSettings, LOAD_SCHEMA_VERSION};
+use plugbench_data::load::{HostModel, LoadFile, LoadSettings, LOAD_SCHEMA_VERSION};
 
 use crate::catalog::catalog;
-use crate::cli::LoadArgs;
+use crate::cli::{CompareArgs, LoadArgs};
 use crate::compare::select_runtimes;
 use crate::subject::{ProcessSubject, Subject, WorkerCommand};
 use crate::workload::Workload;
@@ -24,10 +25,9 @@ use schedule::{LoadPlan, LoadSubject};
 /// `plugbench load`'s arguments, checked: everything the measurement needs, nothing else.
 #[derive(Debug, Clone)]
 pub struct LoadCommand {
+    /// The runtimes that host the workload (native, or the user's native build, among them).
     pub runtimes: Vec<String>,
-    pub kernel: String,
-    pub size: usize,
-    pub input_seed: u64,
+    pub workload: Workload,
     pub plan: LoadPlan,
     pub timeout: Duration,
     pub faults: BTreeMap<String, String>,
@@ -37,17 +37,11 @@ pub struct LoadCommand {
 
 impl LoadCommand {
     pub fn from_args(args: LoadArgs) -> Result<Self> {
-        let kernel = kernel_embed::kernel(&args.kernel).with_context(|| {
-            let known: Vec<&str> = kernel_embed::KERNELS.iter().map(|k| k.name).collect();
-            format!(
-                "unknown kernel `{}`; available: {}",
-                args.kernel,
-                known.join(", ")
-            )
-        })?;
-        let size = args.size as usize;
-        checks::input_fits(kernel, size)?;
-        checks::builds_exist(&args.runtimes, kernel)?;
+        let (workload, runtimes) = if args.module.modules.is_empty() {
+            kernel_workload(&args)?
+        } else {
+            module_workload(&args)?
+        };
         for path in [&args.json, &args.markdown].into_iter().flatten() {
             checks::writable(path)?;
         }
@@ -71,10 +65,8 @@ impl LoadCommand {
         let sample = Duration::from_secs_f64(args.sample);
         let open_sample = Duration::from_secs_f64(args.open_sample);
         Ok(LoadCommand {
-            runtimes: select_runtimes(&args.runtimes)?,
-            kernel: args.kernel,
-            size,
-            input_seed: args.input_seed,
+            runtimes,
+            workload,
             plan: LoadPlan {
                 models,
                 threads,
@@ -83,6 +75,7 @@ impl LoadCommand {
                 sample,
                 open_sample,
                 loads: args.loads,
+                tenants: args.tenants,
             },
             // A request is a whole sample: its limit is the sample's length and then the
             // usual limit for the instances and calls around it.
@@ -93,6 +86,92 @@ impl LoadCommand {
         })
     }
 }
+
+/// A built-in kernel at its size, on the selected runtimes and native.
+fn kernel_workload(args: &LoadArgs) -> Result<(Workload, Vec<String>)> {
+    if let Some(flag) = args.module.stray_flag() {
+        anyhow::bail!("{flag} applies to a module of your own (--module PATH)");
+    }
+    let kernel = kernel_embed::kernel(&args.kernel).with_context(|| {
+        let known: Vec<&str> = kernel_embed::KERNELS.iter().map(|k| k.name).collect();
+        format!(
+            "unknown kernel `{}`; available: {}",
+            args.kernel,
+            known.join(", ")
+        )
+    })?;
+    let size = args.size as usize;
+    checks::input_fits(kernel, size)?;
+    checks::builds_exist(&args.runtimes, kernel)?;
+    let workload = Workload::Kernel {
+        kernel: args.kernel.clone(),
+        size,
+        input_seed: args.input_seed,
+    };
+    let mut runtimes = select_runtimes(&args.runtimes)?;
+    if args.sandbox {
+        runtimes.extend(crate::compare::sandbox_variants(&runtimes));
+    }
+    Ok((workload, runtimes))
+}
+
+/// The user's module and its call, on the runtimes that host it (`inspect` says which): one
+/// workload, as a load measurement serves one kind of event.
+fn module_workload(args: &LoadArgs) -> Result<(Workload, Vec<String>)> {
+    let request = args.module.call_request()?;
+    let (mut groups, _) = crate::module::plan_modules(
+        &args.module.modules,
+        &request,
+        &args.runtimes,
+        None,
+        args.sandbox,
+    )?;
+    if groups.len() != 1 {
+        anyhow::bail!(
+            "load serves one kind of event: give one module with at most one input ({} workloads \
+             given)",
+            groups.len()
+        );
+    }
+    Ok(groups.remove(0))
+}
+
+/// The `--load` measurements of `plugbench compare`: each kernel and size, on the run's
+/// runtimes with compare's shorter schedule, checked before anything runs.
+pub fn for_compare(args: &CompareArgs) -> Result<Vec<LoadCommand>> {
+    if !args.load.is_empty() && !args.module.modules.is_empty() {
+        anyhow::bail!("--load measures the built-in kernels, not a module of your own");
+    }
+    args.load
+        .iter()
+        .map(|(kernel, size)| {
+            LoadCommand::from_args(LoadArgs {
+                runtimes: args.runtimes.clone(),
+                kernel: kernel.clone(),
+                size: *size,
+                threads: Vec::new(),
+                models: HostModel::ALL.to_vec(),
+                tenants: args.load_tenants,
+                rounds: args.load_rounds,
+                sample: args.load_sample,
+                open_sample: args.load_open_sample,
+                loads: COMPARE_LOADS.to_vec(),
+                input_seed: args.input_seed,
+                phase_timeout: args.phase_timeout,
+                json: None,
+                markdown: None,
+                inject_fault: args.inject_fault.clone(),
+                module: Default::default(),
+                sandbox: false,
+            })
+            .with_context(|| format!("--load {kernel}@{size}"))
+        })
+        .collect()
+}
+
+/// The fraction of each maximum `compare --load` offers at a fixed rate: the one its
+/// "Choosing a runtime" answers at (`plugbench load` offers 50% too).
+const COMPARE_LOADS: [f64; 1] = [0.8];
 
 /// 1 and every power of two up to `cores` (and `cores` itself).
 pub fn default_threads(cores: u32) -> Vec<u32> {
@@ -108,38 +187,36 @@ pub fn default_threads(cores: u32) -> Vec<u32> {
 /// Measures every runtime under load and gives the results file.
 pub fn run(cmd: &LoadCommand) -> Result<LoadFile> {
     let started = Instant::now();
-    let workload = Workload::Kernel {
-        kernel: cmd.kernel.clone(),
-        size: cmd.size,
-        input_seed: cmd.input_seed,
-    };
+    let workload = &cmd.workload;
     let subjects = cmd
         .runtimes
         .iter()
         .map(|runtime| LoadSubject {
             name: runtime.clone(),
-            subject: spawn(cmd, runtime, &workload),
+            subject: spawn(cmd, runtime, workload),
         })
         .collect();
-    let rows = schedule::measure(subjects, &cmd.plan, &|line| eprintln!("{line}"));
+    let measured = schedule::measure(subjects, &cmd.plan, &|line| eprintln!("{line}"));
     let plan = &cmd.plan;
     Ok(LoadFile {
         schema: LOAD_SCHEMA_VERSION,
         tool: format!("plugbench {}", env!("CARGO_PKG_VERSION")),
         environment: crate::environment::collect(),
         settings: LoadSettings {
-            kernel: cmd.kernel.clone(),
-            size: cmd.size,
-            input_seed: cmd.input_seed,
+            kernel: workload.name(),
+            size: workload.size(),
+            input_seed: workload.input_seed(),
             threads: plan.threads.clone(),
             cores: plan.cores,
             rounds: plan.rounds,
             sample_ms: plan.sample.as_millis() as u64,
             open_sample_ms: plan.open_sample.as_millis() as u64,
             loads: plan.loads.clone(),
+            tenants: plan.tenants,
             elapsed_s: started.elapsed().as_secs_f64(),
         },
-        rows,
+        rows: measured.rows,
+        tenants: measured.tenants,
     })
 }
 

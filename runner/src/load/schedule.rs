@@ -5,11 +5,12 @@
 
 use std::time::Duration;
 
-use hdrhistogram::Histogram;
-use plugbench_data::load::{Arrival, HostModel, LatencyAtLoad, LoadRow, LoadSample};
+use plugbench_data::load::{
+    Arrival, HostModel, LatencyAtLoad, LoadRow, LoadSample, TenantCost, TenantRow,
+};
 
 use crate::failure::Failure;
-use crate::load::figures;
+use crate::load::figures::{self, Cell};
 use crate::subject::{LoadRequest, Subject};
 
 /// What to measure, validated (`crate::load::request` makes it from the command line).
@@ -23,28 +24,24 @@ pub struct LoadPlan {
     pub open_sample: Duration,
     /// Fractions of the measured maximum offered at a fixed rate.
     pub loads: Vec<f64>,
+    /// Distinct modules in the `tenants` model.
+    pub tenants: u32,
 }
 
-/// One runtime, one model, one thread count: what its samples gave so far.
-struct Cell {
-    runtime: usize,
-    model: HostModel,
-    threads: u32,
-    error: Option<String>,
-    rates: Vec<f64>,
-    service: Histogram<u64>,
-    events: u64,
-    checked: u64,
-    at_load: Vec<LatencyAtLoad>,
-}
-
-impl Cell {
-    fn add(&mut self, sample: &LoadSample) {
-        self.rates.push(sample.events_per_s());
-        figures::record(&mut self.service, &sample.latency);
-        self.events += sample.events;
-        self.checked += sample.checked;
+impl LoadPlan {
+    /// The tenants to compile in every worker, if the `tenants` model is measured.
+    fn tenant_count(&self) -> Option<u32> {
+        self.models
+            .contains(&HostModel::Tenants)
+            .then_some(self.tenants)
     }
+}
+
+/// What the measurement gave: a row per runtime, model and thread count, and each runtime's
+/// tenant costs.
+pub struct Measured {
+    pub rows: Vec<LoadRow>,
+    pub tenants: Vec<TenantRow>,
 }
 
 /// A runtime to measure: its name and its worker (or why it has none).
@@ -58,38 +55,77 @@ type Worker = Result<Box<dyn Subject>, String>;
 
 /// Prepares every subject, runs the rounds and the fixed-rate samples, and gives a row per
 /// runtime, model and thread count (a failure is that row's error; nothing stops the others).
-pub fn measure(
-    subjects: Vec<LoadSubject>,
-    plan: &LoadPlan,
-    progress: &dyn Fn(String),
-) -> Vec<LoadRow> {
+pub fn measure(subjects: Vec<LoadSubject>, plan: &LoadPlan, progress: &dyn Fn(String)) -> Measured {
     let names: Vec<String> = subjects.iter().map(|s| s.name.clone()).collect();
     let (mut workers, natives) = prepare(subjects);
+    let costs = compile_tenants(&mut workers, &names, plan, progress);
     let mut cells = cells(&workers, plan);
-    for round in 0..plan.rounds {
+    for cell in cells.iter_mut().filter(|c| c.model == HostModel::Tenants) {
+        if let Some(Err(why)) = &costs[cell.runtime] {
+            cell.error.get_or_insert_with(|| why.clone());
+        }
+    }
+    // A signal (compare's handler) ends the measurement with what it has.
+    for round in (0..plan.rounds).take_while(|_| !crate::interrupt::requested()) {
         progress(format!("load: round {}/{}", round + 1, plan.rounds));
         closed_round(&mut workers, &mut cells, plan, round as usize);
     }
-    for &load in &plan.loads {
+    for &load in plan
+        .loads
+        .iter()
+        .take_while(|_| !crate::interrupt::requested())
+    {
         progress(format!(
             "load: latency at {:.0}% of each maximum",
             load * 100.0
         ));
         at_fixed_rate(&mut workers, &mut cells, plan, load);
     }
-    figures::rows(cells.into_iter().map(|c| figures::CellFigures {
-        runtime: names[c.runtime].clone(),
-        native: natives[c.runtime],
-        model: c.model,
-        threads: c.threads,
-        oversubscribed: c.threads > plan.cores,
-        error: c.error,
-        rates: c.rates,
-        service: c.service,
-        events: c.events,
-        checked: c.checked,
-        at_load: c.at_load,
-    }))
+    let tenants = plan
+        .tenant_count()
+        .map_or_else(Vec::new, |_| tenant_rows(&names, &natives, costs));
+    let rows = figures::rows(&cells, &names, &natives, plan.cores);
+    Measured { rows, tenants }
+}
+
+/// Each worker's tenants compiled (when the plan has the model), or why they could not be.
+fn compile_tenants(
+    workers: &mut [Worker],
+    names: &[String],
+    plan: &LoadPlan,
+    progress: &dyn Fn(String),
+) -> Vec<Option<Result<TenantCost, String>>> {
+    workers
+        .iter_mut()
+        .zip(names)
+        .map(|(worker, name)| {
+            let count = plan.tenant_count()?;
+            let subject = worker.as_mut().ok()?;
+            progress(format!("load: compiling {count} tenants on {name}"));
+            Some(subject.tenants(count).map_err(|f| f.message))
+        })
+        .collect()
+}
+
+fn tenant_rows(
+    names: &[String],
+    natives: &[bool],
+    costs: Vec<Option<Result<TenantCost, String>>>,
+) -> Vec<TenantRow> {
+    names
+        .iter()
+        .zip(natives)
+        .zip(costs)
+        .map(|((name, &native), cost)| {
+            let cost = cost.unwrap_or_else(|| Err("the worker did not start".into()));
+            TenantRow {
+                runtime: name.clone(),
+                native,
+                error: cost.as_ref().err().cloned(),
+                cost: cost.ok(),
+            }
+        })
+        .collect()
 }
 
 /// Each subject prepared (compiled, first call checked), and whether it is native code.
@@ -116,7 +152,7 @@ fn closed_round(workers: &mut [Worker], cells: &mut [Cell], plan: &LoadPlan, rou
             .filter(|c| c.runtime == runtime && c.error.is_none());
         for cell in own {
             let request = closed(cell, plan);
-            if let Some(s) = sample(&mut workers[runtime], cell, &request) {
+            if let Some(s) = sample(&mut workers[runtime], cell, &request, plan) {
                 cell.add(&s);
             }
         }
@@ -127,7 +163,7 @@ fn closed_round(workers: &mut [Worker], cells: &mut [Cell], plan: &LoadPlan, rou
 fn at_fixed_rate(workers: &mut [Worker], cells: &mut [Cell], plan: &LoadPlan, load: f64) {
     for cell in cells.iter_mut().filter(|c| c.error.is_none()) {
         let request = open(cell, plan, load);
-        if let Some(s) = sample(&mut workers[cell.runtime], cell, &request) {
+        if let Some(s) = sample(&mut workers[cell.runtime], cell, &request, plan) {
             cell.at_load.push(LatencyAtLoad {
                 load,
                 offered_per_s: offered(&request),
@@ -147,17 +183,8 @@ fn cells(workers: &[Worker], plan: &LoadPlan) -> Vec<Cell> {
     for (runtime, worker) in workers.iter().enumerate() {
         for &model in &plan.models {
             for &threads in &plan.threads {
-                cells.push(Cell {
-                    runtime,
-                    model,
-                    threads,
-                    error: worker.as_ref().err().cloned(),
-                    rates: Vec::new(),
-                    service: figures::histogram(),
-                    events: 0,
-                    checked: 0,
-                    at_load: Vec::new(),
-                });
+                let error = worker.as_ref().err().cloned();
+                cells.push(Cell::new(runtime, model, threads, error));
             }
         }
     }
@@ -194,8 +221,13 @@ fn offered(request: &LoadRequest) -> f64 {
 }
 
 /// One sample from the cell's worker; a failure becomes the cell's error, and a worker that
-/// died is replaced (prepared again) for the cells after it.
-fn sample(worker: &mut Worker, cell: &mut Cell, request: &LoadRequest) -> Option<LoadSample> {
+/// died is replaced (prepared again, its tenants compiled again) for the cells after it.
+fn sample(
+    worker: &mut Worker,
+    cell: &mut Cell,
+    request: &LoadRequest,
+    plan: &LoadPlan,
+) -> Option<LoadSample> {
     let subject = match worker {
         Ok(subject) => subject,
         Err(why) => {
@@ -208,7 +240,13 @@ fn sample(worker: &mut Worker, cell: &mut Cell, request: &LoadRequest) -> Option
         Err(failure) => {
             cell.error = Some(failure.message);
             if !subject.alive() {
-                let again = subject.relaunch().and_then(|()| subject.prepare_again());
+                let again = subject
+                    .relaunch()
+                    .and_then(|()| subject.prepare_again())
+                    .and_then(|_| match plan.tenant_count() {
+                        Some(count) => subject.tenants(count).map(drop),
+                        None => Ok(()),
+                    });
                 if let Err(f) = again {
                     *worker = Err(format!(
                         "the worker could not be started again: {}",

@@ -1,0 +1,127 @@
+//! The `tenants` host model's modules: the workload's module made distinct for each tenant,
+//! compiled once and kept, and what each costs in memory and compile time.
+
+use std::time::Instant;
+
+use plugbench_data::load::TenantCost;
+use runtimes::{Compiled, Instance, RuntimeError};
+
+use crate::failure::Failure;
+use crate::memory;
+
+/// The name of the custom section that makes each tenant's module its own.
+const SECTION: &str = "plugbench-tenant";
+
+/// `module` with a custom section naming tenant `index` appended: the same code, but other
+/// bytes, so that no cache keyed by the module (an engine's, the OS's page cache of a file)
+/// can share one tenant's compiled code with another's. Bytes that are not a Wasm module
+/// (native code) are every tenant's as they are.
+pub fn distinct(module: &[u8], index: u32) -> Vec<u8> {
+    let mut bytes = module.to_vec();
+    if !module.starts_with(b"\0asm") {
+        return bytes;
+    }
+    let payload = format!("tenant {index}");
+    let mut section = Vec::new();
+    leb128(&mut section, SECTION.len() as u64);
+    section.extend_from_slice(SECTION.as_bytes());
+    section.extend_from_slice(payload.as_bytes());
+    bytes.push(0); // custom section id
+    leb128(&mut bytes, section.len() as u64);
+    bytes.extend_from_slice(&section);
+    bytes
+}
+
+fn leb128(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// Compiles `count` tenants with `compile`, each instantiated and called once on `input` with
+/// its output checked; the modules are kept, the instances dropped. Memory per tenant is what
+/// the tenants after the first added (the first pays the one-off costs), measured on the
+/// caller's thread (a worker's main thread, where RSS figures are exact: `memory`).
+pub fn build(
+    count: u32,
+    compile: &dyn Fn(u32) -> Result<Box<dyn Compiled>, RuntimeError>,
+    input: &[u8],
+    check: &dyn Fn(&[u8]) -> Result<(), Failure>,
+) -> Result<(Vec<Box<dyn Compiled>>, TenantCost), Failure> {
+    let named = |index: u32| move |e: Failure| e.during(format!("tenant {index}"));
+    let mut modules = Vec::with_capacity(count as usize);
+    let mut compile_ns = 0.0;
+    let mut before = None;
+    for index in 0..count {
+        let start = Instant::now();
+        let module = compile(index).map_err(|e| named(index)(e.into()))?;
+        compile_ns += start.elapsed().as_nanos() as f64;
+        let output = module
+            .instantiate()
+            .and_then(|mut instance| instance.call(input))
+            .map_err(|e| named(index)(e.into()))?;
+        check(&output).map_err(named(index))?;
+        modules.push(module);
+        if index == 0 {
+            memory::release_free_heap();
+            before = memory::rss_kib();
+        }
+    }
+    memory::release_free_heap();
+    let compiled = memory::rss_kib();
+    let live = live_instances(&modules, input).map_err(Failure::from)?;
+    let with_instance = memory::rss_kib();
+    drop(live);
+    let others = f64::from(count.saturating_sub(1).max(1));
+    let per_tenant = |after: Option<u64>| {
+        before
+            .zip(after)
+            .map(|(b, a)| a.saturating_sub(b) as f64 / others)
+    };
+    let cost = TenantCost {
+        tenants: count,
+        compiled_kib: per_tenant(compiled),
+        with_instance_kib: per_tenant(with_instance),
+        compile_ns: compile_ns / f64::from(count.max(1)),
+    };
+    Ok((modules, cost))
+}
+
+/// One instance per tenant but the first (whose memory is not counted), each called once.
+fn live_instances(
+    modules: &[Box<dyn Compiled>],
+    input: &[u8],
+) -> Result<Vec<Box<dyn Instance>>, RuntimeError> {
+    modules
+        .iter()
+        .skip(1)
+        .map(|module| {
+            let mut instance = module.instantiate()?;
+            instance.call(input)?;
+            Ok(instance)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinct;
+
+    #[test]
+    fn each_tenant_gets_other_bytes_that_are_still_a_valid_module() {
+        let module = wat::parse_str("(module (func (export \"f\")))").unwrap();
+        let (a, b) = (distinct(&module, 0), distinct(&module, 1));
+        assert_ne!(a, b);
+        assert!(a.starts_with(&module));
+        for bytes in [a, b] {
+            wasmparser::validate(&bytes).unwrap();
+        }
+        assert_eq!(distinct(b"native", 3), b"native");
+    }
+}
