@@ -11,7 +11,7 @@
 # the report's environment names each build's settings.
 compare-all *ARGS:
     bash scripts/build-workers
-    ./target/bench/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 6 --sandbox --gap --proposals --load webhook@10,pairwise-json@100 --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
+    ./target/bench/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 4 --sandbox --gap --proposals --load webhook@10,pairwise-json@100 --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
 
 # A plugin host under load: every runtime serving `webhook` events at size 10 on 1 and every
 # power of two up to the cores, an instance per event and pooled (docs/method.md, "A host under

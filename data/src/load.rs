@@ -129,6 +129,10 @@ pub struct LoadSettings {
     pub threads: Vec<u32>,
     /// Cores this machine has: more threads than that are oversubscribed.
     pub cores: u32,
+    /// Worker processes of each runtime, one after the other (1 in files before it was kept).
+    #[serde(default = "one")]
+    pub launches: u32,
+    /// Closed-loop rounds in each launch.
     pub rounds: u32,
     /// Length of each closed-loop sample.
     pub sample_ms: u64,
@@ -140,6 +144,10 @@ pub struct LoadSettings {
     #[serde(default)]
     pub tenants: u32,
     pub elapsed_s: f64,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// One runtime serving events in one host model with one number of threads.

@@ -132,9 +132,9 @@ pub fn tenants(file: &LoadFile, preset: &str) -> String {
     format!(
         "{t}\n{count} tenants per runtime, each the workload's module with a custom section of \
          its own (the same code, other bytes), compiled once and kept. Memory per tenant: the \
-         resident memory the tenants after the first added (the first pays one-off costs), \
-         measured in the worker; tenants per GiB is 1 GiB over it. Native code is one copy for \
-         every tenant.\n"
+         resident memory each tenant of the second half added (the first half pays one-off \
+         costs), measured in the worker; tenants per GiB is 1 GiB over it. Native code is one \
+         copy for every tenant.\n"
     )
 }
 
@@ -251,20 +251,32 @@ fn efficiency(e: Estimate) -> String {
     )
 }
 
+/// How the rounds were split over worker processes, in words.
+fn launches(launches: u32, rounds: u32) -> String {
+    match launches {
+        1 => "one worker process per runtime".into(),
+        n => format!("{n} worker processes per runtime one after the other, {rounds} rounds each"),
+    }
+}
+
 fn notes(file: &LoadFile) -> String {
     let s = &file.settings;
     let events: u64 = file.rows.iter().map(|r| r.events).sum();
     let checked: u64 = file.rows.iter().map(|r| r.checked).sum();
     let failed = file.rows.iter().filter(|r| !r.is_ok()).count();
     let mut notes = format!(
-        "Each cell: {} closed-loop rounds of {} ms (the runtimes interleaved round by round), \
-         events/s as their mean with its 95% interval. Efficiency: events/s per thread against \
+        "Each cell: {} closed-loop rounds of {} ms ({}; the runtimes interleaved round by \
+         round), events/s as their mean with its 95% interval. Efficiency: events/s per thread against \
          one thread's, paired by round (1 = perfect scaling). Service latency: events back to \
          back. p99 at a load: events due at that fraction of the cell's maximum, for {} ms, \
          latency counted from when each was due (a stalled event delays the ones behind it). \
          Outputs checked: each thread's first event and one in {CHECK_EVERY} after it, {checked} \
          of {events} events. {} cores.",
-        s.rounds, s.sample_ms, s.open_sample_ms, s.cores
+        s.rounds * s.launches,
+        s.sample_ms,
+        launches(s.launches, s.rounds),
+        s.open_sample_ms,
+        s.cores
     );
     if failed > 0 {
         notes.push_str(&format!(" {failed} row(s) failed: see ERROR."));

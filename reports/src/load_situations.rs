@@ -219,6 +219,7 @@ pub(crate) mod tests {
                 input_seed: 1,
                 threads: vec![1, 2, 4],
                 cores: 2,
+                launches: 1,
                 rounds: 3,
                 sample_ms: 50,
                 open_sample_ms: 100,

@@ -212,13 +212,13 @@ pub struct CompareArgs {
     #[arg(long = "load", value_name = "KERNEL@SIZE", value_delimiter = ',', value_parser = checks::load_target, help_heading = "Under load")]
     pub load: Vec<(String, u64)>,
     /// Closed-loop rounds of each `--load` measurement.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000), help_heading = "Under load")]
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(2..=1000), help_heading = "Under load")]
     pub load_rounds: u32,
     /// Length of each closed-loop sample of `--load`, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 0.03, value_parser = checks::positive_seconds, help_heading = "Under load")]
     pub load_sample: f64,
     /// Length of each fixed-rate sample of `--load` (at 80% of each maximum), in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 0.08, value_parser = checks::positive_seconds, help_heading = "Under load")]
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.05, value_parser = checks::positive_seconds, help_heading = "Under load")]
     pub load_open_sample: f64,
     /// Distinct modules in the `tenants` model of `--load`.
     #[arg(long, value_name = "T", default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=100_000), help_heading = "Under load")]
@@ -301,8 +301,12 @@ pub struct LoadArgs {
     /// costs; memory per tenant is what the others add).
     #[arg(long, value_name = "T", default_value_t = 16, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     pub tenants: u32,
-    /// Closed-loop rounds: every runtime, model and thread count once per round.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    /// Worker processes of each runtime, one after the other: the interval spans what differs
+    /// between processes.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub launches: u32,
+    /// Closed-loop rounds in each launch: every runtime, model and thread count once per round.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub rounds: u32,
     /// Length of each closed-loop sample, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 0.3, value_parser = checks::positive_seconds)]

@@ -153,8 +153,10 @@ fn quick_load(dir: &std::path::Path, extra: &[&str]) -> assert_cmd::assert::Asse
             "wasmi",
             "--threads",
             "1,2",
-            "--rounds",
+            "--launches",
             "2",
+            "--rounds",
+            "1",
             "--sample",
             "0.05",
             "--open-sample",
@@ -176,10 +178,12 @@ fn load_measures_every_runtime_model_and_thread_count() {
         .stdout(contains("events/s"));
     let file = read_json(&dir.path().join("load.json"));
     let rows = file["rows"].as_array().unwrap();
+    assert_eq!(file["settings"]["launches"], 2);
     // wasmi and the native baseline, three models, two thread counts.
     assert_eq!(rows.len(), 2 * 3 * 2, "{rows:?}");
     for row in rows {
         assert!(row["error"].is_null(), "{row}");
+        // One round in each of two worker processes.
         assert_eq!(row["rates"].as_array().unwrap().len(), 2, "{row}");
         assert!(row["checked"].as_u64().unwrap() > 0, "{row}");
         assert_eq!(row["at_load"].as_array().unwrap().len(), 2, "{row}");
@@ -251,22 +255,19 @@ fn a_slow_event_in_a_worker_reaches_its_rows_tail_latency() {
 fn a_users_module_serves_events_in_every_host_model() {
     let dir = tempfile::tempdir().unwrap();
     let module = dir.path().join("fib.wasm");
-    let fib = r#"(module
-      (func (export "fib") (param $n i32) (result i64)
-        (local $a i64) (local $b i64) (local $t i64)
-        (local.set $b (i64.const 1))
-        (block $done (loop $next
-          (br_if $done (i32.eqz (local.get $n)))
-          (local.set $t (i64.add (local.get $a) (local.get $b)))
-          (local.set $a (local.get $b))
-          (local.set $b (local.get $t))
-          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-          (br $next)))
-        (local.get $a)))"#;
-    std::fs::write(&module, wat::parse_str(fib).unwrap()).unwrap();
+    std::fs::write(&module, wat::parse_str(common::FIB).unwrap()).unwrap();
     plugbench()
         .args(["load", "--runtime", "wasmtime", "--runtime", "wasmi"])
-        .args(["--threads", "1,2", "--rounds", "2", "--sample", "0.05"])
+        .args([
+            "--threads",
+            "1,2",
+            "--launches",
+            "1",
+            "--rounds",
+            "2",
+            "--sample",
+            "0.05",
+        ])
         .args(["--open-sample", "0.1", "--tenants", "3", "--module"])
         .arg(&module)
         .args(["--invoke", "fib", "--arg", "40", "--json"])
@@ -284,6 +285,7 @@ fn a_users_module_serves_events_in_every_host_model() {
     }
     assert_eq!(file["tenants"].as_array().unwrap().len(), 2);
     assert_eq!(file["settings"]["kernel"], "fib.wasm");
+    assert_eq!(file["settings"]["launches"], 1);
 }
 
 #[test]
@@ -359,7 +361,16 @@ fn guards_serve_events_under_load_and_their_cost_is_reported() {
             "--model",
             "pooled",
         ])
-        .args(["--threads", "1,2", "--rounds", "2", "--sample", "0.03"])
+        .args([
+            "--threads",
+            "1,2",
+            "--launches",
+            "1",
+            "--rounds",
+            "2",
+            "--sample",
+            "0.03",
+        ])
         .args(["--open-sample", "0.05", "--json"])
         .arg(dir.path().join("load.json"))
         .arg("--markdown")

@@ -36,19 +36,6 @@ fn module(dir: &Path, name: &str, wat: &str) -> PathBuf {
     path
 }
 
-const FIB: &str = r#"(module
-  (func (export "fib") (param $n i32) (result i64)
-    (local $a i64) (local $b i64) (local $t i64)
-    (local.set $b (i64.const 1))
-    (block $done (loop $next
-      (br_if $done (i32.eqz (local.get $n)))
-      (local.set $t (i64.add (local.get $a) (local.get $b)))
-      (local.set $a (local.get $b))
-      (local.set $b (local.get $t))
-      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-      (br $next)))
-    (local.get $a)))"#;
-
 /// A short measurement of a module with every report written to `dir`.
 fn quick(dir: &Path, module: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     quick_command(dir, module, extra).assert()
@@ -89,7 +76,7 @@ fn core_hosts() -> Vec<String> {
 #[test]
 fn a_numeric_export_runs_on_every_core_module_runtime_verified() {
     let dir = tempfile::tempdir().unwrap();
-    let fib = module(dir.path(), "fib.wasm", FIB);
+    let fib = module(dir.path(), "fib.wasm", common::FIB);
     let out = quick(dir.path(), &fib, &["--invoke", "fib", "--arg", "50"]).success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(stdout.contains("module fib.wasm · fib(50:i32)"), "{stdout}");
@@ -147,7 +134,7 @@ fn a_numeric_export_runs_on_every_core_module_runtime_verified() {
 #[test]
 fn a_named_baseline_is_every_ratio_s_reference() {
     let dir = tempfile::tempdir().unwrap();
-    let fib = module(dir.path(), "fib.wasm", FIB);
+    let fib = module(dir.path(), "fib.wasm", common::FIB);
     let args = [
         "--arg",
         "20",
@@ -237,7 +224,7 @@ fn an_extism_plugin_is_hosted_by_extism_and_refused_by_the_others() {
 #[test]
 fn a_runtime_whose_output_differs_is_an_error_row_naming_the_difference() {
     let dir = tempfile::tempdir().unwrap();
-    let fib = module(dir.path(), "fib.wasm", FIB);
+    let fib = module(dir.path(), "fib.wasm", common::FIB);
     let args = [
         "--arg",
         "30",
@@ -265,7 +252,7 @@ fn a_runtime_whose_output_differs_is_an_error_row_naming_the_difference() {
 #[test]
 fn no_verify_marks_every_row_not_verified() {
     let dir = tempfile::tempdir().unwrap();
-    let fib = module(dir.path(), "fib.wasm", FIB);
+    let fib = module(dir.path(), "fib.wasm", common::FIB);
     let args = [
         "--arg",
         "10",
@@ -335,7 +322,7 @@ fn traps_stack_overflow_memory_growth_and_hangs_are_error_rows() {
 #[test]
 fn a_worker_killed_by_a_signal_is_reported_with_its_signal() {
     let dir = tempfile::tempdir().unwrap();
-    let fib = module(dir.path(), "fib.wasm", FIB);
+    let fib = module(dir.path(), "fib.wasm", common::FIB);
     let args = [
         "--arg",
         "10",
@@ -360,7 +347,7 @@ fn modules_that_cannot_be_called_are_refused_naming_why() {
     let not_wasm = dir.path().join("notes.wasm");
     std::fs::write(&not_wasm, "hello").unwrap();
     let truncated = dir.path().join("truncated.wasm");
-    std::fs::write(&truncated, &wat::parse_str(FIB).unwrap()[..20]).unwrap();
+    std::fs::write(&truncated, &wat::parse_str(common::FIB).unwrap()[..20]).unwrap();
     let component = dir.path().join("component.wasm");
     std::fs::write(&component, wat::parse_str("(component)").unwrap()).unwrap();
     let env = module(
@@ -391,7 +378,7 @@ fn modules_that_cannot_be_called_are_refused_naming_why() {
 #[test]
 fn calls_that_do_not_fit_the_export_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let fib = module(dir.path(), "fib.wasm", FIB);
+    let fib = module(dir.path(), "fib.wasm", common::FIB);
     let cases: [(&[&str], &str); 5] = [
         (
             &["--arg", "1", "--arg", "2"],
@@ -1072,8 +1059,8 @@ fn a_directory_of_modules_is_a_workload_per_module() {
     let dir = tempfile::tempdir().unwrap();
     let modules = dir.path().join("modules");
     std::fs::create_dir(&modules).unwrap();
-    module(&modules, "a.wasm", FIB);
-    module(&modules, "b.wasm", FIB);
+    module(&modules, "a.wasm", common::FIB);
+    module(&modules, "b.wasm", common::FIB);
     std::fs::write(modules.join("notes.txt"), "not a module").unwrap();
     let args = ["--arg", "10", "--runtime", "wasmi"];
     quick(dir.path(), &modules, &args).success();

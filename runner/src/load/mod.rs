@@ -51,6 +51,9 @@ impl LoadCommand {
             .map(|s| fault::parse_assignment(s))
             .collect::<Result<BTreeMap<_, _>, _>>()
             .map_err(anyhow::Error::msg)?;
+        if args.launches * args.rounds < 2 {
+            anyhow::bail!("--launches × --rounds must be 2 or more: an interval needs two rounds");
+        }
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
         let mut threads = if args.threads.is_empty() {
             default_threads(cores)
@@ -71,6 +74,7 @@ impl LoadCommand {
                 models,
                 threads,
                 cores,
+                launches: args.launches,
                 rounds: args.rounds,
                 sample,
                 open_sample,
@@ -152,6 +156,9 @@ pub fn for_compare(args: &CompareArgs) -> Result<Vec<LoadCommand>> {
                 threads: Vec::new(),
                 models: HostModel::ALL.to_vec(),
                 tenants: args.load_tenants,
+                // One launch: two would compile every runtime and its tenants again, which
+                // compare-all's budget has no room for (`plugbench load` has two).
+                launches: 1,
                 rounds: args.load_rounds,
                 sample: args.load_sample,
                 open_sample: args.load_open_sample,
@@ -208,6 +215,7 @@ pub fn run(cmd: &LoadCommand) -> Result<LoadFile> {
             input_seed: workload.input_seed(),
             threads: plan.threads.clone(),
             cores: plan.cores,
+            launches: plan.launches,
             rounds: plan.rounds,
             sample_ms: plan.sample.as_millis() as u64,
             open_sample_ms: plan.open_sample.as_millis() as u64,

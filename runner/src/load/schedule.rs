@@ -19,6 +19,10 @@ pub struct LoadPlan {
     pub models: Vec<HostModel>,
     pub threads: Vec<u32>,
     pub cores: u32,
+    /// Worker processes of each runtime, one after the other, each serving `rounds` rounds: the
+    /// interval then spans what differs between processes (memory layout, code placement).
+    pub launches: u32,
+    /// Closed-loop rounds in each launch.
     pub rounds: u32,
     pub sample: Duration,
     pub open_sample: Duration,
@@ -65,9 +69,18 @@ pub fn measure(subjects: Vec<LoadSubject>, plan: &LoadPlan, progress: &dyn Fn(St
             cell.error.get_or_insert_with(|| why.clone());
         }
     }
+    let total = plan.launches * plan.rounds;
     // A signal (compare's handler) ends the measurement with what it has.
-    for round in (0..plan.rounds).take_while(|_| !crate::interrupt::requested()) {
-        progress(format!("load: round {}/{}", round + 1, plan.rounds));
+    for round in (0..total).take_while(|_| !crate::interrupt::requested()) {
+        if round > 0 && round % plan.rounds == 0 {
+            progress(format!(
+                "load: launch {}/{}",
+                round / plan.rounds + 1,
+                plan.launches
+            ));
+            relaunch(&mut workers, plan);
+        }
+        progress(format!("load: round {}/{total}", round + 1));
         closed_round(&mut workers, &mut cells, plan, round as usize);
     }
     for &load in plan
@@ -86,6 +99,30 @@ pub fn measure(subjects: Vec<LoadSubject>, plan: &LoadPlan, progress: &dyn Fn(St
         .map_or_else(Vec::new, |_| tenant_rows(&names, &natives, costs));
     let rows = figures::rows(&cells, &names, &natives, plan.cores);
     Measured { rows, tenants }
+}
+
+/// Every worker replaced by a fresh process, prepared again with its tenants; one that cannot
+/// be is the error of its cells from then on.
+fn relaunch(workers: &mut [Worker], plan: &LoadPlan) {
+    for worker in workers.iter_mut() {
+        if let Ok(subject) = worker {
+            if let Err(why) = restart(subject.as_mut(), plan) {
+                *worker = Err(why);
+            }
+        }
+    }
+}
+
+/// A subject's process started again, prepared, its tenants compiled.
+fn restart(subject: &mut dyn Subject, plan: &LoadPlan) -> Result<(), String> {
+    subject
+        .relaunch()
+        .and_then(|()| subject.prepare_again())
+        .and_then(|_| match plan.tenant_count() {
+            Some(count) => subject.tenants(count).map(drop),
+            None => Ok(()),
+        })
+        .map_err(|f| format!("the worker could not be started again: {}", f.message))
 }
 
 /// Each worker's tenants compiled (when the plan has the model), or why they could not be.
@@ -240,18 +277,8 @@ fn sample(
         Err(failure) => {
             cell.error = Some(failure.message);
             if !subject.alive() {
-                let again = subject
-                    .relaunch()
-                    .and_then(|()| subject.prepare_again())
-                    .and_then(|_| match plan.tenant_count() {
-                        Some(count) => subject.tenants(count).map(drop),
-                        None => Ok(()),
-                    });
-                if let Err(f) = again {
-                    *worker = Err(format!(
-                        "the worker could not be started again: {}",
-                        f.message
-                    ));
+                if let Err(why) = restart(subject.as_mut(), plan) {
+                    *worker = Err(why);
                 }
             }
             None

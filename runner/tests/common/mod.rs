@@ -28,3 +28,17 @@ pub fn result<'a>(run: &'a Value, runtime: &str) -> &'a Value {
         .find(|r| r["runtime"] == runtime)
         .unwrap_or_else(|| panic!("no result for {runtime}"))
 }
+
+/// A numeric export (`fib`, i32 in, i64 out): a user's module every core-module runtime hosts.
+pub const FIB: &str = r#"(module
+  (func (export "fib") (param $n i32) (result i64)
+    (local $a i64) (local $b i64) (local $t i64)
+    (local.set $b (i64.const 1))
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $t (i64.add (local.get $a) (local.get $b)))
+      (local.set $a (local.get $b))
+      (local.set $b (local.get $t))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $a)))"#;
