@@ -55,7 +55,9 @@ pub fn section(files: &[LoadFile]) -> String {
          per tenant, a tenant at random per event, an instance per event). Events/s with its 95% \
          interval over rounds; efficiency is events/s per thread against one thread's (1 = \
          perfect scaling); p99 at a load is the 99th percentile when events arrive at that \
-         fraction of the cell's maximum, counted from when each was due. How: docs/method.md, \
+         fraction of the cell's maximum, counted from when each was due. Memory per tenant from \
+         fewer than 16 tenants is ±20% or worse, so \"Choosing a runtime\" names the most \
+         tenants per GiB only from 16 or more (`plugbench load`). How: docs/method.md, \
          \"A host under load\".\n",
     );
     for file in files {

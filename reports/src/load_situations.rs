@@ -89,15 +89,21 @@ fn busiest(file: &LoadFile, model: HostModel) -> Option<String> {
     ))
 }
 
+/// Tenants below which memory per tenant is not steady enough to name a winner: with 8,
+/// wasmtime's figure spread from 164 to 499 KiB over five runs, with 16 from 495 to 516
+/// (docs/method.md, "A host under load").
+pub const STEADY_TENANTS: u32 = 16;
+
 /// The most tenants whose compiled modules fit in 1 GiB (a single reading each: ties within
-/// 0.5%).
+/// 0.5%), from a measurement of at least [`STEADY_TENANTS`] tenants.
 fn most_tenants(file: &LoadFile) -> Option<String> {
     let mut ranked: Vec<(&str, f64, f64)> = file
         .tenants
         .iter()
         .filter(|t| is_choice(file, &t.runtime, t.native) && t.error.is_none())
         .filter_map(|t| {
-            let kib = t.cost?.compiled_kib?;
+            let cost = t.cost.filter(|c| c.tenants >= STEADY_TENANTS)?;
+            let kib = cost.compiled_kib?;
             Some((t.runtime.as_str(), TenantCost::per_gib(Some(kib))?, kib))
         })
         .collect();
@@ -197,7 +203,7 @@ pub(crate) mod tests {
             native: runtime == "native",
             error: None,
             cost: Some(TenantCost {
-                tenants: 4,
+                tenants: STEADY_TENANTS,
                 compiled_kib: Some(kib),
                 with_instance_kib: Some(kib * 2.0),
                 compile_ns: 1e6,
@@ -273,6 +279,17 @@ pub(crate) mod tests {
             lines[3]
         );
         assert!(lines.iter().all(|l| !l.contains("native")), "{lines:?}");
+    }
+
+    #[test]
+    fn too_few_tenants_name_no_winner_for_memory() {
+        let mut f = file();
+        for t in &mut f.tenants {
+            t.cost.as_mut().unwrap().tenants = STEADY_TENANTS / 2;
+        }
+        let lines = situations(&[f]);
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(lines.iter().all(|l| !l.contains("per GiB")), "{lines:?}");
     }
 
     #[test]
