@@ -89,9 +89,9 @@ fn busiest(file: &LoadFile, model: HostModel) -> Option<String> {
     ))
 }
 
-/// Tenants below which memory per tenant is not steady enough to name a winner: with 8,
-/// wasmtime's figure spread from 164 to 499 KiB over five runs, with 16 from 495 to 516
-/// (docs/method.md, "A host under load").
+/// Tenants below which memory per tenant is not steady enough to name a winner: with 8, a
+/// compiled runtime's figure spread from 164 to 499 KiB over five runs, with 16 from 382 to
+/// 516 (docs/method.md, "A host under load").
 pub const STEADY_TENANTS: u32 = 16;
 
 /// The most tenants whose compiled modules fit in 1 GiB (a single reading each: ties within

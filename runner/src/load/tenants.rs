@@ -49,7 +49,8 @@ fn leb128(out: &mut Vec<u8>, mut value: u64) {
 /// slope over the second half: what the tenants after the first half added. The first half
 /// pays the one-off costs, and grows the allocator arenas of the compiler's own threads to
 /// what a compile needs, which the second half's compiles then reuse (counting from the first
-/// tenant, those arenas' growth put 474 to 915 KiB on wasmtime's tenants in runs of 4 and 8).
+/// tenant, those arenas' growth put 474 to 915 KiB on a compiled runtime's tenants in runs of
+/// 4 and 8: docs/calibration.md).
 /// Measured on the caller's thread (a worker's main thread, where RSS figures are exact:
 /// `memory`).
 pub fn build(
