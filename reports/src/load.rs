@@ -107,22 +107,35 @@ pub fn failed_runtimes(file: &LoadFile) -> Vec<&str> {
     first_seen(rows.chain(tenants))
 }
 
+/// A table in `preset` with `header`, as wide as its contents (the markdown and terminal
+/// tables of a load measurement).
+pub(crate) fn new_table<T: Into<comfy_table::Cell>>(
+    preset: &str,
+    header: impl IntoIterator<Item = T>,
+) -> Table {
+    let mut t = Table::new();
+    t.load_preset(preset)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header);
+    t
+}
+
 /// What each runtime's tenants cost, with its note; empty without the `tenants` model.
 pub fn tenants(file: &LoadFile, preset: &str) -> String {
     if file.tenants.is_empty() {
         return String::new();
     }
-    let mut t = Table::new();
-    t.load_preset(preset)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header([
+    let mut t = new_table(
+        preset,
+        [
             "runtime",
             "compile per tenant",
             "memory per tenant",
             "tenants per GiB",
             "with a live instance each",
             "tenants per GiB (with instance)",
-        ]);
+        ],
+    );
     for row in &file.tenants {
         t.add_row(tenant_cells(row));
     }
@@ -184,10 +197,7 @@ fn table(file: &LoadFile, preset: &str) -> String {
             .iter()
             .map(|l| format!("p99 at {:.0}% load", l * 100.0)),
     );
-    let mut t = Table::new();
-    t.load_preset(preset)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header);
+    let mut t = new_table(preset, header);
     for row in &file.rows {
         t.add_row(cells(row, &loads));
     }

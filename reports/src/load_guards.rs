@@ -1,7 +1,6 @@
 //! Sandbox guards under load (`plugbench load --sandbox`): what each guard costs per event
 //! against the same runtime without it, in each host model and at each thread count.
 
-use comfy_table::{ContentArrangement, Table};
 use plugbench_data::load::{LoadFile, LoadRow};
 use plugbench_data::Guard;
 
@@ -57,16 +56,16 @@ pub fn table(file: &LoadFile, preset: &str) -> String {
     if pairs.is_empty() {
         return String::new();
     }
-    let mut t = Table::new();
-    t.load_preset(preset)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header([
+    let mut t = crate::load::new_table(
+        preset,
+        [
             "runtime",
             "guard",
             "host model",
             "threads",
             "time per event vs without [95% CI]",
-        ]);
+        ],
+    );
     for pair in &pairs {
         let figure = match (&pair.guarded.error, cost(pair)) {
             (Some(error), _) => format!("ERROR: {error}"),
