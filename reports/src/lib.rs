@@ -23,7 +23,7 @@ pub mod upgrade;
 pub mod write;
 
 pub use analysis::{analyze, Analysis};
-pub use exporters::{Csv, Exporter, Json, Markdown, Table};
+pub use exporters::{markdown_files, Csv, Exporter, Json, Markdown, Table};
 pub use model::*;
 /// The results file this crate renders (it lives in `plugbench-data`, shared with the
 /// measuring side).

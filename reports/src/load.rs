@@ -45,11 +45,16 @@ pub fn markdown(file: &LoadFile) -> String {
 
 /// The report's section for `compare --load`: each measurement with its chart.
 pub fn section(files: &[LoadFile]) -> String {
+    section_with(files, "##")
+}
+
+/// The "Under load" section with its heading at level `h` (a page of its own takes `#`).
+pub fn section_with(files: &[LoadFile], h: &str) -> String {
     if files.is_empty() {
         return String::new();
     }
-    let mut md = String::from(
-        "\n## Under load\n\nA plugin host serving events on several threads at once inside one \
+    let mut md = format!(
+        "\n{h} Under load\n\nA plugin host serving events on several threads at once inside one \
          worker process, sharing one compiled module: an instance per event (instantiate, call, \
          drop), pooled (each thread calls its own instance), and many tenants (a distinct module \
          per tenant, a tenant at random per event, an instance per event). Events/s with its 95% \
@@ -63,16 +68,32 @@ pub fn section(files: &[LoadFile]) -> String {
     for file in files {
         let s = &file.settings;
         md += &format!(
-            "\n### `{}` at size {}\n\n![events/s against threads, {} at size {}]({})\n\n{}",
+            "\n{h}# `{}` at size {}\n\n{}\n\n{}",
             s.kernel,
             s.size,
-            s.kernel,
-            s.size,
-            load_chart::file_name(file),
+            chart_link(file),
             body(file)
         );
     }
     md
+}
+
+/// Each load chart as an image, one paragraph each.
+pub fn chart_links(files: &[LoadFile]) -> String {
+    files
+        .iter()
+        .map(|file| format!("{}\n\n", chart_link(file)))
+        .collect()
+}
+
+fn chart_link(file: &LoadFile) -> String {
+    let s = &file.settings;
+    format!(
+        "![events/s against threads, {} at size {}]({})",
+        s.kernel,
+        s.size,
+        load_chart::file_name(file)
+    )
 }
 
 /// A measurement's table, its notes and its tenants.

@@ -8,7 +8,7 @@ use clap::Parser;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use plugbench_data::{HeapLayout, ModuleShape, Proposal, Support};
 use reports::write::{read_run, write_atomic};
-use reports::{analyze, Analysis, Csv, Exporter, Json, Markdown, Run, Table};
+use reports::{analyze, markdown_files, Analysis, Csv, Exporter, Json, Run, Table};
 use runner::catalog::catalog;
 use runner::checks;
 use runner::cli::{Cli, Command, CompareArgs, FeaturesArgs, FuzzArgs, LoadArgs, ReportArgs};
@@ -90,14 +90,17 @@ fn write_files(files: Vec<(PathBuf, Result<String>)>) -> Result<()> {
     }
 }
 
-/// Each requested export, then the charts the markdown report embeds by file name (next to it).
-fn export(
-    run: &Run,
-    analysis: &Analysis,
-    outputs: &[(Option<&PathBuf>, &dyn Exporter)],
-    markdown: Option<&PathBuf>,
-    csv: Option<&PathBuf>,
-) -> Result<()> {
+/// The paths a run is exported to, each optional.
+struct Exports<'a> {
+    json: Option<&'a PathBuf>,
+    markdown: Option<&'a PathBuf>,
+    csv: Option<&'a PathBuf>,
+}
+
+/// Each requested export; with the markdown report, the pages it links to and the charts it
+/// embeds, by file name beside it.
+fn export(run: &Run, analysis: &Analysis, to: Exports) -> Result<()> {
+    let outputs: [(Option<&PathBuf>, &dyn Exporter); 2] = [(to.json, &Json), (to.csv, &Csv)];
     let mut files: Vec<(PathBuf, Result<String>)> = outputs
         .iter()
         .filter_map(|(path, exporter)| {
@@ -105,11 +108,19 @@ fn export(
         })
         .collect();
     // The load rows have columns of their own: a second CSV beside the first.
-    if let Some(csv) = csv.filter(|_| !run.load.is_empty()) {
+    if let Some(csv) = to.csv.filter(|_| !run.load.is_empty()) {
         files.push((load_csv_path(csv), Ok(reports::load::csv(&run.load))));
     }
-    if let Some(markdown) = markdown {
+    if let Some(markdown) = to.markdown {
         let dir = markdown.parent().unwrap_or(Path::new("."));
+        let name = markdown
+            .file_name()
+            .map_or_else(|| "report.md".into(), |n| n.to_string_lossy());
+        files.extend(
+            markdown_files(run, analysis, &name)
+                .into_iter()
+                .map(|(name, text)| (dir.join(name), Ok(text))),
+        );
         files.extend(
             reports::chart::report_charts(analysis)
                 .into_iter()
@@ -185,13 +196,11 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     export(
         &run,
         &analysis,
-        &[
-            (args.json.as_ref(), &Json),
-            (args.markdown.as_ref(), &Markdown),
-            (args.csv.as_ref(), &Csv),
-        ],
-        args.markdown.as_ref(),
-        args.csv.as_ref(),
+        Exports {
+            json: args.json.as_ref(),
+            markdown: args.markdown.as_ref(),
+            csv: args.csv.as_ref(),
+        },
     )?;
     Ok(exit_code(&run))
 }
@@ -586,13 +595,11 @@ fn report_cmd(args: ReportArgs) -> Result<()> {
     export(
         &run,
         &analysis,
-        &[
-            (args.json.as_ref(), &Json),
-            (args.markdown.as_ref(), &Markdown),
-            (args.csv.as_ref(), &Csv),
-        ],
-        args.markdown.as_ref(),
-        args.csv.as_ref(),
+        Exports {
+            json: args.json.as_ref(),
+            markdown: args.markdown.as_ref(),
+            csv: args.csv.as_ref(),
+        },
     )
 }
 

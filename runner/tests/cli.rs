@@ -7,7 +7,7 @@ use common::registry;
 
 use std::path::Path;
 
-use common::{plugbench, read_json, result};
+use common::{plugbench, read_json, read_report, result};
 use predicates::str::contains;
 
 /// A JSON array of integers (pids, offsets, launch numbers).
@@ -160,7 +160,7 @@ fn compare_writes_every_report_with_every_runtime_verified() {
     );
     assert!(result(&run, "wasmi")["memory"]["artifact_bytes"].is_null());
 
-    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let md = read_report(&dir.path().join("report.md"));
     for section in [
         "## Warm calls",
         "## Phases",
@@ -215,14 +215,15 @@ fn report_and_diff_rebuild_from_the_saved_json() {
             "{offsets:?}"
         );
     }
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     assert!(
         report.contains("every worker's heap shifted by 112 bytes"),
         "{report}"
     );
 
     let again = dir.path().join("again.json");
-    let md = dir.path().join("again.md");
+    // In a folder of its own, so that the pages it links have the same names.
+    let md = dir.path().join("again").join("report.md");
     plugbench()
         .arg("report")
         .arg(&saved)
@@ -238,10 +239,7 @@ fn report_and_diff_rebuild_from_the_saved_json() {
         a["results"], b["results"],
         "report must rebuild identical figures"
     );
-    assert_eq!(
-        std::fs::read_to_string(&md).unwrap(),
-        std::fs::read_to_string(dir.path().join("report.md")).unwrap()
-    );
+    assert_eq!(read_report(&md), read_report(&dir.path().join("report.md")));
 
     let out = plugbench()
         .arg("diff")
@@ -315,7 +313,7 @@ fn broken_crashing_hanging_and_lying_runtimes_are_error_rows_and_the_rest_is_rep
             .unwrap()
             > 0.0
     );
-    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let md = read_report(&dir.path().join("report.md"));
     assert!(md.contains("## Errors"));
     assert!(
         md.contains("**wasmer-cranelift**: worker was killed by signal 6 (SIGABRT)"),
@@ -483,20 +481,20 @@ fn a_size_sweep_with_sandbox_guards_reports_scaling_charts_and_guard_costs() {
         "3 guards x 2 runtimes"
     );
 
-    let md = std::fs::read_to_string(d.join("report.md")).unwrap();
+    let md = read_report(&d.join("report.md"));
     for needle in [
         "# plugbench: 4 workloads",
         "## Scaling with input size",
-        "### `echo`",
-        "### `host-calls`",
+        "# `echo`: every size",
+        "# `host-calls`: every size",
         "](plugbench-sweep-echo.svg)",
         "## Choosing a runtime",
-        "## Sandbox features and their cost",
-        "### `host-calls` at size 64",
+        "# Sandbox features and their cost",
+        "## `host-calls` at size 64",
     ] {
         assert!(md.contains(needle), "report lacks {needle:?}");
     }
-    assert_eq!(md.matches("## Sandbox features and their cost").count(), 1);
+    assert_eq!(md.matches("# Sandbox features and their cost").count(), 1);
     let guard_row = |runtime: &str, guard: &str| {
         md.lines()
             .find(|l| l.starts_with(&format!("| {runtime} ")) && l.contains(guard))
@@ -518,10 +516,10 @@ fn a_size_sweep_with_sandbox_guards_reports_scaling_charts_and_guard_costs() {
         .arg("report")
         .arg(d.join("run.json"))
         .arg("--markdown")
-        .arg(d.join("again.md"))
+        .arg(d.join("again").join("report.md"))
         .assert()
         .success();
-    assert_eq!(std::fs::read_to_string(d.join("again.md")).unwrap(), md);
+    assert_eq!(read_report(&d.join("again").join("report.md")), md);
 
     // A multi-workload diff names the workload of every row; a file against itself never changes.
     let out = plugbench()
@@ -767,7 +765,7 @@ fn the_gap_measurement_adds_verified_builds_and_its_section() {
     assert!(fingerprints
         .iter()
         .any(|a| a["format"] == "core module, every kernel in one"));
-    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let md = read_report(&dir.path().join("report.md"));
     let gap = &md[md
         .find("Where the gap to native comes from")
         .expect("gap section")..];
@@ -892,7 +890,7 @@ fn features_probes_each_proposal_on_each_runtime() {
         plugbench_data::Proposal::ALL.len(),
         "wasmi only, not native"
     );
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     assert!(
         report.contains("Which proposals each runtime runs"),
         "{report}"

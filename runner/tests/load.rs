@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{plugbench, read_json, registry};
+use common::{plugbench, read_json, read_report, registry};
 use plugbench_data::load::{Arrival, HostModel, LoadSample, CHECK_EVERY};
 use predicates::str::contains;
 use runner::failure::Failure;
@@ -337,7 +337,7 @@ fn compare_with_load_reports_the_host_under_load() {
     assert_eq!(load.len(), 1);
     assert_eq!(load[0]["settings"]["kernel"], "webhook");
     assert!(!load[0]["rows"].as_array().unwrap().is_empty());
-    let report = std::fs::read_to_string(dir.path().join("r.md")).unwrap();
+    let report = read_report(&dir.path().join("r.md"));
     assert!(report.contains("## Under load"), "{report}");
     assert!(report.contains("plugbench-load-webhook-10.svg"));
     assert!(

@@ -10,7 +10,7 @@ use common::registry;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{plugbench, read_json, result, results};
+use common::{plugbench, read_json, read_report, result, results};
 use predicates::str::contains;
 use serde_json::Value;
 
@@ -124,7 +124,7 @@ fn a_numeric_export_runs_on_every_core_module_runtime_verified() {
         }
     }
     let base = baselines[0]["runtime"].as_str().unwrap();
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     assert!(report.contains(&format!("vs {base} [95% CI]")), "{report}");
     assert!(report.contains("Not hosted by extism: it runs extism plugins only"));
     assert!(report.contains(answer), "{report}");
@@ -268,7 +268,7 @@ fn no_verify_marks_every_row_not_verified() {
     let run = read_json(&dir.path().join("run.json"));
     assert_eq!(result(&run, "wasmi")["verified"], false);
     assert_eq!(run["environment"]["modules"][0]["verified"], false);
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     assert!(report.contains("**not verified**"));
 }
 
@@ -646,7 +646,7 @@ fn a_sightglass_program_reads_its_input_from_the_directory_preopened_as_dot() {
     let run = read_json(&dir.path().join("run.json"));
     every_host_agrees(&run, &read_only);
     // wasmi's reason is in the terminal and the markdown, not only the JSON.
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     for shown in [
         format!(
             "Output (every verified runtime's): exit code 0; stdout {} bytes",
@@ -705,7 +705,7 @@ fn an_extism_plugin_that_imports_wasi_runs_with_extism_s_wasi() {
         answer["output"]["preview"], "2 beta 1 alpha 1 gamma",
         "{answer}"
     );
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     assert!(
         report.contains("It imports WASI: extism ran it with its WASI on"),
         "{report}"
@@ -729,7 +729,7 @@ fn an_extism_plugin_that_imports_wasi_runs_with_extism_s_wasi() {
         &["--input", text.to_str().unwrap()],
     )
     .success();
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     assert!(
         report.contains("It imports no WASI: extism ran it with WASI off"),
         "{report}"
@@ -868,7 +868,7 @@ fn the_plugin_s_own_native_build_is_the_baseline_with_native() {
         assert_eq!(r["verified"], true, "{runtime}: {}", r["error"]);
         assert!(r["ratio_to_native"]["value"].as_f64().is_some());
     }
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     assert!(report.contains("vs native-library [95% CI]"));
 
     let input = dir.path().join("text.txt");
@@ -1146,7 +1146,7 @@ fn a_module_importing_from_a_linked_module_runs_on_every_runtime() {
     let linked = &run["environment"]["modules"][0]["links"][0];
     assert_eq!(linked["name"], "host");
     assert_eq!(linked["sha256"].as_str().unwrap().len(), 64);
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     assert!(report.contains("Linked (`--link host`)"), "{report}");
 
     let plugin = module(dir.path(), "timed-plugin.wasm", TIMED_PLUGIN);
@@ -1290,7 +1290,7 @@ fn a_setup_run_check_sequence_is_measured_with_its_getter_verified() {
         }
         assert!(!r["config"].as_str().unwrap().contains("fresh setup"));
     }
-    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    let report = read_report(&dir.path().join("report.md"));
     assert!(report.contains("| setup"), "{report}");
 
     // A timed call that moves the state: each gets a fresh setup, and says so.

@@ -7,7 +7,7 @@ pub(crate) mod table;
 
 pub use self::csv::Csv;
 pub use self::json::Json;
-pub use self::markdown::Markdown;
+pub use self::markdown::{markdown_files, Markdown};
 pub use self::table::Table;
 
 use crate::analysis::Analysis;

@@ -29,42 +29,25 @@ fn header(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| c.to_string()).collect()
 }
 
-/// One workload's winner per scenario, its runner-up and the margin between them.
-pub fn choices(picks: &[Choice]) -> Grid {
-    let header = header(&[
-        "Scenario",
-        "Best",
-        "Its figure",
-        "Runner-up",
-        "Runner-up's figure",
-        "Margin",
-        "Measured as",
-    ]);
-    let rows = picks
+/// One workload's winner per scenario, its runner-up and the margin between them, a line each
+/// (as a table, the tied runtimes made it several screens wide).
+pub fn choice_lines(picks: &[Choice]) -> Vec<String> {
+    picks
         .iter()
         .map(|c| {
-            let tied = c.tied();
-            let best = if tied.len() > 1 {
-                format!("**{}** (tie)", tied.join("**, **"))
-            } else {
-                format!("**{}**", tied[0])
-            };
-            let (second, y) = c
+            let best = c.tied().join("** = **");
+            let next = c
                 .runner_up()
-                .map(|(n, y)| (n.clone(), figure(c.unit, *y)))
-                .unwrap_or((DASH.into(), DASH.into()));
-            vec![
-                c.scenario.name().to_string(),
-                best,
+                .map(|(name, y)| format!("; next {name} ({}), {}", figure(c.unit, *y), margin(c)))
+                .unwrap_or_default();
+            format!(
+                "**{}**: **{best}** ({}{next}); {}",
+                c.scenario.name(),
                 figure(c.unit, c.winner().1),
-                second,
-                y,
-                margin(c),
-                c.measure.to_string(),
-            ]
+                c.measure
+            )
         })
-        .collect();
-    Grid { header, rows }
+        .collect()
 }
 
 fn margin(c: &Choice) -> String {
@@ -92,53 +75,70 @@ pub fn break_even(reference: &str, overtakes: &[Overtake]) -> Grid {
     Grid { header, rows }
 }
 
-/// The workload's name in a table of several: kernel and size.
-fn workload(view: &Run) -> String {
-    format!("`{}` @ {}", view.group().kernel, view.group().size)
+/// A size's column heading.
+fn at_size(view: &Run) -> String {
+    format!("@ {}", view.group().size)
 }
 
-/// Each workload's winner per scenario (with the margin to the next), one column per scenario.
-pub fn choices_across(workloads: &[Workload], scenarios: &[Scenario]) -> Grid {
-    let mut header = vec!["Workload".to_string()];
-    header.extend(scenarios.iter().map(|s| s.name().to_string()));
-    let winner = |choices: &[Choice], scenario: Scenario| match choices
-        .iter()
-        .find(|c| c.scenario == scenario)
-    {
-        Some(c) => {
-            let margin = c.margin().map(|m| format!(" ({m:.2}x)"));
-            format!("{}{}", c.tied().join(" = "), margin.unwrap_or_default())
-        }
-        None => DASH.into(),
+/// One kernel's scenarios at each of its sizes: a row per scenario, a column per size; each
+/// cell the best runtime, how many tie with it, and its margin over the next.
+pub fn choices_by_size(workloads: &[&Workload], scenarios: &[Scenario]) -> Grid {
+    let mut header = vec!["Scenario".to_string()];
+    header.extend(workloads.iter().map(|w| at_size(&w.run)));
+    let cell = |w: &Workload, scenario: Scenario| {
+        let Some(c) = w.choices.iter().find(|c| c.scenario == scenario) else {
+            return DASH.to_string();
+        };
+        let tied = c.tied();
+        let more = match tied.len() {
+            0 | 1 => String::new(),
+            n => format!(" +{}", n - 1),
+        };
+        let margin = c.margin().map(|m| format!(" ({m:.2}x)"));
+        format!("{}{more}{}", tied[0], margin.unwrap_or_default())
     };
-    let rows = workloads
+    let rows = scenarios
         .iter()
-        .map(|w| {
-            let mut row = vec![workload(&w.run)];
-            row.extend(scenarios.iter().map(|&s| winner(&w.choices, s)));
+        .map(|&s| {
+            let mut row = vec![s.name().to_string()];
+            row.extend(workloads.iter().map(|w| cell(w, s)));
             row
         })
         .collect();
     Grid { header, rows }
 }
 
-/// Each workload's break-even calls against its runtime ready soonest, one column per runtime.
-pub fn break_evens_across(evens: &[(&Run, &str, &[Overtake])], runtimes: &[&str]) -> Grid {
-    let mut header = header(&["Workload", "Ready soonest"]);
-    header.extend(runtimes.iter().map(|r| r.to_string()));
-    let rows = evens
-        .iter()
-        .map(|(view, reference, overtakes)| {
-            let mut row = vec![workload(view), reference.to_string()];
-            row.extend(runtimes.iter().map(|name| {
-                match overtakes.iter().find(|o| o.runtime == *name) {
-                    Some(o) => break_even_cell(o.result),
-                    None if name == reference => "(reference)".into(),
-                    None => DASH.into(),
-                }
-            }));
-            row
-        })
-        .collect();
+/// The call from which each runtime costs less in total than the one ready soonest, at each
+/// size: a row per runtime (the first names the reference), a column per size.
+pub fn break_evens_by_size(evens: &[(&Run, &str, &[Overtake])]) -> Grid {
+    let mut header = header(&["Runtime"]);
+    header.extend(evens.iter().map(|(view, _, _)| at_size(view)));
+    let runtimes = crate::first_seen(evens.iter().flat_map(|(_, reference, o)| {
+        std::iter::once(*reference).chain(o.iter().map(|o| o.runtime.as_str()))
+    }));
+    let mut rows = vec![{
+        let mut row = vec!["ready soonest".to_string()];
+        row.extend(evens.iter().map(|(_, reference, _)| reference.to_string()));
+        row
+    }];
+    rows.extend(runtimes.iter().map(|name| {
+        let mut row = vec![name.to_string()];
+        row.extend(evens.iter().map(|(_, reference, overtakes)| {
+            match overtakes.iter().find(|o| o.runtime == *name) {
+                Some(o) => break_even_short(o.result),
+                None if name == reference => "(reference)".into(),
+                None => DASH.into(),
+            }
+        }));
+        row
+    }));
     Grid { header, rows }
+}
+
+/// A break-even in a cell of many: what "never" means is said once, above the table.
+fn break_even_short(b: stats::BreakEven) -> String {
+    match b {
+        stats::BreakEven::Never => "never".to_string(),
+        other => break_even_cell(other),
+    }
 }

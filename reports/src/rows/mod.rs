@@ -6,7 +6,7 @@ use plugbench_data::GuardSupport;
 
 mod choosing;
 
-pub use choosing::{break_even, break_evens_across, choices, choices_across, figure};
+pub use choosing::{break_even, break_evens_by_size, choice_lines, choices_by_size, figure};
 
 pub struct Grid {
     pub header: Vec<String>,

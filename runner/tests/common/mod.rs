@@ -42,3 +42,24 @@ pub const FIB: &str = r#"(module
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $next)))
     (local.get $a)))"#;
+
+/// A markdown report as a reader follows it: the file, then each page beside it that it links
+/// to (a run of several workloads puts its figures there), in the order linked.
+pub fn read_report(path: &Path) -> String {
+    let summary = std::fs::read_to_string(path).unwrap();
+    let dir = path.parent().unwrap();
+    let mut pages: Vec<&str> = Vec::new();
+    for link in summary.split("](").skip(1) {
+        let target = link.split(')').next().unwrap();
+        if target.ends_with(".md") && !target.contains('/') && !pages.contains(&target) {
+            pages.push(target);
+        }
+    }
+    let mut text = summary.clone();
+    for page in pages {
+        let page = std::fs::read_to_string(dir.join(page))
+            .unwrap_or_else(|e| panic!("{page}, linked from {}: {e}", path.display()));
+        text += &page;
+    }
+    text
+}

@@ -1,43 +1,17 @@
+//! The sections a markdown report is made of, shared by the one-file report of a single
+//! workload, the summary of several and the pages the summary links to.
+
 use comfy_table::presets::ASCII_MARKDOWN;
 
-use super::table::draw;
-use super::Exporter;
 use crate::analysis::{Analysis, Workload};
-use crate::chart::{sweep_file_name, OVERVIEW_FILE};
-use crate::choose::{Choice, Overtake, Situation};
-use crate::first_seen;
+use crate::choose::{Choice, Situation};
+use crate::exporters::table::draw;
 use crate::format::{duration, percent, sentence};
 use crate::rows::{self, figure};
 use crate::{PhaseResult, Run};
 
-/// The shareable report: summary, tables, environment, settings and method.
-pub struct Markdown;
-
-impl Exporter for Markdown {
-    fn render_with(&self, run: &Run, analysis: &Analysis) -> String {
-        if run.is_multi_group() {
-            return multi_group(run, analysis);
-        }
-        let mut md = format!("# plugbench: {}\n\n", run.workload_heading());
-        md += &interrupted_notice(run);
-        if !analysis.headline.is_empty() {
-            md += &format!(
-                "![ratio to {} per runtime]({OVERVIEW_FILE})\n\n",
-                run.baseline_name()
-            );
-        }
-        if let Some(workload) = analysis.workloads.first() {
-            md += &body(run, workload, analysis, "##");
-        }
-        md += &crate::proposals::markdown(&run.environment.proposals, "##");
-        md += &crate::load::section(&run.load);
-        md += &footer(run);
-        md
-    }
-}
-
 /// A run stopped by a signal says so before any figure.
-fn interrupted_notice(run: &Run) -> String {
+pub(super) fn interrupted_notice(run: &Run) -> String {
     if run.interrupted {
         format!("\n> **{}**\n\n", crate::INTERRUPTED_NOTICE)
     } else {
@@ -45,37 +19,8 @@ fn interrupted_notice(run: &Run) -> String {
     }
 }
 
-/// The sections of a multi-workload report, as links (GitHub's heading anchors).
-fn contents(run: &Run, analysis: &Analysis) -> String {
-    let mut sections = vec!["Choosing a runtime"];
-    if !analysis.headline.is_empty() {
-        sections.push("Ratio to native at a glance");
-    }
-    if !analysis.sweeps.is_empty() {
-        sections.push("Scaling with input size");
-    }
-    if analysis.guards_measured {
-        sections.push("Sandbox features and their cost");
-    }
-    if !run.environment.proposals.is_empty() {
-        sections.push("Which proposals each runtime runs");
-    }
-    if !run.load.is_empty() {
-        sections.push("Under load");
-    }
-    sections.extend(["Results by workload", "Environment", "Settings", "Method"]);
-    let mut md = String::from("\n**Contents**: ");
-    let links: Vec<String> = sections
-        .iter()
-        .map(|title| format!("[{title}](#{})", anchor(title)))
-        .collect();
-    md += &links.join(" · ");
-    md.push('\n');
-    md
-}
-
 /// GitHub's anchor of a heading: lower case, spaces to hyphens, other punctuation dropped.
-fn anchor(title: &str) -> String {
+pub(super) fn anchor(title: &str) -> String {
     title
         .to_lowercase()
         .chars()
@@ -87,117 +32,11 @@ fn anchor(title: &str) -> String {
         .collect()
 }
 
-/// The chart a reader takes in at a glance, when the run has ratios to draw.
-fn overview(run: &Run, analysis: &Analysis) -> String {
-    if analysis.headline.is_empty() {
-        return String::new();
-    }
-    let of_modules = if run.environment.modules.is_empty() {
-        ""
-    } else {
-        " A user's module is compared with its baseline runtime instead (named in its section)."
-    };
-    format!(
-        "\n## Ratio to native at a glance\n\nEach runtime's headline ratio to native with its 95% \
-         interval, on each kernel at its largest size (1x = native; further right is slower).{of_modules}\n\n\
-         ![ratio to native per runtime]({OVERVIEW_FILE})\n"
-    )
-}
-
-/// Several kernels and/or sizes: the answer first (the choice across workloads and the ratio
-/// chart), then the sweep, the guards, each workload in full, and what the run shares
-/// (environment, settings, method).
-fn multi_group(run: &Run, analysis: &Analysis) -> String {
-    let views: Vec<&Run> = analysis.workloads.iter().map(|w| &w.run).collect();
-    let kernels = first_seen(views.iter().map(|v| v.group().kernel.as_str()));
-    let what = if run.environment.modules.is_empty() {
-        "Kernels"
-    } else {
-        "Modules"
-    };
-    let mut md = format!(
-        "# plugbench: {} workloads\n\n{what} {}; {} workloads, each measured on its own \
-         with fresh workers. Failed rows: {}.\n",
-        views.len(),
-        kernels
-            .iter()
-            .map(|k| format!("`{k}`"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        views.len(),
-        run.results.iter().filter(|r| !r.is_ok()).count()
-    );
-    md += &interrupted_notice(run);
-    md += &contents(run, analysis);
-    md += &choosing_across(run, analysis);
-    md += &overview(run, analysis);
-    md += &sweep_section(analysis);
-    md += &sandbox_section(analysis, "##");
-    md += &gap_section(analysis, "##");
-    md += &crate::proposals::markdown(&run.environment.proposals, "##");
-    md += &crate::load::section(&run.load);
-    md += "\n## Results by workload\n";
-    for w in &analysis.workloads {
-        md += &format!("\n### {}\n\n", w.run.workload_heading());
-        md += &body(&w.run, w, analysis, "####");
-    }
-    md += &footer(run);
-    md
-}
-
-/// Time per call against size for every kernel measured at several sizes: tables, fit, chart.
-fn sweep_section(analysis: &Analysis) -> String {
-    let sweeps = &analysis.sweeps;
-    if sweeps.is_empty() {
-        return String::new();
-    }
-    let mut md = String::from(
-        "\n## Scaling with input size\n\nMedian warm time per call at each size. Scaling: slope of a \
-         least-squares line through log(time) against log(size), so n^1 is linear and n^2 quadratic, with \
-         its R². Work > overhead from size: the size at which a call costs twice what it costs at the \
-         smallest size (interpolated on log axes); the smallest size's time bounds the fixed cost of a call \
-         from above, so from there on the size-dependent work is most of each call.\n",
-    );
-    for sweep in sweeps {
-        md += &format!("\n### `{}`\n\n", sweep.kernel);
-        md += &draw(&rows::sweep(sweep), ASCII_MARKDOWN);
-        md += "\n\nRatio to native at each size (the headline ratio of each size's own run):\n\n";
-        md += &draw(&rows::sweep_ratios(sweep), ASCII_MARKDOWN);
-        md += &format!(
-            "\n\n![{}: time per call against size]({})\n",
-            sweep.kernel,
-            sweep_file_name(&sweep.kernel)
-        );
-    }
-    md
-}
-
-/// Each workload's winner per scenario, then break-even per workload.
-fn choosing_across(run: &Run, analysis: &Analysis) -> String {
-    let workloads = &analysis.workloads;
-    let scenarios = first_seen(
-        workloads
-            .iter()
-            .flat_map(|w| &w.choices)
-            .map(|c| c.scenario),
-    );
-    if scenarios.is_empty() {
-        return String::new();
-    }
-    let mut md = String::from(
-        "\n## Choosing a runtime\n\nFor each workload, the runtime that wins each plugin-host scenario \
-         in this run and how many times better it is than the next runtime (a runtime ties the best when its figure is within 0.5% of it or their 95% intervals overlap). \
-         What each scenario measures, and the figures behind every pick, are in the workload's own section below.\n\n",
-    );
-    md += &situation_answers(&analysis.situations, &crate::load::situations(&run.load));
-    md += &draw(&rows::choices_across(workloads, &scenarios), ASCII_MARKDOWN);
-    md.push('\n');
-    md += &break_evens_across(workloads);
-    md
-}
-
-/// The situations this run answers, one line each, before the table of every workload.
-fn situation_answers(answers: &[(Situation, usize, Choice)], under_load: &[String]) -> String {
+/// The situations this run answers, one line each.
+pub(super) fn situation_answers(
+    answers: &[(Situation, usize, Choice)],
+    under_load: &[String],
+) -> String {
     if answers.is_empty() && under_load.is_empty() {
         return String::new();
     }
@@ -219,38 +58,11 @@ fn situation_answers(answers: &[(Situation, usize, Choice)], under_load: &[Strin
             c.measure
         );
     }
-    md += &under_load.concat();
-    md + "\nEvery workload, every scenario:\n\n"
-}
-
-/// Break-even per workload against each workload's runtime ready soonest.
-fn break_evens_across(workloads: &[Workload]) -> String {
-    let evens: Vec<(&Run, &str, &[Overtake])> = workloads
-        .iter()
-        .filter_map(|w| {
-            let (reference, overtakes) = w.break_even.as_ref()?;
-            Some((&w.run, reference.as_str(), overtakes.as_slice()))
-        })
-        .collect();
-    if evens.is_empty() {
-        return String::new();
-    }
-    let runtimes = first_seen(
-        evens
-            .iter()
-            .flat_map(|(_, _, o)| o.iter())
-            .map(|o| o.runtime.as_str()),
-    );
-    format!(
-        "\nBreak-even per workload: against the runtime ready soonest (smallest compile + instantiate, \
-         typically the interpreter), the call from which each other runtime has cost less in total \
-         (compile + instantiate + warm mean per call).\n\n{}\n",
-        draw(&rows::break_evens_across(&evens, &runtimes), ASCII_MARKDOWN)
-    )
+    md + &under_load.concat()
 }
 
 /// Every guard of every runtime: how it is offered and what it costs, or why there is no figure.
-fn sandbox_section(analysis: &Analysis, h: &str) -> String {
+pub(super) fn sandbox_section(analysis: &Analysis, h: &str) -> String {
     if !analysis.guards_measured {
         return String::new();
     }
@@ -265,7 +77,7 @@ fn sandbox_section(analysis: &Analysis, h: &str) -> String {
     md
 }
 
-fn gap_section(analysis: &Analysis, h: &str) -> String {
+pub(super) fn gap_section(analysis: &Analysis, h: &str) -> String {
     let tables = &analysis.gap;
     if tables.is_empty() {
         return String::new();
@@ -319,7 +131,7 @@ fn gap_section(analysis: &Analysis, h: &str) -> String {
 
 /// Sentences, warm calls, phases, memory and choosing a runtime for one (kernel, size);
 /// `h` is the heading level of its sections.
-fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str) -> String {
+pub(super) fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str) -> String {
     let s = &run.settings;
     let base = run.baseline_name();
     let mut md = String::new();
@@ -347,7 +159,7 @@ fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str) -> String 
         )
     };
     md += &format!("Memory layout: {}.\n\n", s.heap_layout.describe());
-    md += &draw(&rows::warm(run, 200), ASCII_MARKDOWN);
+    md += &warm_table(run);
     if s.launches > 1 {
         md += "\n\nMedian per call in each worker launch (samples in brackets); a launch is a fresh \
                    set of worker processes, so differences between columns are differences between processes.\n\n";
@@ -374,9 +186,8 @@ fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str) -> String 
     md
 }
 
-/// Errors, environment, settings and method: once per report.
 /// Each user's module: the exact file, how it was called, how it was checked, who could not host it.
-fn modules_section(run: &Run) -> String {
+pub(super) fn modules_section(run: &Run) -> String {
     let mut md = String::new();
     for m in &run.environment.modules {
         md += &format!(
@@ -408,12 +219,8 @@ fn modules_section(run: &Run) -> String {
     md
 }
 
-fn footer(run: &Run) -> String {
-    errors(run) + &modules_section(run) + &environment(run) + &settings(run) + METHOD
-}
-
 /// Every failed row and failed phase, named.
-fn errors(run: &Run) -> String {
+pub(super) fn errors(run: &Run) -> String {
     let multi = run.is_multi_group();
     let who = |r: &crate::Row| {
         if multi {
@@ -437,11 +244,10 @@ fn errors(run: &Run) -> String {
     format!("\n## Errors\n\n{}\n", lines.join("\n"))
 }
 
-/// The machine, the build, the artifacts loaded and each runtime's crate and configuration.
-fn environment(run: &Run) -> String {
+/// The machine and the build, a line each.
+pub(super) fn machine(run: &Run) -> String {
     let env = &run.environment;
-    let mut md = String::from("\n## Environment\n\n");
-    md += &format!("- CPU: {} ({} cores)\n", env.cpu, env.cores);
+    let mut md = format!("- CPU: {} ({} cores)\n", env.cpu, env.cores);
     md += &format!("- OS: {}\n", env.os);
     md += &format!("- rustc: {}\n", env.rustc);
     md += &format!("- Build profile: {}\n", env.build_profile);
@@ -449,7 +255,13 @@ fn environment(run: &Run) -> String {
         "- Timer overhead: {} per sample\n",
         duration(env.timer_overhead_ns)
     );
-    for a in &env.artifacts {
+    md
+}
+
+/// The machine, the build, the artifacts loaded and each runtime's crate and configuration.
+pub(super) fn environment(run: &Run, h: &str) -> String {
+    let mut md = format!("\n{h} Environment\n\n{}", machine(run));
+    for a in &run.environment.artifacts {
         md += &format!(
             "- Artifact `{}{}{}`: {} bytes, fingerprint `{}`\n",
             a.kernel,
@@ -466,7 +278,7 @@ fn environment(run: &Run) -> String {
 }
 
 /// What was asked for and how sampling went.
-fn settings(run: &Run) -> String {
+pub(super) fn settings(run: &Run) -> String {
     let s = &run.settings;
     let multi = run.is_multi_group();
     let mut md = String::from("\n## Settings\n\n");
@@ -515,7 +327,7 @@ fn settings(run: &Run) -> String {
 }
 
 /// The kernel, size and input of one workload, or how each of several went.
-fn workloads_settings(run: &Run) -> String {
+pub(super) fn workloads_settings(run: &Run) -> String {
     let s = &run.settings;
     if !run.is_multi_group() {
         let g = run.group();
@@ -551,7 +363,7 @@ fn workloads_settings(run: &Run) -> String {
 }
 
 /// How every figure is measured, in brief (docs/method.md has it in full).
-const METHOD: &str = "\n## Method\n\n\
+pub(super) const METHOD: &str = "\n## Method\n\n\
             Each runtime runs in its own worker process. In every round each runtime, native \
             included, takes one warm sample, in a freshly shuffled order. Within a launch the ratio to \
             native is the median of the per-round ratios, so slow drift of the machine cancels and the \
@@ -571,7 +383,7 @@ const METHOD: &str = "\n## Method\n\n\
             ratio (t interval), the unpaired ratio of means and Welch's t-test are in the JSON file.\n";
 
 /// The "Choosing a runtime" section: this run's winner per scenario, then break-even.
-fn choosing(run: &Run, workload: &Workload, h: &str) -> String {
+pub(super) fn choosing(run: &Run, workload: &Workload, h: &str) -> String {
     let picks = &workload.choices;
     if picks.is_empty() {
         return String::new();
@@ -580,10 +392,13 @@ fn choosing(run: &Run, workload: &Workload, h: &str) -> String {
         "\n{h} Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better; a runtime \
          ties the best when its figure is within 0.5% of it or their 95% intervals overlap (the run cannot \
          tell them apart); the margin is to the best runtime that does not tie. Only runtimes without errors \
-         are ranked.\n\n{}\n",
+         are ranked.\n\n{}",
         run.group().kernel,
         run.group().size,
-        draw(&rows::choices(picks), ASCII_MARKDOWN)
+        rows::choice_lines(picks)
+            .iter()
+            .map(|line| format!("- {line}\n"))
+            .collect::<String>()
     );
     if let Some((reference, overtakes)) = &workload.break_even {
         md += &format!(
@@ -597,6 +412,26 @@ fn choosing(run: &Run, workload: &Workload, h: &str) -> String {
     let under_load = crate::load::situations(&run.load);
     if !under_load.is_empty() {
         md += &format!("\nUnder load:\n\n{}", under_load.concat());
+    }
+    md
+}
+
+/// The warm-call table, with each row's notes as a list under it (a notes column made the
+/// table several screens wide).
+fn warm_table(run: &Run) -> String {
+    let mut grid = rows::warm(run, usize::MAX);
+    grid.header.pop();
+    let notes: Vec<String> = grid
+        .rows
+        .iter_mut()
+        .filter_map(|row| {
+            let note = row.pop().filter(|n| !n.is_empty())?;
+            Some(format!("- {}: {note}\n", row[0]))
+        })
+        .collect();
+    let mut md = draw(&grid, ASCII_MARKDOWN);
+    if !notes.is_empty() {
+        md += &format!("\n\nNotes:\n\n{}", notes.concat());
     }
     md
 }
