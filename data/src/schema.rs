@@ -39,7 +39,9 @@ use serde::{Deserialize, Serialize};
 /// the environment's variants in older files, `reports::upgrade`).
 /// 11: `load`, the host under load (`compare --load`): one `plugbench load` file's settings,
 /// rows and tenants per kernel and size; none before.
-pub const SCHEMA_VERSION: u32 = 11;
+/// 12: `environment.activity`, what the machine was doing before and while measuring (other
+/// processes' share of the cores, steal, governor, clock source); none before.
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -99,6 +101,9 @@ pub struct Environment {
     /// wasmtime it embeds): the gap section splits such a runtime's ratio at its engine.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub embedded_engines: Vec<EmbeddedEngine>,
+    /// What the machine was doing before and while measuring (steadiness).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<crate::MachineActivity>,
 }
 
 /// A runtime that runs on another engine, and the configuration that runs that engine

@@ -15,6 +15,7 @@ use crate::model::{RunFile, RuntimeResult};
 use crate::overview::{headline_ratios, RatioPoint};
 use crate::row::{LaunchRatio, PhaseResult, PhaseStats, Row, Run};
 use crate::sandbox::{guard_costs, GuardCost};
+use crate::steadiness::Steadiness;
 use crate::sweep::{sweeps, Sweep};
 use crate::Phase;
 pub use plugbench_data::{headline_ratio, paired, Pairs};
@@ -164,6 +165,9 @@ pub struct Analysis {
     pub gap: Vec<GapTable>,
     /// Each runtime's headline ratio per kernel at its largest size (the chart at a glance).
     pub headline: Vec<RatioPoint>,
+    /// Whether the machine was steady enough for the figures; on an unsteady one, the choices
+    /// tie times within what native's own processes moved.
+    pub steadiness: Steadiness,
 }
 
 /// One (kernel, size): its rows, and the runtime that wins each scenario.
@@ -177,16 +181,25 @@ pub struct Workload {
 impl Analysis {
     pub fn of(run: &Run) -> Self {
         let views = run.views();
+        let steadiness = Steadiness::of(run);
+        let tie = steadiness.tie();
         Analysis {
-            situations: situations(&views),
+            situations: situations(&views)
+                .into_iter()
+                .map(|(s, size, c)| (s, size, c.on_machine(tie)))
+                .collect(),
             workloads: views
                 .into_iter()
                 .map(|run| Workload {
-                    choices: choices(&run),
+                    choices: choices(&run)
+                        .into_iter()
+                        .map(|c| c.on_machine(tie))
+                        .collect(),
                     break_even: break_evens(&run),
                     run,
                 })
                 .collect(),
+            steadiness,
             guard_costs: guard_costs(run),
             guards_measured: crate::sandbox::any_measured(run),
             sweeps: sweeps(run),

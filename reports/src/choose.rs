@@ -81,6 +81,9 @@ pub struct Choice {
     /// Half-width of the 95% interval of each figure in `ranking` (0 where the figure is a
     /// single reading, as memory is).
     pub spread: Vec<f64>,
+    /// Figures within this fraction of the best tie it: [`TIE`], or wider for times measured
+    /// on an unsteady machine ([`Choice::on_machine`]).
+    pub tie: f64,
 }
 
 /// Figures within this fraction of the best are a tie: no winner is named among them.
@@ -91,7 +94,19 @@ impl Choice {
         &self.ranking[0]
     }
 
-    /// The runtimes whose figure ties the best one (the winner first): within [`TIE`] of it,
+    /// The same choice judged on a machine whose times are only good to within `tie`: times
+    /// within it of the best tie (memory figures do not move with the machine's load).
+    pub fn on_machine(self, tie: f64) -> Self {
+        match self.unit {
+            Unit::Nanoseconds => Choice {
+                tie: tie.max(self.tie),
+                ..self
+            },
+            Unit::Kibibytes => self,
+        }
+    }
+
+    /// The runtimes whose figure ties the best one (the winner first): within [`Choice::tie`] of it,
     /// or with a 95% interval that overlaps the best one's, so the run cannot tell them apart.
     pub fn tied(&self) -> Vec<&str> {
         let best = self.ranking[0].1;
@@ -99,7 +114,7 @@ impl Choice {
         self.ranking
             .iter()
             .zip(&self.spread)
-            .take_while(|((_, x), half)| *x <= best * (1.0 + TIE) || x - *half <= best_high)
+            .take_while(|((_, x), half)| *x <= best * (1.0 + self.tie) || x - *half <= best_high)
             .map(|((name, _), _)| name.as_str())
             .collect()
     }
@@ -161,6 +176,7 @@ fn ranked(
         unit: scenario.unit(),
         spread: ranked.iter().map(|r| r.2).collect(),
         ranking: ranked.into_iter().map(|(name, x, _)| (name, x)).collect(),
+        tie: TIE,
     })
 }
 
@@ -297,6 +313,30 @@ pub fn break_evens(run: &Run) -> Option<(String, Vec<Overtake>)> {
 pub(crate) mod tests {
     use super::*;
     use crate::analysis::phase_stats;
+
+    fn choice(unit: Unit) -> Choice {
+        Choice {
+            scenario: Scenario::LongLivedInstance,
+            measure: "",
+            unit,
+            ranking: vec![
+                ("a".into(), 100.0),
+                ("b".into(), 105.0),
+                ("c".into(), 130.0),
+            ],
+            spread: vec![0.0; 3],
+            tie: TIE,
+        }
+    }
+
+    #[test]
+    fn an_unsteady_machine_ties_times_within_its_noise_but_not_memory() {
+        assert_eq!(choice(Unit::Nanoseconds).tied(), ["a"]);
+        let widened = choice(Unit::Nanoseconds).on_machine(0.10);
+        assert_eq!(widened.tied(), ["a", "b"]);
+        assert_eq!(widened.margin(), Some(1.3));
+        assert_eq!(choice(Unit::Kibibytes).on_machine(0.10).tied(), ["a"]);
+    }
     use crate::{Environment, Group, Run, Settings, Status, SCHEMA_VERSION};
 
     const MS: f64 = 1e6;

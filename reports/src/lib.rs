@@ -18,6 +18,7 @@ pub mod proposals;
 mod row;
 mod rows;
 pub mod sandbox;
+pub mod steadiness;
 pub mod sweep;
 pub mod upgrade;
 pub mod write;

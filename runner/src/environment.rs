@@ -27,6 +27,8 @@ pub fn collect() -> Environment {
         timer_overhead_ns: timer_overhead_ns(),
         modules: Vec::new(),
         proposals: Vec::new(),
+        // Watched over the measurement itself (`machine::watch`), not here.
+        activity: None,
         artifacts: artifacts(),
         sandbox: declarations
             .sandbox_support()

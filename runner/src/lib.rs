@@ -12,6 +12,7 @@ pub mod fuzz;
 pub mod interrupt;
 pub mod layout;
 pub mod load;
+pub mod machine;
 pub mod measure;
 pub mod memory;
 pub mod module;

@@ -17,7 +17,7 @@ use runner::fault::parse_assignment;
 use runner::load::{self, LoadCommand};
 use runner::measure::Plan;
 use runner::workload::Groups;
-use runner::{environment, fuzz, interrupt, module, proposals};
+use runner::{environment, fuzz, interrupt, machine, module, proposals};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -178,6 +178,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         })
         .collect();
     interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
+    let watch = machine::watch(machine::LOOK);
     let mut run = compare::run_groups(&groups, environment)?;
     for command in &loads {
         if run.interrupted || interrupt::requested() {
@@ -186,6 +187,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         }
         run.load.push(load::run(command)?);
     }
+    run.environment.activity = Some(watch.finish());
     run.interrupted |= interrupt::requested();
     let run = analyze(run);
     let analysis = Analysis::of(&run);

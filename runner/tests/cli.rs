@@ -160,7 +160,18 @@ fn compare_writes_every_report_with_every_runtime_verified() {
     );
     assert!(result(&run, "wasmi")["memory"]["artifact_bytes"].is_null());
 
+    // What the machine was doing around the measurement, and the verdict first in the report.
+    let activity = &run["environment"]["activity"];
+    for share in ["busy_before", "others_during", "steal_during"] {
+        let x = activity[share]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{share}: {activity}"));
+        assert!((0.0..=1.0).contains(&x), "{share} {x}");
+    }
+    assert!(run["derived"]["steadiness"]["verdict"].is_string());
     let md = read_report(&dir.path().join("report.md"));
+    let verdict = md.find("**Machine: ").expect("a steadiness verdict");
+    assert!(verdict < md.find("## Warm calls").unwrap());
     for section in [
         "## Warm calls",
         "## Phases",

@@ -4,6 +4,7 @@ use super::Exporter;
 use crate::analysis::Analysis;
 use crate::choose::{Choice, Overtake};
 use crate::sandbox::GuardCost;
+use crate::steadiness::Steadiness;
 use crate::sweep::Sweep;
 use crate::Run;
 
@@ -33,6 +34,8 @@ struct Document<'a> {
 
 #[derive(Serialize)]
 struct Derived<'a> {
+    /// Whether the machine was steady enough for the figures, and why.
+    steadiness: &'a Steadiness,
     /// "Choosing a runtime": each situation this run answers, at its workload's size.
     situations: Vec<Answer<'a>>,
     /// Every scenario's ranking, per measured (kernel, size).
@@ -92,6 +95,7 @@ impl<'a> Verdict<'a> {
 impl<'a> Derived<'a> {
     fn of(analysis: &'a Analysis) -> Self {
         Derived {
+            steadiness: &analysis.steadiness,
             situations: analysis
                 .situations
                 .iter()

@@ -44,7 +44,8 @@ impl Exporter for Table {
             return out
                 + &format!("{} · ", run.workload_title())
                 + &single(run)
-                + &sandbox(analysis);
+                + &sandbox(analysis)
+                + &machine(analysis);
         }
         for workload in &analysis.workloads {
             let view = &workload.run;
@@ -60,7 +61,7 @@ impl Exporter for Table {
             out += &draw(&rows::sweep_ratios(sweep), UTF8_FULL_CONDENSED);
             out += "\n\n";
         }
-        out + &sandbox(analysis)
+        out + &sandbox(analysis) + &machine(analysis)
     }
 }
 
@@ -109,4 +110,10 @@ fn single(run: &Run) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The steadiness verdict, last, where a reader's eye lands when the run ends.
+fn machine(analysis: &Analysis) -> String {
+    let s = &analysis.steadiness;
+    format!("\nMachine: {}. {}\n", s.label(), s.explanation())
 }

@@ -64,7 +64,9 @@ pub fn markdown_files(run: &Run, analysis: &Analysis, name: &str) -> Vec<(String
 }
 
 fn single_workload(run: &Run, analysis: &Analysis) -> String {
-    let mut md = format!("# plugbench: {}\n\n", run.workload_heading());
+    let mut md = format!("# plugbench: {}\n", run.workload_heading());
+    md += &sections::steadiness(analysis);
+    md += "\n";
     md += &sections::interrupted_notice(run);
     if !analysis.headline.is_empty() {
         md += &format!(

@@ -32,6 +32,13 @@ pub(super) fn anchor(title: &str) -> String {
         .collect()
 }
 
+/// Whether the machine was steady enough for the figures: the report's first words after its
+/// title.
+pub(super) fn steadiness(analysis: &Analysis) -> String {
+    let s = &analysis.steadiness;
+    format!("\n**Machine: {}.** {}\n", s.label(), s.explanation())
+}
+
 /// The situations this run answers, one line each.
 pub(super) fn situation_answers(
     answers: &[(Situation, usize, Choice)],
@@ -182,7 +189,7 @@ pub(super) fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str)
         md += &sandbox_section(analysis, h);
         md += &gap_section(analysis, h);
     }
-    md += &choosing(run, workload, h);
+    md += &choosing(run, workload, &analysis.steadiness.tie_phrase(), h);
     md
 }
 
@@ -383,14 +390,14 @@ pub(super) const METHOD: &str = "\n## Method\n\n\
             ratio (t interval), the unpaired ratio of means and Welch's t-test are in the JSON file.\n";
 
 /// The "Choosing a runtime" section: this run's winner per scenario, then break-even.
-pub(super) fn choosing(run: &Run, workload: &Workload, h: &str) -> String {
+pub(super) fn choosing(run: &Run, workload: &Workload, tie: &str, h: &str) -> String {
     let picks = &workload.choices;
     if picks.is_empty() {
         return String::new();
     }
     let mut md = format!(
         "\n{h} Choosing a runtime\n\nFrom this run's measurements (kernel `{}`, size {}); lower is better; a runtime \
-         ties the best when its figure is within 0.5% of it or their 95% intervals overlap (the run cannot \
+         ties the best when its figure is within {tie} or their 95% intervals overlap (the run cannot \
          tell them apart); the margin is to the best runtime that does not tie. Only runtimes without errors \
          are ranked.\n\n{}",
         run.group().kernel,

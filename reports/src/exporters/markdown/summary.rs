@@ -16,6 +16,7 @@ use crate::Run;
 
 pub(super) fn summary(run: &Run, analysis: &Analysis, pages: &[Page], stem: &str) -> String {
     let mut md = heading(run, analysis);
+    md += &sections::steadiness(analysis);
     md += &sections::interrupted_notice(run);
     md += &contents(run, analysis);
     md += &answers(run, analysis);
@@ -83,8 +84,9 @@ fn answers(run: &Run, analysis: &Analysis) -> String {
     }
     format!(
         "\n## Choosing a runtime\n\nThe runtime that wins each plugin-host situation in this run and how \
-         many times better it is than the next (a runtime ties the best when its figure is within 0.5% \
-         of it or their 95% intervals overlap).\n\n{}",
+         many times better it is than the next (a runtime ties the best when its figure is within {} \
+         or their 95% intervals overlap).\n\n{}",
+        analysis.steadiness.tie_phrase(),
         sections::situation_answers(&analysis.situations, &under_load)
     )
 }
@@ -118,11 +120,12 @@ fn scenarios(analysis: &Analysis, pages: &[Page], stem: &str) -> String {
     if all.is_empty() {
         return String::new();
     }
-    let mut md = String::from(
+    let mut md = format!(
         "\n## Every workload, every scenario\n\nEach scenario's best runtime at each size; \"+N\": \
-         N more runtimes tie with it (within 0.5% or 95% intervals overlapping), named on the \
+         N more runtimes tie with it (within {} or 95% intervals overlapping), named on the \
          kernel's page with the figures behind every pick; in brackets, how many times better it \
          is than the best runtime that does not tie.\n",
+        analysis.steadiness.tie_phrase()
     );
     for (kernel, workloads) in workloads_by_kernel(analysis) {
         md += &format!(
