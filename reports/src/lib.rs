@@ -13,6 +13,7 @@ mod load_chart;
 mod load_csv;
 mod load_guards;
 mod load_situations;
+pub mod merge;
 pub mod overview;
 pub mod proposals;
 mod row;

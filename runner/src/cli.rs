@@ -61,6 +61,11 @@ plugbench inspect my-plugin.wasm")]
     Report(ReportArgs),
     /// Compare two saved results files: per runtime and phase, did the time change significantly?
     Diff { old: PathBuf, new: PathBuf },
+    /// Runs of the same workloads on several machines in one report: each runtime's ratio on
+    /// each machine, and whether the ranking and the choices hold across them.
+    #[command(after_help = "Examples:\n  \
+plugbench merge x86.json arm.json laptop.json --markdown machines.md")]
+    Merge(MergeArgs),
     /// Differential fuzzing: generated and broken modules on every runtime, answers compared.
     #[command(after_help = "Examples:\n  \
 plugbench fuzz --modules 1000 --seed 1\n  \
@@ -268,6 +273,15 @@ pub struct ReportArgs {
     /// Write the re-analysed results as JSON.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Results files written by `compare --json`, one per machine (two or more).
+    #[arg(required = true, num_args = 2..)]
+    pub runs: Vec<PathBuf>,
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -7,11 +7,14 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use plugbench_data::{HeapLayout, ModuleShape, Proposal, Support};
+use reports::merge::MachineRun;
 use reports::write::{read_run, write_atomic};
 use reports::{analyze, markdown_files, Analysis, Csv, Exporter, Json, Run, Table};
 use runner::catalog::catalog;
 use runner::checks;
-use runner::cli::{Cli, Command, CompareArgs, FeaturesArgs, FuzzArgs, LoadArgs, ReportArgs};
+use runner::cli::{
+    Cli, Command, CompareArgs, FeaturesArgs, FuzzArgs, LoadArgs, MergeArgs, ReportArgs,
+};
 use runner::compare::{self, CompareOptions};
 use runner::fault::parse_assignment;
 use runner::load::{self, LoadCommand};
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         }
         Command::Report(args) => report_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Diff { old, new } => diff_cmd(&old, &new).map(|_| ExitCode::SUCCESS),
+        Command::Merge(args) => merge_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Fuzz(args) => fuzz_cmd(args),
         Command::Features(args) => features_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Load(args) => load_cmd(*args),
@@ -603,6 +607,31 @@ fn report_cmd(args: ReportArgs) -> Result<()> {
             csv: args.csv.as_ref(),
         },
     )
+}
+
+fn merge_cmd(args: MergeArgs) -> Result<()> {
+    let runs = args
+        .runs
+        .iter()
+        .map(|path| {
+            let run = analyze(read_run(path)?);
+            Ok(MachineRun::new(path.display().to_string(), run))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let differences = reports::merge::differences(&runs);
+    if !differences.is_empty() {
+        bail!(
+            "these runs did not measure the same thing, so their figures do not compare:\n  - {}",
+            differences.join("\n  - ")
+        );
+    }
+    print!("{}", reports::merge::terminal(&runs));
+    let files = args
+        .markdown
+        .into_iter()
+        .map(|path| (path, Ok(reports::merge::markdown(&runs))))
+        .collect();
+    write_files(files)
 }
 
 fn diff_cmd(old: &Path, new: &Path) -> Result<()> {

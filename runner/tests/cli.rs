@@ -907,3 +907,76 @@ fn features_probes_each_proposal_on_each_runtime() {
         "{report}"
     );
 }
+
+/// Two machines' runs of the same workloads side by side; runs of other workloads or other
+/// engine versions refused, naming the difference.
+#[test]
+fn merge_puts_machines_side_by_side_and_refuses_runs_that_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    quick_compare(
+        d,
+        &[
+            "--runtime",
+            "wasmtime",
+            "--runtime",
+            "wasmi",
+            "--kernel",
+            "echo",
+            "--kernel",
+            "webhook",
+            "--budget",
+            "3",
+        ],
+    )
+    .success();
+    // The second machine: the same run, as if measured on another CPU with other ratios.
+    let mut other = read_json(&d.join("run.json"));
+    other["environment"]["cpu"] = "Arm Neoverse-N1".into();
+    other["environment"]["cores"] = 4.into();
+    let write = |name: &str, run: &serde_json::Value| {
+        let path = d.join(name);
+        std::fs::write(&path, serde_json::to_string(run).unwrap()).unwrap();
+        path
+    };
+    let arm = write("arm.json", &other);
+    let out = plugbench()
+        .arg("merge")
+        .arg(d.join("run.json"))
+        .arg(&arm)
+        .arg("--markdown")
+        .arg(d.join("machines.md"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let md = std::fs::read_to_string(d.join("machines.md")).unwrap();
+    for text in [&stdout, &md] {
+        assert!(text.contains("2: Arm Neoverse-N1 (4 cores)"), "{text}");
+        assert!(text.contains("`webhook` at size 300"), "{text}");
+        // The same figures on both: the ranking and every answer hold.
+        assert!(text.contains("The ranking holds"), "{text}");
+        assert!(text.contains("yes: "), "{text}");
+    }
+    let wasmtime_row = md.lines().find(|l| l.starts_with("| wasmtime ")).unwrap();
+    assert_eq!(wasmtime_row.matches("x [").count(), 2, "{wasmtime_row}");
+
+    // Other workloads, another engine version: refused, each difference named.
+    let mut differs = other.clone();
+    let groups = differs["groups"].as_array_mut().unwrap();
+    groups.retain(|g| g["kernel"] != "echo");
+    let results = differs["results"].as_array_mut().unwrap();
+    results.retain(|r| r["kernel"] != "echo");
+    for r in results.iter_mut().filter(|r| r["runtime"] == "wasmi") {
+        r["crate_version"] = "1.0.0".into();
+    }
+    let differs = write("differs.json", &differs);
+    plugbench()
+        .arg("merge")
+        .arg(d.join("run.json"))
+        .arg(&differs)
+        .assert()
+        .failure()
+        .stderr(contains("did not measure `echo` at size 300"))
+        .stderr(contains("wasmi is wasmi 2.0.0"))
+        .stderr(contains("1.0.0"));
+}
