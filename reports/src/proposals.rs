@@ -2,15 +2,31 @@
 //! which refused it at compile, and which did anything else (a wrong result, a trap, a crash),
 //! in the terminal and in markdown.
 
-use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
 use plugbench_data::{Proposal, ProposalSupport, Support};
 
-use crate::exporters::table::{draw, draw_within};
+use crate::exporters::table::draw_within;
 use crate::first_seen;
 use crate::rows::Grid;
 
 /// One row per proposal: who runs it, who rejects it, who does anything else (each with its
 /// label). A column naming every runtime says so in two words.
+/// The table as a line per proposal (its cells name runtimes, too many for a table's width).
+fn list(grid: &Grid) -> String {
+    grid.rows
+        .iter()
+        .map(|row| {
+            let parts: Vec<String> = grid.header[1..]
+                .iter()
+                .zip(&row[1..])
+                .filter(|(_, cell)| *cell != "-")
+                .map(|(title, cell)| format!("{}: {cell}", title.to_lowercase()))
+                .collect();
+            format!("- **{}**: {}\n", row[0], parts.join("; "))
+        })
+        .collect()
+}
+
 fn grid(table: &[ProposalSupport]) -> Grid {
     let runtimes = first_seen(table.iter().map(|s| s.runtime.as_str()));
     let probed: Vec<&str> = runtimes
@@ -121,8 +137,7 @@ pub fn markdown(table: &[ProposalSupport], h: &str) -> String {
          list`: each engine's defaults), in a worker process of its own. A proposal an engine \
          has behind a setting it does not turn on by default shows as rejected.\n\n"
     );
-    md += &draw(&grid(table), ASCII_MARKDOWN);
-    md.push('\n');
+    md += &list(&grid(table));
     for line in not_probed(table) {
         md += &format!("\nNot probed: {line}.\n");
     }

@@ -79,7 +79,12 @@ pub(super) fn sandbox_section(analysis: &Analysis, h: &str) -> String {
          ratio is paired by round like the ratio to native; compile is a ratio of means. Fuel is never exhausted \
          and deadlines never reached here, so what is measured is the bookkeeping every call pays.\n\n"
     );
-    md += &draw(&rows::sandbox(&analysis.guard_costs), ASCII_MARKDOWN);
+    md += &table_with_list(
+        rows::sandbox(&analysis.guard_costs),
+        2,
+        2,
+        "How each guard is offered",
+    );
     md.push('\n');
     md
 }
@@ -130,7 +135,8 @@ pub(super) fn gap_section(analysis: &Analysis, h: &str) -> String {
             show(&t.library),
             show(&t.library_scalar)
         );
-        md += &draw(&rows::gap(t), ASCII_MARKDOWN);
+        // The native builds, the SIMD guest, then one module for every kernel and the engine.
+        md += &split_table(rows::gap(t), &[5, 7]);
         md.push('\n');
     }
     md
@@ -279,7 +285,7 @@ pub(super) fn environment(run: &Run, h: &str) -> String {
         );
     }
     md += "\n";
-    md += &draw(&rows::runtimes(run), ASCII_MARKDOWN);
+    md += &table_with_list(rows::runtimes(run), 4, 1, "Configuration");
     md.push('\n');
     md
 }
@@ -426,19 +432,54 @@ pub(super) fn choosing(run: &Run, workload: &Workload, tie: &str, h: &str) -> St
 /// The warm-call table, with each row's notes as a list under it (a notes column made the
 /// table several screens wide).
 fn warm_table(run: &Run) -> String {
-    let mut grid = rows::warm(run, usize::MAX);
-    grid.header.pop();
-    let notes: Vec<String> = grid
+    let grid = rows::warm(run, usize::MAX);
+    let notes = grid.header.len() - 1;
+    table_with_list(grid, notes, 1, "Notes")
+}
+
+/// A table with its long-text `column` moved under it as a list, each item named by the row's
+/// first `key` cells (empty cells left out): one column of sentences made a table wider than
+/// any screen.
+fn table_with_list(mut grid: rows::Grid, column: usize, key: usize, title: &str) -> String {
+    grid.header.remove(column);
+    let items: Vec<String> = grid
         .rows
         .iter_mut()
         .filter_map(|row| {
-            let note = row.pop().filter(|n| !n.is_empty())?;
-            Some(format!("- {}: {note}\n", row[0]))
+            let text = row.remove(column);
+            (!text.is_empty()).then(|| format!("- {}: {text}\n", row[..key].join(", ")))
         })
         .collect();
     let mut md = draw(&grid, ASCII_MARKDOWN);
-    if !notes.is_empty() {
-        md += &format!("\n\nNotes:\n\n{}", notes.concat());
+    if !items.is_empty() {
+        md += &format!("\n\n{title}:\n\n{}", items.concat());
     }
     md
+}
+
+/// A wide table as several, each with the first column: split before each of `at`.
+fn split_table(grid: rows::Grid, at: &[usize]) -> String {
+    let part = |range: std::ops::Range<usize>| rows::Grid {
+        header: std::iter::once(grid.header[0].clone())
+            .chain(grid.header[range.clone()].iter().cloned())
+            .collect(),
+        rows: grid
+            .rows
+            .iter()
+            .map(|row| {
+                std::iter::once(row[0].clone())
+                    .chain(row[range.clone()].iter().cloned())
+                    .collect()
+            })
+            .collect(),
+    };
+    let bounds: Vec<usize> = std::iter::once(1)
+        .chain(at.iter().copied())
+        .chain(std::iter::once(grid.header.len()))
+        .collect();
+    bounds
+        .windows(2)
+        .map(|w| draw(&part(w[0]..w[1]), ASCII_MARKDOWN))
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
