@@ -610,6 +610,9 @@ fn report_cmd(args: ReportArgs) -> Result<()> {
 }
 
 fn merge_cmd(args: MergeArgs) -> Result<()> {
+    if let Some(path) = &args.markdown {
+        checks::writable(path)?;
+    }
     let runs = args
         .runs
         .iter()
