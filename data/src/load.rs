@@ -87,8 +87,9 @@ pub struct LoadFile {
 }
 
 /// The version of [`LoadFile`]'s layout. 2: the `tenants` host model, `settings.tenants` and
-/// `tenants` (memory and compile time per tenant); files of version 1 read as they are.
-pub const LOAD_SCHEMA_VERSION: u32 = 2;
+/// `tenants` (memory and compile time per tenant); 3: `environment.activity`, what the machine
+/// was doing (`plugbench load` only); files of earlier versions read as they are.
+pub const LOAD_SCHEMA_VERSION: u32 = 3;
 
 /// What keeping many tenants costs one runtime.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

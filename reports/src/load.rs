@@ -19,22 +19,36 @@ pub use crate::load_situations::situations;
 pub fn terminal(file: &LoadFile) -> String {
     let s = &file.settings;
     format!(
-        "Under load: {} at size {}\n{}\n{}\n{}{}",
+        "Under load: {} at size {}\n{}\n{}\n{}{}{}",
         s.kernel,
         s.size,
         table(file, UTF8_FULL_CONDENSED),
         notes(file),
         tenants(file, UTF8_FULL_CONDENSED),
-        load_guards::table(file, UTF8_FULL_CONDENSED)
+        load_guards::table(file, UTF8_FULL_CONDENSED),
+        machine(file).map_or_else(String::new, |m| format!("\n{m}\n"))
     )
+}
+
+/// The machine's verdict, where the file recorded what it was doing (`plugbench load`; inside
+/// `compare`, the comparison's own verdict covers it).
+fn machine(file: &LoadFile) -> Option<String> {
+    let env = &file.environment;
+    env.activity.as_ref()?;
+    let s = crate::steadiness::Steadiness::of_machine(env.activity.clone(), env.cores);
+    Some(format!("Machine: {}. {}", s.label(), s.explanation()))
 }
 
 /// `plugbench load --markdown`: the table with its notes, the tenants' costs, the situations.
 pub fn markdown(file: &LoadFile) -> String {
     let s = &file.settings;
     let answers = situations(std::slice::from_ref(file));
+    let machine = machine(file).map_or_else(String::new, |m| {
+        let (label, rest) = m.split_once(". ").unwrap_or((&m, ""));
+        format!("**{label}.** {rest}\n\n")
+    });
     format!(
-        "## Under load: `{}` at size {}\n\n{}{}{}",
+        "## Under load: `{}` at size {}\n\n{machine}{}{}{}",
         s.kernel,
         s.size,
         answers.join(""),

@@ -132,11 +132,28 @@ pub struct Steadiness {
 impl Steadiness {
     pub fn of(run: &Run) -> Self {
         let (native_processes, native_launches, judged_workloads) = native_spreads(run);
-        let activity = run.environment.activity.clone();
+        Self::judge(
+            run.environment.activity.clone(),
+            run.environment.cores,
+            (native_processes, native_launches, judged_workloads),
+        )
+    }
+
+    /// The machine alone, where no native baseline ran in several processes (`plugbench
+    /// load`, whose native serves events like any runtime).
+    pub fn of_machine(activity: Option<MachineActivity>, cores: usize) -> Self {
+        Self::judge(activity, cores, (None, None, 0))
+    }
+
+    fn judge(
+        activity: Option<MachineActivity>,
+        cores: usize,
+        (native_processes, native_launches, judged_workloads): (Option<f64>, Option<f64>, usize),
+    ) -> Self {
         let mut findings = Vec::new();
         if let Some(a) = &activity {
             let over = |x: Option<f64>, limit: f64| x.filter(|&x| x > limit);
-            let no_free_core = free_core_limit(run.environment.cores);
+            let no_free_core = free_core_limit(cores);
             findings.extend(over(a.busy_before, no_free_core).map(Finding::OthersBefore));
             findings.extend(over(a.steal_before, STEAL_LIMIT).map(Finding::StealBefore));
             findings.extend(over(a.others_during, no_free_core).map(Finding::OthersDuring));

@@ -46,7 +46,9 @@ fn main() -> ExitCode {
 /// `plugbench load`: the table, the JSON file; exit code 3 when a row failed.
 fn load_cmd(args: LoadArgs) -> Result<ExitCode> {
     let command = LoadCommand::from_args(args)?;
-    let file = load::run(&command)?;
+    let watch = machine::watch(machine::LOOK);
+    let mut file = load::run(&command)?;
+    file.environment.activity = Some(watch.finish());
     print!("{}", reports::load::terminal(&file));
     let mut files = Vec::new();
     if let Some(path) = &command.json {
