@@ -389,7 +389,9 @@ fn guards_serve_events_under_load_and_their_cost_is_reported() {
         assert!(row["checked"].as_u64().unwrap() > 0, "{row}");
     }
     // What the machine was doing, and the verdict on it first in the report.
-    let others = file["environment"]["activity"]["others_during"].as_f64().unwrap();
+    let others = file["environment"]["activity"]["others_during"]
+        .as_f64()
+        .unwrap();
     assert!((0.0..=1.0).contains(&others), "{others}");
     assert_eq!(file["schema"], 3);
     let report = std::fs::read_to_string(dir.path().join("load.md")).unwrap();
