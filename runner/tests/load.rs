@@ -144,6 +144,23 @@ fn a_stalled_event_shows_in_the_tail_at_a_fixed_rate() {
     assert!(tail.max_ns >= pause.as_nanos() as f64, "{tail:?}");
 }
 
+/// A short schedule on 1 and 2 threads: one worker launch of two rounds, samples of `sample`
+/// and `open_sample` seconds.
+fn one_launch_of_two_rounds<'a>(sample: &'a str, open_sample: &'a str) -> [&'a str; 10] {
+    [
+        "--threads",
+        "1,2",
+        "--launches",
+        "1",
+        "--rounds",
+        "2",
+        "--sample",
+        sample,
+        "--open-sample",
+        open_sample,
+    ]
+}
+
 /// A short run of the command on two runtimes: every row verified, the JSON written.
 fn quick_load(dir: &std::path::Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     plugbench()
@@ -258,17 +275,8 @@ fn a_users_module_serves_events_in_every_host_model() {
     std::fs::write(&module, wat::parse_str(common::FIB).unwrap()).unwrap();
     plugbench()
         .args(["load", "--runtime", "wasmtime", "--runtime", "wasmi"])
-        .args([
-            "--threads",
-            "1,2",
-            "--launches",
-            "1",
-            "--rounds",
-            "2",
-            "--sample",
-            "0.05",
-        ])
-        .args(["--open-sample", "0.1", "--tenants", "3", "--module"])
+        .args(one_launch_of_two_rounds("0.05", "0.1"))
+        .args(["--tenants", "3", "--module"])
         .arg(&module)
         .args(["--invoke", "fib", "--arg", "40", "--json"])
         .arg(dir.path().join("load.json"))
@@ -361,17 +369,8 @@ fn guards_serve_events_under_load_and_their_cost_is_reported() {
             "--model",
             "pooled",
         ])
-        .args([
-            "--threads",
-            "1,2",
-            "--launches",
-            "1",
-            "--rounds",
-            "2",
-            "--sample",
-            "0.03",
-        ])
-        .args(["--open-sample", "0.05", "--json"])
+        .args(one_launch_of_two_rounds("0.03", "0.05"))
+        .arg("--json")
         .arg(dir.path().join("load.json"))
         .arg("--markdown")
         .arg(dir.path().join("load.md"))
