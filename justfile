@@ -30,7 +30,7 @@ compare-seed *ARGS:
 
 # Differential fuzzing of every runtime: 10,000 modules (docs/fuzzing.md).
 fuzz *ARGS:
-    bash scripts/install-llvm
+    bash scripts/install-packages
     cargo build --release --locked -p runner --features wasmer-llvm
     ./target/release/plugbench fuzz --modules 10000 --json results/fuzz.json --markdown results/fuzz.md {{ARGS}}
 
@@ -38,7 +38,7 @@ fuzz *ARGS:
 # 100,000 modules through inspect's readers, the call planner and every runtime
 # (docs/fuzzing.md, "Every proposal").
 fuzz-proposals *ARGS:
-    bash scripts/install-llvm
+    bash scripts/install-packages
     cargo build --release --locked -p runner --features wasmer-llvm
     ./target/release/plugbench fuzz --all-proposals --modules 100000 --json results/fuzz-proposals.json --markdown results/fuzz-proposals.md --out results/fuzz-proposals {{ARGS}}
 
@@ -51,7 +51,7 @@ example *ARGS:
 
 # The test suite, exactly as CI runs it.
 test:
-    bash scripts/install-llvm
+    bash scripts/install-packages
     cargo test --release --workspace --locked --features runner/wasmer-llvm
 
 # Rebuild the reports from the last saved run without measuring again.

@@ -7,6 +7,7 @@
 mod answer;
 mod guard;
 mod guest_build;
+mod instructions;
 mod layout;
 pub mod load;
 mod machine;
@@ -24,6 +25,7 @@ mod words;
 pub use answer::{Answer, Excerpt};
 pub use guard::{Guard, GuardSupport};
 pub use guest_build::GuestBuild;
+pub use instructions::{InstructionRow, InstructionRun, LaunchCount, Measure};
 pub use layout::{HeapLayout, HEAP_OFFSET_SPAN, HEAP_OFFSET_STEP};
 pub use machine::MachineActivity;
 pub use native_build::NativeBuild;

@@ -41,7 +41,9 @@ use serde::{Deserialize, Serialize};
 /// rows and tenants per kernel and size; none before.
 /// 12: `environment.activity`, what the machine was doing before and while measuring (other
 /// processes' share of the cores, steal, governor, clock source); none before.
-pub const SCHEMA_VERSION: u32 = 12;
+/// 13: `instructions`, the instruction counts (`compare --measure instructions`); none before.
+/// A run that counted instructions only has no `results`.
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -63,6 +65,9 @@ pub struct RunFile<R = RuntimeResult> {
     /// The host under load (`compare --load`), one measurement per kernel and size.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub load: Vec<crate::load::LoadFile>,
+    /// Instruction counts (`compare --measure instructions`), every workload's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<crate::InstructionRun>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -392,6 +397,7 @@ impl<R> RunFile<R> {
             groups: self.groups,
             results: self.results.into_iter().map(row).collect(),
             load: self.load,
+            instructions: self.instructions,
         }
     }
 }
@@ -467,8 +473,9 @@ impl<R: AsRef<RuntimeResult> + Clone> RunFile<R> {
                 })
                 .cloned()
                 .collect(),
-            // Under load is the run's, not a workload's: its own section.
+            // Under load and the counts are the run's, not a workload's: sections of their own.
             load: Vec::new(),
+            instructions: None,
         }
     }
 

@@ -17,6 +17,8 @@ pub enum StopReason {
     BaselineFailed,
     /// SIGINT or SIGTERM.
     Interrupted,
+    /// Nothing was timed: only instructions were counted (`--measure instructions`).
+    NotTimed,
 }
 
 // The names are the sentences files have always carried, so older files still read.
@@ -27,6 +29,7 @@ named!("stop reason", StopReason {
     NoRuntimeLeft => "no runtime left to measure",
     BaselineFailed => "the baseline failed",
     Interrupted => "interrupted",
+    NotTimed => "not timed (instructions counted only)",
 } aliases {
     // Written until the baseline could be a runtime (schema 3).
     "the native baseline failed" => BaselineFailed,

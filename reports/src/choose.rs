@@ -399,6 +399,7 @@ pub(crate) mod tests {
             }],
             results: all,
             load: Vec::new(),
+            instructions: None,
         }
     }
 

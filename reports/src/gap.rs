@@ -219,6 +219,7 @@ mod tests {
             groups: shell.groups,
             results,
             load: Vec::new(),
+            instructions: None,
         });
         let rows = &gap_tables(&run)[0].rows;
         let row = |name: &str| rows.iter().find(|r| r.runtime == name).unwrap();

@@ -8,6 +8,7 @@ pub mod diff;
 pub mod exporters;
 pub mod format;
 pub mod gap;
+pub mod instructions;
 pub mod load;
 mod load_chart;
 mod load_csv;

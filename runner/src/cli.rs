@@ -228,6 +228,21 @@ pub struct CompareArgs {
     /// Distinct modules in the `tenants` model of `--load`.
     #[arg(long, value_name = "T", default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=100_000), help_heading = "Under load")]
     pub load_tenants: u32,
+    /// What to measure, comma-separated: `time` (the default), `instructions` (each runtime's
+    /// warm call, compile, instantiate and first call counted under valgrind's callgrind: counts
+    /// do not move with a busy machine, but they are not time), or `time,instructions`.
+    #[arg(
+        long,
+        value_name = "WHAT",
+        value_delimiter = ',',
+        default_value = "time",
+        help_heading = "Instruction counts"
+    )]
+    pub measure: Vec<plugbench_data::Measure>,
+    /// Worker processes counted per runtime with `--measure instructions`, each with its own
+    /// memory layout: the counts' spread between them is their uncertainty.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=20), help_heading = "Instruction counts")]
+    pub count_launches: u32,
     #[command(flatten)]
     pub module: ModuleArgs,
     /// The runtime every ratio is relative to (default: the fastest, named in the report).

@@ -172,6 +172,25 @@ pub fn run_groups(groups: &[CompareOptions], environment: Environment) -> Result
     Ok(merged)
 }
 
+/// The results file of workloads that were not timed (only their instructions are counted):
+/// each workload and the settings, no rows.
+pub fn untimed(groups: &[CompareOptions], environment: Environment) -> Result<RunFile> {
+    let views = groups
+        .iter()
+        .map(|opts| {
+            let outcome = Outcome {
+                results: Vec::new(),
+                answer: None,
+                rounds: 0,
+                stop_reason: plugbench_data::StopReason::NotTimed,
+                elapsed: Duration::ZERO,
+            };
+            assemble(opts, environment.clone(), outcome, Vec::new())
+        })
+        .collect();
+    RunFile::merge(views).context("no workload selected")
+}
+
 pub fn run(
     opts: &CompareOptions,
     environment: Environment,
@@ -202,6 +221,7 @@ pub fn run(
             fault: opts.faults.get(runtime).cloned(),
             timeout: opts.phase_timeout,
             heap_layout: opts.heap_layout,
+            wrapper: None,
         };
         match ProcessSubject::spawn(cmd) {
             Ok(s) => subjects.push(Box::new(s)),
@@ -285,5 +305,6 @@ pub fn assemble(
         }],
         results,
         load: Vec::new(),
+        instructions: None,
     }
 }

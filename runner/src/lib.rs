@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod checks;
 pub mod cli;
 pub mod compare;
+pub mod count;
 pub mod environment;
 pub mod failure;
 pub mod fault;

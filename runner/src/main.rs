@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use plugbench_data::{HeapLayout, ModuleShape, Proposal, Support};
+use plugbench_data::{HeapLayout, Measure, ModuleShape, Proposal, Support};
 use reports::merge::MachineRun;
 use reports::write::{read_run, write_atomic};
 use reports::{analyze, markdown_files, Analysis, Csv, Exporter, Json, Run, Table};
@@ -20,7 +20,7 @@ use runner::fault::parse_assignment;
 use runner::load::{self, LoadCommand};
 use runner::measure::Plan;
 use runner::workload::Groups;
-use runner::{environment, fuzz, interrupt, machine, module, proposals};
+use runner::{count, environment, fuzz, interrupt, machine, module, proposals};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -72,12 +72,13 @@ fn load_cmd(args: LoadArgs) -> Result<ExitCode> {
     })
 }
 
-/// `results.csv` → `results-load.csv`.
-fn load_csv_path(csv: &Path) -> PathBuf {
+/// `results.csv` → `results-<what>.csv` (`-load`, `-instructions`): a table with columns of its
+/// own beside the first.
+fn beside(csv: &Path, what: &str) -> PathBuf {
     let stem = csv
         .file_stem()
         .map_or("results".into(), |s| s.to_string_lossy());
-    csv.with_file_name(format!("{stem}-load.csv"))
+    csv.with_file_name(format!("{stem}-{what}.csv"))
 }
 
 /// Writes every file, all of them even if one fails, and reports each failure.
@@ -115,7 +116,11 @@ fn export(run: &Run, analysis: &Analysis, to: Exports) -> Result<()> {
         .collect();
     // The load rows have columns of their own: a second CSV beside the first.
     if let Some(csv) = to.csv.filter(|_| !run.load.is_empty()) {
-        files.push((load_csv_path(csv), Ok(reports::load::csv(&run.load))));
+        files.push((beside(csv, "load"), Ok(reports::load::csv(&run.load))));
+    }
+    if let Some(csv) = to.csv.filter(|_| run.instructions.is_some()) {
+        let path = beside(csv, "instructions");
+        files.push((path, Ok(reports::instructions::csv(run))));
     }
     if let Some(markdown) = to.markdown {
         let dir = markdown.parent().unwrap_or(Path::new("."));
@@ -138,6 +143,10 @@ fn export(run: &Run, analysis: &Analysis, to: Exports) -> Result<()> {
 }
 
 fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
+    let counting = args.measure.contains(&Measure::Instructions);
+    if counting {
+        count::valgrind_version()?;
+    }
     let kernels = compare::select_kernels(&args.kernels)?;
     let mut sizes: Vec<usize> = args.sizes.iter().map(|&s| s as usize).collect();
     sizes.sort_unstable();
@@ -185,7 +194,20 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         .collect();
     interrupt::install().context("install the SIGINT/SIGTERM handlers")?;
     let watch = machine::watch(machine::LOOK);
-    let mut run = compare::run_groups(&groups, environment)?;
+    let mut run = if args.measure.contains(&Measure::Time) {
+        compare::run_groups(&groups, environment)?
+    } else {
+        compare::untimed(&groups, environment)?
+    };
+    if counting && !run.interrupted {
+        run.instructions = Some(count::count(
+            &groups
+                .iter()
+                .map(|g| (g.workload.clone(), g.runtimes.clone()))
+                .collect::<Vec<_>>(),
+            &count_plan(&args, &faults),
+        )?);
+    }
     for command in &loads {
         if run.interrupted || interrupt::requested() {
             run.interrupted = true;
@@ -197,10 +219,7 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     run.interrupted |= interrupt::requested();
     let run = analyze(run);
     let analysis = Analysis::of(&run);
-    print!("{}", Table.render_with(&run, &analysis));
-    for file in &run.load {
-        print!("{}", reports::load::terminal(file));
-    }
+    print_terminal(&run, &analysis);
     export(
         &run,
         &analysis,
@@ -228,6 +247,18 @@ fn probe_proposals(
     }
     eprintln!("probing which proposals {} runtime(s) run", runtimes.len());
     proposals::measure(&runtimes, Proposal::ALL, timeout)
+}
+
+/// How every workload's instructions are counted, from the command line.
+fn count_plan(args: &CompareArgs, faults: &BTreeMap<String, String>) -> count::CountPlan {
+    count::CountPlan {
+        launches: args.count_launches as usize,
+        timeout: Duration::from_secs_f64(args.phase_timeout),
+        heap_layout: args
+            .heap_offset
+            .map_or(HeapLayout::Random, HeapLayout::Fixed),
+        faults: faults.clone(),
+    }
 }
 
 /// How every workload is sampled, from the command line.
@@ -271,6 +302,15 @@ fn exit_code(run: &Run) -> ExitCode {
         .collect();
     for file in &run.load {
         failed.extend(reports::load::failed_runtimes(file));
+    }
+    if let Some(counts) = &run.instructions {
+        failed.extend(
+            counts
+                .rows
+                .iter()
+                .filter(|r| !r.is_ok())
+                .map(|r| r.runtime.as_str()),
+        );
     }
     failed.sort_unstable();
     failed.dedup();
@@ -596,10 +636,21 @@ fn features_cmd(args: FeaturesArgs) -> Result<()> {
     write_files(files)
 }
 
+/// The terminal's tables: the timed ones (where something was timed), under load, the counts.
+fn print_terminal(run: &Run, analysis: &Analysis) {
+    if !run.results.is_empty() {
+        print!("{}", Table.render_with(run, analysis));
+    }
+    for file in &run.load {
+        print!("{}", reports::load::terminal(file));
+    }
+    print!("{}", reports::instructions::terminal(run));
+}
+
 fn report_cmd(args: ReportArgs) -> Result<()> {
     let run = analyze(read_run(&args.results)?);
     let analysis = Analysis::of(&run);
-    print!("{}", Table.render_with(&run, &analysis));
+    print_terminal(&run, &analysis);
     export(
         &run,
         &analysis,

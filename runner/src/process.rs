@@ -45,6 +45,15 @@ pub enum ProcessError {
     },
 }
 
+/// A program a worker runs under, with its own arguments before the worker's command line and
+/// the environment it adds.
+#[derive(Debug, Clone)]
+pub struct Wrapper {
+    pub program: std::path::PathBuf,
+    pub args: Vec<String>,
+    pub env: Vec<(String, std::path::PathBuf)>,
+}
+
 /// What the stdout reader passes on.
 enum Line {
     Text(String),
@@ -65,7 +74,25 @@ impl WorkerProcess {
     /// Starts `exe args...` in its own process group: a Ctrl-C at the terminal reaches
     /// plugbench only, which then ends its workers itself.
     pub fn spawn(exe: &Path, args: &[String], timeout: Duration) -> Result<Self, ProcessError> {
-        let mut child = Command::new(exe)
+        Self::spawn_under(None, exe, args, timeout)
+    }
+
+    /// [`Self::spawn`], the worker run by `wrapper` (valgrind) where there is one.
+    pub fn spawn_under(
+        wrapper: Option<&Wrapper>,
+        exe: &Path,
+        args: &[String],
+        timeout: Duration,
+    ) -> Result<Self, ProcessError> {
+        let mut command = match wrapper {
+            Some(w) => {
+                let mut command = Command::new(&w.program);
+                command.args(&w.args).arg(exe).envs(w.env.iter().cloned());
+                command
+            }
+            None => Command::new(exe),
+        };
+        let mut child = command
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

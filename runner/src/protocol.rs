@@ -31,6 +31,18 @@ pub enum Request {
     /// Compile `count` distinct modules of the workload and keep them for the `tenants` host
     /// model, measuring what each costs.
     Tenants { count: u32 },
+    /// Count the instructions of a region under callgrind (the worker runs under valgrind).
+    Count { region: Region },
+}
+
+/// What a [`Request::Count`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "region", rename_all = "snake_case")]
+pub enum Region {
+    /// `calls` warm calls on the prepared instance, together.
+    Warm { calls: u64 },
+    /// One phase (compile, instantiate or first call).
+    Phase { phase: Phase },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,6 +82,10 @@ pub enum Response {
     Failed(Failure),
     Load(LoadSample),
     Tenants(TenantCost),
+    /// Instructions executed by a counted region, on every thread of the worker.
+    Count {
+        instructions: u64,
+    },
     Memory {
         /// Resident set size once the runtime was created, before anything was compiled.
         #[serde(default)]

@@ -8,8 +8,8 @@ use plugbench_data::load::{Arrival, HostModel, LoadSample, TenantCost};
 use plugbench_data::{HeapLayout, Phase};
 
 use crate::failure::Failure;
-use crate::process::WorkerProcess;
-use crate::protocol::{OutputSummary, Request, Response};
+use crate::process::{WorkerProcess, Wrapper};
+use crate::protocol::{OutputSummary, Region, Request, Response};
 use crate::worker_call::WorkerCall;
 use crate::workload::Workload;
 
@@ -93,6 +93,8 @@ pub struct WorkerCommand {
     pub fault: Option<String>,
     pub timeout: Duration,
     pub heap_layout: HeapLayout,
+    /// What the worker runs under (valgrind, to count instructions), if anything.
+    pub wrapper: Option<Wrapper>,
 }
 
 /// A worker's kernel build must be one of this plugbench's: a worker from another build (or
@@ -127,7 +129,12 @@ impl ProcessSubject {
         }
         .args();
         Ok(Self {
-            process: WorkerProcess::spawn(&cmd.exe, &args, cmd.timeout)?,
+            process: WorkerProcess::spawn_under(
+                cmd.wrapper.as_ref(),
+                &cmd.exe,
+                &args,
+                cmd.timeout,
+            )?,
             command: cmd,
         })
     }
@@ -176,6 +183,18 @@ impl ProcessSubject {
         let answer = self.process.exchange(&line, step)?;
         serde_json::from_str(&answer)
             .map_err(|e| Failure::worker(format!("bad answer from worker ({e}): {answer}")))
+    }
+}
+
+impl ProcessSubject {
+    /// The instructions of `region` (the worker runs under callgrind); `None` for a phase the
+    /// runtime does not offer.
+    pub fn count(&mut self, region: Region) -> Result<Option<u64>, Failure> {
+        match self.request(&Request::Count { region }, "count")? {
+            Response::Count { instructions } => Ok(Some(instructions)),
+            Response::Unsupported => Ok(None),
+            other => Err(unexpected(other).during("while counting instructions")),
+        }
     }
 }
 

@@ -10,12 +10,13 @@ use kernel_embed::Kernel;
 use plugbench_data::Phase;
 use runtimes::{Compiled, GuestFormat, Instance, Program, Runtime, RuntimeError};
 
+use crate::count::{Meter, COUNTED_PHASES};
 use crate::failure::Failure;
 use crate::fault::Fault;
 use crate::load::host::{self, LoadSpec, Stall};
 use crate::load::tenants;
 use crate::memory;
-use crate::protocol::{OutputSummary, Request, Response};
+use crate::protocol::{OutputSummary, Region, Request, Response};
 use crate::workload::{CallWith, ModuleCall, Workload};
 use plugbench_data::load::{Arrival, HostModel};
 
@@ -193,12 +194,14 @@ impl Worker {
             Request::Memory => "memory",
             Request::Load { .. } => "load",
             Request::Tenants { .. } => "tenants",
+            Request::Count { .. } => "count",
         };
         Fault::trigger(self.fault.as_ref(), step);
         let result = match request {
             Request::Prepare { estimate } => self.prepare(estimate),
-            Request::Warm { calls } => self.warm(calls),
-            Request::Phase { phase } => self.phase(phase),
+            Request::Warm { calls } => self.warm(calls, Meter::Clock),
+            Request::Phase { phase } => self.phase(phase, Meter::Clock),
+            Request::Count { region } => self.count(region),
             Request::Memory => self.memory(),
             Request::Load {
                 model,
@@ -400,9 +403,12 @@ impl Worker {
             .ok_or_else(|| Failure::worker("worker was not prepared"))
     }
 
-    fn warm(&mut self, calls: u64) -> Result<Response, Failure> {
+    fn warm(&mut self, calls: u64, meter: Meter) -> Result<Response, Failure> {
         let input = std::mem::take(&mut self.setup.input);
-        let prepared = self.prepared()?;
+        let Some(prepared) = self.prepared.as_mut() else {
+            self.setup.input = input;
+            return Err(Failure::worker("worker was not prepared"));
+        };
         // The first and the last output of the batch are checked; every other one is dropped
         // as soon as the next call returns, as a host would. Holding a whole batch of outputs
         // alive grew the heap by the batch's size and put page faults into the timing of
@@ -411,22 +417,24 @@ impl Worker {
         let mut last = None;
         // The guest's own marked time (a Sightglass-style benchmark), summed over the batch.
         let mut region = Some(0.0);
-        let start = Instant::now();
-        for i in 0..calls {
-            let output = prepared.instance.call(&input);
-            region = region
-                .zip(prepared.instance.region_ns())
-                .map(|(sum, ns)| sum + ns);
-            if i == 0 {
-                first = Some(output);
-            } else {
-                last = Some(output);
+        let measured = meter.measure(|| {
+            for i in 0..calls {
+                let output = prepared.instance.call(&input);
+                region = region
+                    .zip(prepared.instance.region_ns())
+                    .map(|(sum, ns)| sum + ns);
+                if i == 0 {
+                    first = Some(output);
+                } else {
+                    last = Some(output);
+                }
             }
-        }
-        let wall = start.elapsed().as_nanos() as f64;
+        });
         self.setup.input = input;
-        let ns = match (self.setup.region, region) {
-            (false, _) => wall,
+        let ((), whole) = measured?;
+        // A count is of the whole calls: callgrind cannot see the guest's marks.
+        let ns = match (self.setup.region && meter == Meter::Clock, region) {
+            (false, _) => whole,
             (true, Some(region)) => region,
             (true, None) => {
                 return Err(Failure::runtime(
@@ -440,10 +448,28 @@ impl Worker {
         Ok(Response::Sample { ns })
     }
 
-    fn phase(&mut self, phase: Phase) -> Result<Response, Failure> {
+    /// The instructions of warm calls or of a phase, counted as [`Self::warm`] and
+    /// [`Self::phase`] time them, their outputs checked the same way (outside the count).
+    fn count(&mut self, region: Region) -> Result<Response, Failure> {
+        let measured = match region {
+            Region::Warm { calls } => self.warm(calls.max(1), Meter::Instructions),
+            Region::Phase { phase } if COUNTED_PHASES.contains(&phase) => {
+                self.phase(phase, Meter::Instructions)
+            }
+            Region::Phase { phase } => Err(Failure::worker(format!("{phase} is not counted"))),
+        };
+        match measured? {
+            Response::Sample { ns: count } => Ok(Response::Count {
+                instructions: count as u64,
+            }),
+            other => Ok(other),
+        }
+    }
+
+    fn phase(&mut self, phase: Phase, meter: Meter) -> Result<Response, Failure> {
         let input = std::mem::take(&mut self.setup.input);
         let bytes = std::mem::take(&mut self.bytes);
-        let result = self.time_phase(phase, &bytes, &input);
+        let result = self.time_phase(phase, meter, &bytes, &input);
         self.setup.input = input;
         self.bytes = bytes;
         match result {
@@ -458,10 +484,12 @@ impl Worker {
         }
     }
 
-    /// Times one operation; returns the time and, where the phase ends in a call, its output.
+    /// Measures one operation; returns what it cost and, where the phase ends in a call, its
+    /// output. The meter applies to the phases [`COUNTED_PHASES`] names; the others are timed.
     fn time_phase(
         &mut self,
         phase: Phase,
+        meter: Meter,
         bytes: &[u8],
         input: &[u8],
     ) -> Result<(f64, Option<Vec<u8>>), RuntimeError> {
@@ -470,39 +498,34 @@ impl Worker {
             .prepared
             .as_mut()
             .ok_or_else(|| RuntimeError::Setup("worker was not prepared".into()))?;
-        let elapsed = |start: Instant| start.elapsed().as_nanos() as f64;
         match phase {
             Phase::Compile => {
-                let start = Instant::now();
-                let compiled = setup.compile(p.runtime.as_ref(), bytes, None)?;
-                let ns = elapsed(start);
-                drop(compiled);
-                Ok((ns, None))
+                let (compiled, cost) =
+                    meter.measure(|| setup.compile(p.runtime.as_ref(), bytes, None))?;
+                drop(compiled?);
+                Ok((cost, None))
             }
             Phase::Instantiate => {
-                let start = Instant::now();
-                let instance = p.compiled.instantiate()?;
-                let ns = elapsed(start);
-                drop(instance);
-                Ok((ns, None))
+                let (instance, cost) = meter.measure(|| p.compiled.instantiate())?;
+                drop(instance?);
+                Ok((cost, None))
             }
             Phase::FirstCall => {
                 let mut instance = p.compiled.instantiate()?;
-                let start = Instant::now();
-                let output = instance.call(input)?;
-                Ok((elapsed(start), Some(output)))
+                let (output, cost) = meter.measure(|| instance.call(input))?;
+                Ok((cost, Some(output?)))
             }
             Phase::ColdStart => {
                 let start = Instant::now();
                 let compiled = setup.compile(p.runtime.as_ref(), bytes, None)?;
                 let mut instance = compiled.instantiate()?;
                 let output = instance.call(input)?;
-                Ok((elapsed(start), Some(output)))
+                Ok((start.elapsed().as_nanos() as f64, Some(output)))
             }
             Phase::Serialize => {
                 let start = Instant::now();
                 let artifact = p.compiled.serialize()?;
-                let ns = elapsed(start);
+                let ns = start.elapsed().as_nanos() as f64;
                 p.artifact = Some(artifact);
                 Ok((ns, None))
             }

@@ -185,6 +185,15 @@ impl Workload {
         }
     }
 
+    /// Its outputs are checked: a kernel's against native code always, a module's unless
+    /// `--no-verify`.
+    pub fn verifies(&self) -> bool {
+        match self {
+            Workload::Kernel { .. } => true,
+            Workload::Module(m) => m.verify,
+        }
+    }
+
     pub fn input_seed(&self) -> u64 {
         match self {
             Workload::Kernel { input_seed, .. } => *input_seed,

@@ -378,7 +378,7 @@ pub const WORKERS: &[Worker] = &[
     },
     Worker {
         binary: "plugbench-worker-wasmer-llvm",
-        how_to_build: "needs LLVM 22: run `bash scripts/install-llvm`, then build with \
+        how_to_build: "needs LLVM 22: run `bash scripts/install-packages`, then build with \
                        `--features wasmer-llvm`",
         optional: true,
     },

@@ -244,6 +244,7 @@ fn spawn(
         fault: cmd.faults.get(runtime).cloned(),
         timeout: cmd.timeout,
         heap_layout: plugbench_data::HeapLayout::Random,
+        wrapper: None,
     };
     Ok(Box::new(ProcessSubject::spawn(command)?))
 }

@@ -17,6 +17,9 @@ pub struct Markdown;
 
 impl Exporter for Markdown {
     fn render_with(&self, run: &Run, analysis: &Analysis) -> String {
+        if run.results.is_empty() && run.instructions.is_some() {
+            return counts_only(run);
+        }
         if !run.is_multi_group() {
             return single_workload(run, analysis);
         }
@@ -50,6 +53,9 @@ impl Page {
 /// The files of the markdown report, the first under `name` (the path a user asked for, its
 /// file name only), the pages it links to beside it.
 pub fn markdown_files(run: &Run, analysis: &Analysis, name: &str) -> Vec<(String, String)> {
+    if run.results.is_empty() && run.instructions.is_some() {
+        return vec![(name.to_string(), counts_only(run))];
+    }
     if !run.is_multi_group() {
         return vec![(name.to_string(), single_workload(run, analysis))];
     }
@@ -79,10 +85,21 @@ fn single_workload(run: &Run, analysis: &Analysis) -> String {
     }
     md += &crate::proposals::markdown(&run.environment.proposals, "##");
     md += &crate::load::section(&run.load);
+    md += &crate::instructions::section_with(run, "##");
     md += &sections::errors(run);
     md += &sections::modules_section(run);
     md += &sections::environment(run, "##");
     md += &sections::settings(run);
     md += sections::METHOD;
+    md
+}
+
+/// A run that counted instructions and timed nothing: the counts, the machine, the settings.
+fn counts_only(run: &Run) -> String {
+    let mut md = "# plugbench: instruction counts\n".to_string();
+    md += &sections::interrupted_notice(run);
+    md += &crate::instructions::section_with(run, "##");
+    md += &format!("\n## Environment\n\n{}", sections::machine(run));
+    md += &crate::instructions::crates(run);
     md
 }

@@ -47,6 +47,12 @@ pub(super) fn pages(run: &Run, analysis: &Analysis, stem: &str) -> Vec<Page> {
             crate::load::section_with(&run.load, "#"),
         ),
         topic(
+            "instructions",
+            "Instruction counts",
+            "instructions per warm call and phase, beside the time",
+            crate::instructions::section_with(run, "#"),
+        ),
+        topic(
             "environment",
             "Environment",
             "the machine, the build, every runtime's crate and configuration",
