@@ -120,13 +120,17 @@ pub fn count(n: f64) -> String {
     }
 }
 
-/// "1.846x ±0.03%"; from one launch each, no spread to show.
+/// "1.846x ±0.03%" ("±<0.01%" below what two decimals show); from one launch each, no
+/// spread to show.
 pub fn ratio_spread(s: &Spread, launches: usize) -> String {
     let value = crate::format::ratio_value(s.median);
     if launches < 2 {
         return format!("{value}x (1 launch)");
     }
-    format!("{value}x ±{:.2}%", s.half_width() * 100.0)
+    match s.half_width() * 100.0 {
+        pct if pct < 0.01 => format!("{value}x ±<0.01%"),
+        pct => format!("{value}x ±{pct:.2}%"),
+    }
 }
 
 fn phase_cell(row: &InstructionRow, phase: Phase) -> String {

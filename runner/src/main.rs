@@ -199,15 +199,6 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     } else {
         compare::untimed(&groups, environment)?
     };
-    if counting && !run.interrupted {
-        run.instructions = Some(count::count(
-            &groups
-                .iter()
-                .map(|g| (g.workload.clone(), g.runtimes.clone()))
-                .collect::<Vec<_>>(),
-            &count_plan(&args, &faults),
-        )?);
-    }
     for command in &loads {
         if run.interrupted || interrupt::requested() {
             run.interrupted = true;
@@ -215,7 +206,15 @@ fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         }
         run.load.push(load::run(command)?);
     }
+    // The steadiness verdict is about the timed figures: counts do not move with the machine.
     run.environment.activity = Some(watch.finish());
+    if counting && !run.interrupted {
+        let workloads: Vec<_> = groups
+            .iter()
+            .map(|g| (g.workload.clone(), g.runtimes.clone()))
+            .collect();
+        run.instructions = Some(count::count(&workloads, &count_plan(&args, &faults))?);
+    }
     run.interrupted |= interrupt::requested();
     let run = analyze(run);
     let analysis = Analysis::of(&run);
