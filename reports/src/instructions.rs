@@ -320,11 +320,13 @@ pub fn csv(run: &Run) -> String {
     let Some(counts) = &run.instructions else {
         return String::new();
     };
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for (kernel, size) in counts.workloads() {
-        for c in workload(run, counts, &kernel, size) {
+    let rows = counts
+        .workloads()
+        .into_iter()
+        .flat_map(|(kernel, size)| workload(run, counts, &kernel, size))
+        .map(|c| {
             let phase = |p| Spread::of(&c.row.phase(p)).map(|s| s.median);
-            let row = CsvRow {
+            CsvRow {
                 kernel: &c.row.kernel,
                 size: c.row.size,
                 runtime: &c.row.runtime,
@@ -344,14 +346,10 @@ pub fn csv(run: &Run) -> String {
                 compile_instructions: phase(Phase::Compile),
                 instantiate_instructions: phase(Phase::Instantiate),
                 first_call_instructions: phase(Phase::FirstCall),
-            };
-            writer
-                .serialize(row)
-                .expect("a row of numbers and strings serializes");
-        }
-    }
-    let bytes = writer.into_inner().expect("writing to memory cannot fail");
-    String::from_utf8(bytes).expect("every field is UTF-8")
+            }
+        })
+        .collect::<Vec<_>>();
+    crate::exporters::csv_text(rows)
 }
 
 #[cfg(test)]

@@ -35,21 +35,16 @@ struct CsvRow<'a> {
 
 /// Every row of every measurement.
 pub fn csv(files: &[LoadFile]) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    for file in files {
-        for row in &file.rows {
+    crate::exporters::csv_text(files.iter().flat_map(|file| {
+        file.rows.iter().map(move |row| {
             let cost = file
                 .tenants
                 .iter()
                 .find(|t| t.runtime == row.runtime)
                 .and_then(|t| t.cost);
-            writer
-                .serialize(csv_row(file, row, cost))
-                .expect("a row of numbers and strings serializes");
-        }
-    }
-    let bytes = writer.into_inner().expect("writing to memory cannot fail");
-    String::from_utf8(bytes).expect("every field is UTF-8")
+            csv_row(file, row, cost)
+        })
+    }))
 }
 
 fn csv_row<'a>(file: &'a LoadFile, row: &'a LoadRow, cost: Option<TenantCost>) -> CsvRow<'a> {

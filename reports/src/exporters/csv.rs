@@ -101,13 +101,18 @@ impl<'a> CsvRow<'a> {
 
 impl Exporter for Csv {
     fn render_with(&self, run: &Run, _: &Analysis) -> String {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        for r in &run.results {
-            writer
-                .serialize(CsvRow::of(r))
-                .expect("a row of numbers and strings serializes");
-        }
-        let bytes = writer.into_inner().expect("writing to memory cannot fail");
-        String::from_utf8(bytes).expect("every field is UTF-8")
+        csv_text(run.results.iter().map(CsvRow::of))
     }
+}
+
+/// Rows of a `#[derive(Serialize)]` struct as CSV text, its field names the header.
+pub(crate) fn csv_text<T: serde::Serialize>(rows: impl IntoIterator<Item = T>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .serialize(row)
+            .expect("a row of numbers and strings serializes");
+    }
+    let bytes = writer.into_inner().expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("every field is UTF-8")
 }

@@ -1,6 +1,7 @@
 //! One trait, one exporter per format (table, markdown, JSON, CSV).
 
 mod csv;
+pub(crate) use csv::csv_text;
 mod json;
 mod markdown;
 pub(crate) mod table;
