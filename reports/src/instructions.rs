@@ -245,7 +245,7 @@ pub fn section_with(run: &Run, h: &str) -> String {
         let grid = grid(&rows, &base, timed(run));
         let (warm, phases) = split_phases(grid);
         md += &draw(&warm, ASCII_MARKDOWN);
-        md += "\n\n";
+        md += "\n\nPhases, in instructions (the median launch):\n\n";
         md += &draw(&phases, ASCII_MARKDOWN);
         md += "\n";
         let missing = not_counted(&rows);
