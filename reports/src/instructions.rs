@@ -233,8 +233,9 @@ pub fn section_with(run: &Run, h: &str) -> String {
          launches. Counts do not move with the neighbours, so they compare on a busy machine, \
          but **they are not time**: JIT code, an interpreter and native code retire different \
          numbers of instructions per cycle (\"Instructions per ns\", where the run was timed \
-         too, shows how far), and callgrind does not see cache misses or waits. How: \
-         docs/method.md, \"Instruction counts\".\n",
+         too, shows how far), callgrind does not see cache misses or waits, and it counts each \
+         byte a `rep movsb`/`rep stosb` copies or fills (memcpy and memset of large blocks) as \
+         an instruction. How: docs/method.md, \"Instruction counts\".\n",
         counts.valgrind, counts.launches, counts.warm_calls
     );
     let h2 = format!("{h}#");
