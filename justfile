@@ -1,5 +1,6 @@
 # Build the runner once, then the full comparison: every kernel at four sizes on every
-# runtime and natively, plus each runtime's sandbox guards on the seed kernel, which
+# runtime and natively, plus each runtime's sandbox guards on the seed kernel, the kernels as
+# components beside the byte ABI and extism (docs/method.md, "Plugin interface"), which
 # WebAssembly proposals each runtime runs, and a host under load on `webhook` at size 10 and
 # the seed kernel at size 100 (docs/method.md, "A host under load").
 # Reports land in results/ (JSON with every raw sample, markdown with SVG charts, CSV).
@@ -8,10 +9,11 @@
 # docs/calibration.md, "Build profile" and "Build time"). wasmer's LLVM compiler needs LLVM 22,
 # installed first where it is missing. The kernels are core modules, so the engines are built
 # without the WASI layers that would slow their calls (docs/calibration.md, "WASI built in");
-# the report's environment names each build's settings.
+# the kernels' components (the "Plugin interface" section, `--interface`) run in a wasmtime worker
+# built apart with the component model. The report's environment names each build's settings.
 compare-all *ARGS:
     bash scripts/build-workers
-    ./target/bench/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 4 --sandbox --gap --proposals --load webhook@10,pairwise-json@100 --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
+    ./target/bench/plugbench compare --kernel all --sizes 10,100,1000,7000 --budget 4 --sandbox --gap --interface --proposals --load webhook@10,pairwise-json@100 --json results/results.json --markdown results/report.md --csv results/results.csv {{ARGS}}
 
 # A plugin host under load: every runtime serving `webhook` events at size 10 on 1 and every
 # power of two up to the cores, an instance per event and pooled (docs/method.md, "A host under

@@ -33,9 +33,9 @@ pub use pairing::{headline_ratio, paired, Pairs};
 pub use phase::Phase;
 pub use proposal::{Proposal, ProposalSupport, Support};
 pub use schema::{
-    ArtifactInfo, EmbeddedEngine, Environment, Group, LinkedInfo, Memory, ModuleInfo,
-    NativeLibraryInfo, RawSamples, RunFile, RuntimeResult, SandboxInfo, Settings, SimdInfo, Status,
-    SCHEMA_VERSION,
+    ArtifactInfo, ComponentPair, EmbeddedEngine, Environment, Group, LinkedInfo, Memory,
+    ModuleInfo, NativeLibraryInfo, RawSamples, RunFile, RuntimeResult, SandboxInfo, Settings,
+    SimdInfo, Status, SCHEMA_VERSION,
 };
 pub use sequence::{Arg, BadCall, Sequence, Step};
 pub use shape::ModuleShape;

@@ -43,7 +43,9 @@ use serde::{Deserialize, Serialize};
 /// processes' share of the cores, steal, governor, clock source); none before.
 /// 13: `instructions`, the instruction counts (`compare --measure instructions`); none before.
 /// A run that counted instructions only has no `results`.
-pub const SCHEMA_VERSION: u32 = 13;
+/// 14: `environment.components`, each configuration that runs components with the core-module
+/// configuration it pairs with (the "Plugin interface" section); none before.
+pub const SCHEMA_VERSION: u32 = 14;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -106,6 +108,10 @@ pub struct Environment {
     /// wasmtime it embeds): the gap section splits such a runtime's ratio at its engine.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub embedded_engines: Vec<EmbeddedEngine>,
+    /// Each configuration that runs the kernels as components, with the core-module
+    /// configuration of the same engine and settings: the "Plugin interface" section's pairs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<ComponentPair>,
     /// What the machine was doing before and while measuring (steadiness).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<crate::MachineActivity>,
@@ -117,6 +123,13 @@ pub struct Environment {
 pub struct EmbeddedEngine {
     pub runtime: String,
     pub engine: String,
+}
+
+/// A configuration that runs components and the core-module one it pairs with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComponentPair {
+    pub core: String,
+    pub component: String,
 }
 
 /// A user's module: which file exactly, how it was called, and who could not host it.
@@ -329,8 +342,9 @@ pub struct RuntimeResult {
     pub first_call_ns: Option<f64>,
     pub memory: Memory,
     pub raw: RawSamples,
-    /// A row of the gap measurement (an extra native build or a SIMD guest), not a runtime a
-    /// user picks: it stays out of the choices, the overview and the scaling tables.
+    /// A row of the gap measurement (an extra native build or a SIMD guest) or of the "Plugin
+    /// interface" section (a component), not a runtime of the core-module comparison: it stays
+    /// out of the choices, the overview and the scaling tables.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gap_variant: bool,
 }

@@ -19,6 +19,11 @@ pub enum ModuleShape {
     WasiReactor,
     /// A Sightglass-style benchmark: `bench.start` / `bench.end` beside WASI.
     SightglassBench,
+    /// A component whose exported functions are called with typed values
+    /// (`--invoke 'name(args)'`, written in the WAVE format).
+    Component,
+    /// A component that exports `wasi:cli/run` (a WASI 0.2 command).
+    ComponentCommand,
 }
 
 named!("module shape", ModuleShape {
@@ -28,6 +33,8 @@ named!("module shape", ModuleShape {
     WasiCommand => "wasi-command",
     WasiReactor => "wasi-reactor",
     SightglassBench => "sightglass-bench",
+    Component => "component",
+    ComponentCommand => "component-command",
 });
 
 impl ModuleShape {
@@ -40,7 +47,25 @@ impl ModuleShape {
             ModuleShape::WasiCommand => "WASI preview 1 program",
             ModuleShape::WasiReactor => "WASI preview 1 reactor",
             ModuleShape::SightglassBench => "Sightglass-style benchmark",
+            ModuleShape::Component => "component with exported functions",
+            ModuleShape::ComponentCommand => {
+                "WASI 0.2 command (a component exporting wasi:cli/run)"
+            }
         }
+    }
+
+    /// A component (of any kind).
+    pub fn is_component(self) -> bool {
+        matches!(self, ModuleShape::Component | ModuleShape::ComponentCommand)
+    }
+
+    /// A program started with arguments, environment, directories and stdin: a WASI preview
+    /// 1 command or benchmark, or a WASI 0.2 command.
+    pub fn is_command(self) -> bool {
+        matches!(
+            self,
+            ModuleShape::WasiCommand | ModuleShape::SightglassBench | ModuleShape::ComponentCommand
+        )
     }
 
     /// A WASI preview 1 program (of any kind).

@@ -1,6 +1,6 @@
 //! Compiles `kernel-wasm` for wasm32 into this package's OUT_DIR, one module per kernel of the
-//! catalog and form (core module, Extism plugin), so `cargo build` alone produces every artifact
-//! the runner embeds; `artifacts.rs` there lists them for `include_bytes!`.
+//! catalog and form (core module, Extism plugin, component), so `cargo build` alone produces
+//! every artifact the runner embeds; `artifacts.rs` there lists them for `include_bytes!`.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -60,6 +60,7 @@ fn main() {
         ));
     }
     listing.push_str("];\n");
+    listing.push_str(&component_listing(&builder));
     listing.push_str(&gap_listing(&builder));
     listing.push_str(&shared_listing(&builder));
     std::fs::write(out_dir.join("artifacts.rs"), listing).expect("write artifacts.rs");
@@ -70,6 +71,7 @@ fn main() {
 fn watch(kernel_dir: &Path, workspace_dir: &Path) {
     let inputs = [
         kernel_dir.join("src"),
+        kernel_dir.join("wit"),
         kernel_dir.join("Cargo.toml"),
         kernel_dir.join("build.rs"),
         workspace_dir.join("Cargo.lock"),
@@ -78,6 +80,46 @@ fn watch(kernel_dir: &Path, workspace_dir: &Path) {
     for input in inputs {
         println!("cargo:rerun-if-changed={}", input.display());
     }
+}
+
+/// Each kernel as a component: the core module wit-bindgen makes from the kernel's world
+/// (`wit/kernels.wit`), with the same target, profile and flags as the core module, made a
+/// component by wit-component. It imports no WASI: the kernels are built for
+/// wasm32-unknown-unknown, so no adapter is needed.
+fn component_listing(builder: &Builder) -> String {
+    let mut listing = String::from(
+        "/// (kernel, component) for every kernel of the catalog.\n\
+         pub static COMPONENTS: &[(&str, &[u8])] = &[\n",
+    );
+    for kernel in kernel_wasm::catalog::KERNELS {
+        let build = Build {
+            target: WASM_TARGET,
+            feature: "component",
+            flags: &[],
+            output: "kernel_wasm.wasm",
+        };
+        let core = builder.build(
+            kernel.name,
+            &build,
+            &format!("{}.component-core.wasm", kernel.name),
+        );
+        let module =
+            std::fs::read(&core).unwrap_or_else(|e| panic!("read {}: {e}", core.display()));
+        let component = wit_component::ComponentEncoder::default()
+            .module(&module)
+            .and_then(|encoder| encoder.validate(true).encode())
+            .unwrap_or_else(|e| panic!("making kernel `{}` a component: {e:#}", kernel.name));
+        let file = builder
+            .out_dir
+            .join(format!("{}.component.wasm", kernel.name));
+        std::fs::write(&file, component)
+            .unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
+        listing.push_str(&format!(
+            "    ({:?}, include_bytes!({file:?})),\n",
+            kernel.name
+        ));
+    }
+    listing + "];\n"
 }
 
 /// The gap kernels' extra builds: the core module with Wasm SIMD, and the native shared library

@@ -18,6 +18,32 @@ pub struct Kernel {
     pub make_input: fn(size: usize, seed: u64) -> Vec<u8>,
     /// Compares an output with the native one value for value; `Err` says where they differ.
     pub verify: fn(expected: &[u8], actual: &[u8]) -> Result<(), Mismatch>,
+    /// How its component (`wit/kernels.wit`) types the input and output bytes.
+    pub typed: Typed,
+}
+
+/// How a kernel's component types the bytes every other build passes: the host turns the
+/// workload's input bytes into the argument, and the result back into the bytes that are
+/// checked against native.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typed {
+    /// JSON text: `string` in, `result<string, string>` out.
+    Text,
+    /// Little-endian `i64` values: `list<s64>` in and out.
+    Integers,
+    /// `list<u8>` in and out.
+    Bytes,
+}
+
+impl Typed {
+    /// The WIT signature, as `inspect` and the report show it.
+    pub fn signature(self) -> &'static str {
+        match self {
+            Typed::Text => "func(string) -> result<string, string>",
+            Typed::Integers => "func(list<s64>) -> list<s64>",
+            Typed::Bytes => "func(list<u8>) -> list<u8>",
+        }
+    }
 }
 
 /// Where an output first differs from the reference, in words.
@@ -43,6 +69,11 @@ fn mismatch(description: impl std::fmt::Display) -> Result<(), Mismatch> {
 }
 
 impl Kernel {
+    /// The name its component exports it under (WIT names are kebab-case).
+    pub fn component_export(&self) -> String {
+        self.export.replace('_', "-")
+    }
+
     /// The native output for this input: the reference for verification.
     pub fn expected_output(&self, input: &[u8]) -> Result<Vec<u8>, KernelError> {
         let mut out = Vec::new();
@@ -62,6 +93,7 @@ impl Kernel {
             native: no_native_build,
             make_input: |_, _| Vec::new(),
             verify: same_bytes,
+            typed: Typed::Bytes,
         }
     }
 }
@@ -114,7 +146,8 @@ macro_rules! catalog {
         native: $native:path,
         description: $description:literal,
         input: $input:path,
-        verify: $verify:path $(,)?
+        verify: $verify:path,
+        typed: $typed:ident $(,)?
     })*) => {
         /// Every kernel (the list is `kernels!` in the crate root).
         pub const KERNELS: &[Kernel] = &[$(Kernel {
@@ -124,6 +157,7 @@ macro_rules! catalog {
             native: $native,
             make_input: $input,
             verify: $verify,
+            typed: Typed::$typed,
         }),*];
     };
 }

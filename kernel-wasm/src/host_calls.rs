@@ -28,10 +28,28 @@ pub fn host_calls(
     let mut previous = 0i64;
     for chunk in input.chunks_exact(8) {
         let v = i64::from_le_bytes(chunk.try_into().expect("8-byte chunk"));
-        previous = host(v.wrapping_add(previous));
+        previous = step(previous, v, host);
         out.extend_from_slice(&previous.to_le_bytes());
     }
     Ok(())
+}
+
+/// The same chain over typed values (the component's `list<s64>`).
+pub fn chain(values: &[i64], host: &mut dyn FnMut(i64) -> i64) -> Vec<i64> {
+    let mut previous = 0i64;
+    values
+        .iter()
+        .map(|&v| {
+            previous = step(previous, v, host);
+            previous
+        })
+        .collect()
+}
+
+/// One call of the host: the value plus the previous result.
+#[inline(always)]
+fn step(previous: i64, v: i64, host: &mut dyn FnMut(i64) -> i64) -> i64 {
+    host(v.wrapping_add(previous))
 }
 
 /// The native build: the host API is a function pointer the compiler cannot see through,

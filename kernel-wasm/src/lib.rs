@@ -1,18 +1,21 @@
 //! Benchmark kernels, written once.
 //!
-//! The same source is compiled three ways: natively (linked into the native worker as the
-//! baseline), as a plain core Wasm module (`--features core-abi`, see [`core_abi`]) and
-//! as an Extism plugin (`--features extism-plugin`, see `pdk_plugin`). Every build runs
-//! exactly the functions below, so a difference in time is the runtime's, not the code's.
+//! The same source is compiled four ways: natively (linked into the native worker as the
+//! baseline), as a plain core Wasm module (`--features core-abi`, see [`core_abi`]), as an
+//! Extism plugin (`--features extism-plugin`, see `pdk_plugin`) and as a component with a
+//! typed WIT interface (`--features component`, see `component` and `wit/kernels.wit`). Every
+//! build runs//! exactly the functions below, so a difference in time is the runtime's, not the code's.
 //! Each Wasm build exports one kernel, the one named by `PLUGBENCH_GUEST_KERNEL` (see
 //! `build.rs`); [`catalog`] lists them.
 
 /// Every kernel, once, in catalog order: its name, its export in every build, the function its
 /// Wasm guest runs and the one native code runs (they differ only for `host-calls`, whose guest
 /// calls the host through each Wasm build's own import, `host_calls_guest`), its description,
-/// how its input is made and how an output is checked. Each build expands the list with its
-/// own macro: the catalog, the core module's exports, the extism plugin's, the native
-/// library's. Adding a kernel is its source file and one entry here.
+/// how its input is made, how an output is checked and how its component types the data. Each
+/// build expands the list with its own macro: the catalog, the core module's exports, the
+/// extism plugin's, the native library's. Adding a kernel is its source file, one entry here,
+/// and its world in `wit/kernels.wit` with its block in `component.rs`.
+#[cfg_attr(feature = "component", allow(unused_macros))] // the component build types its own exports
 macro_rules! kernels {
     ($build:ident) => {
         $build! {
@@ -24,6 +27,7 @@ macro_rules! kernels {
                 description: "the seed post's O(n^2) loop over Vec<i64>, JSON in and out",
                 input: json_i64_input,
                 verify: verify_json_i64,
+                typed: Text,
             }
             {
                 name: "pairwise-raw",
@@ -33,6 +37,7 @@ macro_rules! kernels {
                 description: "the same loop with raw little-endian i64 bytes in and out (no JSON)",
                 input: raw_i64_input,
                 verify: verify_raw_i64,
+                typed: Integers,
             }
             {
                 name: "echo",
@@ -42,6 +47,7 @@ macro_rules! kernels {
                 description: "size bytes in, the same bytes out: the cost of one boundary crossing",
                 input: seeded_bytes,
                 verify: verify_bytes,
+                typed: Bytes,
             }
             {
                 name: "host-calls",
@@ -51,6 +57,7 @@ macro_rules! kernels {
                 description: "size calls from the guest to a host function (i64 in, i64 out), each fed the previous result",
                 input: raw_i64_input,
                 verify: verify_raw_i64,
+                typed: Integers,
             }
             {
                 name: "webhook",
@@ -60,6 +67,7 @@ macro_rules! kernels {
                 description: "a git push event of size commits as JSON in, a summary (authors, files, one line per commit) as JSON out",
                 input: push_event,
                 verify: verify_text,
+                typed: Text,
             }
         }
     };
@@ -72,8 +80,12 @@ pub mod host_calls;
 pub mod pairwise;
 pub mod webhook;
 
-#[cfg(all(feature = "core-abi", feature = "extism-plugin"))]
-compile_error!("`core-abi` and `extism-plugin` both export `run`; build them separately");
+#[cfg(any(
+    all(feature = "core-abi", feature = "extism-plugin"),
+    all(feature = "core-abi", feature = "component"),
+    all(feature = "extism-plugin", feature = "component")
+))]
+compile_error!("the Wasm builds export the same names; build them separately");
 
 // A Wasm build carries one kernel, as a plugin author's one-purpose crate would: with several
 // exports sharing the loop, LLVM compiled it to a slower form (docs/calibration.md, "Build profile").
@@ -81,7 +93,8 @@ compile_error!("`core-abi` and `extism-plugin` both export `run`; build them sep
     any(
         feature = "core-abi",
         feature = "extism-plugin",
-        feature = "native-library"
+        feature = "native-library",
+        feature = "component"
     ),
     not(guest_kernel_chosen)
 ))]
@@ -92,6 +105,9 @@ pub mod core_abi;
 
 #[cfg(feature = "extism-plugin")]
 mod pdk_plugin;
+
+#[cfg(feature = "component")]
+mod component;
 
 #[cfg(feature = "native-library")]
 pub mod native_library;

@@ -11,6 +11,7 @@ use stats::{
 
 use crate::choose::{break_evens, choices, situations, Choice, Overtake, Situation};
 use crate::gap::{gap_tables, GapTable};
+use crate::interface::{interface_tables, per_byte, InterfaceTable, PerByte};
 use crate::model::{RunFile, RuntimeResult};
 use crate::overview::{headline_ratios, RatioPoint};
 use crate::row::{LaunchRatio, PhaseResult, PhaseStats, Row, Run};
@@ -163,6 +164,10 @@ pub struct Analysis {
     pub sweeps: Vec<Sweep>,
     /// The gap decomposition of each gap kernel that has its rows.
     pub gap: Vec<GapTable>,
+    /// "Plugin interface": each (kernel, size) with component rows, and each interface's cost
+    /// per call and per byte on `echo`.
+    pub interface: Vec<InterfaceTable>,
+    pub per_byte: Vec<PerByte>,
     /// Each runtime's headline ratio per kernel at its largest size (the chart at a glance).
     pub headline: Vec<RatioPoint>,
     /// Whether the machine was steady enough for the figures; on an unsteady one, the choices
@@ -204,6 +209,8 @@ impl Analysis {
             guards_measured: crate::sandbox::any_measured(run),
             sweeps: sweeps(run),
             gap: gap_tables(run),
+            interface: interface_tables(run),
+            per_byte: per_byte(run),
             headline: headline_ratios(run),
         }
     }

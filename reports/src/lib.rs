@@ -9,6 +9,7 @@ pub mod exporters;
 pub mod format;
 pub mod gap;
 pub mod instructions;
+pub mod interface;
 pub mod load;
 mod load_chart;
 mod load_csv;

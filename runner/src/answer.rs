@@ -12,13 +12,15 @@ pub fn answer(program: &Program, output: &[u8]) -> Answer {
             .ok()
             .and_then(runtimes::results_from_text)
             .map(|values| Answer::Values { values }),
-        Program::Wasi(_) => runtimes::outcome_from_bytes(output).map(|o| Answer::Program {
-            exit_code: o.exit_code,
-            results: o.results,
-            stdout: excerpt(&o.stdout),
-            stderr: excerpt(&o.stderr),
-        }),
+        Program::Wasi(_) | Program::ComponentCommand(_) => runtimes::outcome_from_bytes(output)
+            .map(|o| Answer::Program {
+                exit_code: o.exit_code,
+                results: o.results,
+                stdout: excerpt(&o.stdout),
+                stderr: excerpt(&o.stderr),
+            }),
         Program::Kernel(_)
+        | Program::ComponentCall { .. }
         | Program::ByteAbi { .. }
         | Program::ExtismPlugin { .. }
         | Program::Linked { .. } => None,

@@ -113,6 +113,14 @@ impl Catalog {
         self.declarations().is_gap_variant(name)
     }
 
+    /// Whether `name` runs the kernels as components (a row of the "Plugin interface" section).
+    pub fn is_component(&self, name: &str) -> bool {
+        self.declarations()
+            .component_pairs()
+            .iter()
+            .any(|(_, component)| component == name)
+    }
+
     /// What the gap measurement adds to a comparison of `selected` (an extra native build only
     /// where this host has its library).
     pub fn gap_variants(&self, selected: &[String]) -> Vec<String> {

@@ -207,6 +207,12 @@ pub struct CompareArgs {
     /// auto-vectorization, and each runtime's guest built with Wasm SIMD.
     #[arg(long)]
     pub gap: bool,
+    /// Also run the kernels as components on each selected configuration that hosts them,
+    /// for the "Plugin interface" section (byte ABI core module, component, extism plugin):
+    /// the first such configuration on every kernel and size, the others at the largest
+    /// selected size up to 1000.
+    #[arg(long)]
+    pub interface: bool,
     /// Also probe which WebAssembly proposals each selected runtime runs (as `plugbench
     /// features`), and add the table to the report.
     #[arg(long)]

@@ -27,29 +27,41 @@ pub struct CompareOptions {
     pub heap_layout: HeapLayout,
 }
 
-/// The kernels' workloads: each kernel at each size, with the sandboxed variants on the first
-/// kernel at [`side_size`] (each variant is a full extra runtime to measure) and the gap
-/// measurement's extra rows on each gap kernel at [`side_size`].
+/// The rows a comparison adds to the selected runtimes, and where.
+#[derive(Default)]
+pub struct Extras {
+    /// The sandboxed variants: on the first kernel at [`side_size`] (each is a full extra
+    /// runtime to measure).
+    pub sandbox: Vec<String>,
+    /// The gap measurement's rows: on each gap kernel at [`side_size`].
+    pub gap: Vec<String>,
+    /// The "Plugin interface" section's component rows: the first on every kernel at every
+    /// size (the per-byte cost needs `echo`'s sweep), the others at [`side_size`].
+    pub interface: Vec<String>,
+}
+
+/// The kernels' workloads: each kernel at each size on `runtimes`, with `extras` where they
+/// belong.
 pub fn kernel_workloads(
     kernels: &[String],
     sizes: &[usize],
     input_seed: u64,
     runtimes: &[String],
-    sandbox_runtimes: &[String],
-    gap_runtimes: &[String],
+    extras: &Extras,
 ) -> Groups {
     let mut groups = Vec::new();
     for kernel in kernels {
         for &size in sizes {
+            let side = Some(size) == side_size(sizes);
             let mut selected = runtimes.to_vec();
-            if kernel == &kernels[0] && Some(size) == side_size(sizes) {
-                selected.extend(sandbox_runtimes.iter().cloned());
+            if kernel == &kernels[0] && side {
+                selected.extend(extras.sandbox.iter().cloned());
             }
-            if kernel_embed::GAP_KERNELS.contains(&kernel.as_str())
-                && Some(size) == side_size(sizes)
-            {
-                selected.extend(gap_runtimes.iter().cloned());
+            if kernel_embed::GAP_KERNELS.contains(&kernel.as_str()) && side {
+                selected.extend(extras.gap.iter().cloned());
             }
+            let interface = if side { extras.interface.len() } else { 1 };
+            selected.extend(extras.interface.iter().take(interface).cloned());
             let workload = Workload::Kernel {
                 kernel: kernel.clone(),
                 size,
@@ -262,7 +274,8 @@ pub fn assemble(
     // The gap measurement's rows belong to the kernels; a module's native library is its baseline.
     let kernel = matches!(opts.workload, Workload::Kernel { .. });
     for r in &mut results {
-        r.gap_variant = kernel && catalog().is_gap_variant(&r.runtime);
+        r.gap_variant =
+            kernel && (catalog().is_gap_variant(&r.runtime) || catalog().is_component(&r.runtime));
     }
     if let Workload::Module(module) = &opts.workload {
         if !results.iter().any(|r| r.baseline) {

@@ -4,8 +4,8 @@ use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use plugbench_data::{
-    ArtifactInfo, EmbeddedEngine, Environment, NativeBuild, NativeLibraryInfo, SandboxInfo,
-    SimdInfo,
+    ArtifactInfo, ComponentPair, EmbeddedEngine, Environment, NativeBuild, NativeLibraryInfo,
+    SandboxInfo, SimdInfo,
 };
 use runtimes::GuestFormat;
 
@@ -50,6 +50,11 @@ pub fn collect() -> Environment {
             })
             .collect(),
         shared_module: declarations.shared_support(),
+        components: declarations
+            .component_pairs()
+            .into_iter()
+            .map(|(core, component)| ComponentPair { core, component })
+            .collect(),
         embedded_engines: runtimes::EMBEDDED_ENGINES
             .iter()
             .filter(|e| catalog.info(e.runtime).is_ok() && catalog.info(e.engine).is_ok())
@@ -128,9 +133,10 @@ const SHARED_FORMATS: [GuestFormat; 2] =
     [GuestFormat::CoreModuleShared, GuestFormat::PdkPluginShared];
 
 /// Each kernel's own builds.
-const ARTIFACT_FORMATS: [GuestFormat; 6] = [
+const ARTIFACT_FORMATS: [GuestFormat; 7] = [
     GuestFormat::CoreModule,
     GuestFormat::PdkPlugin,
+    GuestFormat::Component,
     GuestFormat::CoreModuleSimd,
     GuestFormat::NativeLibrary {
         build: NativeBuild::Default,

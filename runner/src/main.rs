@@ -342,23 +342,22 @@ fn kernel_groups(
     environment
         .shared_module
         .retain(|(runtime, _)| selected.contains(runtime));
-    let sandbox = if args.sandbox {
-        compare::sandbox_variants(&selected)
-    } else {
-        Vec::new()
-    };
-    let gap = if args.gap {
-        catalog().gap_variants(&selected)
-    } else {
-        Vec::new()
-    };
+    let mut extras = compare::Extras::default();
+    if args.sandbox {
+        extras.sandbox = compare::sandbox_variants(&selected);
+    }
+    if args.gap {
+        extras.gap = catalog().gap_variants(&selected);
+    }
+    if args.interface {
+        extras.interface = catalog().declarations().interface_variants(&selected);
+    }
     Ok(compare::kernel_workloads(
         kernels,
         sizes,
         args.input_seed,
         &selected,
-        &sandbox,
-        &gap,
+        &extras,
     ))
 }
 
@@ -487,7 +486,7 @@ fn inspect_cmd(path: &Path, links: &[(String, PathBuf)]) -> Result<()> {
         println!("  none");
     }
     for import in &i.imports {
-        println!("  {}.{} ({})", import.module, import.name, import.kind);
+        println!("  {}", import.text());
     }
     for link in &module.links {
         println!(
@@ -505,6 +504,9 @@ fn inspect_cmd(path: &Path, links: &[(String, PathBuf)]) -> Result<()> {
             export.name, export.kind, export.signature_text
         );
     }
+    if let Some(wit) = &i.wit {
+        println!("\nits WIT world:\n{}", indent(wit));
+    }
     proposals_needed(&i.proposals)?;
     println!("\nhow plugbench calls it:");
     let callable = module.callable();
@@ -513,6 +515,10 @@ fn inspect_cmd(path: &Path, links: &[(String, PathBuf)]) -> Result<()> {
         _ => "NAME".into(),
     };
     let how = match i.shape {
+        ModuleShape::ComponentCommand => {
+            "[--arg ARG ...] [--stdin FILE] [--env K=V] [--dir HOST[::GUEST]]".to_string()
+        }
+        ModuleShape::Component => format!("--invoke '{export}(ARG, ...)' (WAVE)"),
         ModuleShape::WasiCommand | ModuleShape::SightglassBench => {
             "[--arg ARG ...] [--stdin FILE] [--env K=V] [--dir HOST[::GUEST]]".to_string()
         }
@@ -525,7 +531,7 @@ fn inspect_cmd(path: &Path, links: &[(String, PathBuf)]) -> Result<()> {
     println!("  plugbench compare --module {} {how}", path.display());
     println!("\nruntimes:");
     let program = module.typical_program();
-    let (hosted, not_hosted) = module::hosts(&program, &module::default_candidates());
+    let (hosted, not_hosted) = module::hosts(&program, &module.candidates());
     for name in hosted {
         println!("  {name:<20} hosts it");
     }
@@ -533,6 +539,14 @@ fn inspect_cmd(path: &Path, links: &[(String, PathBuf)]) -> Result<()> {
         println!("  {name:<20} cannot: {why}");
     }
     Ok(())
+}
+
+/// `text` indented by two spaces a line.
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("  {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The proposals a module needs, which default runtimes run every one of them (probed), and

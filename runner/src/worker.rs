@@ -107,7 +107,7 @@ impl Setup {
             std::fs::read(path).map_err(|e| anyhow::anyhow!("read {}: {e}", path.display()))
         };
         let input = match &call.call {
-            CallWith::Numbers(_) | CallWith::Sequence(_) => Vec::new(),
+            CallWith::Numbers(_) | CallWith::Sequence(_) | CallWith::Wave(_) => Vec::new(),
             CallWith::Input(path) => path.as_deref().map(read).transpose()?.unwrap_or_default(),
         };
         Ok(Setup {

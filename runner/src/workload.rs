@@ -113,6 +113,10 @@ impl ModuleCall {
         use runtimes::Program;
         let export = self.export.clone();
         match (self.shape, &self.call) {
+            (ModuleShape::ComponentCommand, _) => {
+                Program::ComponentCommand(self.wasi_setup().unwrap_or_default())
+            }
+            (_, CallWith::Wave(call)) => Program::ComponentCall { call: call.clone() },
             (ModuleShape::ExtismPlugin, _) => Program::ExtismPlugin {
                 export,
                 wasi: self.wasi_setup(),
@@ -166,6 +170,8 @@ pub enum CallWith {
     Sequence(Box<plugbench_data::Sequence>),
     /// The bytes of this file in (none: no input), bytes out.
     Input(Option<PathBuf>),
+    /// A component's function called with typed values: the call written in WAVE.
+    Wave(String),
 }
 
 impl Workload {
@@ -223,7 +229,7 @@ impl ModuleCall {
 
     /// The call as a command line would write it.
     pub fn describe(&self) -> String {
-        let program = self.wasi.as_ref().filter(|_| self.shape.is_wasi());
+        let program = self.wasi.as_ref().filter(|_| self.shape.is_command());
         if let (Some(start), CallWith::Input(stdin)) = (program, &self.call) {
             let mut line = format!("{} {}", self.name, start.args.join(" "));
             if let Some(path) = stdin {
@@ -239,6 +245,7 @@ impl ModuleCall {
             CallWith::Sequence(sequence) => sequence.text(),
             CallWith::Input(Some(path)) => format!("{} < {}", self.export, path.display()),
             CallWith::Input(None) => format!("{} with no input", self.export),
+            CallWith::Wave(call) => call.clone(),
         }
     }
 }

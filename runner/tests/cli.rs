@@ -7,7 +7,7 @@ use common::registry;
 
 use std::path::Path;
 
-use common::{plugbench, read_json, read_report, result};
+use common::{plugbench, read_json, read_report, result, results};
 use predicates::str::contains;
 
 /// A JSON array of integers (pids, offsets, launch numbers).
@@ -991,4 +991,92 @@ fn merge_puts_machines_side_by_side_and_refuses_runs_that_differ() {
         .stderr(contains("did not measure `echo` at size 300"))
         .stderr(contains("wasmi is wasmi 2.0.0"))
         .stderr(contains("1.0.0"));
+}
+
+/// `--interface`: each kernel also runs as a component on the configurations that host
+/// components (the first on every kernel and size, the others at the side size), every row
+/// verified and kept out of the choices; the report compares byte ABI, component and extism
+/// plugin, and prices each interface per call and per byte on `echo`.
+#[test]
+fn the_interface_measurement_adds_verified_components_and_its_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = plugbench();
+    cmd.args([
+        "compare",
+        "--kernel",
+        "echo",
+        "--kernel",
+        "host-calls",
+        "--sizes",
+        "10,100",
+    ])
+    .args([
+        "--interface",
+        "--no-phases",
+        "--launches",
+        "1",
+        "--budget",
+        "2",
+    ])
+    .args(["--min-rounds", "6", "--warmup", "0.05", "--seed", "17"])
+    .args(["--runtime", "wasmtime", "--runtime", "wasmtime-winch"])
+    .args(["--runtime", "extism", "--runtime", "wasmtime-43"])
+    .arg("--json")
+    .arg(dir.path().join("run.json"))
+    .arg("--markdown")
+    .arg(dir.path().join("report.md"));
+    cmd.assert().code(0);
+    let run = read_json(&dir.path().join("run.json"));
+    let rows = |name: &str| -> Vec<(String, u64)> {
+        results(&run)
+            .iter()
+            .filter(|r| r["runtime"] == name)
+            .map(|r| {
+                assert_eq!(r["status"], "ok", "{name}: {}", r["error"]);
+                assert_eq!(r["verified"], true, "{name}");
+                assert_eq!(r["gap_variant"], true, "{name}");
+                (
+                    r["kernel"].as_str().unwrap().to_string(),
+                    r["size"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let every = |sizes: &[u64]| -> Vec<(String, u64)> {
+        ["echo", "host-calls"]
+            .iter()
+            .flat_map(|k| sizes.iter().map(move |&s| (k.to_string(), s)))
+            .collect()
+    };
+    assert_eq!(rows("wasmtime-component"), every(&[10, 100]));
+    assert_eq!(rows("wasmtime-winch-component"), every(&[100]));
+    assert!(
+        rows("wasmtime-pulley-component").is_empty(),
+        "its core configuration was not selected"
+    );
+    let pairs = run["environment"]["components"].as_array().unwrap();
+    assert!(pairs
+        .iter()
+        .any(|p| p["core"] == "wasmtime" && p["component"] == "wasmtime-component"));
+    let interface = run["derived"]["interface"].as_array().unwrap();
+    assert_eq!(interface.len(), 4, "every kernel and size");
+    let per_byte = run["derived"]["per_byte"].as_array().unwrap();
+    let component = per_byte
+        .iter()
+        .find(|p| p["runtime"] == "wasmtime-component")
+        .expect("the component priced on echo");
+    assert_eq!(component["interface"], "component");
+    assert!(per_byte.iter().any(|p| p["interface"] == "extism plugin"));
+    let page = std::fs::read_to_string(dir.path().join("report-interface.md")).unwrap();
+    for shown in [
+        "# Plugin interface",
+        "Component / core module",
+        "wasmtime-43:",
+        "Per byte",
+    ] {
+        assert!(page.contains(shown), "{shown}\n{page}");
+    }
+    // The components stay out of the choices: the run's answers name core-module runtimes only.
+    let summary = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(!summary.contains("wasmtime-component ("), "{summary}");
 }

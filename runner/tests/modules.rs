@@ -350,15 +350,25 @@ fn modules_that_cannot_be_called_are_refused_naming_why() {
     std::fs::write(&truncated, &wat::parse_str(common::FIB).unwrap()[..20]).unwrap();
     let component = dir.path().join("component.wasm");
     std::fs::write(&component, wat::parse_str("(component)").unwrap()).unwrap();
+    let unmet = dir.path().join("unmet.wasm");
+    let needs_log = r#"(component (import "acme:plugins/log@1.0.0" (instance)))"#;
+    std::fs::write(&unmet, wat::parse_str(needs_log).unwrap()).unwrap();
     let env = module(
         dir.path(),
         "env.wasm",
         r#"(module (import "env" "log" (func (param i32))))"#,
     );
-    let cases: [(&Path, &str); 4] = [
+    let cases: [(&Path, &str); 5] = [
         (&not_wasm, "not a WebAssembly module"),
         (&truncated, "not a valid module"),
-        (&component, "a WebAssembly component, not a core module"),
+        (
+            &component,
+            "say which function to call with --invoke 'name(args)'",
+        ),
+        (
+            &unmet,
+            "no host here meets these imports of the component: acme:plugins/log@1.0.0 (instance)",
+        ),
         (&env, "no host here can satisfy its imports: env.log (func)"),
     ];
     for (path, expected) in cases {

@@ -10,10 +10,12 @@ use common::{read_json, result};
 
 /// Each binary and the engines whose code it must (and only it may) hold. wasmtime 43 is the
 /// one extism embeds: an engine of its own beside wasmtime 48.
-const ENGINES: [(&str, &[&str]); 9] = [
+const ENGINES: [(&str, &[&str]); 10] = [
     ("plugbench", &[]),
     ("plugbench-worker-native", &[]),
     ("plugbench-worker-wasmtime", &["/wasmtime-48."]),
+    // wasmtime 48 again, built with the component model.
+    ("plugbench-worker-wasmtime-component", &["/wasmtime-48."]),
     ("plugbench-worker-wasmtime43", &["/wasmtime-43."]),
     ("plugbench-worker-wasmer", &["/wasmer-7."]),
     // Its LLVM compiler, which the Cranelift and Singlepass worker does not name.

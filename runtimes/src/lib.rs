@@ -63,6 +63,8 @@ pub enum GuestFormat {
     /// The kernel as a one-kernel native shared library built one of three ways; gap kernels
     /// only.
     NativeLibrary { build: NativeBuild },
+    /// The kernel as a component with a typed WIT interface (`kernel-wasm/wit/kernels.wit`).
+    Component,
 }
 
 impl GuestFormat {
@@ -79,6 +81,7 @@ impl GuestFormat {
             GuestFormat::NativeLibrary { build } => {
                 kernel_embed::native_library(kernel, build).unwrap_or(&[])
             }
+            GuestFormat::Component => kernel_embed::component(kernel),
         }
     }
 
@@ -96,6 +99,7 @@ impl GuestFormat {
             GuestFormat::CoreModuleShared => "core module, every kernel in one",
             GuestFormat::PdkPluginShared => "pdk plugin, every kernel in one",
             GuestFormat::NativeLibrary { build } => build.label(),
+            GuestFormat::Component => "component",
         }
     }
 }

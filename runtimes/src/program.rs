@@ -31,6 +31,13 @@ pub enum Program {
     Sequence(Sequence),
     /// A user's WASI preview 1 program (a command, a reactor or a Sightglass-style benchmark).
     Wasi(WasiSetup),
+    /// A user's component: an exported function called with typed values, written as a call
+    /// in the WAVE format (`name(arg, ...)`, as `wasmtime run --invoke` takes it); its output
+    /// is the results in WAVE.
+    ComponentCall { call: String },
+    /// A user's WASI 0.2 command: a component exporting `wasi:cli/run`, started as a WASI
+    /// preview 1 command is.
+    ComponentCommand(WasiSetup),
     /// A user's module with the modules it imports from (`--link`): each instantiated before
     /// it, in the same store, in order, and its exports given as import module `name`.
     Linked {
@@ -70,7 +77,11 @@ impl Program {
         match self {
             Program::Kernel(kernel) => Some(kernel.export),
             Program::ByteAbi { export } | Program::ExtismPlugin { export, .. } => Some(export),
-            Program::Invocation(_) | Program::Sequence(_) | Program::Wasi(_) => None,
+            Program::Invocation(_)
+            | Program::Sequence(_)
+            | Program::Wasi(_)
+            | Program::ComponentCall { .. }
+            | Program::ComponentCommand(_) => None,
             Program::Linked { program, .. } => program.byte_export(),
         }
     }
@@ -91,6 +102,13 @@ impl GuestFormat {
         let why = match (self, program) {
             (_, Program::Linked { program, .. }) => return self.hosts(program),
             (_, Program::Kernel(_)) => return Ok(()),
+            (
+                GuestFormat::Component,
+                Program::ComponentCall { .. } | Program::ComponentCommand(_),
+            ) => return Ok(()),
+            (_, Program::ComponentCall { .. } | Program::ComponentCommand(_)) => {
+                "it runs core modules, not components (the `-component` configurations do)"
+            }
             (
                 GuestFormat::CoreModule,
                 Program::ByteAbi { .. } | Program::Invocation(_) | Program::Sequence(_),
@@ -119,6 +137,7 @@ impl GuestFormat {
                 "a native library is called by function, not run as a WASI program"
             }
             (GuestFormat::Native, _) => "it is the built-in kernels' native build",
+            (GuestFormat::Component, _) => "it runs components, and this is a core module",
             (GuestFormat::CoreModuleSimd, _) => {
                 "it is the gap measurement's SIMD build of the built-in kernels"
             }
@@ -152,7 +171,9 @@ pub fn core_program(program: &Program, code: impl Code) -> Result<Box<dyn Compil
         Program::Invocation(invocation) => Ok(invoked(Box::new(code), invocation)),
         Program::Sequence(sequence) => Ok(sequenced(Box::new(code), sequence)),
         Program::Wasi(setup) => Ok(wasi_call(code.wasi()?, setup)),
-        Program::ExtismPlugin { .. } => Err(RuntimeError::Unsupported),
+        Program::ExtismPlugin { .. }
+        | Program::ComponentCall { .. }
+        | Program::ComponentCommand(_) => Err(RuntimeError::Unsupported),
         Program::Linked { program, links } => core_program(program, code.link(links)?),
     }
 }

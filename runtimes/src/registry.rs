@@ -30,6 +30,10 @@ pub struct Declared {
     pub default: bool,
     /// How it is known to differ from the other runtimes on some modules.
     pub known: Vec<KnownDifference>,
+    /// It runs components, with the engine and settings of this core-module configuration:
+    /// the pair the "Plugin interface" section compares.
+    #[serde(default)]
+    pub component_of: Option<String>,
 }
 
 /// A declared configuration with the function that makes its runtime, given the guard to
@@ -54,6 +58,7 @@ impl Configuration {
                 simd: Err("it does not load core modules".into()),
                 default: true,
                 known: Vec::new(),
+                component_of: None,
             },
             make: Arc::new(move |guard| make(guard).map(|r| Box::new(r) as Box<dyn Runtime>)),
         }
@@ -77,6 +82,14 @@ impl Configuration {
             symptom,
             why: why.into(),
         });
+        self
+    }
+
+    /// It runs components with the same engine and settings as core-module configuration
+    /// `core`.
+    pub fn component_of(mut self, core: &str) -> Self {
+        self.declared.component_of = Some(core.to_string());
+        self.declared.simd = Err("it runs components".into());
         self
     }
 
@@ -193,7 +206,7 @@ impl Declarations {
     pub fn extra_names(&self) -> Vec<String> {
         self.0
             .iter()
-            .filter(|c| !c.default)
+            .filter(|c| !c.default && c.component_of.is_none())
             .map(|c| c.name.clone())
             .collect()
     }
@@ -205,6 +218,25 @@ impl Declarations {
                 let variant = c.simd.clone().map(|()| simd_variant(&c.name));
                 (c.name.clone(), variant)
             })
+            .collect()
+    }
+
+    /// Every configuration that runs components, with the core-module configuration it pairs
+    /// with.
+    pub fn component_pairs(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .filter_map(|c| Some((c.component_of.clone()?, c.name.clone())))
+            .collect()
+    }
+
+    /// The component configurations of the `selected` core-module configurations that are not
+    /// selected already: what the "Plugin interface" section adds to a comparison.
+    pub fn interface_variants(&self, selected: &[String]) -> Vec<String> {
+        self.component_pairs()
+            .into_iter()
+            .filter(|(core, component)| selected.contains(core) && !selected.contains(component))
+            .map(|(_, component)| component)
             .collect()
     }
 
@@ -363,6 +395,11 @@ pub const WORKERS: &[Worker] = &[
     },
     Worker {
         binary: "plugbench-worker-wasmtime",
+        how_to_build: "built with plugbench",
+        optional: false,
+    },
+    Worker {
+        binary: "plugbench-worker-wasmtime-component",
         how_to_build: "built with plugbench",
         optional: false,
     },

@@ -1,7 +1,7 @@
 //! The kernel catalog with the Wasm artifacts built from the same source: one core module and
-//! one Extism plugin per kernel (see `build.rs`).
+//! one Extism plugin and one component per kernel (see `build.rs`).
 
-pub use kernel_wasm::catalog::{kernel, same_bytes, Kernel, Mismatch, GAP_KERNELS, KERNELS};
+pub use kernel_wasm::catalog::{kernel, same_bytes, Kernel, Mismatch, Typed, GAP_KERNELS, KERNELS};
 pub use kernel_wasm::{ByteKernel as NativeFn, KernelError, CORE_STATUS_ERR, CORE_STATUS_OK};
 
 /// The host function behind the `host-calls` kernel's import; every host provides this one.
@@ -25,6 +25,15 @@ pub fn core_module(kernel: &Kernel) -> &'static [u8] {
 /// The same kernel built with extism-pdk.
 pub fn pdk_plugin(kernel: &Kernel) -> &'static [u8] {
     artifacts(kernel).2
+}
+
+/// The kernel as a component with its typed WIT world (`kernel-wasm/wit/kernels.wit`).
+pub fn component(kernel: &Kernel) -> &'static [u8] {
+    COMPONENTS
+        .iter()
+        .find(|(name, _)| *name == kernel.name)
+        .map(|(_, bytes)| *bytes)
+        .unwrap_or_else(|| panic!("kernel `{}` has no component build", kernel.name))
 }
 
 /// The extra builds of a gap kernel (`kernel_wasm::catalog::GAP_KERNELS`).

@@ -3,6 +3,7 @@ use serde::Serialize;
 use super::Exporter;
 use crate::analysis::Analysis;
 use crate::choose::{Choice, Overtake};
+use crate::interface::{InterfaceTable, PerByte};
 use crate::sandbox::GuardCost;
 use crate::steadiness::Steadiness;
 use crate::sweep::Sweep;
@@ -42,6 +43,12 @@ struct Derived<'a> {
     choices: Vec<WorkloadChoices<'a>>,
     guard_costs: &'a [GuardCost],
     sweeps: &'a [Sweep],
+    /// "Plugin interface": component against core module per (kernel, size), and each
+    /// interface's cost per call and per byte.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    interface: &'a [InterfaceTable],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    per_byte: &'a [PerByte],
 }
 
 #[derive(Serialize)]
@@ -121,6 +128,8 @@ impl<'a> Derived<'a> {
                 .collect(),
             guard_costs: &analysis.guard_costs,
             sweeps: &analysis.sweeps,
+            interface: &analysis.interface,
+            per_byte: &analysis.per_byte,
         }
     }
 }

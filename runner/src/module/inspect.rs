@@ -42,6 +42,8 @@ pub struct Inspection {
     pub exports: Vec<Export>,
     /// The proposals beyond WebAssembly 1.0 it needs.
     pub proposals: Vec<plugbench_data::Proposal>,
+    /// A component's WIT world, as text.
+    pub wit: Option<String>,
 }
 
 /// Why a file is not a module plugbench can call.
@@ -49,8 +51,12 @@ pub struct Inspection {
 pub enum NotCallable {
     #[error("not a WebAssembly module (it does not start with `\\0asm`)")]
     NotWasm,
-    #[error("a WebAssembly component, not a core module; plugbench runs core modules (a component's core module can be extracted with `wasm-tools component unbundle`)")]
-    Component,
+    #[error("no host here meets these imports of the component: {} (the `-component` configurations provide WASI 0.2, `wasi:*@0.2.*`, and `host-mix`)", .0.join(", "))]
+    UnmetComponentImports(Vec<String>),
+    #[error(
+        "a component, which --link does not apply to: a component carries the modules it links"
+    )]
+    ComponentLinked,
     #[error("not a valid module: {0}")]
     Invalid(String),
     #[error("no host here can satisfy its imports: {} (a module that provides them can be linked with --link NAME=PATH.wasm)", .0.join(", "))]
@@ -78,6 +84,12 @@ impl Inspection {
 /// that runtime's answer, in its row): a module to call, whose imports some host here meets,
 /// the modules in `linked` (`--link`) among them.
 pub fn inspect(bytes: &[u8], linked: &[&str]) -> Result<Inspection, NotCallable> {
+    if bytes.starts_with(b"\0asm") && Parser::is_component(bytes) {
+        if !linked.is_empty() {
+            return Err(NotCallable::ComponentLinked);
+        }
+        return super::component::inspect(bytes);
+    }
     let (imports, exports) = read_valid(bytes)?;
     let shape = shape(&imports, &exports, linked)?;
     Ok(Inspection {
@@ -85,6 +97,7 @@ pub fn inspect(bytes: &[u8], linked: &[&str]) -> Result<Inspection, NotCallable>
         imports,
         exports,
         proposals: crate::proposals::needed(bytes),
+        wit: None,
     })
 }
 
@@ -110,6 +123,7 @@ pub fn inspect_any(bytes: &[u8], linked: &[&str]) -> Result<Inspection, NotCalla
         imports,
         exports,
         proposals: crate::proposals::needed(bytes),
+        wit: None,
     })
 }
 
@@ -119,7 +133,7 @@ fn read_valid(bytes: &[u8]) -> Result<Read, NotCallable> {
         return Err(NotCallable::NotWasm);
     }
     if Parser::is_component(bytes) {
-        return Err(NotCallable::Component);
+        return Err(NotCallable::ComponentLinked);
     }
     Validator::new_with_features(WasmFeatures::all())
         .validate_all(bytes)
@@ -129,7 +143,11 @@ fn read_valid(bytes: &[u8]) -> Result<Read, NotCallable> {
 
 impl Import {
     /// `module.name (kind)`.
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
+        if self.name.is_empty() {
+            // A component's import has one name.
+            return format!("{} ({})", self.module, self.kind);
+        }
         format!("{}.{} ({})", self.module, self.name, self.kind)
     }
 }
@@ -310,9 +328,13 @@ mod tests {
         ));
         let component = wat::parse_str("(component)").unwrap();
         assert_eq!(
-            inspect(&component, &[]).unwrap_err(),
-            NotCallable::Component
+            inspect(&component, &["lib"]).unwrap_err(),
+            NotCallable::ComponentLinked
         );
+        // A component of the pre-standard binary version (0xa), as older toolchains wrote.
+        let mut old = component.clone();
+        old[4] = 0x0a;
+        assert!(matches!(inspect(&old, &[]), Err(NotCallable::Invalid(_))));
     }
 
     /// Modules of proposals beyond Wasm 2.0, as other compilers emit them (GC from Kotlin or

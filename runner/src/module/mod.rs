@@ -1,6 +1,7 @@
 //! A user's own module (`compare --module`, `inspect`): read it, decide how to call it and
 //! which runtimes can host it, all before anything is measured.
 
+mod component;
 pub mod inspect;
 pub mod links;
 pub mod types;
@@ -110,6 +111,9 @@ impl UserModule {
     /// The calls to measure: one per input (bytes in), or the one numeric call.
     pub fn calls(&self, request: &CallRequest) -> Result<Vec<ModuleCall>> {
         let shape = self.shape()?;
+        if shape.is_component() {
+            return self.component_calls(request, shape);
+        }
         let sequence = self.sequence(request, shape)?;
         let wasi = self.wasi_start(request)?;
         let export = match (&sequence, shape) {
@@ -176,6 +180,92 @@ impl UserModule {
             );
         }
         self.inputs(request, call)
+    }
+
+    /// A component's calls: a command's one per input (its stdin), as a WASI program's; a
+    /// function's one call with the values written in `--invoke` (WAVE).
+    fn component_calls(
+        &self,
+        request: &CallRequest,
+        shape: ModuleShape,
+    ) -> Result<Vec<ModuleCall>> {
+        if request.setup.is_some() || request.check.is_some() || request.teardown.is_some() {
+            bail!("--setup, --check and --teardown call a core module's exports with numbers; {} is a {}", self.name, shape.label());
+        }
+        if request.native.is_some() {
+            bail!("--native stands for a core module's export or a WASI preview 1 program; {} is a {}", self.name, shape.label());
+        }
+        let command = shape == ModuleShape::ComponentCommand;
+        let (export, with) = if command {
+            if request.invoke.is_some() {
+                bail!("{} is a {}: it runs `wasi:cli/run`, with --arg, --stdin, --env and --dir, not --invoke", self.name, shape.label());
+            }
+            ("wasi:cli/run#run".to_string(), None)
+        } else {
+            if !request.args.is_empty() || !request.inputs.is_empty() {
+                bail!("{} is a {}: write its function's arguments in the call, --invoke 'name(arg, ...)' (WAVE, as `wasmtime run --invoke` takes them), not --arg or --input", self.name, shape.label());
+            }
+            if !request.env.is_empty() || !request.dirs.is_empty() {
+                bail!("--env and --dir are for a WASI 0.2 command; {}'s functions are called with no WASI granted", self.name);
+            }
+            let call = self.wave_call(request)?;
+            (call.clone(), Some(CallWith::Wave(call)))
+        };
+        let call = |with: CallWith| ModuleCall {
+            path: self.path.clone(),
+            name: self.name.clone(),
+            shape,
+            export: export.clone(),
+            call: with,
+            verify: request.verify,
+            wasi: command.then(|| WasiStart {
+                args: request.args.clone(),
+                env: request.env.clone(),
+                dirs: request.dirs.clone(),
+                dirs_writable: request.dirs_writable,
+            }),
+            results: Vec::new(),
+            native: None,
+            links: Vec::new(),
+        };
+        match with {
+            Some(with) => Ok(vec![call(with)]),
+            None => self.inputs(request, call),
+        }
+    }
+
+    /// `--invoke` as a WAVE call of a function the component exports (a bare name: no
+    /// arguments); its values are typed against the function by the runtime, at instantiation.
+    fn wave_call(&self, request: &CallRequest) -> Result<String> {
+        let functions: Vec<&str> = self
+            .inspection
+            .exports
+            .iter()
+            .filter(|e| e.kind == "func" || e.kind == "instance")
+            .map(|e| e.name.as_str())
+            .collect();
+        let Some(text) = request.invoke.as_deref() else {
+            bail!(
+                "say which function to call with --invoke 'name(args)' (WAVE); {} exports: {}",
+                self.name,
+                functions.join(", ")
+            );
+        };
+        let text = if text.contains('(') {
+            text.to_string()
+        } else {
+            format!("{text}()")
+        };
+        let name = text[..text.find('(').unwrap_or(text.len())].trim();
+        let top = name.split('#').next().unwrap_or(name);
+        if !functions.contains(&top) {
+            bail!(
+                "{} exports no function `{name}`; its exports: {} (a function of an exported interface is `interface#function`)",
+                self.name,
+                functions.join(", ")
+            );
+        }
+        Ok(text)
     }
 
     /// One call per input (bytes in, or a WASI program's stdin), or one without input.
@@ -319,6 +409,10 @@ impl UserModule {
             .first()
             .map_or(String::new(), |e| e.to_string());
         let program = match self.shape().unwrap_or(self.inspection.shape) {
+            ModuleShape::Component => Program::ComponentCall {
+                call: format!("{export}()"),
+            },
+            ModuleShape::ComponentCommand => Program::ComponentCommand(WasiSetup::default()),
             ModuleShape::ExtismPlugin => Program::ExtismPlugin {
                 export,
                 wasi: self.is_wasi_plugin().then(WasiSetup::default),
@@ -471,6 +565,28 @@ pub fn default_candidates() -> Vec<String> {
         .collect()
 }
 
+/// The runtimes that host the kernels' components, which a user's component is offered to.
+pub fn component_candidates() -> Vec<String> {
+    crate::catalog::catalog()
+        .declarations()
+        .component_pairs()
+        .into_iter()
+        .map(|(_, component)| component)
+        .collect()
+}
+
+impl UserModule {
+    /// The runtimes it is offered to by default: the component configurations for a
+    /// component, every default runtime but native code for a module.
+    pub fn candidates(&self) -> Vec<String> {
+        if self.inspection.shape.is_component() {
+            component_candidates()
+        } else {
+            default_candidates()
+        }
+    }
+}
+
 /// Which of `candidates` can run `program`: those that can, and why each other cannot (each
 /// runtime's worker answers).
 pub fn hosts(program: &Program, candidates: &[String]) -> (Vec<String>, Vec<(String, String)>) {
@@ -542,11 +658,6 @@ pub fn plan_modules(
     sandbox: bool,
 ) -> Result<(Groups, Vec<plugbench_data::ModuleInfo>)> {
     crate::compare::check_runtime_names(requested)?;
-    let candidates: Vec<String> = if requested.is_empty() {
-        default_candidates()
-    } else {
-        requested.to_vec()
-    };
     let mut groups = Vec::new();
     let mut infos = Vec::new();
     let paths = module_paths(paths)?;
@@ -554,7 +665,11 @@ pub fn plan_modules(
     for path in paths {
         let module = load(&path, links::load(&request.links)?)?;
         let calls = module.calls(request)?;
-        let mut candidates = candidates.clone();
+        let mut candidates = if requested.is_empty() {
+            module.candidates()
+        } else {
+            requested.to_vec()
+        };
         if request.native.is_some() {
             candidates.push(NATIVE_LIBRARY.to_string());
         }

@@ -6,6 +6,7 @@ use runtimes::{Declarations, Entry, Registry, Runtime, RuntimeError, SandboxSupp
 pub fn registry() -> Registry {
     let mut all = runtime_native::configurations();
     all.extend(runtime_wasmtime::configurations());
+    all.extend(runtime_wasmtime::component_configurations());
     all.extend(runtime_wasmtime43::configurations());
     all.extend(runtime_wasmer::configurations());
     all.extend(runtime_wasmi::configurations());

@@ -42,7 +42,7 @@ pub enum Flavor {
 const POOL_SLOTS: u32 = 128;
 
 impl Flavor {
-    fn description(self) -> String {
+    pub(crate) fn description(self) -> String {
         match self {
             Flavor::Cranelift => "Cranelift, opt-level speed, parallel compilation".into(),
             Flavor::Winch => "Winch baseline compiler (single pass, no optimisation)".into(),
@@ -141,7 +141,7 @@ impl Wasmtime {
 
     /// Defaults on purpose (Cranelift, opt-level speed, parallel compilation) plus the guard's
     /// code generation. The disk cache is off unless configured, so every `compile` starts from the bytes.
-    fn config(flavor: Flavor, sandbox: Option<Guard>) -> Result<Config, RuntimeError> {
+    pub(crate) fn config(flavor: Flavor, sandbox: Option<Guard>) -> Result<Config, RuntimeError> {
         let mut config = Config::new();
         flavor.apply(&mut config)?;
         match sandbox {
@@ -206,17 +206,7 @@ impl Wasmtime {
 
 impl Runtime for Wasmtime {
     fn info(&self) -> RuntimeInfo {
-        let guard = match self.sandbox {
-            None => String::new(),
-            Some(Guard::Fuel) => {
-                "; fuel metering on (consume_fuel), fuel never runs out here".into()
-            }
-            Some(Guard::Deadline) => "; epoch interruption on, deadline never reached here".into(),
-            Some(Guard::MemoryLimit) => format!(
-                "; StoreLimits: linear memory capped at {} per instance",
-                runtimes::memory_limit_text()
-            ),
-        };
+        let guard = guard_words(self.sandbox);
         RuntimeInfo {
             crate_name: "wasmtime".into(),
             crate_version: env!("PLUGBENCH_DEP_WASMTIME").into(),
@@ -252,6 +242,19 @@ impl Runtime for Wasmtime {
 
     fn compile_any(&self, bytes: &[u8]) -> Result<Box<dyn AnyModule>, RuntimeError> {
         Ok(Box::new(self.compile_code(bytes, None)?))
+    }
+}
+
+/// What a guard adds to a configuration's description.
+pub(crate) fn guard_words(sandbox: Option<Guard>) -> String {
+    match sandbox {
+        None => String::new(),
+        Some(Guard::Fuel) => "; fuel metering on (consume_fuel), fuel never runs out here".into(),
+        Some(Guard::Deadline) => "; epoch interruption on, deadline never reached here".into(),
+        Some(Guard::MemoryLimit) => format!(
+            "; StoreLimits: linear memory capped at {} per instance",
+            runtimes::memory_limit_text()
+        ),
     }
 }
 

@@ -5,6 +5,10 @@
 
 use std::borrow::Cow;
 
+#[cfg(feature = "component")]
+mod component;
+#[cfg(feature = "component")]
+mod component_user;
 mod engine;
 #[cfg(feature = "wasi")]
 mod wasi;
@@ -36,6 +40,22 @@ pub fn configurations() -> Vec<Configuration> {
             } else {
                 configuration
             }
+        })
+        .collect()
+}
+
+/// Each configuration hosting components (the worker `plugbench-worker-wasmtime-component`):
+/// the same engine settings and guards, named `<configuration>-component`.
+#[cfg(feature = "component")]
+pub fn component_configurations() -> Vec<Configuration> {
+    FLAVORS
+        .iter()
+        .map(|&(flavor, name)| {
+            Configuration::new(&format!("{name}-component"), engine::guards(), move |g| {
+                component::WasmtimeComponents::new(flavor, g)
+            })
+            .component_of(name)
+            .not_default()
         })
         .collect()
 }

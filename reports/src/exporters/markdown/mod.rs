@@ -2,6 +2,7 @@
 //! (the answers, the charts, the settings) and a page per kernel and per topic it links to, so
 //! the file a reader opens first stays small however many workloads and runtimes a run has.
 
+mod interface;
 mod pages;
 mod sections;
 mod summary;

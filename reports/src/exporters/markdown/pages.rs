@@ -35,6 +35,12 @@ pub(super) fn pages(run: &Run, analysis: &Analysis, stem: &str) -> Vec<Page> {
             sections::gap_section(analysis, "#"),
         ),
         topic(
+            "interface",
+            "Plugin interface",
+            "byte ABI core module, component and extism plugin, per call, per byte, compile and instantiate",
+            super::interface::interface_section(analysis, "#"),
+        ),
+        topic(
             "proposals",
             "Which proposals each runtime runs",
             "each WebAssembly proposal per runtime",

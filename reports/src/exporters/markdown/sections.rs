@@ -194,6 +194,7 @@ pub(super) fn body(run: &Run, workload: &Workload, analysis: &Analysis, h: &str)
         // A multi-workload report has these sections once, at the top.
         md += &sandbox_section(analysis, h);
         md += &gap_section(analysis, h);
+        md += &super::interface::interface_section(analysis, h);
     }
     md += &choosing(run, workload, &analysis.steadiness.tie_phrase(), h);
     md
