@@ -5,27 +5,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
-use common::{plugbench, read_json, read_report, result, results};
+use common::{example, plugbench, read_json, read_report, result, results};
 use predicates::str::contains;
 use serde_json::Value;
-
-/// The example components, built once for every test of this file.
-fn example(file: &str) -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    let dir = BUILT.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let status = std::process::Command::new("bash")
-            .arg(root.join("scripts/build-examples"))
-            .status()
-            .expect("run scripts/build-examples");
-        assert!(status.success(), "scripts/build-examples failed");
-        root.join("target/examples")
-    });
-    dir.join(file)
-}
 
 /// Every configuration that hosts components, in registry order.
 fn component_hosts() -> Vec<String> {

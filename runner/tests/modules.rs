@@ -8,26 +8,10 @@ mod common;
 use common::registry;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-use common::{plugbench, read_json, read_report, result, results};
+use common::{example, plugbench, read_json, read_report, result, results};
 use predicates::str::contains;
 use serde_json::Value;
-
-/// The example plugins, built once for every test of this file.
-fn example(file: &str) -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    let dir = BUILT.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let status = std::process::Command::new("bash")
-            .arg(root.join("scripts/build-examples"))
-            .status()
-            .expect("run scripts/build-examples");
-        assert!(status.success(), "scripts/build-examples failed");
-        root.join("target/examples")
-    });
-    dir.join(file)
-}
 
 /// `wat` text as a module file in `dir`.
 fn module(dir: &Path, name: &str, wat: &str) -> PathBuf {

@@ -63,3 +63,20 @@ pub fn read_report(path: &Path) -> String {
     }
     text
 }
+
+/// An example built from `examples/` by `scripts/build-examples` (once per test binary).
+pub fn example(file: &str) -> std::path::PathBuf {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .unwrap();
+        let status = std::process::Command::new("bash")
+            .arg(root.join("scripts/build-examples"))
+            .status()
+            .expect("run scripts/build-examples");
+        assert!(status.success(), "scripts/build-examples failed");
+        root.join("target/examples")
+    });
+    dir.join(file)
+}

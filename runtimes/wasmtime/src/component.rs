@@ -35,13 +35,18 @@ pub struct WasmtimeComponents {
 /// The host function the `host-calls` world imports, defined once per engine.
 fn host_linker(engine: &Engine) -> Result<Linker<ComponentState>, RuntimeError> {
     let mut linker = Linker::new(engine);
+    define_host_mix(&mut linker)?;
+    Ok(linker)
+}
+
+/// `host-mix`, the kernels' host function, as the `host-calls` world imports it.
+pub(crate) fn define_host_mix<T: 'static>(linker: &mut Linker<T>) -> Result<(), RuntimeError> {
     linker
         .root()
         .func_wrap("host-mix", |_, (v,): (i64,)| {
             Ok((kernel_embed::host_mix(v),))
         })
-        .map_err(RuntimeError::setup)?;
-    Ok(linker)
+        .map_err(RuntimeError::setup)
 }
 
 impl WasmtimeComponents {

@@ -7,10 +7,8 @@ use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Component, Func, Linker, Val};
 use wasmtime::{Engine, Store, StoreLimits};
 use wasmtime_wasi::p2::bindings::sync::Command;
-use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
-use wasmtime_wasi::{
-    FsPerms, I32Exit, ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView,
-};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{I32Exit, ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use runtimes::{
     Compiled, Ended, Guard, Instance, RuntimeError, WasiEntry, WasiInstance, WasiOutcome,
@@ -39,12 +37,7 @@ impl WasiView for UserState {
 pub(crate) fn user_linker(engine: &Engine) -> Result<Linker<UserState>, RuntimeError> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(RuntimeError::setup)?;
-    linker
-        .root()
-        .func_wrap("host-mix", |_, (v,): (i64,)| {
-            Ok((kernel_embed::host_mix(v),))
-        })
-        .map_err(RuntimeError::setup)?;
+    crate::component::define_host_mix(&mut linker)?;
     Ok(linker)
 }
 
@@ -170,36 +163,12 @@ impl Instance for UserCallInstance {
     }
 }
 
-/// A WASI 0.2 context for a command's run: its arguments (the program name first), environment,
-/// directories and stdin; stdout and stderr captured.
+/// A WASI 0.2 context for a command's run (what a preview 1 program's is, built for 0.2).
 fn context(
     setup: &WasiSetup,
     stdin: &[u8],
 ) -> Result<(WasiCtx, [MemoryOutputPipe; 2]), RuntimeError> {
-    let streams = [
-        MemoryOutputPipe::new(STREAM_CAP),
-        MemoryOutputPipe::new(STREAM_CAP),
-    ];
-    let mut builder = WasiCtxBuilder::new();
-    builder
-        .arg(&setup.program)
-        .args(&setup.args)
-        .envs(&setup.env)
-        .stdin(MemoryInputPipe::new(stdin.to_vec()))
-        .stdout(streams[0].clone())
-        .stderr(streams[1].clone());
-    for dir in &setup.dirs {
-        let perms = if dir.writable {
-            FsPerms::ReadWrite
-        } else {
-            FsPerms::ReadOnly
-        };
-        builder
-            .preopened_dir(&dir.host, &dir.guest, perms)
-            .map_err(|e| {
-                RuntimeError::Instantiate(format!("--dir {}: {e:#}", dir.host.display()))
-            })?;
-    }
+    let (mut builder, streams) = crate::wasi::builder(setup, stdin)?;
     Ok((builder.build(), streams))
 }
 

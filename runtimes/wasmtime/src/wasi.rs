@@ -66,6 +66,16 @@ fn context(
     setup: &WasiSetup,
     stdin: &[u8],
 ) -> Result<(WasiP1Ctx, [MemoryOutputPipe; 2]), RuntimeError> {
+    let (mut builder, streams) = builder(setup, stdin)?;
+    Ok((builder.build_p1(), streams))
+}
+
+/// A WASI context's builder for a program's run: its arguments (the program name first),
+/// environment, directories and stdin; stdout and stderr captured in the two pipes.
+pub(crate) fn builder(
+    setup: &WasiSetup,
+    stdin: &[u8],
+) -> Result<(WasiCtxBuilder, [MemoryOutputPipe; 2]), RuntimeError> {
     let streams = [
         MemoryOutputPipe::new(STREAM_CAP),
         MemoryOutputPipe::new(STREAM_CAP),
@@ -90,7 +100,7 @@ fn context(
                 RuntimeError::Instantiate(format!("--dir {}: {e:#}", dir.host.display()))
             })?;
     }
-    Ok((builder.build_p1(), streams))
+    Ok((builder, streams))
 }
 
 impl WasiProgram for WtWasiProgram {

@@ -65,6 +65,19 @@ fn per_byte_text(costs: &[PerByte]) -> String {
         .collect();
     text += &draw(&Grid { header, rows }, ASCII_MARKDOWN);
     text.push('\n');
+    let fell: Vec<&str> = costs
+        .iter()
+        .filter(|c| c.per_byte_ns.high < 0.0)
+        .map(|c| c.runtime.as_str())
+        .collect();
+    if !fell.is_empty() {
+        text += &format!(
+            "\nA negative cost per byte ({}): the time per call fell as the input grew over this \
+             range, so its fixed cost per call moved more than copying the bytes costs; read its \
+             per-call figure, not a price per byte.\n",
+            fell.join(", ")
+        );
+    }
     text
 }
 
