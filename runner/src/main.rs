@@ -368,6 +368,12 @@ fn module_groups(args: &CompareArgs) -> Result<(Groups, Vec<reports::ModuleInfo>
             "--gap decomposes the built-in kernels' gap to native; it does not apply to --module"
         );
     }
+    if args.interface {
+        bail!(
+            "--interface runs the built-in kernels as components; a component of your own is \
+             measured as --module COMPONENT.wasm"
+        );
+    }
     let request = args.module.call_request()?;
     module::plan_modules(
         &args.module.modules,

@@ -187,7 +187,7 @@ fn bad_components_and_calls_are_refused_before_measuring() {
     let mut old = bytes.clone();
     old[4] = 0x0a;
     std::fs::write(&older, &old).unwrap();
-    let cases: [(&Path, &[&str], &str); 6] = [
+    let cases: [(&Path, &[&str], &str); 7] = [
         (&truncated, &["--invoke", "spin()"], "not a valid module"),
         (&older, &["--invoke", "spin()"], "not a valid module"),
         (
@@ -209,6 +209,11 @@ fn bad_components_and_calls_are_refused_before_measuring() {
             &plugin,
             &["--invoke", "fail()", "--runtime", "wasmtime"],
             "it runs core modules, not components",
+        ),
+        (
+            &plugin,
+            &["--invoke", "fail()", "--interface"],
+            "--interface runs the built-in kernels as components",
         ),
     ];
     for (path, extra, expected) in cases {
