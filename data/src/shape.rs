@@ -24,6 +24,9 @@ pub enum ModuleShape {
     Component,
     /// A component that exports `wasi:cli/run` (a WASI 0.2 command).
     ComponentCommand,
+    /// A Sightglass benchmark as a component: a WASI 0.2 command importing the `bench`
+    /// interface (`start`, `end`).
+    SightglassComponent,
 }
 
 named!("module shape", ModuleShape {
@@ -35,6 +38,7 @@ named!("module shape", ModuleShape {
     SightglassBench => "sightglass-bench",
     Component => "component",
     ComponentCommand => "component-command",
+    SightglassComponent => "sightglass-component",
 });
 
 impl ModuleShape {
@@ -51,20 +55,39 @@ impl ModuleShape {
             ModuleShape::ComponentCommand => {
                 "WASI 0.2 command (a component exporting wasi:cli/run)"
             }
+            ModuleShape::SightglassComponent => {
+                "Sightglass benchmark component (wasi:cli/run with bench.start/end)"
+            }
         }
     }
 
     /// A component (of any kind).
     pub fn is_component(self) -> bool {
-        matches!(self, ModuleShape::Component | ModuleShape::ComponentCommand)
+        matches!(
+            self,
+            ModuleShape::Component
+                | ModuleShape::ComponentCommand
+                | ModuleShape::SightglassComponent
+        )
     }
 
     /// A program started with arguments, environment, directories and stdin: a WASI preview
-    /// 1 command or benchmark, or a WASI 0.2 command.
+    /// 1 command or benchmark, or a WASI 0.2 command or benchmark.
     pub fn is_command(self) -> bool {
         matches!(
             self,
-            ModuleShape::WasiCommand | ModuleShape::SightglassBench | ModuleShape::ComponentCommand
+            ModuleShape::WasiCommand
+                | ModuleShape::SightglassBench
+                | ModuleShape::ComponentCommand
+                | ModuleShape::SightglassComponent
+        )
+    }
+
+    /// A program that marks its own timed region (`bench.start` to `bench.end`).
+    pub fn marks_region(self) -> bool {
+        matches!(
+            self,
+            ModuleShape::SightglassBench | ModuleShape::SightglassComponent
         )
     }
 

@@ -521,7 +521,7 @@ fn inspect_cmd(path: &Path, links: &[(String, PathBuf)]) -> Result<()> {
         _ => "NAME".into(),
     };
     let how = match i.shape {
-        ModuleShape::ComponentCommand => {
+        ModuleShape::ComponentCommand | ModuleShape::SightglassComponent => {
             "[--arg ARG ...] [--stdin FILE] [--env K=V] [--dir HOST[::GUEST]]".to_string()
         }
         ModuleShape::Component => format!("--invoke '{export}(ARG, ...)' (WAVE)"),

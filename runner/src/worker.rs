@@ -114,8 +114,7 @@ impl Setup {
             program: call.linked_program()?,
             kernel: None,
             // A Sightglass-style benchmark's marked region, a call sequence's timed call.
-            region: call.shape == plugbench_data::ModuleShape::SightglassBench
-                || matches!(call.call, CallWith::Sequence(_)),
+            region: call.shape.marks_region() || matches!(call.call, CallWith::Sequence(_)),
             module: Some(read(&call.path)?),
             input,
             reference: if call.verify {

@@ -113,7 +113,7 @@ impl ModuleCall {
         use runtimes::Program;
         let export = self.export.clone();
         match (self.shape, &self.call) {
-            (ModuleShape::ComponentCommand, _) => {
+            (shape, _) if shape.is_component() && shape.is_command() => {
                 Program::ComponentCommand(self.wasi_setup().unwrap_or_default())
             }
             (_, CallWith::Wave(call)) => Program::ComponentCall { call: call.clone() },

@@ -139,6 +139,88 @@ fn inspect_shows_a_component_s_wit_world_and_who_hosts_it() {
         ));
 }
 
+/// Sightglass's component benchmark shape (a `wasi:cli/run` command importing the `bench`
+/// interface): its warm figure is the region between `start` and `end`, on every component
+/// configuration; one that never marks is an error row. Then the example benchmark built as
+/// Sightglass builds its components, reading `./default.input`.
+#[test]
+fn a_sightglass_component_is_timed_between_its_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    // Work outside the markers (a long loop) and inside them (a short one).
+    let marked = |name: &str, inside: &str| {
+        let path = dir.path().join(name);
+        let wat = format!(
+            r#"(component
+              (import "bench" (instance $bench (export "start" (func)) (export "end" (func))))
+              (core func $start (canon lower (func $bench "start")))
+              (core func $end (canon lower (func $bench "end")))
+              (core module $m
+                (import "bench" "start" (func $start))
+                (import "bench" "end" (func $end))
+                (func $spin (param $n i32)
+                  (loop $l (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+                (func (export "run") (result i32)
+                  (call $spin (i32.const 2000000))
+                  {inside}
+                  (i32.const 0)))
+              (core instance $i (instantiate $m (with "bench" (instance
+                (export "start" (func $start)) (export "end" (func $end))))))
+              (func $run (result (result)) (canon lift (core func $i "run")))
+              (instance $cli (export "run" (func $run)))
+              (export "wasi:cli/run@0.2.0" (instance $cli)))"#
+        );
+        std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
+        path
+    };
+    let bench = marked(
+        "bench.wasm",
+        "(call $start) (call $spin (i32.const 1000)) (call $end)",
+    );
+    quick(dir.path(), &bench, &["--no-phases"]).success();
+    let run = read_json(&dir.path().join("run.json"));
+    assert_eq!(
+        run["environment"]["modules"][0]["shape"],
+        "sightglass-component"
+    );
+    every_host_agrees(&run, "stdout", "");
+    for runtime in component_hosts() {
+        let r = result(&run, &runtime);
+        // The warm figure is the marked region, far below the whole run (the first call
+        // includes the long loop).
+        let warm = r["warm"]["median_ns"].as_f64().unwrap();
+        let first = r["first_call_ns"].as_f64().unwrap();
+        assert!(
+            warm * 20.0 < first,
+            "{runtime}: warm {warm} ns vs first call {first} ns"
+        );
+    }
+
+    let unmarked = marked("unmarked.wasm", "");
+    let one = ["--runtime", "wasmtime-component", "--no-phases"];
+    quick(dir.path(), &unmarked, &one).code(3);
+    let run = read_json(&dir.path().join("run.json"));
+    let error = result(&run, "wasmtime-component")["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("did not call both bench.start and bench.end"),
+        "{error}"
+    );
+
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("default.input"), "to be or not to be\n").unwrap();
+    let mapping = format!("{}::.", input.display());
+    let example = example("bench-words.p2.wasm");
+    quick(dir.path(), &example, &["--dir", &mapping, "--no-phases"]).success();
+    every_host_agrees(
+        &read_json(&dir.path().join("run.json")),
+        "stdout",
+        "4 distinct words, most frequent: be (2)",
+    );
+}
+
 /// A trap and an endless loop are error rows, the others still measured; the report is written.
 #[test]
 fn a_trapping_or_endless_function_is_an_error_row() {
@@ -187,9 +269,15 @@ fn bad_components_and_calls_are_refused_before_measuring() {
     let mut old = bytes.clone();
     old[4] = 0x0a;
     std::fs::write(&older, &old).unwrap();
-    let cases: [(&Path, &[&str], &str); 7] = [
+    // A binary version after the component model's 0xd.
+    let newer = dir.path().join("newer.wasm");
+    let mut new = bytes.clone();
+    new[4] = 0x0e;
+    std::fs::write(&newer, &new).unwrap();
+    let cases: [(&Path, &[&str], &str); 8] = [
         (&truncated, &["--invoke", "spin()"], "not a valid module"),
         (&older, &["--invoke", "spin()"], "not a valid module"),
+        (&newer, &["--invoke", "spin()"], "not a valid module"),
         (
             &plugin,
             &["--invoke", "nope()"],

@@ -1,35 +1,48 @@
 //! A WASI benchmark in the Sightglass convention: it reads its input by a path relative to its
 //! working directory (`./default.input`, from a directory preopened as `.`), and marks the work
-//! to time with the `bench.start` and `bench.end` imports. Built for wasm32-wasip1 by
-//! `scripts/build-examples`; measured with
+//! to time with the `bench.start` and `bench.end` imports. Built by `scripts/build-examples` for
+//! wasm32-wasip1 (a core module) and for wasm32-wasip2 (a component, as Sightglass builds its
+//! component benchmarks); measured with
 //! `plugbench compare --module target/examples/bench-words.wasm --dir BENCH_DIR::.`.
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-/// The host's timer marks; a native build (the workspace builds every member for the host)
+/// The host's timer marks: core imports for wasm32-wasip1, the WIT interface `bench` for a
+/// component (wasm32-wasip2); a native build (the workspace builds every member for the host)
 /// has no host to call.
-#[cfg(target_os = "wasi")]
-mod bench {
+#[cfg(all(target_os = "wasi", not(target_env = "p2")))]
+mod marks {
     #[link(wasm_import_module = "bench")]
     extern "C" {
         fn start();
         fn end();
     }
-    pub fn mark_start() {
+    pub fn start_timing() {
         // SAFETY: imports without arguments or results, provided by the benchmark host.
         unsafe { start() }
     }
-    pub fn mark_end() {
+    pub fn end_timing() {
         // SAFETY: as above.
         unsafe { end() }
     }
 }
 
+#[cfg(all(target_os = "wasi", target_env = "p2"))]
+mod marks {
+    wit_bindgen::generate!({ path: "wit", world: "bench-words" });
+    pub fn start_timing() {
+        bench::start()
+    }
+    pub fn end_timing() {
+        bench::end()
+    }
+}
+
 #[cfg(not(target_os = "wasi"))]
-mod bench {
-    pub fn mark_start() {}
-    pub fn mark_end() {}
+mod marks {
+    pub fn start_timing() {}
+    pub fn end_timing() {}
 }
 
 /// Distinct words and the most frequent one.
@@ -54,9 +67,9 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    bench::mark_start();
+    marks::start_timing();
     let result = summary(&text);
-    bench::mark_end();
+    marks::end_timing();
     println!("{result}");
     ExitCode::SUCCESS
 }

@@ -1,7 +1,7 @@
 //! A user's component, read with wasmparser and wit-component: its top-level imports and
-//! exports, its WIT world as text, and whether a host here meets its imports (WASI 0.2 and the
-//! kernels' `host-mix`, which the `-component` configurations provide). Anything else is refused
-//! before measuring, each import named.
+//! exports, its WIT world as text, and whether a host here meets its imports (WASI 0.2, the
+//! kernels' `host-mix` and Sightglass's `bench` markers, which the `-component` configurations
+//! provide). Anything else is refused before measuring, each import named.
 
 use plugbench_data::ModuleShape;
 use wasmparser::{
@@ -17,6 +17,9 @@ const WASI_P2: &str = "wasi:";
 const WASI_P2_VERSION: &str = "@0.2.";
 /// The kernels' host function, as their components import it.
 const HOST_MIX: &str = "host-mix";
+/// Sightglass's benchmark markers (an interface of `start` and `end`), as its components import
+/// them.
+const BENCH: &str = "bench";
 
 /// Reads and validates a component; what no host here can run is an error naming why.
 pub fn inspect(bytes: &[u8]) -> Result<Inspection, NotCallable> {
@@ -33,11 +36,12 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, NotCallable> {
         return Err(NotCallable::UnmetComponentImports(unmet));
     }
     let command = exports.iter().any(|e| e.name.starts_with(CLI_RUN));
+    let marked = imports.iter().any(|i| i.module == BENCH);
     Ok(Inspection {
-        shape: if command {
-            ModuleShape::ComponentCommand
-        } else {
-            ModuleShape::Component
+        shape: match (command, marked) {
+            (true, true) => ModuleShape::SightglassComponent,
+            (true, false) => ModuleShape::ComponentCommand,
+            (false, _) => ModuleShape::Component,
         },
         imports,
         exports,
@@ -48,7 +52,9 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, NotCallable> {
 
 /// Whether a `-component` configuration meets an import of this name.
 fn provided(name: &str) -> bool {
-    name == HOST_MIX || (name.starts_with(WASI_P2) && name.contains(WASI_P2_VERSION))
+    name == HOST_MIX
+        || name == BENCH
+        || (name.starts_with(WASI_P2) && name.contains(WASI_P2_VERSION))
 }
 
 /// The component's own top-level imports and exports (not those of the modules and components
@@ -128,6 +134,7 @@ mod tests {
     fn wasi_0_2_and_host_mix_are_provided_and_nothing_else() {
         assert!(provided("wasi:cli/environment@0.2.3"));
         assert!(provided("host-mix"));
+        assert!(provided("bench"));
         assert!(
             !provided("wasi:cli/environment@0.3.0"),
             "WASI 0.3 is not hosted"

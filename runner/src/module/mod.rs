@@ -195,7 +195,7 @@ impl UserModule {
         if request.native.is_some() {
             bail!("--native stands for a core module's export or a WASI preview 1 program; {} is a {}", self.name, shape.label());
         }
-        let command = shape == ModuleShape::ComponentCommand;
+        let command = shape.is_command();
         let (export, with) = if command {
             if request.invoke.is_some() {
                 bail!("{} is a {}: it runs `wasi:cli/run`, with --arg, --stdin, --env and --dir, not --invoke", self.name, shape.label());
@@ -412,7 +412,9 @@ impl UserModule {
             ModuleShape::Component => Program::ComponentCall {
                 call: format!("{export}()"),
             },
-            ModuleShape::ComponentCommand => Program::ComponentCommand(WasiSetup::default()),
+            ModuleShape::ComponentCommand | ModuleShape::SightglassComponent => {
+                Program::ComponentCommand(WasiSetup::default())
+            }
             ModuleShape::ExtismPlugin => Program::ExtismPlugin {
                 export,
                 wasi: self.is_wasi_plugin().then(WasiSetup::default),

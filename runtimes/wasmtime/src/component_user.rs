@@ -1,7 +1,9 @@
 //! A user's components on wasmtime: an exported function called with typed values written in
 //! WAVE (`--invoke 'name(args)'`), and a WASI 0.2 command (`wasi:cli/run`) started like a WASI
 //! preview 1 command. Both get WASI 0.2 from wasmtime-wasi: a function call with nothing
-//! granted, a command with its arguments, environment, directories and stdin.
+//! granted, a command with its arguments, environment, directories and stdin. A command may
+//! import Sightglass's `bench` interface: the time from its `start` to its `end` is the run's
+//! marked region, as for a preview 1 benchmark.
 
 use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Component, Func, Linker, Val};
@@ -10,6 +12,7 @@ use wasmtime_wasi::p2::bindings::sync::Command;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{I32Exit, ResourceTable, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
+use runtimes::wasi_bench::Bench;
 use runtimes::{
     Compiled, Ended, Guard, Instance, RuntimeError, WasiEntry, WasiInstance, WasiOutcome,
     WasiProgram, WasiSetup, STREAM_CAP,
@@ -22,6 +25,7 @@ pub(crate) struct UserState {
     limits: StoreLimits,
     wasi: WasiCtx,
     table: ResourceTable,
+    bench: Bench,
 }
 
 impl WasiView for UserState {
@@ -38,7 +42,21 @@ pub(crate) fn user_linker(engine: &Engine) -> Result<Linker<UserState>, RuntimeE
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(RuntimeError::setup)?;
     crate::component::define_host_mix(&mut linker)?;
+    define_bench(&mut linker).map_err(RuntimeError::setup)?;
     Ok(linker)
+}
+
+/// Sightglass's markers, an instance `bench` of `start: func()` and `end: func()`.
+fn define_bench(linker: &mut Linker<UserState>) -> wasmtime::Result<()> {
+    let mut bench = linker.instance(runtimes::BENCH_MODULE)?;
+    bench.func_wrap("start", |mut store, (): ()| {
+        store.data_mut().bench.start();
+        Ok(())
+    })?;
+    bench.func_wrap("end", |mut store, (): ()| {
+        store.data_mut().bench.end();
+        Ok(())
+    })
 }
 
 /// A compiled user component with the engine and guard it runs under.
@@ -59,6 +77,7 @@ impl UserCode {
                 limits,
                 wasi,
                 table: ResourceTable::new(),
+                bench: Bench::default(),
             },
             |s| &mut s.limits,
         )
@@ -202,6 +221,7 @@ struct CommandInstance {
 
 impl WasiInstance for CommandInstance {
     fn run(&mut self, _entry: &WasiEntry) -> Result<WasiOutcome, RuntimeError> {
+        self.store.data_mut().bench = Bench::default();
         let ended = match self.command.wasi_cli_run().call_run(&mut self.store) {
             Ok(Ok(())) => Ended::Returned(Vec::new()),
             // `run` returned its error: what `exit(1)` means to wasi:cli.
@@ -217,6 +237,8 @@ impl WasiInstance for CommandInstance {
             let all = streams[i].contents();
             (all.len() < STREAM_CAP).then(|| (all[from..].to_vec(), all.len()))
         });
-        runtimes::outcome(ended, drained)
+        let mut outcome = runtimes::outcome(ended, drained)?;
+        outcome.bench_ns = self.store.data().bench.ns;
+        Ok(outcome)
     }
 }
