@@ -38,6 +38,12 @@ fn every_configuration_is_served_by_its_worker() {
         ("tinywasm", "plugbench-worker-tinywasm"),
         ("extism", "plugbench-worker-extism"),
     ];
+    // Configurations measured only when asked for (or with the "Plugin interface" section).
+    let on_request = [
+        ("wasmtime-component", "plugbench-worker-wasmtime-component"),
+        ("wasmi-0.31", "plugbench-worker-wasmi031"),
+        ("wasmi-0.31-component", "plugbench-worker-wasmi031"),
+    ];
     let listed = common::plugbench().arg("list").assert().success();
     let listed = String::from_utf8_lossy(&listed.get_output().stdout).to_string();
     let row = |name: &str| {
@@ -47,7 +53,7 @@ fn every_configuration_is_served_by_its_worker() {
                 .is_some_and(|c| c.trim_matches(['│', ' ']) == name)
         })
     };
-    for (name, worker) in expected {
+    for (name, worker) in expected.iter().chain(&on_request) {
         match row(name) {
             Some(line) => assert!(line.contains(worker), "{name}: {line}"),
             None => {

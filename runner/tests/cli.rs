@@ -1054,6 +1054,9 @@ fn the_interface_measurement_adds_verified_components_and_its_section() {
         rows("wasmtime-pulley-component").is_empty(),
         "its core configuration was not selected"
     );
+    // The component layer over wasmi 0.31 comes with its own core-module pair, at the side size.
+    assert_eq!(rows("wasmi-0.31"), every(&[100]));
+    assert_eq!(rows("wasmi-0.31-component"), every(&[100]));
     let pairs = run["environment"]["components"].as_array().unwrap();
     assert!(pairs
         .iter()
@@ -1078,5 +1081,7 @@ fn the_interface_measurement_adds_verified_components_and_its_section() {
     }
     // The components stay out of the choices: the run's answers name core-module runtimes only.
     let summary = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-    assert!(!summary.contains("wasmtime-component ("), "{summary}");
+    for kept_out in ["wasmtime-component (", "wasmi-0.31 ("] {
+        assert!(!summary.contains(kept_out), "{kept_out}\n{summary}");
+    }
 }

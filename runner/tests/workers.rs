@@ -10,7 +10,7 @@ use common::{read_json, result};
 
 /// Each binary and the engines whose code it must (and only it may) hold. wasmtime 43 is the
 /// one extism embeds: an engine of its own beside wasmtime 48.
-const ENGINES: [(&str, &[&str]); 10] = [
+const ENGINES: [(&str, &[&str]); 11] = [
     ("plugbench", &[]),
     ("plugbench-worker-native", &[]),
     ("plugbench-worker-wasmtime", &["/wasmtime-48."]),
@@ -24,6 +24,11 @@ const ENGINES: [(&str, &[&str]); 10] = [
         &["/wasmer-7.", "/wasmer-compiler-llvm-7."],
     ),
     ("plugbench-worker-wasmi", &["/wasmi-2."]),
+    // wasmi 0.31 with the component layer over it.
+    (
+        "plugbench-worker-wasmi031",
+        &["/wasmi-0.31.", "/wasm_component_layer-0."],
+    ),
     ("plugbench-worker-tinywasm", &["/tinywasm-0."]),
     ("plugbench-worker-extism", &["/extism-1.", "/wasmtime-43."]),
 ];

@@ -110,6 +110,20 @@ impl std::fmt::Display for GuestFormat {
     }
 }
 
+/// A kernel's input bytes as the `list<s64>` its component takes (`Typed::Integers`).
+pub fn decode_integers(input: &[u8]) -> Result<Vec<i64>, RuntimeError> {
+    if !input.len().is_multiple_of(8) {
+        return Err(RuntimeError::Guest(format!(
+            "input is {} bytes, not a whole number of little-endian i64 values",
+            input.len()
+        )));
+    }
+    Ok(input
+        .chunks_exact(8)
+        .map(|c| i64::from_le_bytes(c.try_into().expect("8-byte chunk")))
+        .collect())
+}
+
 /// Fuel given to a fuel-metered instance: never exhausted by a benchmark, so what is
 /// measured is the counting, not a trap.
 pub const FUEL: u64 = u64::MAX / 2;

@@ -34,6 +34,11 @@ pub struct Declared {
     /// the pair the "Plugin interface" section compares.
     #[serde(default)]
     pub component_of: Option<String>,
+    /// A core-module configuration that is here as its component configuration's pair (an
+    /// engine version a component layer needs): measured with the "Plugin interface" section,
+    /// not picked by a comparison otherwise.
+    #[serde(default)]
+    pub interface_reference: bool,
 }
 
 /// A declared configuration with the function that makes its runtime, given the guard to
@@ -59,6 +64,7 @@ impl Configuration {
                 default: true,
                 known: Vec::new(),
                 component_of: None,
+                interface_reference: false,
             },
             make: Arc::new(move |guard| make(guard).map(|r| Box::new(r) as Box<dyn Runtime>)),
         }
@@ -90,6 +96,14 @@ impl Configuration {
     pub fn component_of(mut self, core: &str) -> Self {
         self.declared.component_of = Some(core.to_string());
         self.declared.simd = Err("it runs components".into());
+        self
+    }
+
+    /// The core-module pair of a component configuration, measured only with it (or when
+    /// asked for by name).
+    pub fn interface_reference(mut self) -> Self {
+        self.declared.default = false;
+        self.declared.interface_reference = true;
         self
     }
 
@@ -206,7 +220,7 @@ impl Declarations {
     pub fn extra_names(&self) -> Vec<String> {
         self.0
             .iter()
-            .filter(|c| !c.default && c.component_of.is_none())
+            .filter(|c| !c.default && c.component_of.is_none() && !c.interface_reference)
             .map(|c| c.name.clone())
             .collect()
     }
@@ -230,14 +244,28 @@ impl Declarations {
             .collect()
     }
 
-    /// The component configurations of the `selected` core-module configurations that are not
-    /// selected already: what the "Plugin interface" section adds to a comparison.
+    /// What the "Plugin interface" section adds to a comparison: the component configuration
+    /// of each `selected` core-module configuration, and each pair whose core configuration is
+    /// here only for its component (an interface reference), the core first; none that is
+    /// selected already.
     pub fn interface_variants(&self, selected: &[String]) -> Vec<String> {
-        self.component_pairs()
-            .into_iter()
-            .filter(|(core, component)| selected.contains(core) && !selected.contains(component))
-            .map(|(_, component)| component)
-            .collect()
+        let mut rows = Vec::new();
+        for (core, component) in self.component_pairs() {
+            if selected.contains(&core) {
+                rows.push(component);
+            } else if self.is_interface_reference(&core) {
+                rows.extend([core, component]);
+            }
+        }
+        rows.retain(|name| !selected.contains(name));
+        rows
+    }
+
+    /// Whether `name` is a core-module configuration here only for its component's pair.
+    pub fn is_interface_reference(&self, name: &str) -> bool {
+        self.0
+            .iter()
+            .any(|c| c.name == name && c.interface_reference)
     }
 
     /// Every configuration's variant that loads every kernel in one module.
@@ -277,9 +305,12 @@ impl Declarations {
     /// Is `name` one of the gap measurement's rows (not a runtime a user picks)?
     pub fn is_gap_variant(&self, name: &str) -> bool {
         let extra = self.extra_names();
-        self.entries()
-            .into_iter()
-            .any(|e| e.name == name && (e.build.is_some() || extra.contains(&e.configuration)))
+        self.entries().into_iter().any(|e| {
+            e.name == name
+                && (e.build.is_some()
+                    || extra.contains(&e.configuration)
+                    || self.is_interface_reference(&e.configuration))
+        })
     }
 
     /// Every guard of every configuration: offered and measured by a variant, or why not.
@@ -421,6 +452,11 @@ pub const WORKERS: &[Worker] = &[
     },
     Worker {
         binary: "plugbench-worker-wasmi",
+        how_to_build: "built with plugbench",
+        optional: false,
+    },
+    Worker {
+        binary: "plugbench-worker-wasmi031",
         how_to_build: "built with plugbench",
         optional: false,
     },

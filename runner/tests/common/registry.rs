@@ -10,6 +10,7 @@ pub fn registry() -> Registry {
     all.extend(runtime_wasmtime43::configurations());
     all.extend(runtime_wasmer::configurations());
     all.extend(runtime_wasmi::configurations());
+    all.extend(runtime_wasmi031::configurations());
     all.extend(runtime_tinywasm::configurations());
     all.extend(runtime_extism::configurations());
     Registry::new(all)

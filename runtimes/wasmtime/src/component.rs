@@ -259,24 +259,11 @@ impl TypedArgument {
     fn integers(&mut self, input: &[u8]) -> Result<&[i64], RuntimeError> {
         let key = (input.as_ptr() as usize, input.len());
         if self.from != Some(key) {
-            self.integers = decode_integers(input)?;
+            self.integers = runtimes::decode_integers(input)?;
             self.from = Some(key);
         }
         Ok(&self.integers)
     }
-}
-
-fn decode_integers(input: &[u8]) -> Result<Vec<i64>, RuntimeError> {
-    if !input.len().is_multiple_of(8) {
-        return Err(RuntimeError::Guest(format!(
-            "input is {} bytes, not a whole number of little-endian i64 values",
-            input.len()
-        )));
-    }
-    Ok(input
-        .chunks_exact(8)
-        .map(|c| i64::from_le_bytes(c.try_into().expect("8-byte chunk")))
-        .collect())
 }
 
 impl Instance for KernelInstance {

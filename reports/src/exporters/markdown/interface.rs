@@ -30,6 +30,8 @@ pub(super) fn interface_section(analysis: &Analysis, h: &str) -> String {
          components run in a worker built with wasmtime's component model, the core modules in \
          one built without it (the component model makes a core host call about 8% dearer, \
          docs/calibration.md, \"WASI built in\"); the same engine settings and guards otherwise. \
+         `wasmi-0.31-component` runs them on wasm_component_layer over wasmi 0.31, the newest \
+         wasmi that layer builds with, paired with wasmi 0.31 on the core modules (`wasmi-0.31`). \
          Each ratio has its 95% interval; \"component / core module\" is paired by round, the \
          phases' ratios are of means with the bounds of both means' intervals.\n"
     );
