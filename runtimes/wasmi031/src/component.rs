@@ -51,10 +51,7 @@ impl Runtime for LayerComponents {
     }
 
     fn hosts(&self, program: &Program) -> Result<(), String> {
-        match program {
-            Program::Kernel(_) => Ok(()),
-            _ => Err(crate::core::kernels_only()),
-        }
+        crate::kernel_of(program, None).map(drop)
     }
 
     fn compile(
@@ -63,9 +60,7 @@ impl Runtime for LayerComponents {
         bytes: &[u8],
         cache: Option<&Path>,
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let (Program::Kernel(kernel), None) = (program, cache) else {
-            return Err(RuntimeError::Unsupported);
-        };
+        let kernel = crate::kernel_of(program, cache).map_err(|_| RuntimeError::Unsupported)?;
         let component = Component::new(&self.engine, bytes).map_err(RuntimeError::compile)?;
         Ok(Box::new(KernelComponent {
             engine: self.engine.clone(),

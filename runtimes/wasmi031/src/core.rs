@@ -73,10 +73,7 @@ impl Runtime for OldWasmi {
     }
 
     fn hosts(&self, program: &Program) -> Result<(), String> {
-        match program {
-            Program::Kernel(_) => Ok(()),
-            _ => Err(kernels_only()),
-        }
+        crate::kernel_of(program, None).map(drop)
     }
 
     fn compile(
@@ -85,9 +82,7 @@ impl Runtime for OldWasmi {
         bytes: &[u8],
         cache: Option<&Path>,
     ) -> Result<Box<dyn Compiled>, RuntimeError> {
-        let (Program::Kernel(kernel), None) = (program, cache) else {
-            return Err(RuntimeError::Unsupported);
-        };
+        let kernel = crate::kernel_of(program, cache).map_err(|_| RuntimeError::Unsupported)?;
         Ok(Box::new(OldModule {
             sandbox: self.sandbox,
             engine: self.engine.clone(),
@@ -96,11 +91,6 @@ impl Runtime for OldWasmi {
             export: kernel.export,
         }))
     }
-}
-
-/// Why a program other than a built-in kernel is not offered.
-pub(crate) fn kernels_only() -> String {
-    "wasmi 0.31 is here for its component layer: it runs the built-in kernels only".into()
 }
 
 struct OldModule {

@@ -8,7 +8,10 @@
 mod component;
 mod core;
 
-use runtimes::{Configuration, Guard, GuardSupport};
+use std::path::Path;
+
+use kernel_embed::Kernel;
+use runtimes::{Configuration, Guard, GuardSupport, Program};
 
 /// The core-module configuration and its component pair.
 pub const CORE: &str = "wasmi-0.31";
@@ -51,4 +54,16 @@ pub fn configurations() -> Vec<Configuration> {
             .component_of(CORE)
             .not_default(),
     ]
+}
+
+/// The built-in kernel `program` runs, the only program both configurations take (and without
+/// a compilation cache, which neither has); else why not.
+fn kernel_of(program: &Program, cache: Option<&Path>) -> Result<&'static Kernel, String> {
+    match (program, cache) {
+        (Program::Kernel(kernel), None) => Ok(kernel),
+        (Program::Kernel(_), Some(_)) => Err("no compilation cache".into()),
+        _ => Err(
+            "wasmi 0.31 is here for its component layer: it runs the built-in kernels only".into(),
+        ),
+    }
 }
