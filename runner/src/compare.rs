@@ -38,6 +38,10 @@ pub struct Extras {
     /// The "Plugin interface" section's component rows: the first on every kernel at every
     /// size (the per-byte cost needs `echo`'s sweep), the others at [`side_size`].
     pub interface: Vec<String>,
+    /// The section's pairs of an engine version kept for its component layer, at the smallest
+    /// size: interpreted, their calls take 0.15-0.2 s at size 1000 here, and the minimum
+    /// rounds of both at every kernel would add about a minute to `compare-all`.
+    pub interface_references: Vec<String>,
 }
 
 /// The kernels' workloads: each kernel at each size on `runtimes`, with `extras` where they
@@ -62,6 +66,9 @@ pub fn kernel_workloads(
             }
             let interface = if side { extras.interface.len() } else { 1 };
             selected.extend(extras.interface.iter().take(interface).cloned());
+            if Some(&size) == sizes.iter().min() {
+                selected.extend(extras.interface_references.iter().cloned());
+            }
             let workload = Workload::Kernel {
                 kernel: kernel.clone(),
                 size,

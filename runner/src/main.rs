@@ -350,7 +350,9 @@ fn kernel_groups(
         extras.gap = catalog().gap_variants(&selected);
     }
     if args.interface {
-        extras.interface = catalog().declarations().interface_variants(&selected);
+        let declarations = catalog().declarations();
+        extras.interface = declarations.interface_variants(&selected);
+        extras.interface_references = declarations.interface_references(&selected);
     }
     Ok(compare::kernel_workloads(
         kernels,

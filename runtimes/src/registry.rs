@@ -244,21 +244,25 @@ impl Declarations {
             .collect()
     }
 
-    /// What the "Plugin interface" section adds to a comparison: the component configuration
-    /// of each `selected` core-module configuration, and each pair whose core configuration is
-    /// here only for its component (an interface reference), the core first; none that is
-    /// selected already.
+    /// The component configurations of the `selected` core-module configurations that are not
+    /// selected already: what the "Plugin interface" section adds to a comparison.
     pub fn interface_variants(&self, selected: &[String]) -> Vec<String> {
-        let mut rows = Vec::new();
-        for (core, component) in self.component_pairs() {
-            if selected.contains(&core) {
-                rows.push(component);
-            } else if self.is_interface_reference(&core) {
-                rows.extend([core, component]);
-            }
-        }
-        rows.retain(|name| !selected.contains(name));
-        rows
+        self.component_pairs()
+            .into_iter()
+            .filter(|(core, component)| selected.contains(core) && !selected.contains(component))
+            .map(|(_, component)| component)
+            .collect()
+    }
+
+    /// The pairs whose core-module configuration is here only for its component (an interface
+    /// reference) and not selected: each pair's core, then its component.
+    pub fn interface_references(&self, selected: &[String]) -> Vec<String> {
+        self.component_pairs()
+            .into_iter()
+            .filter(|(core, _)| self.is_interface_reference(core) && !selected.contains(core))
+            .flat_map(|(core, component)| [core, component])
+            .filter(|name| !selected.contains(name))
+            .collect()
     }
 
     /// Whether `name` is a core-module configuration here only for its component's pair.
