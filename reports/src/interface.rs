@@ -122,10 +122,16 @@ fn table(run: &Run, view: &Run) -> Option<InterfaceTable> {
 /// `a`'s mean time in `phase` over `b`'s, with the interval of the two means' intervals
 /// (the phases are not paired by round).
 fn phase_ratio(a: &Row, b: &Row, phase: Phase) -> Option<Spread> {
-    let (a, b) = (measured(a, phase)?, measured(b, phase)?);
+    ratio_of_means(measured(a, phase)?, measured(b, phase)?)
+}
+
+/// `a` over `b` with the bounds of both intervals; none when `b`'s reaches zero (the ratio is
+/// then unbounded). A time is never negative, so a mean's interval starts at zero at the
+/// lowest (a few widely spread samples give a normal interval below it).
+fn ratio_of_means(a: Spread, b: Spread) -> Option<Spread> {
     (b.low > 0.0).then(|| Spread {
         value: a.value / b.value,
-        low: a.low / b.high,
+        low: a.low.max(0.0) / b.high,
         high: a.high / b.low,
     })
 }
@@ -251,6 +257,14 @@ mod tests {
         let mut r = measured("native", size, ns);
         (r.baseline, r.native) = (true, true);
         r
+    }
+
+    #[test]
+    fn a_ratio_of_means_is_never_negative_and_unbounded_over_zero() {
+        let spread = |value, low, high| Spread { value, low, high };
+        let ratio = ratio_of_means(spread(2.0, -1.0, 5.0), spread(1.0, 0.5, 2.0)).unwrap();
+        assert_eq!((ratio.value, ratio.low, ratio.high), (2.0, 0.0, 10.0));
+        assert!(ratio_of_means(spread(2.0, 1.0, 3.0), spread(1.0, 0.0, 2.0)).is_none());
     }
 
     #[test]
