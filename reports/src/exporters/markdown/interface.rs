@@ -26,12 +26,13 @@ pub(super) fn interface_section(analysis: &Analysis, h: &str) -> String {
          canonical ABI (the core module decodes little-endian bytes in the guest), and the \
          host makes the typed argument from plugbench's input bytes once per input, outside the \
          timed call, as a host holding its data typed would; a `list<s64>` result is turned back \
-         into bytes in the call (one pass over the output), to be checked against native. The \
-         components run in a worker built with wasmtime's component model, the core modules in \
-         one built without it (the component model makes a core host call about 8% dearer, \
-         docs/calibration.md, \"WASI built in\"); the same engine settings and guards otherwise. \
-         `wasmi-0.31-component` runs them on wasm_component_layer over wasmi 0.31, the newest \
-         wasmi that layer builds with, paired with wasmi 0.31 on the core modules (`wasmi-0.31`). \
+         into bytes in the call (one pass over the output), to be checked against native. Each \
+         component configuration runs on the engine and settings of the core-module \
+         configuration it is paired with (the environment page names each one's crates and \
+         guards); where \
+         the component model changes an engine's build, the core modules run in a worker built \
+         without it (it can make a core host call about 8% dearer, docs/calibration.md, \
+         \"WASI built in\"). \
          Each ratio has its 95% interval; \"component / core module\" is paired by round, the \
          phases' ratios are of means with the bounds of both means' intervals.\n"
     );
