@@ -1,6 +1,6 @@
 //! The wasmer worker: wasmer with its Cranelift and Singlepass compilers, for `plugbench` (see
-//! `runner::worker_main`). LLVM has a worker of its own: this one names only these two
-//! compilers, so none of LLVM's code is in it even in a build with wasmer's `llvm` feature.
+//! `runner::worker_main`). LLVM has a worker of its own (`runtime-wasmer-llvm`, which only it
+//! links).
 
 fn main() -> std::process::ExitCode {
     runner::worker_main::run(runtimes::Registry::new(vec![

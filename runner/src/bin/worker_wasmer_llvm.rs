@@ -2,5 +2,5 @@
 //! `runner::worker_main`).
 
 fn main() -> std::process::ExitCode {
-    runner::worker_main::run(runtimes::Registry::new(vec![runtime_wasmer::llvm()]))
+    runner::worker_main::run(runtimes::Registry::new(vec![runtime_wasmer_llvm::llvm()]))
 }

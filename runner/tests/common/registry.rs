@@ -9,6 +9,8 @@ pub fn registry() -> Registry {
     all.extend(runtime_wasmtime::component_configurations());
     all.extend(runtime_wasmtime43::configurations());
     all.extend(runtime_wasmer::configurations());
+    #[cfg(feature = "wasmer-llvm")]
+    all.push(runtime_wasmer_llvm::llvm());
     all.extend(runtime_wasmi::configurations());
     all.extend(runtime_wasmi031::configurations());
     all.extend(runtime_tinywasm::configurations());

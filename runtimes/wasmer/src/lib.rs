@@ -1,5 +1,6 @@
-//! wasmer with any of its compilers (Cranelift, Singlepass, LLVM), loading the plain core
-//! module; optionally with instruction metering (wasmer-middlewares) or a memory cap (tunables).
+//! wasmer with its Cranelift and Singlepass compilers, loading the plain core module; optionally
+//! with instruction metering (wasmer-middlewares) or a memory cap (tunables). Its LLVM compiler
+//! is the crate `runtime-wasmer-llvm`, which configures this adapter with it.
 
 use std::borrow::Cow;
 #[cfg(feature = "wasi")]
@@ -27,12 +28,22 @@ use runtimes::{
 
 /// One of wasmer's compilers: its description and the function that makes its engine. A
 /// worker names the compilers it offers by their functions (`cranelift()`, ...), so a binary
-/// holds the code of those compilers only, whatever cargo features the build unified (wasmer's
-/// LLVM compiler, referenced from nowhere else, stays out of the other worker).
+/// holds the code of those compilers only.
 #[derive(Clone, Copy)]
 pub struct Compiler {
     description: &'static str,
     engine: fn(metered: bool) -> Engine,
+}
+
+impl Compiler {
+    /// A compiler of another crate (LLVM's): `engine` makes its engine, metered or not
+    /// ([`with_metering`]).
+    pub fn new(description: &'static str, engine: fn(metered: bool) -> Engine) -> Compiler {
+        Compiler {
+            description,
+            engine,
+        }
+    }
 }
 
 /// Both compilers offer the same guards.
@@ -65,8 +76,6 @@ pub fn configurations() -> Vec<Configuration> {
         cranelift,
         #[cfg(feature = "singlepass")]
         singlepass,
-        #[cfg(feature = "llvm")]
-        llvm,
     ];
     all.into_iter()
         .map(|configuration| configuration())
@@ -74,7 +83,7 @@ pub fn configurations() -> Vec<Configuration> {
 }
 
 /// `name` with `compiler`, each guard offered as every compiler offers it.
-fn configuration(name: &'static str, compiler: Compiler) -> Configuration {
+pub fn configuration(name: &'static str, compiler: Compiler) -> Configuration {
     Configuration::new(name, guards(), move |g| Wasmer::new(compiler, g))
 }
 
@@ -117,20 +126,9 @@ pub fn singlepass() -> Configuration {
         )
 }
 
-#[cfg(feature = "llvm")]
-pub fn llvm() -> Configuration {
-    let compiler = Compiler {
-        description: "LLVM compiler, default settings (opt-level aggressive), no cache",
-        engine: |metered| with_metering(wasmer::sys::LLVM::default(), metered),
-    };
-    configuration("wasmer-llvm", compiler)
-        .runs_simd()
-        .known(NO_EXNREF_TABLES.0, NO_EXNREF_TABLES.1)
-}
-
-/// runner/tests/fuzz.rs: wasmer_cannot_instantiate_a_table_of_exception_references
-#[allow(dead_code)] // unused when only Singlepass is built in
-const NO_EXNREF_TABLES: (Symptom, &str) = (
+/// runner/tests/fuzz.rs: wasmer_cannot_instantiate_a_table_of_exception_references (Cranelift's
+/// and LLVM's).
+pub const NO_EXNREF_TABLES: (Symptom, &str) = (
     Symptom::NotInstantiatedWith(Cow::Borrowed(
         "tables of types other than funcref or externref",
     )),
@@ -348,9 +346,9 @@ impl Wasmer {
 }
 
 /// The compiler's engine, with the metering middleware (1 point per operator) when asked.
-fn with_metering<C>(mut config: C, metered: bool) -> Engine
+pub fn with_metering<C>(mut config: C, metered: bool) -> Engine
 where
-    C: wasmer::sys::CompilerConfig + Into<Engine>,
+    C: wasmer::sys::CompilerConfig + 'static,
 {
     if metered {
         config.push_middleware(std::sync::Arc::new(wasmer_middlewares::Metering::new(
@@ -358,7 +356,7 @@ where
             |_: &wasmer::wasmparser::Operator| 1,
         )));
     }
-    config.into()
+    wasmer::sys::EngineBuilder::new(config).into()
 }
 
 struct WmModule {
