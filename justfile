@@ -54,7 +54,7 @@ example *ARGS:
 # The test suite, exactly as CI runs it.
 test:
     bash scripts/install-packages
-    cargo test --release --workspace --locked --features runner/wasmer-llvm
+    cargo test --release --workspace --locked --features runner/wasmer-llvm,minimal-hosts/host-wasmer-llvm
 
 # Rebuild the reports from the last saved run without measuring again.
 report:

@@ -1,5 +1,7 @@
 //! wasmer with its LLVM compiler: the wasmer adapter (`runtime-wasmer`) configured with
-//! `wasmer-compiler-llvm`, in a crate of its own so that no other binary links LLVM.
+//! `wasmer-compiler-llvm`, in a crate of its own so that no other binary links LLVM. Empty
+//! without its `llvm` feature (LLVM 22 must be installed to build it).
+#![cfg(feature = "llvm")]
 
 use runtimes::Configuration;
 
