@@ -3,59 +3,18 @@
 
 extern crate wasmi031 as wasmi;
 
-use kernel_embed::Kernel;
-use minimal_hosts::{unpack, Embedding};
-use wasmi::{Engine, Instance, Linker, Module, Store};
+#[path = "../wasmi_host.rs"]
+mod host;
 
-struct Host {
-    engine: Engine,
-    linker: Linker<()>,
-}
+use wasmi::{Instance, Linker, Module, Store};
 
-impl Embedding for Host {
-    type Module = Module;
-    type Instance = (Store<()>, Instance);
-
-    fn new() -> Self {
-        let engine = Engine::default();
-        let mut linker = Linker::new(&engine);
-        linker
-            .func_wrap("plugbench", "host_mix", kernel_embed::host_mix)
-            .unwrap();
-        Host { engine, linker }
-    }
-
-    fn compile(&self, kernel: &Kernel) -> Module {
-        Module::new(&self.engine, kernel_embed::core_module(kernel)).unwrap()
-    }
-
-    fn instantiate(&self, module: &Module) -> Self::Instance {
-        let mut store = Store::new(&self.engine, ());
-        let instance = self
-            .linker
-            .instantiate(&mut store, module)
-            .and_then(|pre| pre.start(&mut store))
-            .unwrap();
-        (store, instance)
-    }
-
-    fn call(&self, (store, instance): &mut Self::Instance, export: &str, input: &[u8]) -> Vec<u8> {
-        let memory = instance.get_memory(&*store, "memory").unwrap();
-        let alloc = instance
-            .get_typed_func::<u32, u32>(&*store, "alloc")
-            .unwrap();
-        let run = instance
-            .get_typed_func::<(u32, u32), u64>(&*store, export)
-            .unwrap();
-        let ptr = alloc.call(&mut *store, input.len() as u32).unwrap();
-        memory.write(&mut *store, ptr as usize, input).unwrap();
-        let (out, len) = unpack(run.call(&mut *store, (ptr, input.len() as u32)).unwrap());
-        let bytes = &memory.data(&*store)[out as usize..(out + len) as usize];
-        assert_eq!(bytes[0], 0, "the kernel failed");
-        bytes[1..].to_vec()
-    }
+fn start(linker: &Linker<()>, store: &mut Store<()>, module: &Module) -> Instance {
+    linker
+        .instantiate(&mut *store, module)
+        .and_then(|pre| pre.start(&mut *store))
+        .unwrap()
 }
 
 fn main() {
-    minimal_hosts::run::<Host>();
+    minimal_hosts::run::<host::Host>();
 }
