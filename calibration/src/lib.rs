@@ -30,7 +30,8 @@ const INSTANCE_INPUT_SIZE: usize = 16;
 const CALLS: usize = 5;
 
 /// Runs `E` on the kernel and size given as arguments (`KERNEL SIZE SEED`) and prints its
-/// figures as one JSON line: `{"idle_rss_kib":..,"peak_rss_kib":..,"instance_kib":..}`.
+/// figures as one JSON line: `{"idle_rss_kib":..,"idle_file_kib":..,"peak_rss_kib":..,
+/// "instance_kib":..}`.
 pub fn run<E: Embedding>() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [name, size, seed] = args.as_slice() else {
@@ -44,6 +45,7 @@ pub fn run<E: Embedding>() {
     (kernel.native)(&input, &mut expected).expect("the native kernel");
     let engine = E::new();
     let idle = status_kib("VmRSS:");
+    let idle_file = status_kib("RssFile:");
     let module = engine.compile(kernel);
     let mut instance = engine.instantiate(&module);
     for _ in 0..CALLS {
@@ -69,7 +71,9 @@ pub fn run<E: Embedding>() {
     growth();
     let instance_kib = growth();
     drop(instance);
-    println!("{{\"idle_rss_kib\":{idle},\"peak_rss_kib\":{peak},\"instance_kib\":{instance_kib}}}");
+    println!(
+        "{{\"idle_rss_kib\":{idle},\"idle_file_kib\":{idle_file},\"peak_rss_kib\":{peak},\"instance_kib\":{instance_kib}}}"
+    );
 }
 
 /// A `kB` field of /proc/self/status.

@@ -1,8 +1,9 @@
 //! Each worker's memory figures against a minimal host that embeds only its engine and does the
-//! same work, in the test build (the WASI layers linked on both sides): idle RSS, peak RSS and
-//! what one more live instance adds, each within `TEST_BUILD_TOLERANCE_KIB`
-//! (`minimal_hosts::against`). The measurement build, whose figures the reports carry, is held
-//! to 1 MiB by `scripts/calibrate-memory`.
+//! same work, in the test build (the WASI layers linked on both sides): idle RSS (what the
+//! process allocated, and the pages mapped from files), peak RSS and what one more live instance
+//! adds, each within `TEST_BUILD_TOLERANCE_KIB`, those counting pages mapped from files with a
+//! share of the host's more (`minimal_hosts::against`). The measurement build, whose figures the
+//! reports carry, is held to 1 MiB (and that share) by `scripts/calibrate-memory`.
 //!
 //! `PLUGBENCH_CALIBRATION_SIZE` sets the kernel's size (1000 here, to keep the interpreters
 //! quick; docs/calibration.md has the table at 7000); the table is printed either way.

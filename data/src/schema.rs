@@ -45,7 +45,8 @@ use serde::{Deserialize, Serialize};
 /// A run that counted instructions only has no `results`.
 /// 14: `environment.components`, each configuration that runs components with the core-module
 /// configuration it pairs with (the "Plugin interface" section); none before.
-pub const SCHEMA_VERSION: u32 = 14;
+/// 15: `memory.idle_file_kib`, of the idle figure the pages mapped from files; none before.
+pub const SCHEMA_VERSION: u32 = 15;
 
 /// A run: how it was measured and one row per runtime and workload. `R` is the row: the raw
 /// [`RuntimeResult`] as measured and read back, or a report's row, which adds the figures
@@ -270,6 +271,10 @@ pub struct Memory {
     /// was created, before anything was compiled: the engine's fixed cost with the worker's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_rss_kib: Option<u64>,
+    /// Of `idle_rss_kib`, the pages mapped from files (RssFile): the worker's code and read-only
+    /// data, shared by every process running the same binary; the rest the process allocated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_file_kib: Option<u64>,
     /// Peak resident set size of the runtime's worker process (VmHWM), before the
     /// extra instances below were created.
     pub peak_rss_kib: Option<u64>,

@@ -23,6 +23,14 @@ pub fn rss_kib() -> Option<u64> {
     status_kib("VmRSS:")
 }
 
+/// Of the resident set now, the pages mapped from files (RssFile): the binaries' code and
+/// read-only data, which every process running the same binary shares and the kernel can drop.
+/// Which of them a start touches moves with where the linker put the code, so two builds of
+/// one source differ here, not in what the process allocated (docs/calibration.md).
+pub fn file_rss_kib() -> Option<u64> {
+    status_kib("RssFile:")
+}
+
 /// Input length for the one call each measured instance gets: small, so that even an
 /// interpreter at a large `--size` measures in milliseconds.
 pub const INSTANCE_INPUT_SIZE: usize = 16;

@@ -90,6 +90,9 @@ pub enum Response {
         /// Resident set size once the runtime was created, before anything was compiled.
         #[serde(default)]
         idle_rss_kib: Option<u64>,
+        /// Of it, the pages mapped from files (code and read-only data).
+        #[serde(default)]
+        idle_file_kib: Option<u64>,
         peak_rss_kib: Option<u64>,
         /// Resident memory per extra live instance (each called once).
         instance_kib: Option<f64>,

@@ -234,11 +234,13 @@ impl Subject for ProcessSubject {
         match self.request(&Request::Memory, "memory") {
             Ok(Response::Memory {
                 idle_rss_kib,
+                idle_file_kib,
                 peak_rss_kib,
                 instance_kib,
                 artifact_bytes,
             }) => Some(plugbench_data::Memory {
                 idle_rss_kib,
+                idle_file_kib,
                 peak_rss_kib,
                 per_instance_kib: instance_kib,
                 instances: crate::memory::INSTANCES,

@@ -149,6 +149,8 @@ struct Worker {
     runtime_name: String,
     /// Resident set size once the runtime was first created, before anything was compiled.
     idle_rss_kib: Option<u64>,
+    /// Of it, the pages mapped from files.
+    idle_file_kib: Option<u64>,
     workload: Workload,
     fault: Option<Fault>,
     heap_offset: u32,
@@ -164,6 +166,7 @@ pub fn serve(opts: WorkerOptions) -> anyhow::Result<()> {
     let mut worker = Worker {
         registry: opts.registry,
         idle_rss_kib: None,
+        idle_file_kib: None,
         setup: Setup::new(&opts.workload)?,
         runtime_name: opts.runtime,
         workload: opts.workload,
@@ -337,6 +340,7 @@ impl Worker {
         let runtime = self.registry.create(&self.runtime_name)?;
         if self.idle_rss_kib.is_none() {
             self.idle_rss_kib = memory::rss_kib();
+            self.idle_file_kib = memory::file_rss_kib();
         }
         let info = runtime.info();
         self.bytes = match self.fault {
@@ -556,6 +560,7 @@ impl Worker {
         };
         Ok(Response::Memory {
             idle_rss_kib: self.idle_rss_kib,
+            idle_file_kib: self.idle_file_kib,
             peak_rss_kib,
             instance_kib: growth?.map(|kib| kib as f64 / memory::INSTANCES as f64),
             artifact_bytes,

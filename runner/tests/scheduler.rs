@@ -131,6 +131,7 @@ impl Subject for Scripted {
     fn memory(&mut self) -> Option<reports::Memory> {
         Some(reports::Memory {
             idle_rss_kib: Some(1024),
+            idle_file_kib: Some(768),
             peak_rss_kib: Some(2048),
             per_instance_kib: Some(96.0),
             instances: 16,

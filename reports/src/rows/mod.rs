@@ -199,7 +199,9 @@ pub fn memory(run: &Run) -> Grid {
     let idle = run.results.iter().any(|r| r.memory.idle_rss_kib.is_some());
     let mut header = vec!["Runtime".to_string()];
     if idle {
-        header.push("Idle RSS (runtime created, nothing compiled)".to_string());
+        header.push(
+            "Idle RSS (runtime created, nothing compiled; of it, mapped from files)".to_string(),
+        );
     }
     header.extend([
         "Peak RSS (worker)".to_string(),
@@ -214,7 +216,7 @@ pub fn memory(run: &Run) -> Grid {
             let m = &r.memory;
             let mut row = vec![r.runtime.clone()];
             if idle {
-                row.push(kib(m.idle_rss_kib));
+                row.push(idle_cell(m));
             }
             row.extend([
                 kib(m.peak_rss_kib),
@@ -229,6 +231,22 @@ pub fn memory(run: &Run) -> Grid {
         })
         .collect();
     Grid { header, rows }
+}
+
+/// "33.5 MiB (29.6 from files)": the pages mapped from files are code and read-only data that
+/// every process running the same binary shares; the rest the worker allocated.
+fn idle_cell(m: &plugbench_data::Memory) -> String {
+    match (m.idle_rss_kib, m.idle_file_kib) {
+        (Some(total), Some(file)) => {
+            format!(
+                "{} ({:.1} from files)",
+                mib(total as f64),
+                file as f64 / 1024.0
+            )
+        }
+        (Some(total), None) => mib(total as f64),
+        (None, _) => DASH.into(),
+    }
 }
 
 fn mib(kib: f64) -> String {
@@ -438,5 +456,21 @@ mod tests {
              are not cut short"
         );
         assert_eq!(overrun_note(&run, 98.0), "");
+    }
+
+    #[test]
+    fn the_idle_figure_says_how_much_of_it_is_mapped_from_files() {
+        let memory = |idle, file| plugbench_data::Memory {
+            idle_rss_kib: idle,
+            idle_file_kib: file,
+            ..Default::default()
+        };
+        assert_eq!(
+            idle_cell(&memory(Some(34304), Some(30310))),
+            "33.5 MiB (29.6 from files)"
+        );
+        // Files from before schema 15 have the idle figure alone.
+        assert_eq!(idle_cell(&memory(Some(34304), None)), "33.5 MiB");
+        assert_eq!(idle_cell(&memory(None, None)), DASH);
     }
 }
