@@ -16,9 +16,9 @@ pub const TOLERANCE_KIB: f64 = 1024.0;
 /// Of the host's idle pages mapped from files, the share by which a worker's figures that count
 /// such pages may differ beyond the tolerance. They are the code and read-only data the process
 /// touched, and which pages those are moves with where the linker put the code: two builds of
-/// the same source read wasmer-llvm's worker idle at 33.5 and 35.3 MiB against a host at 33.1
-/// (29 MiB of it LLVM's code and data, touched by its static initialisers), while what worker
-/// and host allocated differed by 0.1 MiB (docs/calibration.md, "A worker per engine"). A
+/// the same source read wasmer-llvm's worker idle 0.4-0.9 and 2.2 MiB above its host's 32.3 MiB
+/// (28.5-29.3 MiB of it the binary's code and data, touched by LLVM's static initialisers),
+/// while what worker and host allocated differed by 0.1 MiB (docs/calibration.md, "A worker per engine"). A
 /// second engine's initialisers, as LLVM's were in every worker of the one binary (about
 /// 27 MiB), stay far beyond it.
 pub const FILE_LAYOUT_SHARE: f64 = 0.10;
